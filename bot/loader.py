@@ -1,0 +1,291 @@
+"""Load and validate a knowledge folder into one immutable :class:`Knowledge` version.
+
+The loader collects every problem in every file before refusing, so an operator fixes
+a whole batch of mistakes in one pass instead of meeting them one at a time.
+
+Layout of a knowledge folder::
+
+    settings.yaml      categories, fixed texts, matching thresholds and synonyms
+    faq/*.yaml         FAQ entries (any number of files, usually one per category)
+    smalltalk.yaml     greetings, thanks, "are you a bot", ...
+    boundaries.yaml    topics the bot recognises and declines honestly (dosing, ...)
+    crisis.yaml        the crisis policy: response, hotlines by region, detection rules
+"""
+
+from __future__ import annotations
+
+import hashlib
+import string
+from pathlib import Path
+from types import MappingProxyType
+
+from yaml.nodes import Node, ScalarNode, SequenceNode
+
+from bot.crisis_rules import parse_detection
+from bot.model import (
+    Category,
+    CrisisPolicy,
+    FaqEntry,
+    Intent,
+    Knowledge,
+    MatchSettings,
+    Region,
+    Texts,
+)
+from bot.normalize import normalize
+from bot.yamlsource import FileReader, KnowledgeError, Problem, compose_file, line_of, yaml_files
+
+TOP_LEVEL_FILES = ("settings.yaml", "smalltalk.yaml", "boundaries.yaml", "crisis.yaml")
+FAQ_FOLDER = "faq"
+ENTRY_FIELDS = ("id", "category", "question", "phrasings", "answer", "related")
+ENTRY_OPTIONAL = ("keywords", "hotline_footer")
+TEXT_FIELDS = tuple(Texts.__dataclass_fields__)
+MAX_ANSWER_CHARS = 3500  # hard limit: the answer plus footer and related list must fit one message
+
+
+class _Loader:
+    """Walks the files of one folder, building values and collecting problems."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.problems: list[Problem] = []
+        self.digest = hashlib.sha256()
+
+    def root(self, path: Path, what: str, *, required: tuple[str, ...],
+             optional: tuple[str, ...] = ()) -> tuple[FileReader, dict[str, Node]]:
+        reader = FileReader(path, self.problems)
+        if path.is_file():
+            self.digest.update(path.read_bytes())
+        elif not path.exists():
+            reader.problem(None, f"missing {what} file")
+            return reader, {}
+        node, problems = compose_file(path)
+        self.problems.extend(problems)
+        if problems:
+            return reader, {}
+        if node is None:
+            reader.problem(None, f"{what} file is empty")
+            return reader, {}
+        return reader, reader.mapping(node, f"the {what} file", required=required, optional=optional) or {}
+
+    # --- settings -------------------------------------------------------------------------
+    def settings(self) -> tuple[tuple[Category, ...], Texts | None, MatchSettings]:
+        reader, fields = self.root(self.directory / "settings.yaml", "settings",
+                                   required=("categories", "texts"), optional=("matching",))
+        categories = self.categories(reader, fields.get("categories"))
+        texts = self.texts(reader, fields["texts"]) if "texts" in fields else None
+        matching = self.matching(reader, fields["matching"]) if "matching" in fields else MatchSettings()
+        return categories, texts, matching
+
+    def categories(self, reader: FileReader, node: Node | None) -> tuple[Category, ...]:
+        if node is None:
+            return ()
+        fields = reader.mapping(node, "categories") or {}
+        return tuple(Category(key, title) for key, value in fields.items()
+                     if (title := reader.text(value, f"the title of category '{key}'")))
+
+    def texts(self, reader: FileReader, node: Node) -> Texts | None:
+        fields = reader.mapping(node, "texts", required=TEXT_FIELDS) or {}
+        values = {name: reader.text(fields[name], f"text '{name}'") for name in TEXT_FIELDS if name in fields}
+        if len(values) != len(TEXT_FIELDS) or None in values.values():
+            return None
+        return Texts(**values)  # type: ignore[arg-type]
+
+    def matching(self, reader: FileReader, node: Node) -> MatchSettings:
+        fields = reader.mapping(node, "matching", optional=("min_score", "ambiguity_margin",
+                                                             "max_options", "synonyms")) or {}
+        defaults = MatchSettings()
+        min_score = reader.number(fields["min_score"], "min_score", 0, 100) if "min_score" in fields else None
+        margin = (reader.number(fields["ambiguity_margin"], "ambiguity_margin", 0, 50)
+                  if "ambiguity_margin" in fields else None)
+        options = reader.number(fields["max_options"], "max_options", 2, 5) if "max_options" in fields else None
+        synonyms = tuple(
+            tuple(normalize(word) for word, _ in reader.texts(group, "a synonym group"))
+            for group in reader.sequence(fields["synonyms"], "synonyms")
+        ) if "synonyms" in fields else ()
+        return MatchSettings(
+            min_score=defaults.min_score if min_score is None else min_score,
+            ambiguity_margin=defaults.ambiguity_margin if margin is None else margin,
+            max_options=defaults.max_options if options is None else int(options),
+            synonyms=synonyms,
+        )
+
+    # --- FAQ ------------------------------------------------------------------------------
+    def faq_entries(self) -> list[tuple[FaqEntry, FileReader, dict[str, Node]]]:
+        folder = self.directory / FAQ_FOLDER
+        files = list(yaml_files(folder)) if folder.is_dir() else []
+        if not files:
+            FileReader(folder, self.problems).problem(None, "no FAQ files: add at least one faq/*.yaml")
+        loaded = []
+        for path in files:
+            reader, fields = self.root(path, "FAQ", required=("entries",))
+            for node in reader.sequence(fields.get("entries"), "entries") if fields else ():
+                entry = self.faq_entry(reader, node)
+                if entry is not None:
+                    loaded.append(entry)
+        return loaded
+
+    def faq_entry(self, reader: FileReader, node: Node) -> tuple[FaqEntry, FileReader, dict[str, Node]] | None:
+        fields = reader.mapping(node, "an FAQ entry", required=ENTRY_FIELDS, optional=ENTRY_OPTIONAL)
+        if fields is None or any(name not in fields for name in ENTRY_FIELDS):
+            return None
+        entry_id = reader.text(fields["id"], "id")
+        values = {name: reader.text(fields[name], name) for name in ("category", "question", "answer")}
+        phrasings = reader.texts(fields["phrasings"], "phrasings")
+        related = reader.texts(fields["related"], "related")
+        keywords = reader.texts(fields["keywords"], "keywords") if "keywords" in fields else []
+        footer = reader.flag(fields["hotline_footer"], "hotline_footer") if "hotline_footer" in fields else False
+        if entry_id is None or None in values.values():
+            return None
+        if values["answer"] and len(values["answer"]) > MAX_ANSWER_CHARS:
+            reader.problem(fields["answer"], f"answer is {len(values['answer'])} characters; "
+                                             f"the limit is {MAX_ANSWER_CHARS}")
+        entry = FaqEntry(
+            id=entry_id, category=values["category"], question=values["question"],  # type: ignore[arg-type]
+            phrasings=tuple(text for text, _ in phrasings), answer=values["answer"],  # type: ignore[arg-type]
+            related=tuple(text for text, _ in related), keywords=tuple(text for text, _ in keywords),
+            hotline_footer=footer, source=reader.where(node),
+        )
+        return entry, reader, fields
+
+    # --- intents (small talk, boundaries) ---------------------------------------------------
+    def intents(self, name: str, list_key: str) -> list[tuple[Intent, FileReader, Node]]:
+        reader, fields = self.root(self.directory / name, name.removesuffix(".yaml"), required=(list_key,))
+        intents = []
+        for node in reader.sequence(fields.get(list_key), list_key) if fields else ():
+            item = reader.mapping(node, f"an item of {list_key}", required=("id", "phrasings", "reply"))
+            if item is None or any(key not in item for key in ("id", "phrasings", "reply")):
+                continue
+            intent_id, reply = reader.text(item["id"], "id"), reader.text(item["reply"], "reply")
+            phrasings = tuple(text for text, _ in reader.texts(item["phrasings"], "phrasings"))
+            if intent_id and reply:
+                intents.append((Intent(intent_id, phrasings, reply, reader.where(node)), reader, item["id"]))
+        return intents
+
+    # --- crisis ---------------------------------------------------------------------------
+    def crisis(self) -> CrisisPolicy | None:
+        reader, fields = self.root(self.directory / "crisis.yaml", "crisis policy",
+                                   required=("sticky_hours", "default_region", "response", "footer",
+                                             "regions", "detection"))
+        if len(fields) < 6:
+            return None
+        response = self.template(reader, fields["response"], "response", {"emergency", "lines"})
+        footer = self.template(reader, fields["footer"], "footer", {"short"})
+        hours = reader.number(fields["sticky_hours"], "sticky_hours", 0, 24 * 30)
+        regions = self.regions(reader, fields["regions"])
+        default = reader.text(fields["default_region"], "default_region")
+        if default and default not in regions:
+            reader.problem(fields["default_region"], f"default_region '{default}' is not one of the regions")
+        if "INTL" not in regions:
+            reader.problem(fields["regions"], "regions must include INTL, the international fallback")
+        detection = parse_detection(reader, fields["detection"])
+        if None in (response, footer, hours, default):
+            return None
+        return CrisisPolicy(response=response, footer=footer, sticky_hours=hours,  # type: ignore[arg-type]
+                            default_region=default, regions=MappingProxyType(regions),  # type: ignore[arg-type]
+                            detection=detection)
+
+    def template(self, reader: FileReader, node: Node, what: str, allowed: set[str]) -> str | None:
+        """A text with ``{placeholders}``; an unknown or malformed placeholder is reported now, not at 3 a.m."""
+        value = reader.text(node, what)
+        if value is None:
+            return None
+        try:
+            names = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+        except ValueError as exc:
+            reader.problem(node, f"{what} has a broken {{placeholder}}: {exc}")
+            return None
+        if names - allowed:
+            reader.problem(node, f"{what} uses unknown placeholder(s) {sorted(names - allowed)}; "
+                                 f"allowed: {sorted(allowed)}")
+            return None
+        return value
+
+    def regions(self, reader: FileReader, node: Node) -> dict[str, Region]:
+        regions = {}
+        for code, value in (reader.mapping(node, "regions") or {}).items():
+            fields = reader.mapping(value, f"region {code}", required=("name", "emergency", "lines", "short"),
+                                    optional=("language_codes",)) or {}
+            if len(fields) < 4:
+                continue
+            texts = {key: reader.text(fields[key], f"{key} of region {code}") for key in ("name", "emergency",
+                                                                                          "short")}
+            lines = tuple(text for text, _ in reader.texts(fields["lines"], f"lines of region {code}"))
+            if not lines:
+                reader.problem(fields["lines"], f"region {code} needs at least one crisis line")
+            languages = tuple(text.lower() for text, _ in reader.texts(fields["language_codes"], "language_codes")
+                              ) if "language_codes" in fields else ()
+            if None not in texts.values() and lines:
+                regions[code.upper()] = Region(code.upper(), texts["name"], texts["emergency"],  # type: ignore[arg-type]
+                                               lines, texts["short"], languages)  # type: ignore[arg-type]
+        return regions
+
+    # --- cross-file checks ------------------------------------------------------------------
+    def check_entries(self, entries: list[tuple[FaqEntry, FileReader, dict[str, Node]]],
+                      categories: tuple[Category, ...]) -> None:
+        ids: dict[str, str] = {}
+        category_ids = {c.id for c in categories}
+        for entry, reader, fields in entries:
+            if entry.id in ids:
+                reader.problem(fields["id"], f"duplicate id '{entry.id}' (first defined at {ids[entry.id]})")
+            ids.setdefault(entry.id, entry.source)
+            if categories and entry.category not in category_ids:
+                reader.problem(fields["category"], f"unknown category '{entry.category}'; "
+                                                   f"settings.yaml defines: {', '.join(sorted(category_ids))}")
+        for entry, reader, fields in entries:
+            for node in fields["related"].value if isinstance(fields["related"], SequenceNode) else ():
+                related = str(node.value).strip()
+                if not isinstance(node, ScalarNode) or not related:
+                    continue  # already reported while reading the entry
+                if related == entry.id:
+                    reader.problem(node, f"entry '{entry.id}' lists itself in related")
+                elif related not in ids:
+                    reader.problem(node, f"related id '{related}' does not exist")
+
+    def check_phrasings(self, owners: list[tuple[str, tuple[str, ...], FileReader, Node]]) -> None:
+        """The same phrasing under two ids makes the answer a coin toss: reject it."""
+        seen: dict[str, tuple[str, str]] = {}
+        for owner_id, phrasings, reader, node in owners:
+            for phrasing in phrasings:
+                key = normalize(phrasing)
+                first = seen.setdefault(key, (owner_id, reader.where(node)))
+                if first[0] != owner_id:
+                    reader.problem(node, f"phrasing '{phrasing}' of '{owner_id}' is also a phrasing of "
+                                         f"'{first[0]}' ({first[1]})")
+
+
+def load_knowledge(directory: Path) -> Knowledge:
+    """Load and validate ``directory``; raise :class:`KnowledgeError` listing every problem."""
+    loader = _Loader(Path(directory))
+    if not loader.directory.is_dir():
+        raise KnowledgeError([Problem(str(directory), 1, "knowledge folder does not exist")])
+    _check_unexpected_files(loader)
+    categories, texts, matching = loader.settings()
+    entries = loader.faq_entries()
+    smalltalk = loader.intents("smalltalk.yaml", "intents")
+    boundaries = loader.intents("boundaries.yaml", "topics")
+    crisis = loader.crisis()
+    loader.check_entries(entries, categories)
+    loader.check_phrasings(
+        [(e.id, (e.question, *e.phrasings), r, f["id"]) for e, r, f in entries]
+        + [(i.id, i.phrasings, r, node) for i, r, node in smalltalk + boundaries]
+    )
+    if loader.problems or texts is None or crisis is None:
+        raise KnowledgeError(loader.problems or [Problem(str(directory), 1, "knowledge is incomplete")])
+    return Knowledge(
+        entries=tuple(e for e, _, _ in entries), smalltalk=tuple(i for i, _, _ in smalltalk),
+        boundaries=tuple(i for i, _, _ in boundaries), categories=categories, texts=texts,
+        matching=matching, crisis=crisis, version=loader.digest.hexdigest()[:12],
+    )
+
+
+def _check_unexpected_files(loader: _Loader) -> None:
+    """A stray ``faq-old.yaml`` at the top would be silently ignored; say so instead."""
+    for path in yaml_files(loader.directory):
+        relative = path.relative_to(loader.directory)
+        if relative.parts[0] != FAQ_FOLDER and str(relative) not in TOP_LEVEL_FILES:
+            FileReader(path, loader.problems).problem(
+                None, f"unexpected knowledge file; expected {', '.join(TOP_LEVEL_FILES)} or faq/*.yaml")
+
+
+__all__ = ["KnowledgeError", "Problem", "load_knowledge", "line_of"]

@@ -1,0 +1,79 @@
+"""Text normalisation shared by the FAQ matcher and the crisis detector.
+
+Both must see the same words: if the matcher read "can't" as "can not" while the crisis
+detector read it as "cant", a rule written for one would silently miss in the other.
+So there is exactly one function, and everything downstream works on its output.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Typographic quotes people's phones insert; folded to ASCII so contractions match.
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'",
+                         "\u201c": '"', "\u201d": '"', "\u2032": "'"})
+
+# Contractions and chat shorthand, written both with and without the apostrophe
+# ("doesn't" and "doesnt"), expanded so "does not" is one spelling everywhere.
+_CONTRACTIONS = {
+    "can't": "can not", "cant": "can not", "cannot": "can not",
+    "won't": "will not", "don't": "do not", "dont": "do not",
+    "doesn't": "does not", "doesnt": "does not", "didn't": "did not", "didnt": "did not",
+    "isn't": "is not", "isnt": "is not", "aren't": "are not", "arent": "are not",
+    "wasn't": "was not", "wasnt": "was not", "weren't": "were not",
+    "haven't": "have not", "havent": "have not", "hasn't": "has not", "hasnt": "has not",
+    "shouldn't": "should not", "shouldnt": "should not", "wouldn't": "would not",
+    "wouldnt": "would not", "couldn't": "could not", "couldnt": "could not",
+    "i'm": "i am", "im": "i am", "i've": "i have", "ive": "i have", "i'll": "i will",
+    "i'd": "i would", "you're": "you are", "youre": "you are", "you've": "you have",
+    "it's": "it is", "what's": "what is", "whats": "what is", "that's": "that is",
+    "thats": "that is", "there's": "there is", "theres": "there is", "who's": "who is",
+    "how's": "how is", "where's": "where is", "let's": "let us", "he's": "he is",
+    "she's": "she is", "they're": "they are", "theyre": "they are", "we're": "we are",
+    "wanna": "want to", "gonna": "going to", "gotta": "got to", "kinda": "kind of",
+    "u": "you", "ur": "your", "r": "are", "ppl": "people", "pls": "please", "plz": "please",
+    "thx": "thanks", "ty": "thanks", "w/": "with", "bc": "because", "cuz": "because",
+}
+_WORD = re.compile(r"w/|[^\W_]+(?:'[^\W_]+)?")
+_REPEATS = re.compile(r"([^\W\d_])\1{2,}")
+_NON_WORD = re.compile(r"[^\w' /]+|_")
+# Cyrillic and Greek letters that look Latin, used to dodge filters ("kіll" with a Cyrillic і).
+_HOMOGLYPHS = str.maketrans("аеорсухіѕјԁӏκνοαιτ", "aeopcyxisjdlkvoait")
+_SPACES = re.compile(r"\s+")
+
+
+def _strip_marks_and_symbols(text: str) -> str:
+    """Decompose, then keep letters, digits, spaces and apostrophes.
+
+    Combining marks go (accents: "anxiété" -> "anxiete"), so do emoji, symbols,
+    control and zero-width characters: none of them carries meaning for matching.
+    """
+    kept = []
+    for char in unicodedata.normalize("NFKD", text):
+        category = unicodedata.category(char)
+        if category.startswith("M") or category in ("Cf", "Co", "Cn", "Cs"):
+            continue
+        kept.append(" " if category.startswith(("C", "Z", "S")) else char)
+    return "".join(kept)
+
+
+def normalize(text: str) -> str:
+    """Return the canonical lowercase word sequence of ``text``, words separated by one space.
+
+    NFKC folds compatibility forms (full-width letters, ligatures) first; casefold
+    handles "ß" and friends; Latin look-alike Cyrillic/Greek letters become Latin; accents, emoji, punctuation and invisible characters are
+    dropped; contractions are expanded; runs of three or more of the same letter are cut
+    to two ("sooo" -> "soo"), which keeps real double letters intact.
+    """
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_QUOTES).translate(_HOMOGLYPHS)
+    text = _strip_marks_and_symbols(text)
+    text = _NON_WORD.sub(" ", text)
+    text = _REPEATS.sub(r"\1\1", text)
+    words = [_CONTRACTIONS.get(token, token) for token in _WORD.findall(text)]
+    return _SPACES.sub(" ", " ".join(words).replace("'", "")).strip()
+
+
+def tokens(text: str) -> list[str]:
+    """Split already-normalised text into words."""
+    return text.split()

@@ -1,0 +1,199 @@
+"""Reading operator-edited YAML safely, keeping line numbers for every value.
+
+Knowledge files are written by clinic staff, not programmers, so every defect must be
+reported as ``path:line: what is wrong``. PyYAML's ``safe_load`` throws the line numbers
+away and silently keeps the last of two duplicate keys, so this module composes the
+node tree with the safe loader instead and walks the nodes itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One defect in a knowledge file, printable as ``path:line: message``."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class KnowledgeError(Exception):
+    """Raised when knowledge cannot be loaded; carries every problem found, not just the first."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """Safe loader that refuses anchors and aliases.
+
+    Knowledge files never need them, and aliases are how "billion laughs" bombs
+    blow a small file up into gigabytes of memory.
+    """
+
+    def compose_node(self, parent: Node | None, index: object) -> Node:  # type: ignore[override]
+        event = self.peek_event()
+        if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
+            raise yaml.MarkedYAMLError(
+                problem="anchors and aliases (&name / *name) are not allowed in knowledge files",
+                problem_mark=event.start_mark,
+            )
+        return super().compose_node(parent, index)  # type: ignore[arg-type]
+
+
+def line_of(node: Node) -> int:
+    """1-based line where ``node`` starts."""
+    return node.start_mark.line + 1
+
+
+def _decode(path: Path, raw: bytes) -> tuple[str | None, list[Problem]]:
+    """Turn file bytes into text, or explain in one line why the file is not a YAML text file."""
+    name = str(path)
+    if len(raw) > MAX_FILE_BYTES:
+        return None, [Problem(name, 1, f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}")]
+    if b"\x00" in raw:
+        return None, [Problem(name, raw[: raw.index(b"\x00")].count(b"\n") + 1,
+                              "file contains NUL bytes: it looks binary, not a YAML text file")]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [Problem(name, line, "file is not UTF-8 text; save it as UTF-8")]
+    return text, []
+
+
+def _tab_problems(path: Path, text: str) -> list[Problem]:
+    """Tabs in indentation break YAML in confusing ways; name the line instead."""
+    return [
+        Problem(str(path), number, "tab character in indentation; use spaces")
+        for number, line in enumerate(text.splitlines(), start=1)
+        if "\t" in line[: len(line) - len(line.lstrip(" \t"))]
+    ]
+
+
+def compose_file(path: Path) -> tuple[Node | None, list[Problem]]:
+    """Parse one YAML file into a node tree, or return the problems that prevent it."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(str(path), 1, f"cannot read file: {exc.strerror or exc}")]
+    text, problems = _decode(path, raw)
+    if text is None:
+        return None, problems
+    problems = _tab_problems(path, text)
+    if problems:
+        return None, problems
+    loader = _NoAliasLoader(text)
+    try:
+        return loader.get_single_node(), []
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        return None, [Problem(str(path), line, f"YAML syntax: {exc.problem or exc.context}")]
+    except yaml.YAMLError as exc:
+        return None, [Problem(str(path), 1, f"YAML syntax: {exc}")]
+    finally:
+        loader.dispose()
+
+
+class FileReader:
+    """Typed access to one file's nodes that records problems instead of raising.
+
+    Each accessor returns ``None`` (or an empty value) after recording what is wrong,
+    so a loader can keep going and report every problem of every file in one run.
+    """
+
+    def __init__(self, path: Path, problems: list[Problem]) -> None:
+        self.path = path
+        self.problems = problems
+
+    def problem(self, node: Node | None, message: str) -> None:
+        self.problems.append(Problem(str(self.path), line_of(node) if node else 1, message))
+
+    def where(self, node: Node) -> str:
+        return f"{self.path}:{line_of(node)}"
+
+    def mapping(self, node: Node | None, what: str, *, required: tuple[str, ...] = (),
+                optional: tuple[str, ...] = ()) -> dict[str, Node] | None:
+        """Fields of a mapping, with unknown, duplicate and missing keys reported."""
+        if not isinstance(node, MappingNode):
+            self.problem(node, f"{what} must be a mapping of 'key: value' lines")
+            return None
+        fields: dict[str, Node] = {}
+        allowed = set(required) | set(optional)
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, ScalarNode) else None
+            if key is None:
+                self.problem(key_node, f"{what} has a key that is not plain text")
+            elif key in fields:
+                self.problem(key_node, f"duplicate key '{key}' in {what}")
+            elif allowed and key not in allowed:
+                self.problem(key_node, f"unknown key '{key}' in {what}; allowed: {', '.join(sorted(allowed))}")
+            else:
+                fields[key] = value_node
+        for key in required:
+            if key not in fields:
+                self.problem(node, f"{what} is missing the required field '{key}'")
+        return fields
+
+    def sequence(self, node: Node | None, what: str) -> list[Node]:
+        if not isinstance(node, SequenceNode):
+            self.problem(node, f"{what} must be a list ('- item' lines)")
+            return []
+        return list(node.value)
+
+    def text(self, node: Node | None, what: str) -> str | None:
+        """A non-empty string (numbers and words alike: YAML's type guess is not the operator's fault)."""
+        if not isinstance(node, ScalarNode):
+            self.problem(node, f"{what} must be text")
+            return None
+        value = node.value.strip()
+        if not value or node.tag.endswith(":null"):
+            self.problem(node, f"{what} is empty")
+            return None
+        return value
+
+    def texts(self, node: Node | None, what: str) -> list[tuple[str, Node]]:
+        """A list of non-empty strings, each with its node for later line reports."""
+        items = []
+        for item in self.sequence(node, what):
+            value = self.text(item, f"an item of {what}")
+            if value is not None:
+                items.append((value, item))
+        return items
+
+    def flag(self, node: Node | None, what: str) -> bool:
+        if isinstance(node, ScalarNode) and node.tag.endswith(":bool"):
+            return node.value.lower() in ("true", "yes", "on")
+        self.problem(node, f"{what} must be true or false")
+        return False
+
+    def number(self, node: Node | None, what: str, low: float, high: float) -> float | None:
+        try:
+            value = float(node.value) if isinstance(node, ScalarNode) else None
+        except ValueError:
+            value = None
+        if value is None or not low <= value <= high:
+            self.problem(node, f"{what} must be a number from {low:g} to {high:g}")
+            return None
+        return value
+
+
+def yaml_files(directory: Path) -> Iterator[Path]:
+    """All ``*.yaml``/``*.yml`` files below ``directory``, in a stable order."""
+    return iter(sorted(p for p in directory.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()))
