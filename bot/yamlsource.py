@@ -102,9 +102,12 @@ def compose_file(path: Path) -> tuple[Node | None, list[Problem]]:
     try:
         return loader.get_single_node(), []
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # The context mark is where the broken construct starts (the unclosed "[", the
+        # key missing its ":"), which is the line an operator has to fix.
+        mark = exc.context_mark or exc.problem_mark
         line = mark.line + 1 if mark else 1
-        return None, [Problem(str(path), line, f"YAML syntax: {exc.problem or exc.context}")]
+        detail = f"{exc.problem} ({exc.context})" if exc.context and exc.problem else exc.problem or exc.context
+        return None, [Problem(str(path), line, f"YAML syntax: {detail}")]
     except yaml.YAMLError as exc:
         return None, [Problem(str(path), 1, f"YAML syntax: {exc}")]
     finally:

@@ -1,0 +1,119 @@
+"""Command line: ``python -m bot run | chat | ask | validate``.
+
+``ask --json`` is the stable interface evaluation scripts and operators rely on: one
+JSON object per input line, in order, with exactly the keys of ``Decision.as_json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from bot.decision import ChatContext, Responder
+from bot.explain import explain
+from bot.loader import KnowledgeError, load_knowledge
+from bot.model import Knowledge
+from bot.store import summarize
+from bot.terminal import run_chat
+
+DEFAULT_KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
+
+
+def knowledge_dir(explicit: str | None) -> Path:
+    """``--knowledge`` beats ``KNOWLEDGE_DIR`` beats the repository's own folder."""
+    return Path(explicit or os.environ.get("KNOWLEDGE_DIR") or DEFAULT_KNOWLEDGE)
+
+
+def load_or_exit(directory: Path) -> Knowledge:
+    """Load knowledge, or print every problem as ``path:line: message`` and exit 1."""
+    try:
+        return load_knowledge(directory)
+    except KnowledgeError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"knowledge in {directory} was refused: {len(exc.problems)} problem(s)", file=sys.stderr)
+        raise SystemExit(1) from None
+
+
+def _messages(texts: Sequence[str]) -> Iterable[str]:
+    """Arguments when given, else one message per stdin line (blank lines are messages too)."""
+    if texts:
+        yield from texts
+        return
+    for line in sys.stdin:
+        yield line.rstrip("\r\n")
+
+
+def command_ask(args: argparse.Namespace) -> int:
+    responder = Responder(load_or_exit(knowledge_dir(args.knowledge)))
+    context = ChatContext(region=args.region)
+    for text in _messages(args.text):
+        if args.explain:
+            print(explain(responder, text, context), flush=True)
+            continue
+        decision = responder.decide(text, context)
+        if args.json:
+            print(json.dumps(decision.as_json(), ensure_ascii=False), flush=True)
+        else:
+            label = decision.id or ",".join(decision.options) or "-"
+            print(f"{decision.kind}\t{label}\t{decision.score:.1f}", flush=True)
+    return 0
+
+
+def command_chat(args: argparse.Namespace) -> int:
+    knowledge = load_or_exit(knowledge_dir(args.knowledge))
+    return run_chat(Responder(knowledge), region=args.region)
+
+
+def command_validate(args: argparse.Namespace) -> int:
+    directory = knowledge_dir(args.directory or args.knowledge)
+    responder = Responder(load_or_exit(directory))
+    print(f"ok: {directory}: {summarize(responder)} (version {responder.knowledge.version})")
+    return 0
+
+
+def command_run(args: argparse.Namespace) -> int:
+    print("error: the Telegram bot is not built yet; try `python -m bot chat`", file=sys.stderr)
+    return 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=(
+        "Ketamine-therapy FAQ bot with crisis escalation. General information, not medical advice."))
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--knowledge", metavar="DIR",
+                        help="knowledge folder (default: $KNOWLEDGE_DIR, else the repository's knowledge/)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", parents=[common], help="run the Telegram bot (token from TELEGRAM_BOT_TOKEN)")
+    run.set_defaults(handler=command_run)
+
+    chat = commands.add_parser("chat", parents=[common], help="talk to the bot in this terminal; no token needed")
+    chat.add_argument("--region", help="hotline region code (US, UK, IE, CA, AU, INTL)")
+    chat.set_defaults(handler=command_chat)
+
+    ask = commands.add_parser("ask", parents=[common],
+                              help="print the decision for each message (arguments, else stdin lines)")
+    ask.add_argument("text", nargs="*", help="messages; when none, one per stdin line")
+    output = ask.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="one JSON object per message: kind, id, options, "
+                                                             "score, reply")
+    output.add_argument("--explain", action="store_true", help="show normalised text, top entries and what "
+                                                                "matched")
+    ask.add_argument("--region", help="hotline region code for crisis replies")
+    ask.set_defaults(handler=command_ask)
+
+    validate = commands.add_parser("validate", parents=[common],
+                                   help="check a knowledge folder; exit 1 listing every problem")
+    validate.add_argument("directory", nargs="?", help="folder to check (default: the knowledge folder)")
+    validate.set_defaults(handler=command_validate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.handler(args)

@@ -1,0 +1,50 @@
+"""The live knowledge version, swapped atomically on reload.
+
+Handlers read ``store.current`` once per update and use that one :class:`Responder`
+for the whole reply, so a message is always answered from one consistent version even
+while a reload runs. A failed reload leaves the current version serving.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.decision import Responder
+from bot.loader import KnowledgeError, load_knowledge
+from bot.yamlsource import Problem
+
+
+@dataclass(frozen=True)
+class ReloadResult:
+    """What a reload did: the new version's summary, or the problems that kept the old one."""
+
+    ok: bool
+    version: str
+    summary: str
+    problems: tuple[Problem, ...] = ()
+
+
+def summarize(responder: Responder) -> str:
+    knowledge = responder.knowledge
+    return (f"{len(knowledge.entries)} FAQ entries in {len(knowledge.categories)} categories, "
+            f"{len(knowledge.smalltalk)} small-talk intents, {len(knowledge.boundaries)} boundary topics, "
+            f"{len(knowledge.crisis.regions)} crisis regions")
+
+
+class ResponderStore:
+    """Owns the knowledge folder and the responder built from its last good version."""
+
+    def __init__(self, directory: Path, responder: Responder | None = None) -> None:
+        self.directory = Path(directory)
+        self.current = responder or Responder(load_knowledge(self.directory))
+
+    def reload(self) -> ReloadResult:
+        """Load the folder again; swap only if it is valid (one reference assignment, atomic)."""
+        try:
+            fresh = Responder(load_knowledge(self.directory))
+        except KnowledgeError as exc:
+            current = self.current
+            return ReloadResult(False, current.knowledge.version, summarize(current), tuple(exc.problems))
+        self.current = fresh
+        return ReloadResult(True, fresh.knowledge.version, summarize(fresh))

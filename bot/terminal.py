@@ -1,0 +1,86 @@
+"""The terminal chat: the same decisions as on Telegram, with buttons shown as numbers.
+
+Typing a number picks the matching suggestion from the previous reply, the way a
+button press would on Telegram. Works interactively and piped (no prompts then).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from bot.chat_state import ChatStates
+from bot.decision import CRISIS, Decision, Responder
+
+TERMINAL_CHAT_ID = 0
+
+
+class TerminalChat:
+    """One terminal conversation: its chat memory and the suggestions last offered."""
+
+    def __init__(self, responder: Responder, out: TextIO, region: str | None = None) -> None:
+        self.responder = responder
+        self.out = out
+        self.states = ChatStates(responder.knowledge.crisis.sticky_hours)
+        if region:
+            self.states.choose_region(TERMINAL_CHAT_ID, region.upper())
+        self.suggestions: list[str] = []
+
+    def handle(self, line: str) -> None:
+        text = line.strip()
+        context = self.states.context(TERMINAL_CHAT_ID)
+        knowledge = self.responder.knowledge
+        if text.isdigit() and 0 < int(text) <= len(self.suggestions):
+            self.show(self.responder.decide_entry(self.suggestions[int(text) - 1], context))
+        elif text in ("/start", "/help"):
+            self.say(getattr(knowledge.texts, text[1:]) + "\n\n" + self.responder.footer_text(context))
+        elif text == "/topics":
+            self.show_topics()
+        elif text == "/crisis":
+            self.say(self.responder.crisis_text(context))
+        else:
+            decision = self.responder.decide(text, context)
+            if decision.kind == CRISIS:
+                self.states.mark_escalated(TERMINAL_CHAT_ID)
+            self.show(decision)
+
+    def show(self, decision: Decision) -> None:
+        by_id = self.responder.knowledge.by_id
+        self.suggestions = list(decision.options or decision.related)
+        text = decision.reply
+        if decision.related and not decision.options:
+            heading = self.responder.knowledge.texts.related_heading
+            text += f"\n\n{heading}\n" + "\n".join(
+                f"  {n}. {by_id[i].question}" for n, i in enumerate(decision.related, 1) if i in by_id)
+        self.say(text)
+
+    def show_topics(self) -> None:
+        knowledge = self.responder.knowledge
+        self.suggestions = []
+        lines = []
+        for category in knowledge.categories:
+            lines.append(f"{category.title}:")
+            for entry in knowledge.in_category(category.id):
+                self.suggestions.append(entry.id)
+                lines.append(f"  {len(self.suggestions)}. {entry.question}")
+        self.say("\n".join(lines) + "\n\nType a number to read an answer.")
+
+    def say(self, text: str) -> None:
+        print(text, file=self.out, end="\n\n", flush=True)
+
+
+def run_chat(responder: Responder, region: str | None = None, stdin: TextIO = sys.stdin,
+             out: TextIO = sys.stdout) -> int:
+    """Read messages until end of input or /quit; prompts only when a person is typing."""
+    chat = TerminalChat(responder, out, region)
+    interactive = stdin.isatty()
+    if interactive:
+        chat.say(responder.knowledge.texts.start + "\n(/topics, /crisis, /help, /quit to leave)")
+    while True:
+        if interactive:
+            print("you> ", end="", file=out, flush=True)
+        line = stdin.readline()
+        if not line or line.strip() in ("/quit", "/exit"):
+            return 0
+        if line.strip():
+            chat.handle(line)

@@ -1,0 +1,86 @@
+"""Turning normalised text into the content terms the matcher weighs.
+
+Kept apart from the index so that the knowledge side (phrasings) and the query side
+(user messages) go through exactly the same steps: synonyms, stop words, stemming.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+# Function words carry no topic: "what is the" must match nothing. Question words are
+# here too; the few that do carry meaning ("how much", "how many", "how long") are
+# turned into content words by synonym phrases before stop words are dropped.
+# Words that look like stop words but steer the meaning ("who should NOT", "how LONG",
+# "AFTER the session"): kept as (usually light) terms so they can tell entries apart.
+SIGNAL_WORDS = frozenset("who where when why what how not after before during long many often first new".split())
+
+STOP_WORDS = frozenset("""
+a about above after again against all also am an and any are as at be because been before being
+below between both but by can could did do does doing down during each either else even ever every
+few for from further get gets getting got had has have having he her here hers herself him himself
+his how i if in into is it its itself just let like ll me might more most much must my myself no nor
+not now of off on once only or other our ours ourselves out over own please pretty quite rather re
+really same shall she should so some someone something such than that the their theirs them
+themselves then there these they this those through to too totally under until up us very was way
+we were what whatever when where whether which while who whom whose why will with would yes yet you
+your yours yourself yourselves anyone anybody thing things stuff actually basically literally okay
+ok oh hey hi hello thanks thank lol lmao tbh ngl idk im ive dont kind sort maybe probably tell know
+explain wondering wonder question questions curious guess mean means one ones
+""".split()) - SIGNAL_WORDS
+
+_SUFFIXES = (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("sses", "ss"), ("xes", "x"),
+             ("ches", "ch"), ("shes", "sh"), ("s", ""))
+_KEEP = frozenset({"ptsd", "ocd", "crps", "kap", "this", "us", "iv", "is", "was", "has", "does"})
+
+
+def stem(word: str) -> str:
+    """A deliberately light suffix stripper: "infusions" -> "infusion", "helped" -> "help".
+
+    Real stemmers (Porter) over-merge short medical words; this only removes endings
+    from words long enough that the rest still names the same thing.
+    """
+    if word in _KEEP or len(word) <= 4 or word.isdigit():
+        return word
+    for suffix, replacement in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4 and not word.endswith("ss"):
+            return word[: -len(suffix)] + replacement
+    return word
+
+
+class SynonymMap:
+    """Rewrites every member of a synonym group to the group's first word or phrase.
+
+    Groups come from the knowledge settings (``price ~ cost ~ how much``), so operators
+    add vocabulary without code. Multi-word members ("how much", "nasal spray") are
+    matched as whole phrases on word boundaries, longest first.
+    """
+
+    def __init__(self, groups: Iterable[tuple[str, ...]]) -> None:
+        self._replacement: dict[str, str] = {}
+        self._by_stem: dict[str, str] = {}
+        for group in groups:
+            canonical = group[0].replace(" ", "_")
+            for member in group:
+                self._replacement.setdefault(member, canonical)
+                if " " not in member:
+                    self._by_stem.setdefault(stem(member), canonical)
+        phrases = sorted(self._replacement, key=len, reverse=True)
+        self._pattern = (re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b")
+                         if phrases else None)
+
+    def apply(self, normalized: str) -> str:
+        if self._pattern is None:
+            return normalized
+        return self._pattern.sub(lambda m: self._replacement[m.group(0)], normalized)
+
+    def canonical(self, term: str) -> str:
+        """The group's word for a stemmed term ("prices" -> "price" -> "cost")."""
+        return self._by_stem.get(term, term)
+
+
+def content_terms(normalized: str, synonyms: SynonymMap) -> list[str]:
+    """The stemmed, synonym-folded content words of already normalised text, in order."""
+    words = synonyms.apply(normalized).split()
+    return [synonyms.canonical(stem(w)) for w in words if (w not in STOP_WORDS and len(w) > 1) or w.isdigit()]

@@ -1,0 +1,88 @@
+"""The command line as operators and the evaluation script use it (real subprocesses)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.model import Knowledge
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_bot(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True,
+                          cwd=ROOT, env={**os.environ, **(env or {})}, timeout=60)
+
+
+def test_ask_json_one_object_per_stdin_line_in_order(knowledge: Knowledge) -> None:
+    lines = ["how much does it cost", "", "hello", "what is the capital of peru", "i want to kill myself"]
+    result = run_bot("ask", "--json", stdin="\n".join(lines) + "\n")
+    assert result.returncode == 0, result.stderr
+    objects = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(objects) == len(lines)
+    assert all(set(o) == {"kind", "id", "options", "score", "reply"} for o in objects)
+    assert [o["kind"] for o in objects] == ["answer", "fallback", "smalltalk", "fallback", "crisis"]
+    assert objects[0]["id"] == "cost"
+    assert objects[0]["reply"] == knowledge.by_id["cost"].answer
+    assert all(0 <= o["score"] <= 100 for o in objects)
+    assert "988" in objects[4]["reply"]
+
+
+def test_ask_arguments_are_messages() -> None:
+    result = run_bot("ask", "--json", "spravto", "insurence coverage?")
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["esketamine-spravato", "insurance"]
+
+
+def test_ask_explain_shows_the_reasoning() -> None:
+    result = run_bot("ask", "--explain", "ketamin infusoin cost")
+    assert result.returncode == 0
+    assert "normalised:  'ketamin infusoin cost'" in result.stdout
+    assert "infusoin -> infusion" in result.stdout
+    assert "1. " in result.stdout and "faq:cost" in result.stdout
+    assert "decision:    answer cost" in result.stdout
+
+
+def test_validate_good_and_bad(knowledge_copy: Path) -> None:
+    good = run_bot("validate", str(knowledge_copy))
+    assert good.returncode == 0
+    assert good.stdout.startswith(f"ok: {knowledge_copy}: ")
+    broken = knowledge_copy / "faq" / "basics.yaml"
+    broken.write_text(broken.read_text().replace("related: [", "related: [nowhere, ", 1), encoding="utf-8")
+    bad = run_bot("validate", str(knowledge_copy))
+    assert bad.returncode == 1
+    assert f"{broken}:" in bad.stderr
+    assert "related id 'nowhere' does not exist" in bad.stderr
+
+
+def test_knowledge_dir_from_environment(knowledge_copy: Path) -> None:
+    (knowledge_copy / "settings.yaml").write_text("categories: {}\n", encoding="utf-8")
+    result = run_bot("ask", "--json", "cost", env={"KNOWLEDGE_DIR": str(knowledge_copy)})
+    assert result.returncode == 1
+    assert "settings.yaml:1: the settings file is missing the required field 'texts'" in result.stderr
+
+
+def test_piped_chat_prints_the_answer_and_exits(knowledge: Knowledge) -> None:
+    result = run_bot("chat", stdin="how much does it cost\n")
+    assert result.returncode == 0
+    assert knowledge.by_id["cost"].answer.strip() in result.stdout
+    assert "Related questions:" in result.stdout
+    assert "  1. " in result.stdout
+
+
+def test_chat_number_picks_a_suggestion(knowledge: Knowledge) -> None:
+    first_related = knowledge.by_id[knowledge.by_id["cost"].related[0]]
+    result = run_bot("chat", stdin="how much does it cost\n1\n")
+    assert first_related.answer.strip() in result.stdout
+
+
+@pytest.mark.parametrize("command", ["run", "chat", "ask", "validate"])
+def test_every_command_has_help(command: str) -> None:
+    result = run_bot(command, "--help")
+    assert result.returncode == 0
+    assert "usage: python -m bot" in result.stdout

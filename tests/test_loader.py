@@ -1,0 +1,160 @@
+"""Every kind of knowledge defect is refused with the right ``path:line: message``."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from bot.loader import KnowledgeError, load_knowledge
+from bot.model import Knowledge
+
+GOOD_ENTRY = """\
+  - id: {id}
+    category: basics
+    question: A question about {id}?
+    phrasings: [first way to ask about {id}, second way to ask about {id}]
+    answer: |
+      An answer about {id}.
+    related: [cost, how-fast]
+"""
+
+
+def problems_for(directory: Path) -> list[str]:
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge(directory)
+    return [str(p) for p in caught.value.problems]
+
+
+def write_faq(directory: Path, text: str) -> Path:
+    path = directory / "faq" / "zz-extra.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_repository_knowledge_loads_and_is_immutable(knowledge: Knowledge) -> None:
+    assert len(knowledge.entries) >= 30
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        knowledge.entries[0].answer = "changed"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        knowledge.by_id["cost"] = knowledge.entries[0]  # type: ignore[index]
+
+
+def test_every_required_topic_exists(knowledge: Knowledge) -> None:
+    spec = Path(__file__).resolve().parents[2] / "shared" / "spec" / "topics.md"
+    if not spec.exists():
+        pytest.skip("shared/spec is not next to this checkout")
+    required = {line.split("|")[1].strip() for line in spec.read_text().splitlines()
+                if line.startswith("| ") and not line.startswith("| id") and "---" not in line}
+    assert required <= set(knowledge.by_id)
+
+
+def test_entries_follow_the_content_rules(knowledge: Knowledge) -> None:
+    for entry in knowledge.entries:
+        assert len(entry.phrasings) >= 6, entry.id
+        assert 2 <= len(entry.related) <= 4, entry.id
+        assert len(entry.answer) < 900, entry.id
+
+
+def test_unknown_and_missing_fields(knowledge_copy: Path) -> None:
+    path = write_faq(knowledge_copy, "entries:\n  - id: extra\n    category: basics\n    colour: red\n")
+    problems = problems_for(knowledge_copy)
+    assert f"{path}:4: unknown key 'colour' in an FAQ entry; allowed: " in "\n".join(problems)
+    assert f"{path}:2: an FAQ entry is missing the required field 'answer'" in problems
+
+
+def test_duplicate_id_names_both_places(knowledge_copy: Path) -> None:
+    path = write_faq(knowledge_copy, "entries:\n" + GOOD_ENTRY.format(id="cost"))
+    problems = problems_for(knowledge_copy)
+    assert any(p.startswith(f"{path}:2: duplicate id 'cost' (first defined at ") for p in problems)
+
+
+def test_related_id_that_does_not_exist(knowledge_copy: Path) -> None:
+    text = "entries:\n" + GOOD_ENTRY.format(id="extra").replace("[cost, how-fast]", "[cost, no-such-entry]")
+    path = write_faq(knowledge_copy, text)
+    assert f"{path}:8: related id 'no-such-entry' does not exist" in problems_for(knowledge_copy)
+
+
+def test_related_to_itself(knowledge_copy: Path) -> None:
+    text = "entries:\n" + GOOD_ENTRY.format(id="extra").replace("[cost, how-fast]", "[cost, extra]")
+    path = write_faq(knowledge_copy, text)
+    assert f"{path}:8: entry 'extra' lists itself in related" in problems_for(knowledge_copy)
+
+
+def test_empty_answer(knowledge_copy: Path) -> None:
+    text = "entries:\n" + GOOD_ENTRY.format(id="extra").replace("answer: |\n      An answer about extra.\n",
+                                                                "answer: ''\n")
+    path = write_faq(knowledge_copy, text)
+    assert f"{path}:6: answer is empty" in problems_for(knowledge_copy)
+
+
+def test_same_phrasing_under_two_ids(knowledge_copy: Path) -> None:
+    cost_question = load_knowledge(knowledge_copy).by_id["cost"].phrasings[0]
+    text = "entries:\n" + GOOD_ENTRY.format(id="extra").replace("second way to ask about extra",
+                                                                cost_question.upper())
+    path = write_faq(knowledge_copy, text)
+    assert any(p.startswith(f"{path}:2: phrasing '{cost_question.upper()}' of 'extra' is also a phrasing of 'cost'")
+               for p in problems_for(knowledge_copy))
+
+
+def test_all_problems_reported_in_one_run(knowledge_copy: Path) -> None:
+    text = ("entries:\n" + GOOD_ENTRY.format(id="one").replace("[cost, how-fast]", "[missing-a]")
+            + GOOD_ENTRY.format(id="two").replace("[cost, how-fast]", "[missing-b]"))
+    write_faq(knowledge_copy, text)
+    problems = "\n".join(problems_for(knowledge_copy))
+    assert "missing-a" in problems
+    assert "missing-b" in problems
+
+
+@pytest.mark.parametrize(("content", "line", "message"), [
+    ("entries:\n  - id: a\n    id: b\n", 3, "duplicate key 'id' in an FAQ entry"),
+    ("base: &base\n  id: a\nentries:\n  - *base\n", 1, "anchors and aliases"),
+    ("entries:\n\t- id: a\n", 2, "tab character in indentation; use spaces"),
+    ("entries: [unclosed\n", 1, "YAML syntax"),
+    ("entries:\n  - id: a\n  x\n", 3, "YAML syntax"),
+])
+def test_malformed_yaml(knowledge_copy: Path, content: str, line: int, message: str) -> None:
+    path = write_faq(knowledge_copy, content)
+    assert any(p.startswith(f"{path}:{line}: ") and message in p for p in problems_for(knowledge_copy))
+
+
+@pytest.mark.parametrize(("raw", "line", "message"), [
+    (b"entries:\n  - id: caf\xe9\n", 2, "not UTF-8"),
+    (b"entries:\n\x00\x01\x02", 2, "looks binary"),
+    (b"# " + b"x" * (2 * 1024 * 1024 + 1), 1, "the limit is 2,097,152"),
+])
+def test_files_that_are_not_yaml_text(knowledge_copy: Path, raw: bytes, line: int, message: str) -> None:
+    path = knowledge_copy / "faq" / "zz-extra.yaml"
+    path.write_bytes(raw)
+    assert any(p.startswith(f"{path}:{line}: ") and message in p for p in problems_for(knowledge_copy))
+
+
+def test_billion_laughs_is_refused_quickly(knowledge_copy: Path) -> None:
+    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines += [f"a{i}: &a{i} [{','.join(['*a' + str(i - 1)] * 9)}]" for i in range(1, 9)]
+    path = write_faq(knowledge_copy, "\n".join(lines) + "\nentries: []\n")
+    assert any(p.startswith(f"{path}:1: ") and "anchors and aliases" in p for p in problems_for(knowledge_copy))
+
+
+def test_unexpected_file_and_missing_folder(knowledge_copy: Path, tmp_path: Path) -> None:
+    stray = knowledge_copy / "faq-old.yaml"
+    stray.write_text("entries: []\n", encoding="utf-8")
+    assert f"{stray}:1: unexpected knowledge file; expected settings.yaml, smalltalk.yaml, boundaries.yaml, " \
+           "crisis.yaml or faq/*.yaml" in problems_for(knowledge_copy)
+    assert problems_for(tmp_path / "nowhere") == [f"{tmp_path / 'nowhere'}:1: knowledge folder does not exist"]
+
+
+def test_unknown_category_and_bad_threshold(knowledge_copy: Path) -> None:
+    path = write_faq(knowledge_copy, "entries:\n" + GOOD_ENTRY.format(id="extra").replace("basics", "gossip"))
+    settings = knowledge_copy / "settings.yaml"
+    settings.write_text(settings.read_text().replace("min_score: ", "min_score: 1"), encoding="utf-8")
+    problems = "\n".join(problems_for(knowledge_copy))
+    assert f"{path}:3: unknown category 'gossip'" in problems
+    assert "min_score must be a number from 0 to 100" in problems
+
+
+def test_crisis_template_with_unknown_placeholder(knowledge_copy: Path) -> None:
+    crisis = knowledge_copy / "crisis.yaml"
+    crisis.write_text(crisis.read_text().replace("{emergency}", "{emergancy}", 1), encoding="utf-8")
+    assert any("response uses unknown placeholder(s) ['emergancy']" in p for p in problems_for(knowledge_copy))

@@ -1,0 +1,111 @@
+"""FAQ matching on what people actually type, and the reply decision around it."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.decision import ANSWER, CLARIFY, CRISIS, FALLBACK, SMALLTALK, ChatContext, Responder
+from bot.model import Knowledge
+
+
+@pytest.mark.parametrize(("text", "entry"), [
+    ("ketamin infusoin cost", "cost"),
+    ("spravto", "esketamine-spravato"),
+    ("insurence coverage?", "insurance"),
+    ("how many sesions will i need", "number-of-sessions"),
+    ("is ketamine addictive", "addiction-risk"),
+    ("PRICE PER SESSION???", "cost"),
+    ("can i drive home after my infusion", "after-session"),
+])
+def test_typos_and_variants_still_match(responder: Responder, text: str, entry: str) -> None:
+    decision = responder.decide(text)
+    assert (decision.kind, decision.id) == (ANSWER, entry)
+
+
+def test_a_long_message_with_one_question_inside(responder: Responder) -> None:
+    text = ("So I have been reading forums all week and honestly I am more confused than before, my sister "
+            "keeps sending me articles and my partner thinks I should just wait. Anyway, the thing I really "
+            "need to know before I call anyone: how much does ketamine therapy cost per session?")
+    assert responder.decide(text).id == "cost"
+
+
+@pytest.mark.parametrize("text", ["what is the", "is it", "how", "the and of to", "???", ""])
+def test_stop_words_alone_match_nothing(responder: Responder, text: str) -> None:
+    assert responder.decide(text).kind == FALLBACK
+
+
+@pytest.mark.parametrize("text", ["what's the weather in oslo tomorrow", "recommend a pizza place",
+                                  "how do i reset my router"])
+def test_out_of_scope_falls_back_honestly(responder: Responder, knowledge: Knowledge, text: str) -> None:
+    decision = responder.decide(text)
+    assert decision.kind == FALLBACK
+    assert decision.reply == knowledge.texts.fallback
+
+
+def test_boundary_topic_declines_with_its_own_text(responder: Responder, knowledge: Knowledge) -> None:
+    decision = responder.decide("how many mg of ketamine per kg should my dose be")
+    dosing = next(t for t in knowledge.boundaries if t.id == "dosing")
+    assert (decision.kind, decision.id, decision.reply) == (FALLBACK, None, dosing.reply)
+
+
+@pytest.mark.parametrize(("text", "intent"), [("hi", "greeting"), ("thanks!!", "thanks"),
+                                              ("are you a bot?", "identity"), ("bye", "goodbye")])
+def test_small_talk(responder: Responder, text: str, intent: str) -> None:
+    assert (responder.decide(text).kind, responder.decide(text).id) == (SMALLTALK, intent)
+
+
+def test_greeting_with_a_question_answers_the_question(responder: Responder) -> None:
+    assert responder.decide("hi! how much does it cost?").id == "cost"
+
+
+def test_thresholds_come_from_knowledge(knowledge: Knowledge) -> None:
+    strict = dataclasses.replace(knowledge, matching=dataclasses.replace(knowledge.matching, min_score=100.1))
+    assert Responder(strict).decide("how much does it cost").kind == FALLBACK
+    vague = dataclasses.replace(knowledge, matching=dataclasses.replace(knowledge.matching, ambiguity_margin=100))
+    decision = Responder(vague).decide("how much does it cost")
+    assert decision.kind == CLARIFY
+    assert decision.options[0] == "cost"
+    assert 2 <= len(decision.options) <= knowledge.matching.max_options
+    assert all(knowledge.by_id[o].question in decision.reply for o in decision.options)
+
+
+def test_suicidal_thoughts_answer_carries_the_hotline_footer(responder: Responder) -> None:
+    decision = responder.decide("can ketamine help with suicidal ideation")
+    assert (decision.kind, decision.id) == (ANSWER, "suicidal-thoughts")
+    assert decision.reply.endswith(responder.footer_text(ChatContext()))
+
+
+def test_sticky_footer_after_escalation_and_region(responder: Responder) -> None:
+    calm = responder.decide("how much does it cost", ChatContext(region="UK"))
+    flagged = responder.decide("how much does it cost", ChatContext(region="UK", flagged=True))
+    assert calm.footer is None
+    assert flagged.reply.startswith(calm.reply)
+    assert "116 123" in flagged.reply
+
+
+def test_unknown_entry_from_a_button(responder: Responder, knowledge: Knowledge) -> None:
+    assert responder.decide_entry("forged-id").reply == knowledge.texts.unknown_topic
+    assert responder.decide_entry("cost").id == "cost"
+
+
+@pytest.mark.parametrize("text", [
+    "x" * 10_000, "😀" * 500, "\u202e\u202dright to left", "\u200b\u200c\u200d", "\x00\x01\x02 cost",
+    "كم تكلفة العلاج", "ketamine 价格 cost", "\n\n\t", "<b>how much</b> &amp; cost",
+])
+def test_bad_input_gets_a_sensible_decision(responder: Responder, text: str) -> None:
+    decision = responder.decide(text)
+    assert decision.kind in {ANSWER, CLARIFY, CRISIS, SMALLTALK, FALLBACK}
+    assert 0 < len(decision.reply) <= 4096
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=600))
+def test_any_text_gives_exactly_one_decision(responder: Responder, text: str) -> None:
+    decision = responder.decide(text)
+    assert decision.kind in {ANSWER, CLARIFY, CRISIS, SMALLTALK, FALLBACK}
+    assert 0 < len(decision.reply) <= 4096
+    assert 0 <= decision.score <= 100

@@ -1,0 +1,38 @@
+"""The one normaliser both the matcher and the crisis detector read through."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.normalize import normalize
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("What\u2019s KETAMINE therapy???", "what is ketamine therapy"),
+    ("doesnt it hurt? can't say", "does not it hurt can not say"),
+    ("sooo tiiiired", "soo tiired"),
+    ("anxiété", "anxiete"),
+    ("how much r the infusions 😬😬", "how much are the infusions"),
+    ("\uff46\uff55\uff4c\uff4c \uff57\uff49\uff44\uff54\uff48", "full width"),
+    ("zero\u200bwidth", "zerowidth"),
+    ("nul\x00byte\x07bell", "nul byte bell"),
+    ("\u202eright-to-left override", "right to left override"),
+    ("k\u0456ll", "kill"),  # Cyrillic i that looks Latin
+    ("Straße", "strasse"),
+    ("  spaced\t\n out  ", "spaced out"),
+    ("", ""),
+    ("🙂🙂", ""),
+])
+def test_normalize_examples(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+
+
+@given(st.text())
+def test_normalize_is_idempotent_and_clean(text: str) -> None:
+    once = normalize(text)
+    assert normalize(once) == once
+    assert once == once.strip()
+    assert "  " not in once
+    assert once == once.casefold()
