@@ -39,21 +39,22 @@ class KnowledgeError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """Safe loader that refuses anchors and aliases.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10x faster
+
+
+def _refuse_anchors(text: str) -> None:
+    """Refuse anchors and aliases before composing.
 
     Knowledge files never need them, and aliases are how "billion laughs" bombs
-    blow a small file up into gigabytes of memory.
+    blow a small file up into gigabytes of memory. Checking the event stream first
+    lets the fast C composer do the real work.
     """
-
-    def compose_node(self, parent: Node | None, index: object) -> Node:  # type: ignore[override]
-        event = self.peek_event()
+    for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
             raise yaml.MarkedYAMLError(
                 problem="anchors and aliases (&name / *name) are not allowed in knowledge files",
                 problem_mark=event.start_mark,
             )
-        return super().compose_node(parent, index)  # type: ignore[arg-type]
 
 
 def line_of(node: Node) -> int:
@@ -98,9 +99,9 @@ def compose_file(path: Path) -> tuple[Node | None, list[Problem]]:
     problems = _tab_problems(path, text)
     if problems:
         return None, problems
-    loader = _NoAliasLoader(text)
     try:
-        return loader.get_single_node(), []
+        _refuse_anchors(text)
+        return yaml.compose(text, Loader=_Loader), []
     except yaml.MarkedYAMLError as exc:
         # The context mark is where the broken construct starts (the unclosed "[", the
         # key missing its ":"), which is the line an operator has to fix.
@@ -110,8 +111,6 @@ def compose_file(path: Path) -> tuple[Node | None, list[Problem]]:
         return None, [Problem(str(path), line, f"YAML syntax: {detail}")]
     except yaml.YAMLError as exc:
         return None, [Problem(str(path), 1, f"YAML syntax: {exc}")]
-    finally:
-        loader.dispose()
 
 
 class FileReader:

@@ -51,7 +51,7 @@ def test_ask_explain_shows_the_reasoning() -> None:
 def test_validate_good_and_bad(knowledge_copy: Path) -> None:
     good = run_bot("validate", str(knowledge_copy))
     assert good.returncode == 0
-    assert good.stdout.startswith(f"ok: {knowledge_copy}: ")
+    assert f"\nok: {knowledge_copy}: " in "\n" + good.stdout
     broken = knowledge_copy / "faq" / "basics.yaml"
     broken.write_text(broken.read_text().replace("related: [", "related: [nowhere, ", 1), encoding="utf-8")
     bad = run_bot("validate", str(knowledge_copy))
@@ -81,8 +81,30 @@ def test_chat_number_picks_a_suggestion(knowledge: Knowledge) -> None:
     assert first_related.answer.strip() in result.stdout
 
 
-@pytest.mark.parametrize("command", ["run", "chat", "ask", "validate"])
+@pytest.mark.parametrize("command", ["run", "chat", "ask", "validate", "export", "import"])
 def test_every_command_has_help(command: str) -> None:
     result = run_bot(command, "--help")
     assert result.returncode == 0
     assert "usage: python -m bot" in result.stdout
+
+
+def test_validate_strict_fails_on_warnings(knowledge_copy: Path) -> None:
+    basics = knowledge_copy / "faq" / "basics.yaml"
+    text = basics.read_text(encoding="utf-8")
+    start = text.index("    phrasings:\n") + len("    phrasings:\n")
+    end = text.index("    keywords:", start) if "    keywords:" in text[start:start + 3000] else text.index("    answer:", start)
+    basics.write_text(text[:start] + "      - only one way to ask this\n" + text[end:], encoding="utf-8")
+    relaxed = run_bot("validate", str(knowledge_copy))
+    assert relaxed.returncode == 0
+    assert f"{basics}:" in relaxed.stdout and "phrasings; add at least 6" in relaxed.stdout
+    assert "entries per category: " in relaxed.stdout
+    strict = run_bot("validate", "--strict", str(knowledge_copy))
+    assert strict.returncode == 1
+    assert "--strict" in strict.stderr
+
+
+def test_export_csv_has_every_entry(knowledge: Knowledge) -> None:
+    result = run_bot("export", "--format", "csv")
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[0] == "id,question,phrasings,answer,related,category"
+    assert all(f"\n{e.id}," in result.stdout for e in knowledge.entries)

@@ -1,0 +1,102 @@
+"""The operator's report on a valid knowledge folder: what to improve before users notice.
+
+Errors stop a folder from loading (see ``bot.loader``); the warnings here do not, but
+each one names a weakness users would meet: an entry too thin to be found, two
+entries fighting over the same wording, an answer too long to read on a phone, a
+region without a number to call. ``validate --strict`` turns them into failures.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from bot.decision import Responder
+from bot.normalize import normalize
+
+MIN_PHRASINGS = 6
+ANSWER_BUDGET = 900  # characters: about one phone screen
+NEAR_DUPLICATE = 92  # rapidfuzz ratio between phrasings of different entries
+_HAS_CONTACT = re.compile(r"\d|\w+\.\w{2,}")  # a number to call/text, or a web address
+
+
+@dataclass(frozen=True)
+class Warning_:
+    """One finding: where it is (``path:line``) and what to do about it."""
+
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: warning: {self.message}"
+
+
+def category_counts(responder: Responder) -> Counter[str]:
+    return Counter(entry.category for entry in responder.knowledge.entries)
+
+
+def knowledge_warnings(responder: Responder) -> list[Warning_]:
+    """Every warning for one loaded knowledge version, in a stable order."""
+    return [*_thin_and_long(responder), *_near_duplicates(responder), *_confusions(responder),
+            *_related_repeats(responder), *_crisis_contacts(responder)]
+
+
+def _thin_and_long(responder: Responder) -> list[Warning_]:
+    found = []
+    for entry in responder.knowledge.entries:
+        if len(entry.phrasings) < MIN_PHRASINGS:
+            found.append(Warning_(entry.source, f"entry '{entry.id}' has {len(entry.phrasings)} phrasings; "
+                                                f"add at least {MIN_PHRASINGS} so people's wording is found"))
+        if len(entry.answer) > ANSWER_BUDGET:
+            found.append(Warning_(entry.source, f"answer of '{entry.id}' is {len(entry.answer)} characters; "
+                                                f"the budget is {ANSWER_BUDGET}"))
+    return found
+
+
+def _near_duplicates(responder: Responder) -> list[Warning_]:
+    """Phrasings of different entries that read almost the same: the matcher cannot tell them apart."""
+    owners: list[tuple[str, str, str]] = [(e.id, e.source, p) for e in responder.knowledge.entries
+                                          for p in e.phrasings]
+    texts = [normalize(p) for _, _, p in owners]
+    found = []
+    for index, (owner, source, phrasing) in enumerate(owners):
+        for _, score, other in process.extract(texts[index], texts, scorer=fuzz.ratio,
+                                               score_cutoff=NEAR_DUPLICATE, limit=5):
+            if other > index and owners[other][0] != owner:
+                found.append(Warning_(source, f"phrasing '{phrasing}' of '{owner}' is nearly the same as "
+                                              f"'{owners[other][2]}' of '{owners[other][0]}' ({score:.0f}/100)"))
+    return found
+
+
+def _confusions(responder: Responder) -> list[Warning_]:
+    """The self-check: each phrasing must match its own entry, or the operator hears about it."""
+    found = []
+    for entry in responder.knowledge.entries:
+        for phrasing in (entry.question, *entry.phrasings):
+            ranked = responder.index.rank(responder.index.analyze(phrasing), limit=5)
+            own = next((c.score for c in ranked if c.target.id == entry.id), 0.0)
+            if ranked and ranked[0].target.id != entry.id and ranked[0].score > own:
+                top = ranked[0]
+                found.append(Warning_(entry.source, f"phrasing '{phrasing}' of '{entry.id}' matches "
+                                                    f"'{top.target.id}' better ({top.score:.0f} vs {own:.0f})"))
+    return found
+
+
+def _related_repeats(responder: Responder) -> list[Warning_]:
+    return [Warning_(e.source, f"entry '{e.id}' lists a related id twice")
+            for e in responder.knowledge.entries if len(set(e.related)) != len(e.related)]
+
+
+def _crisis_contacts(responder: Responder) -> list[Warning_]:
+    """Every region needs an emergency number and a crisis line someone can actually reach."""
+    found = []
+    for region in responder.knowledge.crisis.regions.values():
+        where = f"crisis.yaml region {region.code}"
+        if not _HAS_CONTACT.search(region.emergency):
+            found.append(Warning_(where, "emergency has no number to call"))
+        if not any(_HAS_CONTACT.search(line) for line in region.lines):
+            found.append(Warning_(where, "no crisis line with a number or web address"))
+    return found

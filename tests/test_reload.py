@@ -1,0 +1,108 @@
+"""Hot reload: atomic swaps under load, refused edits keep the old version, debounce."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from bot.store import ResponderStore
+from bot.watcher import KnowledgeWatcher
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def cost_file(directory: Path) -> Path:
+    return directory / "faq" / "cost-access.yaml"
+
+
+def set_cost_answer(directory: Path, old: str, new: str) -> None:
+    path = cost_file(directory)
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+
+
+def test_invalid_edit_keeps_serving_the_old_version(knowledge_copy: Path) -> None:
+    store = ResponderStore(knowledge_copy)
+    before = store.current
+    path = cost_file(knowledge_copy)
+    path.write_text(path.read_text(encoding="utf-8").replace("related: [", "related: [gone, ", 1), encoding="utf-8")
+    result = store.reload()
+    assert not result.ok
+    assert any(str(p).startswith(f"{path}:") and "related id 'gone' does not exist" in str(p)
+               for p in result.problems)
+    assert store.current is before
+    assert store.current.decide("how much does it cost").id == "cost"
+
+
+def test_watcher_debounces_a_file_written_in_two_steps(knowledge_copy: Path) -> None:
+    clock = FakeClock()
+    store = ResponderStore(knowledge_copy)
+    watcher = KnowledgeWatcher(store, debounce=2.0, clock=clock)
+    original = store.current
+    path = cost_file(knowledge_copy)
+    full = path.read_text(encoding="utf-8")
+    path.write_text(full[: len(full) // 2], encoding="utf-8")  # the editor's first, partial write
+    assert watcher.poll() is None
+    clock.now = 1.0
+    path.write_text(full.replace("between $400 and $800", "between $400 and $800 (updated)"), encoding="utf-8")
+    assert watcher.poll() is None  # changed again: the debounce starts over
+    clock.now = 2.5
+    assert watcher.poll() is None
+    assert store.current is original  # the half-written file was never loaded
+    clock.now = 3.5
+    result = watcher.poll()
+    assert result is not None and result.ok
+    assert "(updated)" in store.current.decide("how much does it cost").reply
+    assert watcher.poll() is None  # nothing new
+
+
+def test_watcher_reports_a_refused_edit_once(knowledge_copy: Path) -> None:
+    clock = FakeClock()
+    store = ResponderStore(knowledge_copy)
+    watcher = KnowledgeWatcher(store, debounce=1.0, clock=clock)
+    (knowledge_copy / "smalltalk.yaml").write_text("intents: [\n", encoding="utf-8")
+    watcher.poll()
+    clock.now = 5
+    result = watcher.poll()
+    assert result is not None and not result.ok
+    clock.now = 10
+    assert watcher.poll() is None
+
+
+def test_reload_under_load_answers_from_one_version(knowledge_copy: Path) -> None:
+    store = ResponderStore(knowledge_copy)
+    first = store.current.decide("how much does it cost").reply
+    marker = "between $400 and $800"
+    set_cost_answer(knowledge_copy, marker, marker + " (version B)")
+    store.reload()
+    second = store.current.decide("how much does it cost").reply
+    assert first != second
+    replies: list[str] = []
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def ask() -> None:
+        try:
+            while not stop.is_set():
+                replies.append(store.current.decide("how much does it cost").reply)
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    workers = [threading.Thread(target=ask) for _ in range(3)]
+    for worker in workers:
+        worker.start()
+    for step in range(6):
+        old, new = (marker + " (version B)", marker) if step % 2 == 0 else (marker, marker + " (version B)")
+        set_cost_answer(knowledge_copy, old, new)
+        assert store.reload().ok
+    stop.set()
+    for worker in workers:
+        worker.join()
+    assert not errors
+    assert len(replies) > 6
+    assert set(replies) <= {first, second}
