@@ -288,4 +288,4 @@ def _check_unexpected_files(loader: _Loader) -> None:
                 None, f"unexpected knowledge file; expected {', '.join(TOP_LEVEL_FILES)} or faq/*.yaml")
 
 
-__all__ = ["KnowledgeError", "Problem", "load_knowledge", "line_of"]
+__all__ = ["KnowledgeError", "Problem", "line_of", "load_knowledge"]

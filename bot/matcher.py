@@ -82,7 +82,7 @@ class ScoreWeights:
     evidence_scale: float = 3.0  # idf mass at which evidence reaches ~63 %
     unknown_weight: float = 1.6  # what an unknown word costs, in idf units
     centrality_floor: float = 0.4  # weight of a term found in only one phrasing of an entry
-    candidate_pool: int = 25
+    candidate_pool: int = 15
 
 
 class MatchIndex:
@@ -108,6 +108,7 @@ class MatchIndex:
         ]
         self.bags = [_centrality(rows, keywords, self.weights.centrality_floor)
                      for rows, keywords in zip(self.phrasings, keyword_terms, strict=True)]
+        self.term_phrasings = [_positions(rows) for rows in self.phrasings]
         self.postings: dict[str, list[int]] = defaultdict(list)
         for index, bag in enumerate(self.bags):
             for term in bag.keys() - SIGNAL_WORDS:
@@ -172,15 +173,29 @@ class MatchIndex:
         matched = [t for t in query.terms if t in bag]
         found = sum(self.idf[t] * query.terms[t] * bag[t] for t in matched)
         evidence = sum(self.idf[t] * query.terms[t] * bag[t] for t in matched if t not in SIGNAL_WORDS)
-        best, best_share = self.phrasings[index][0], 0.0
-        for phrasing in self.phrasings[index]:
-            share = sum(self.idf[t] * query.terms[t] for t in phrasing.terms if t in query.terms) / phrasing.weight
-            if share > best_share:
-                best, best_share = phrasing, share
+        shared: dict[int, float] = defaultdict(float)
+        where = self.term_phrasings[index]
+        for term in matched:
+            gain = self.idf[term] * query.terms[term]
+            for position in where.get(term, ()):
+                shared[position] += gain
+        rows = self.phrasings[index]
+        best_position = max(shared, key=lambda p: shared[p] / rows[p].weight, default=0)
+        best = rows[best_position]
+        best_share = shared.get(best_position, 0.0) / best.weight if best.weight else 0.0
         coverage = found / total if total else 0.0
         strength = 1 - math.exp(-evidence / weights.evidence_scale)
         score = 100 * (weights.coverage * coverage + weights.phrasing * best_share + weights.evidence * strength)
         return Candidate(self.targets[index], round(score, 1), best.text, tuple(matched))
+
+
+def _positions(rows: list[Phrasing]) -> dict[str, list[int]]:
+    """For one target: which of its phrasings contain each term (so scoring skips the others)."""
+    where: dict[str, list[int]] = defaultdict(list)
+    for position, phrasing in enumerate(rows):
+        for term in phrasing.terms:
+            where[term].append(position)
+    return dict(where)
 
 
 def _centrality(rows: list[Phrasing], keywords: list[str], floor: float) -> dict[str, float]:
@@ -224,7 +239,7 @@ def _spelling_aliases(raw: list[list[tuple[str, list[str]]]]) -> dict[str, str]:
     common = [t for t, n in counts.items() if n >= 3 and len(t) >= 4]
     aliases = {}
     for term, count in counts.items():
-        if len(term) < 5 or term.isdigit():
+        if count > 3 or len(term) < 5 or term.isdigit():
             continue
         for found, _, _ in process.extract(term, common, scorer=OSA.normalized_similarity,
                                            score_cutoff=SPELLING_CUTOFF, limit=2):

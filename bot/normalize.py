@@ -38,9 +38,13 @@ _CONTRACTIONS = {
 _WORD = re.compile(r"w/|[^\W_]+(?:'[^\W_]+)?")
 _REPEATS = re.compile(r"([^\W\d_])\1{2,}")
 _NON_WORD = re.compile(r"[^\w' /]+|_")
-# Cyrillic and Greek letters that look Latin, used to dodge filters ("kіll" with a Cyrillic і).
-_HOMOGLYPHS = str.maketrans("аеорсухіѕјԁӏκνοαιτ", "aeopcyxisjdlkvoait")
+# Cyrillic and Greek letters that look Latin, used to dodge filters ("k\u0456ll" with a Cyrillic i).
+_HOMOGLYPHS = str.maketrans(
+    "\u0430\u0435\u043e\u0440\u0441\u0443\u0445\u0456\u0455\u0458\u0501\u04cf\u03ba\u03bd\u03bf\u03b1\u03b9\u03c4",
+    "aeopcyxisjdlkvoait",
+)
 _SPACES = re.compile(r"\s+")
+_ASCII_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")  # the fast path for plain ASCII messages
 
 
 def _strip_marks_and_symbols(text: str) -> str:
@@ -62,12 +66,13 @@ def normalize(text: str) -> str:
     """Return the canonical lowercase word sequence of ``text``, words separated by one space.
 
     NFKC folds compatibility forms (full-width letters, ligatures) first; casefold
-    handles "ß" and friends; Latin look-alike Cyrillic/Greek letters become Latin; accents, emoji, punctuation and invisible characters are
+    handles "ß" and friends; Latin look-alike Cyrillic/Greek letters become Latin;
+    accents, emoji, punctuation and invisible characters are
     dropped; contractions are expanded; runs of three or more of the same letter are cut
     to two ("sooo" -> "soo"), which keeps real double letters intact.
     """
     text = unicodedata.normalize("NFKC", text).casefold().translate(_QUOTES).translate(_HOMOGLYPHS)
-    text = _strip_marks_and_symbols(text)
+    text = _ASCII_CONTROLS.sub(" ", text) if text.isascii() else _strip_marks_and_symbols(text)
     text = _NON_WORD.sub(" ", text)
     text = _REPEATS.sub(r"\1\1", text)
     words = [_CONTRACTIONS.get(token, token) for token in _WORD.findall(text)]
