@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from bot.crisis import detect_crisis  # noqa: E402
 from bot.decision import ANSWER, Responder  # noqa: E402
 from bot.loader import load_knowledge  # noqa: E402
-from bot.model import FaqEntry, Knowledge  # noqa: E402
+from bot.model import Knowledge  # noqa: E402
 from bot.normalize import normalize  # noqa: E402
 
 DEV_SET = ROOT.parent / "shared" / "eval" / "dev.yaml"
@@ -153,8 +153,9 @@ def main() -> int:
 
     print(f"\n{'method (repo knowledge)':<28} {'p50 ms':>8} {'p99 ms':>8} {'accuracy':>9}")
     responder = Responder(repo)
-    for name, predict in (("ours (full decision)", ours(responder)), ("rapidfuzz extractOne naive", NaiveExtractOne(repo)),
-                          ("difflib get_close_matches", Difflib(repo))):
+    methods = (("ours (full decision)", ours(responder)), ("rapidfuzz extractOne naive", NaiveExtractOne(repo)),
+               ("difflib get_close_matches", Difflib(repo)))
+    for name, predict in methods:
         p50, p99, _ = percentiles(time_calls(predict, texts, rounds))
         print(f"{name:<28} {p50:>8.3f} {p99:>8.3f} {accuracy(predict, labelled):>9.3f}")
 

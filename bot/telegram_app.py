@@ -1,0 +1,555 @@
+"""The Telegram shell: python-telegram-bot handlers around the pure core in ``bot/``.
+
+Design in brief:
+
+* Every update reads ``store.current`` once and uses that one :class:`Responder` throughout, so a
+  reply never mixes two knowledge versions while ``/reload`` swaps them.
+* Decisions come from the core (``Responder.decide``); this module only decides *whether* to
+  answer (private chat, or addressed in a group), formats (``bot.telegram_format``) and sends.
+* Crisis: the escalation goes out first, in its own message, through the rate limiter's urgent
+  lane (never queued behind other sends); then the chat is marked so later replies carry the
+  hotline footer; then, if configured, an anonymous alert goes to the operators' chat.
+* Privacy: logs carry decisions (kind, entry id, score) and update kinds, never message text,
+  user ids, names or chat ids. ``LOG_MESSAGE_TEXT=1`` is the one, loudly announced, exception.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dtm
+import logging
+import re
+import time
+import traceback
+import warnings
+from collections import Counter
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from telegram import (
+    BotCommand,
+    Chat,
+    LinkPreviewOptions,
+    Message,
+    MessageEntity,
+    ReplyParameters,
+    Update,
+    User,
+)
+from telegram.constants import ChatAction, ParseMode
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    ExtBot,
+    MessageHandler,
+    filters,
+)
+
+from bot import telegram_format as fmt
+from bot.chat_state import ChatStates
+from bot.config import Settings
+from bot.crisis import detect_crisis
+from bot.decision import ANSWER, CRISIS, ChatContext, Decision, Responder
+from bot.store import ResponderStore
+
+log = logging.getLogger("bot.telegram")
+
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
+BOOTSTRAP_RETRIES = 10  # start-up retries with PTB's backoff (1 s growing to 30 s): about 100 s in all
+URGENT = "urgent"  # rate_limit_args marking a send that must not wait in the rate limiter's queue
+_URGENT_ATTEMPTS = 3
+_URGENT_PAUSE = 0.5  # seconds between urgent attempts after a network failure
+PUBLIC_COMMANDS = (
+    ("start", "What this bot can and cannot do"),
+    ("topics", "Browse questions by category"),
+    ("crisis", "Crisis and emergency lines, now"),
+    ("region", "Choose your region for crisis lines"),
+    ("help", "How to ask, and the commands"),
+)
+NON_TEXT = (filters.Sticker.ALL | filters.VOICE | filters.PHOTO | filters.Document.ALL | filters.VIDEO
+            | filters.VIDEO_NOTE | filters.AUDIO | filters.ANIMATION | filters.LOCATION | filters.CONTACT)
+STAT_KEYS = ("messages", "edits", "commands", "buttons", "answers", "clarify", "fallback", "smalltalk",
+             "crisis", "non_text", "errors")
+
+
+class PriorityRateLimiter(AIORateLimiter):
+    """PTB's flood-limit-aware rate limiter, with an urgent lane for crisis escalations.
+
+    Normal sends are paced to Telegram's limits (30/s overall, 20/min per group). A send made
+    with ``rate_limit_args=URGENT`` skips the queue: a person in crisis must not wait behind a
+    burst of FAQ answers. If Telegram answers 429 even so, it is retried after the pause it asks;
+    a network failure or 5xx is retried after a short pause (a rare duplicate escalation is
+    better than a missing one). A 400 is not retried: the same request would fail again.
+    """
+
+    async def process_request(self, callback: Callable[..., Coroutine[Any, Any, Any]], args: Any,
+                              kwargs: dict[str, Any], endpoint: str, data: dict[str, Any],
+                              rate_limit_args: Any) -> Any:
+        if rate_limit_args != URGENT:
+            return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+        for attempt in range(_URGENT_ATTEMPTS):
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                if attempt == _URGENT_ATTEMPTS - 1:
+                    raise
+                await asyncio.sleep(_retry_seconds(exc))
+            except BadRequest:
+                raise
+            except NetworkError as exc:
+                if attempt == _URGENT_ATTEMPTS - 1:
+                    raise
+                log.warning("urgent send failed (%s); retrying", type(exc).__name__)
+                await asyncio.sleep(_URGENT_PAUSE)
+        raise AssertionError("unreachable")
+
+
+def _retry_seconds(exc: RetryAfter) -> float:
+    with warnings.catch_warnings():  # PTB warns about int retry_after unless PTB_TIMEDELTA is set
+        warnings.simplefilter("ignore")
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, dtm.timedelta) else float(value)
+
+
+def update_kind(update: object) -> str:
+    """The kind of an update ("message", "callback_query", ...) without any of its content."""
+    if not isinstance(update, Update):
+        return "none" if update is None else type(update).__name__
+    for kind in Update.ALL_TYPES:
+        if getattr(update, kind, None) is not None:
+            return kind
+    return "unknown"
+
+
+class FaqBot:
+    """Handlers and the per-process state they share: chat memory and counters (no texts, no users)."""
+
+    def __init__(self, settings: Settings, store: ResponderStore) -> None:
+        self.settings = settings
+        self.store = store
+        self.states = ChatStates(store.current.knowledge.crisis.sticky_hours)
+        self.counts: Counter[str] = Counter({key: 0 for key in STAT_KEYS})
+        self.entry_hits: Counter[str] = Counter()
+        self.started = dtm.datetime.now(dtm.UTC)
+        self._started_monotonic = time.monotonic()
+
+    # --- wiring -------------------------------------------------------------------------------
+
+    def register(self, app: Application) -> None:
+        new = filters.UpdateType.MESSAGE
+        commands = {"start": self.cmd_start, "help": self.cmd_help, "topics": self.cmd_topics,
+                    "crisis": self.cmd_crisis, "region": self.cmd_region, "reload": self.cmd_reload,
+                    "stats": self.cmd_stats}
+        for name, callback in commands.items():
+            app.add_handler(CommandHandler(name, callback, filters=new))
+        text = filters.TEXT | filters.CAPTION
+        app.add_handler(MessageHandler(new & text, self.on_message))
+        app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE & text, self.on_edit))
+        app.add_handler(MessageHandler(new & filters.ChatType.PRIVATE & NON_TEXT, self.on_non_text))
+        app.add_handler(CallbackQueryHandler(self.on_button))
+        app.add_error_handler(self.on_error)
+
+    async def post_init(self, app: Application) -> None:
+        """Register the command list; a failure is logged and the bot runs without it."""
+        try:
+            await app.bot.set_my_commands([BotCommand(name, text) for name, text in PUBLIC_COMMANDS])
+        except Exception as exc:
+            log.warning("could not register the command list (%s); continuing without it", type(exc).__name__)
+        knowledge = self.store.current.knowledge
+        log.info("bot @%s ready: knowledge version %s, %d entries, %d admin(s), %s mode",
+                 app.bot.username, knowledge.version, len(knowledge.entries), len(self.settings.admin_user_ids),
+                 "webhook" if self.settings.webhook_mode else "polling")
+
+    # --- context, sending ---------------------------------------------------------------------
+
+    def chat_context(self, responder: Responder, chat_id: int, user: User | None) -> ChatContext:
+        """Region: the chat's /region choice, else the user's language if unambiguous, else DEFAULT_REGION."""
+        language = user.language_code if user else None
+        implied = responder.knowledge.crisis.region_for_language(language) or self.settings.default_region
+        return self.states.context(chat_id, language, implied)
+
+    async def send(self, bot: ExtBot, chat_id: int, outgoing: list[fmt.Outgoing], *,
+                   reply_to: int | None = None, urgent: bool = False) -> None:
+        for n, out in enumerate(outgoing):
+            await bot.send_message(
+                chat_id, out.text, parse_mode=ParseMode.HTML, reply_markup=out.reply_markup,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True)
+                if reply_to and n == 0 else None,
+                rate_limit_args=URGENT if urgent else None,
+            )
+
+    @staticmethod
+    def _reply_to(message: Message | None) -> int | None:
+        """In groups, replies quote the message they answer; in private chats that is just noise."""
+        if message is None or message.chat.type == Chat.PRIVATE:
+            return None
+        return message.message_id
+
+    def _log_decision(self, source: str, decision: Decision, text: str | None = None) -> None:
+        log.info("decision source=%s kind=%s id=%s score=%.1f%s", source, decision.kind,
+                 decision.id or ",".join(decision.options) or "-", decision.score,
+                 f" category={decision.crisis.category}" if decision.crisis else "")
+        if self.settings.log_message_text and text is not None:
+            log.info("message text (LOG_MESSAGE_TEXT=1): %r", text)
+
+    def _count(self, decision: Decision) -> None:
+        key = {ANSWER: "answers"}.get(decision.kind, decision.kind)
+        self.counts[key] += 1
+        if decision.kind == ANSWER and decision.id:
+            self.entry_hits[decision.id] += 1
+
+    # --- addressing in groups -----------------------------------------------------------------
+
+    @staticmethod
+    def addressed_text(message: Message, bot: ExtBot) -> str | None:
+        """The text meant for the bot, or ``None`` when a group message is not addressed to it.
+
+        Private chats: always the text. Groups: only replies to the bot, mentions of it and
+        commands (``/x`` or ``/x@thisbot``; ``/x@otherbot`` is not ours). The bot's @mention is
+        removed so it does not count as words of the question.
+        """
+        text = message.text or message.caption or ""
+        if message.chat.type == Chat.PRIVATE:
+            return text
+        username = (bot.username or "").lower()
+        replied = message.reply_to_message
+        addressed = bool(replied and replied.from_user and replied.from_user.id == bot.id)
+        entities = message.parse_entities() if message.text else message.parse_caption_entities()
+        for entity, value in entities.items():
+            mention = value.lower() == f"@{username}" if entity.type == MessageEntity.MENTION else (
+                entity.type == MessageEntity.TEXT_MENTION and entity.user is not None and entity.user.id == bot.id)
+            if mention:
+                addressed = True
+            elif entity.type == MessageEntity.BOT_COMMAND and entity.offset == 0:
+                target = value.partition("@")[2].lower()
+                if target and target != username:
+                    return None  # a command for another bot
+                addressed = True
+        if not addressed:
+            return None
+        if username:
+            text = re.sub(rf"@{re.escape(username)}\b", " ", text, flags=re.IGNORECASE)
+        return text.strip()
+
+    # --- messages -----------------------------------------------------------------------------
+
+    async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is None:
+            return
+        text = self.addressed_text(message, context.bot)
+        if text is None:
+            return
+        await self.answer_text(update, context, text)
+
+    async def answer_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+        """Decide a message and reply: the escalation alone for a crisis, else the formatted decision."""
+        message, chat = update.effective_message, update.effective_chat
+        assert message is not None and chat is not None
+        responder = self.store.current
+        chat_context = self.chat_context(responder, chat.id, update.effective_user)
+        decision = responder.decide(text, chat_context)
+        self.counts["messages"] += 1
+        self._count(decision)
+        self._log_decision("message", decision, text)
+        if decision.kind == CRISIS:
+            await self.escalate(context, responder, chat, decision, chat_context, reply_to=self._reply_to(message))
+            return
+        await self.send(context.bot, chat.id, fmt.format_decision(decision, responder.knowledge),
+                        reply_to=self._reply_to(message))
+
+    async def on_edit(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """An edited message is checked for crisis only; anything else was answered already."""
+        message, chat = update.effective_message, update.effective_chat
+        if message is None or chat is None:
+            return
+        text = self.addressed_text(message, context.bot)
+        if text is None:
+            return
+        self.counts["edits"] += 1
+        responder = self.store.current
+        hit = detect_crisis(responder.knowledge.crisis.detection, text)
+        if hit is None:
+            return
+        chat_context = self.chat_context(responder, chat.id, update.effective_user)
+        decision = responder.crisis_decision(hit, chat_context)
+        self._count(decision)
+        self._log_decision("edit", decision, text)
+        await self.escalate(context, responder, chat, decision, chat_context, reply_to=message.message_id)
+
+    async def escalate(self, context: ContextTypes.DEFAULT_TYPE, responder: Responder, chat: Chat,
+                       decision: Decision, chat_context: ChatContext, reply_to: int | None = None) -> None:
+        """The fixed crisis response, first and on its own; then remember it; then alert operators."""
+        try:
+            await self.send(context.bot, chat.id, fmt.format_decision(decision, responder.knowledge),
+                            reply_to=reply_to, urgent=True)
+        finally:
+            self.states.mark_escalated(chat.id)
+        if self.settings.crisis_alert_chat_id is not None:
+            region = responder.knowledge.crisis.region(chat_context.region).code
+            category = decision.crisis.category if decision.crisis else "unknown"
+            context.application.create_task(self.alert(context.bot, region, category), update=None)
+
+    async def alert(self, bot: ExtBot, region: str, category: str) -> None:
+        """Tell the operators' chat that an escalation happened: time, region, category; nothing else."""
+        when = dtm.datetime.now(dtm.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        text = fmt.CRISIS_ALERT.format(time=when, region=region, category=category)
+        try:
+            await bot.send_message(self.settings.crisis_alert_chat_id, fmt.escape(text),  # type: ignore[arg-type]
+                                   parse_mode=ParseMode.HTML)
+        except Exception as exc:
+            log.warning("crisis alert could not be sent (%s)", type(exc).__name__)
+
+    async def on_non_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        chat = update.effective_chat
+        if chat is None:
+            return
+        self.counts["non_text"] += 1
+        responder = self.store.current
+        chat_context = self.chat_context(responder, chat.id, update.effective_user)
+        footer = responder.footer_text(chat_context) if chat_context.flagged else None
+        log.info("decision source=non_text kind=non_text")
+        await self.send(context.bot, chat.id, fmt.fixed_text(responder.knowledge.texts.non_text, footer))
+
+    # --- commands -----------------------------------------------------------------------------
+
+    def _command_setup(self, update: Update, name: str) -> tuple[Responder, Chat, ChatContext, int | None]:
+        chat = update.effective_chat
+        assert chat is not None
+        self.counts["commands"] += 1
+        log.info("command /%s", name)
+        responder = self.store.current
+        return responder, chat, self.chat_context(responder, chat.id, update.effective_user), \
+            self._reply_to(update.effective_message)
+
+    async def cmd_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        responder, chat, chat_context, reply_to = self._command_setup(update, "start")
+        knowledge = responder.knowledge
+        await self.send(context.bot, chat.id, fmt.fixed_text(knowledge.texts.start, responder.footer_text(chat_context),
+                                                             fmt.categories_keyboard(knowledge)), reply_to=reply_to)
+
+    async def cmd_help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        responder, chat, chat_context, reply_to = self._command_setup(update, "help")
+        await self.send(context.bot, chat.id, fmt.fixed_text(responder.knowledge.texts.help,
+                                                             responder.footer_text(chat_context)), reply_to=reply_to)
+
+    async def cmd_topics(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        responder, chat, _, reply_to = self._command_setup(update, "topics")
+        await self.send(context.bot, chat.id, [fmt.topics_view(responder.knowledge)], reply_to=reply_to)
+
+    async def cmd_crisis(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The hotlines now, through the urgent lane; asking for them also turns on the footer."""
+        responder, chat, chat_context, reply_to = self._command_setup(update, "crisis")
+        text = responder.crisis_text(chat_context, (chat_context.language or "en")[:2].lower())
+        try:
+            await self.send(context.bot, chat.id, fmt.fixed_text(text), reply_to=reply_to, urgent=True)
+        finally:
+            self.states.mark_escalated(chat.id)
+
+    async def cmd_region(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        responder, chat, chat_context, reply_to = self._command_setup(update, "region")
+        view = fmt.region_view(responder.knowledge.crisis, chat_context.region)
+        await self.send(context.bot, chat.id, [view], reply_to=reply_to)
+
+    def _is_admin(self, update: Update) -> bool:
+        user = update.effective_user
+        return user is not None and user.id in self.settings.admin_user_ids
+
+    async def _as_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A non-admin's /reload or /stats gets the same reply as any other text."""
+        message = update.effective_message
+        if message is not None and message.text:
+            await self.answer_text(update, context, message.text)
+
+    async def cmd_reload(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if not self._is_admin(update):
+            await self._as_text(update, context)
+            return
+        chat = update.effective_chat
+        assert chat is not None
+        self.counts["commands"] += 1
+        context.application.create_task(self._typing(context.bot, chat.id), update=None)
+        result = await asyncio.to_thread(self.store.reload)  # parsing must not stall other chats
+        if result.ok:
+            self.states.sticky_seconds = self.store.current.knowledge.crisis.sticky_hours * 3600
+            log.info("knowledge reloaded: version %s", result.version)
+            text = f"Reloaded knowledge version {result.version}: {result.summary}."
+        else:
+            log.warning("knowledge reload refused: %d problem(s); still serving version %s",
+                        len(result.problems), result.version)
+            text = "\n".join([f"Reload refused: {len(result.problems)} problem(s). Still serving version "
+                              f"{result.version} ({result.summary}).", "", *map(str, result.problems)])
+        await self.send(context.bot, chat.id, fmt.fixed_text(text), reply_to=self._reply_to(update.effective_message))
+
+    async def cmd_stats(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if not self._is_admin(update):
+            await self._as_text(update, context)
+            return
+        chat = update.effective_chat
+        assert chat is not None
+        self.counts["commands"] += 1
+        await self.send(context.bot, chat.id, fmt.fixed_text(self.stats_text()),
+                        reply_to=self._reply_to(update.effective_message))
+
+    def stats_text(self) -> str:
+        """Counts since start; by design there is nothing here about who asked or what they wrote."""
+        uptime = dtm.timedelta(seconds=int(time.monotonic() - self._started_monotonic))
+        lines = [f"Since {self.started:%Y-%m-%d %H:%M} UTC (up {uptime}), "
+                 f"knowledge version {self.store.current.knowledge.version}:"]
+        lines += [f"{key}: {self.counts[key]}" for key in STAT_KEYS]
+        hits = self.entry_hits.most_common()
+        lines += ["", "Answers per entry:" if hits else "Answers per entry: none yet"]
+        lines += [f"{entry}: {count}" for entry, count in hits]
+        return "\n".join(lines)
+
+    @staticmethod
+    async def _typing(bot: ExtBot, chat_id: int) -> None:
+        try:
+            await bot.send_chat_action(chat_id, ChatAction.TYPING)
+        except Exception as exc:  # a nicety only
+            log.debug("typing indicator failed (%s)", type(exc).__name__)
+
+    # --- buttons ------------------------------------------------------------------------------
+
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        try:
+            await query.answer()  # stop the button's spinner first
+        except BadRequest as exc:  # e.g. the query is too old; the reply can still go out
+            log.info("callback query could not be answered (%s)", type(exc).__name__)
+        message = query.message
+        chat_id = message.chat.id if message is not None else query.from_user.id
+        self.counts["buttons"] += 1
+        responder = self.store.current
+        knowledge = responder.knowledge
+        chat_context = self.chat_context(responder, chat_id, query.from_user)
+        parsed = fmt.parse_callback(query.data)
+        kind, value = parsed if parsed else ("invalid", "")
+        log.info("button kind=%s", kind)
+        if kind == fmt.ANSWER_PREFIX:
+            decision = responder.decide_entry(value, chat_context)
+            self._count(decision)
+            self._log_decision("button", decision)
+            await self.send(context.bot, chat_id, fmt.format_decision(decision, knowledge))
+            return
+        view: fmt.Outgoing | None = None
+        in_place = kind in (fmt.MENU_PREFIX, fmt.MENU, fmt.REGION_PREFIX)
+        if kind in (fmt.CATEGORY_PREFIX, fmt.MENU_PREFIX):
+            view = fmt.category_view(knowledge, value)
+        elif kind in (fmt.MENU, fmt.TOPICS):
+            view = fmt.topics_view(knowledge)
+        elif kind == fmt.REGION_PREFIX and value in knowledge.crisis.regions:
+            self.states.choose_region(chat_id, value)
+            footer = responder.footer_text(self.states.context(chat_id))
+            view = fmt.region_chosen_view(knowledge.crisis, value, footer)
+        if view is None:  # forged, stale or malformed data: say so politely
+            self.counts["fallback"] += 1
+            log.info("decision source=button kind=fallback id=unknown-topic")
+            await self.send(context.bot, chat_id, fmt.fixed_text(knowledge.texts.unknown_topic,
+                                                                 keyboard=fmt.browse_keyboard()))
+            return
+        if in_place and isinstance(message, Message):
+            await self._edit(message, view)
+        else:
+            await self.send(context.bot, chat_id, [view])
+
+    @staticmethod
+    async def _edit(message: Message, view: fmt.Outgoing) -> None:
+        try:
+            await message.edit_text(view.text, parse_mode=ParseMode.HTML, reply_markup=view.reply_markup,
+                                    link_preview_options=LinkPreviewOptions(is_disabled=True))
+        except BadRequest as exc:
+            if "not modified" not in str(exc).lower():  # pressing the same button twice is fine
+                raise
+
+    # --- errors -------------------------------------------------------------------------------
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log the exception type, the update kind and where it happened; apologise; keep running."""
+        error = context.error
+        kind = update_kind(update)
+        where = "".join(traceback.format_tb(error.__traceback__)) if error is not None else ""
+        if not isinstance(update, Update):  # e.g. a network error while polling: PTB retries by itself
+            log.warning("%s outside an update (%s)", type(error).__name__, kind)
+            return
+        self.counts["errors"] += 1
+        log.error("%s while handling a %s update\n%s", type(error).__name__, kind, where.rstrip())
+        chat = update.effective_chat
+        if chat is None or isinstance(error, Forbidden | InvalidToken):
+            return
+        try:
+            text = self.store.current.knowledge.texts.error
+            await self.send(context.bot, chat.id, fmt.fixed_text(text))
+        except Exception as exc:
+            log.warning("could not send the apology (%s)", type(exc).__name__)
+
+
+def build_application(settings: Settings, store: ResponderStore) -> Application:
+    """The configured PTB Application with every handler registered; not started."""
+    faqbot = FaqBot(settings, store)
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .rate_limiter(PriorityRateLimiter())
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .post_init(faqbot.post_init)
+    )
+    if settings.base_url:
+        builder = builder.base_url(settings.base_url)
+    if settings.base_file_url:
+        builder = builder.base_file_url(settings.base_file_url)
+    app = builder.build()
+    faqbot.register(app)
+    app.bot_data["faqbot"] = faqbot
+    return app
+
+
+def webhook_arguments(settings: Settings, listen: str = "0.0.0.0") -> dict[str, Any]:
+    """Arguments for ``run_webhook``/``Updater.start_webhook`` (tests pass ``listen="127.0.0.1"``)."""
+    return {"listen": listen, "port": settings.port, "url_path": settings.webhook_path,
+            "webhook_url": settings.webhook_url, "secret_token": settings.webhook_secret,
+            "allowed_updates": ALLOWED_UPDATES}
+
+
+class _InvalidTokenWithoutTraceback(logging.Filter):
+    """PTB logs a rejected token with a traceback; our own one-line error says all there is."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], InvalidToken):
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+def run(settings: Settings, store: ResponderStore) -> int:
+    """Run until SIGINT/SIGTERM: webhook mode when ``WEBHOOK_URL`` is set, else long polling."""
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_InvalidTokenWithoutTraceback())
+    if settings.log_message_text:
+        log.warning("!" * 72)
+        log.warning("LOG_MESSAGE_TEXT=1: people's messages WILL be written to the log. They are sensitive")
+        log.warning("health data. Use this only for local debugging, never in production.")
+        log.warning("!" * 72)
+    app = build_application(settings, store)
+    try:
+        if settings.webhook_mode:
+            log.info("starting in webhook mode on port %d", settings.port)
+            app.run_webhook(**webhook_arguments(settings), bootstrap_retries=BOOTSTRAP_RETRIES)
+        else:
+            log.info("starting in polling mode")
+            app.run_polling(allowed_updates=ALLOWED_UPDATES, bootstrap_retries=BOOTSTRAP_RETRIES)
+    except InvalidToken:
+        log.error("Telegram rejected TELEGRAM_BOT_TOKEN: check it with @BotFather (/mybots -> API Token)")
+        return 2
+    except TelegramError as exc:  # still unreachable after the retries: let the platform restart us
+        log.error("could not reach the Telegram Bot API at start-up (%s); exiting", type(exc).__name__)
+        return 1
+    return 0
