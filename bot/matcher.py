@@ -82,6 +82,7 @@ class ScoreWeights:
     evidence_scale: float = 3.0  # idf mass at which evidence reaches ~63 %
     unknown_weight: float = 1.6  # what an unknown word costs, in idf units
     centrality_floor: float = 0.4  # weight of a term found in only one phrasing of an entry
+    answer_weight: float = 0.15  # weight of a term found only in the entry's answer
     candidate_pool: int = 15
 
 
@@ -94,20 +95,23 @@ class MatchIndex:
         self.targets: list[Target] = []
         raw: list[list[tuple[str, list[str]]]] = []
         keyword_terms: list[list[str]] = []
-        for target, texts, keywords in _target_texts(knowledge):
+        answer_terms: list[set[str]] = []
+        for target, texts, keywords, answer in _target_texts(knowledge):
             self.targets.append(target)
             raw.append([(text, content_terms(normalize(text), self.synonyms)) for text in texts])
             keyword_terms.append([t for k in keywords for t in content_terms(normalize(k), self.synonyms)])
+            answer_terms.append(set(content_terms(normalize(answer), self.synonyms)))
         self.aliases = _spelling_aliases(raw)
         raw = [[(text, [self.aliases.get(t, t) for t in terms]) for text, terms in rows] for rows in raw]
-        self.idf = _inverse_document_frequency(raw, keyword_terms)
+        self.idf = _inverse_document_frequency(raw, [[*k, *a] for k, a in zip(keyword_terms, answer_terms,
+                                                                                strict=True)])
         self.phrasings = [
             [Phrasing(text, frozenset(terms), sum(self.idf[t] for t in set(terms))) for text, terms in rows
              if terms]
             for rows in raw
         ]
-        self.bags = [_centrality(rows, keywords, self.weights.centrality_floor)
-                     for rows, keywords in zip(self.phrasings, keyword_terms, strict=True)]
+        self.bags = [_centrality(rows, keywords, answer, self.weights)
+                     for rows, keywords, answer in zip(self.phrasings, keyword_terms, answer_terms, strict=True)]
         self.term_phrasings = [_positions(rows) for rows in self.phrasings]
         self.postings: dict[str, list[int]] = defaultdict(list)
         for index, bag in enumerate(self.bags):
@@ -154,10 +158,14 @@ class MatchIndex:
     def rank(self, query: Query, limit: int = 5) -> list[Candidate]:
         """Best targets first; empty when nothing in the knowledge shares a term with the message."""
         pool = self._candidates(query)
-        total = sum(self.idf[t] for t in query.terms) + self.weights.unknown_weight * len(query.unknown)
+        total = sum(self.idf[t] for t in query.terms) + sum(self._unknown_cost(t) for t in query.unknown)
         scored = [self._score(index, query, total) for index in pool]
         scored.sort(key=lambda c: (-c.score, c.target.id))
         return scored[:limit]
+
+    def _unknown_cost(self, word: str) -> float:
+        """Unknown words count against every entry; short ones ("wat", "abt") are mostly mangled filler."""
+        return self.weights.unknown_weight * (0.3 if len(word) <= 3 else 1.0)
 
     def _candidates(self, query: Query) -> list[int]:
         """Targets sharing terms with the query, strongest shared evidence first, capped."""
@@ -198,30 +206,35 @@ def _positions(rows: list[Phrasing]) -> dict[str, list[int]]:
     return dict(where)
 
 
-def _centrality(rows: list[Phrasing], keywords: list[str], floor: float) -> dict[str, float]:
-    """How central each term is to an entry: found in every phrasing -> 1, in one -> about ``floor``.
+def _centrality(rows: list[Phrasing], keywords: list[str], answer: set[str],
+                weights: ScoreWeights) -> dict[str, float]:
+    """How central each term is to an entry: found in every phrasing -> 1, in one -> about the floor.
 
     A word that recurs across an entry's phrasings ("addictive" in most addiction-risk
     phrasings) says more about that entry than one that appears once in passing ("week").
-    Keywords are declared central by the operator.
+    Keywords are declared central by the operator. Words found only in the answer text
+    ("anesthetic", "1960s") still belong to the topic, weakly: people ask with them.
     """
+    floor = weights.centrality_floor
     counts: dict[str, int] = defaultdict(int)
     for phrasing in rows:
         for term in phrasing.terms:
             counts[term] += 1
     total = max(len(rows), 1)
-    weights = {term: floor + (1 - floor) * math.sqrt(n / total) for term, n in counts.items()}
+    central = {term: floor + (1 - floor) * math.sqrt(n / total) for term, n in counts.items()}
     for term in keywords:
-        weights[term] = max(weights.get(term, 0.0), floor + (1 - floor) * math.sqrt(0.5))
-    return weights
+        central[term] = max(central.get(term, 0.0), floor + (1 - floor) * math.sqrt(0.5))
+    for term in answer - central.keys() - SIGNAL_WORDS:
+        central[term] = weights.answer_weight
+    return central
 
 
-def _target_texts(knowledge: Knowledge) -> Iterable[tuple[Target, tuple[str, ...], tuple[str, ...]]]:
-    """Each target with its phrasings and its keywords (which widen the vocabulary only)."""
+def _target_texts(knowledge: Knowledge) -> Iterable[tuple[Target, tuple[str, ...], tuple[str, ...], str]]:
+    """Each target with its phrasings, keywords and answer text (the last two widen the vocabulary only)."""
     for entry in knowledge.entries:
-        yield Target(FAQ, entry.id), (entry.question, *entry.phrasings), entry.keywords
+        yield Target(FAQ, entry.id), (entry.question, *entry.phrasings), entry.keywords, entry.answer
     for topic in knowledge.boundaries:
-        yield Target(BOUNDARY, topic.id), topic.phrasings, ()
+        yield Target(BOUNDARY, topic.id), topic.phrasings, (), topic.reply
 
 
 def _spelling_aliases(raw: list[list[tuple[str, list[str]]]]) -> dict[str, str]:
