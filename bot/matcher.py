@@ -30,7 +30,7 @@ from rapidfuzz.distance import OSA
 
 from bot.model import Knowledge
 from bot.normalize import normalize
-from bot.terms import SIGNAL_WORDS, SynonymMap, content_terms
+from bot.terms import SIGNAL_WORDS, SynonymMap, content_terms, content_words
 
 # Edit similarity (optimal string alignment: a swap of two letters is one edit) at which
 # a word counts as a misspelling of another: one slip in five letters, two in ten.
@@ -76,13 +76,13 @@ class Candidate:
 class ScoreWeights:
     """Blend of the three views; fitted once, documented in the module docstring."""
 
-    coverage: float = 0.45
-    phrasing: float = 0.35
-    evidence: float = 0.20
-    evidence_scale: float = 3.0  # idf mass at which evidence reaches ~63 %
-    unknown_weight: float = 1.6  # what an unknown word costs, in idf units
+    coverage: float = 0.75
+    phrasing: float = 0.2
+    evidence: float = 0.15
+    evidence_scale: float = 2.0  # idf mass at which evidence reaches ~63 %
+    unknown_weight: float = 5.0  # what an unknown word costs, in idf units
     centrality_floor: float = 0.4  # weight of a term found in only one phrasing of an entry
-    answer_weight: float = 0.15  # weight of a term found only in the entry's answer
+    answer_weight: float = 0.1  # weight of a term found only in the entry's answer
     candidate_pool: int = 15
 
 
@@ -117,7 +117,12 @@ class MatchIndex:
         for index, bag in enumerate(self.bags):
             for term in bag.keys() - SIGNAL_WORDS:
                 self.postings[term].append(index)
-        self.vocabulary = sorted(t for t in self.idf if len(t) >= 5 and not t.isdigit())
+        # Spelling targets: the vocabulary, plus synonym members ("prise" -> "price" -> "cost"),
+        # which never appear as terms themselves because they are folded into their group word.
+        self.spelling = {t: t for t in self.idf if len(t) >= 5 and not t.isdigit()}
+        self.spelling.update({member: word for member, word in self.synonyms.members().items()
+                              if len(member) >= 5 and word in self.idf})
+        self.vocabulary = sorted(self.spelling)
         self._corrections: dict[str, tuple[str, float] | None] = {}
 
     # --- query side --------------------------------------------------------------------
@@ -126,16 +131,16 @@ class MatchIndex:
         terms: dict[str, float] = {}
         corrections: dict[str, str] = {}
         unknown: list[str] = []
-        for term in content_terms(normalized, self.synonyms)[:200]:
+        for word, term in content_words(normalized, self.synonyms)[:200]:
             term = self.aliases.get(term, term)
             if term in self.idf:
                 terms[term] = 1.0
                 continue
-            corrected = self._correct(term)
+            corrected = self._correct(term) or self._correct(word)
             if corrected is None:
-                unknown.append(term)
+                unknown.append(word)
             else:
-                corrections[term] = corrected[0]
+                corrections[word] = corrected[0]
                 terms[corrected[0]] = max(terms.get(corrected[0], 0.0), corrected[1])
         return Query(normalized, terms, corrections, tuple(dict.fromkeys(unknown)))
 
@@ -152,7 +157,7 @@ class MatchIndex:
             return None
         found = process.extractOne(term, self.vocabulary, scorer=OSA.normalized_similarity,
                                    score_cutoff=SPELLING_CUTOFF)
-        return (found[0], found[1]) if found else None
+        return (self.spelling[found[0]], found[1]) if found else None
 
     # --- ranking ------------------------------------------------------------------------
     def rank(self, query: Query, limit: int = 5) -> list[Candidate]:

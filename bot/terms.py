@@ -14,7 +14,8 @@ from collections.abc import Iterable
 # turned into content words by synonym phrases before stop words are dropped.
 # Words that look like stop words but steer the meaning ("who should NOT", "how LONG",
 # "AFTER the session"): kept as (usually light) terms so they can tell entries apart.
-SIGNAL_WORDS = frozenset("who where when why what how not after before during long many often first new".split())
+SIGNAL_WORDS = frozenset("who where when why what how not after before during long many often first new other only "
+                          "anyone everyone anybody".split())
 
 STOP_WORDS = frozenset("""
 a about above after again against all also am an and any are as at be because been before being
@@ -28,6 +29,20 @@ we were what whatever when where whether which while who whom whose why will wit
 your yours yourself yourselves anyone anybody thing things stuff actually basically literally okay
 ok oh hey hi hello thanks thank lol lmao tbh ngl idk im ive dont kind sort maybe probably tell know
 explain wondering wonder question questions curious guess mean means one ones
+""".split()) - SIGNAL_WORDS
+
+# Conversational filler: words that frame a question without naming its topic ("my
+# doctor MENTIONED it TODAY, HONESTLY i'm CONFUSED"). Dropping them keeps long, chatty
+# messages from being charged for words no FAQ entry would ever contain.
+FILLER_WORDS = frozenset("""
+today yesterday tonight tomorrow morning evening afternoon ago lately
+recently currently already still since ever never always sometimes often usually anyway anyways though
+although however also besides mentioned mention said says say told tell telling heard hear read reading
+thinking think thought wondered wanted want meant supposed
+wants wanting hoping hope hoped sound sounds
+seems seem honestly seriously basically genuinely truly super kinda sorta lot lots bit little bunch
+thanks okay alright yeah yep nope hmm um uh guys guy folks everyone somebody anybody nobody
+friend friends someone's else's sure certain exactly confused confusing
 """.split()) - SIGNAL_WORDS
 
 _SUFFIXES = (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("sses", "ss"), ("xes", "x"),
@@ -75,12 +90,26 @@ class SynonymMap:
             return normalized
         return self._pattern.sub(lambda m: self._replacement[m.group(0)], normalized)
 
+    def members(self) -> dict[str, str]:
+        """Every single-word member's stem and the group word it stands for (spell-correction targets)."""
+        return dict(self._by_stem)
+
     def canonical(self, term: str) -> str:
         """The group's word for a stemmed term ("prices" -> "price" -> "cost")."""
         return self._by_stem.get(term, term)
 
 
+def content_words(normalized: str, synonyms: SynonymMap) -> list[tuple[str, str]]:
+    """Each content word of already normalised text as typed and as a term (stemmed, synonym-folded).
+
+    The typed form is kept because a misspelling is best corrected before stemming has
+    cut it further ("durring" would stem to "durr").
+    """
+    words = synonyms.apply(normalized).split()
+    return [(w, synonyms.canonical(stem(w))) for w in words
+            if (w not in STOP_WORDS and w not in FILLER_WORDS and len(w) > 1) or w.isdigit()]
+
+
 def content_terms(normalized: str, synonyms: SynonymMap) -> list[str]:
     """The stemmed, synonym-folded content words of already normalised text, in order."""
-    words = synonyms.apply(normalized).split()
-    return [synonyms.canonical(stem(w)) for w in words if (w not in STOP_WORDS and len(w) > 1) or w.isdigit()]
+    return [term for _, term in content_words(normalized, synonyms)]
