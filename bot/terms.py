@@ -15,7 +15,7 @@ from collections.abc import Iterable
 # Words that look like stop words but steer the meaning ("who should NOT", "how LONG",
 # "AFTER the session"): kept as (usually light) terms so they can tell entries apart.
 SIGNAL_WORDS = frozenset("who where when why what how not after before during long many often first new other only "
-                          "anyone everyone anybody".split())
+                          "anyone everyone anybody besides beyond except".split())
 
 STOP_WORDS = frozenset("""
 a about above after again against all also am an and any are as at be because been before being

@@ -1,0 +1,203 @@
+"""Crisis detection: does this message need the crisis response instead of an FAQ answer?
+
+A missed crisis is the worst failure this bot can have; a false alarm on a calm question
+is bad but much less so. So the design errs towards escalation:
+
+* the whole raw message is read, never a truncated or "main" part;
+* the text is first brought to one canonical spelling (the shared ``normalize()``, plus
+  leetspeak, spaced-out letters, slang and typos) so a pattern written once catches the
+  many ways people type it;
+* exceptions (figurative speech, informational questions, resolved history) only *mask
+  their own span*, so "this wait is killing me and i want to kill myself" still escalates;
+* categories run in the priority order of the knowledge file; the first hit wins.
+
+All regexes are compiled by ``bot.crisis_rules`` at load time; nothing is compiled here
+per message.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot.crisis_rules import trigrams
+from bot.normalize import normalize
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from bot.crisis_rules import DetectionRules
+
+MASK = "#"  # replaces an exception's span; not a word character, so no pattern can match across it
+
+# Symbols that normalize() would drop, folded to the letter they stand for ("k!ll", "my$elf").
+_SYMBOL_LETTERS = {"@": "a", "$": "s", "€": "e", "!": "i", "|": "i", "*": "i"}
+_LEET_SYMBOL = re.compile(r"[@$€!|*]")
+_BETWEEN_LETTERS = re.compile(r"(?<=[^\W\d_])[!|*](?=[^\W\d_])")
+_NEXT_TO_LETTER = re.compile(r"[@$€](?=[^\W\d_])|(?<=[^\W\d_])[@$€]")
+# A word mixing letters and digits ("w4nt", "su1c1d3"); pure numbers are left alone.
+_MIXED_WORD = re.compile(r"\b(?=[^\W_]*\d)(?=[^\W_]*[^\W\d_])[^\W_]+\b")
+# Numbers with a unit or ending are quantities, not leetspeak ("30mg", "2nd", "10x").
+_QUANTITY = re.compile(r"\d+(?:st|nd|rd|th|s|am|pm|mg|mcg|ug|g|kg|ml|l|lb|lbs|h|hr|hrs|k|x|min|mins"
+                       r"|yo|yr|yrs|y|d|wk|wks|mo|ish)\Z")
+_DIGIT = re.compile(r"\d")
+_LEET_DIGITS = str.maketrans("01345789", "oieastbg")
+# Three or more single letters in a row: "k i l l m y s e l f", "s.u.i.c.i.d.e", "k-m-s". Joined
+# before normalize(), which would otherwise read a lone "u" as "you".
+_SPACED_LETTERS = re.compile(r"(?<![^\W_])[^\W\d_](?:[ .\-_*~+]+[^\W\d_](?![^\W_])){2,}")
+_SPACING = re.compile(r"[ .\-_*~+]+")
+_MAX_SPACED_RUN = 120  # longer runs are noise, not a hidden word; leave them as they are
+_MAX_WORD = 24
+
+
+@dataclass(frozen=True)
+class CrisisHit:
+    """Why a message escalated: the category, its language, and the rule label (never message text)."""
+
+    category: str
+    language: str
+    rule: str
+
+
+def _fold_symbols(text: str) -> str:
+    """Turn symbol leetspeak into letters before normalize() strips the symbols."""
+    if not _LEET_SYMBOL.search(text):
+        return text
+    text = _BETWEEN_LETTERS.sub("i", text)
+    return _NEXT_TO_LETTER.sub(lambda m: _SYMBOL_LETTERS[m.group()], text)
+
+
+def _fold_digits(word: str, spellings: Mapping[str, str]) -> str:
+    """Leetspeak digits inside a word become letters ("k1ll" -> "kill"); quantities stay."""
+    if word in spellings or _QUANTITY.match(word):
+        return word
+    return word.replace("11", "ll").translate(_LEET_DIGITS)
+
+
+def _segment(letters: str, vocabulary: frozenset[str]) -> str:
+    """Split joined letters into the fewest known words ("iwanttodie" -> "i want to die").
+
+    Unknown single letters are allowed at a higher cost, so a split always exists; when
+    nothing better is known the letters stay one word.
+    """
+    size = len(letters)
+    best: list[tuple[float, int]] = [(0.0, 0)] + [(float("inf"), 0)] * size
+    for end in range(1, size + 1):
+        for start in range(max(0, end - _MAX_WORD), end):
+            piece = letters[start:end]
+            cost = 1.0 if piece in vocabulary else (3.0 if len(piece) == 1 else None)
+            if cost is not None and best[start][0] + cost < best[end][0]:
+                best[end] = (best[start][0] + cost, start)
+    pieces, end = [], size
+    while end > 0:
+        start = best[end][1]
+        pieces.append(letters[start:end])
+        end = start
+    words = pieces[::-1]
+    return letters if all(len(w) == 1 for w in words) else " ".join(words)
+
+
+def _join_spaced(text: str, vocabulary: frozenset[str]) -> str:
+    """Re-split runs of single letters into words, on the raw text (before normalize())."""
+    def join(match: re.Match[str]) -> str:
+        letters = unicodedata.normalize("NFKC", _SPACING.sub("", match.group())).casefold()
+        if len(letters) > _MAX_SPACED_RUN:
+            return match.group()
+        return " " + _segment(letters, vocabulary) + " "
+
+    return _SPACED_LETTERS.sub(join, text)
+
+
+def canonical_text(rules: DetectionRules, text: str) -> str:
+    """The message in the one spelling the patterns are written for.
+
+    Steps: spaced-out letters, symbol leetspeak, ``normalize()``, digit leetspeak (then
+    normalize() again, so a decoded "1m" still becomes "i am"), then slang and typos.
+    """
+    text = normalize(_fold_symbols(_join_spaced(text, rules.vocabulary)))
+    if _DIGIT.search(text):
+        folded = _MIXED_WORD.sub(lambda m: _fold_digits(m.group(), rules.spellings), text)
+        if folded != text:
+            text = normalize(folded)
+    return " ".join(rules.spellings.get(word, word) for word in text.split())
+
+
+def _exception_spans(rules: DetectionRules, text: str, grams: set[str]) -> dict[int, list[tuple[int, int]]]:
+    """For each exception that matches, the spans it may mask: never ones holding first-person intent."""
+    spans = {}
+    for number in rules.exception_gate.candidates(grams):
+        rule = rules.exceptions[number]
+        found = []
+        for match in rule.regex.finditer(text):
+            start, end = match.span()
+            if rule.unless and rule.unless.search(text, _words_back(text, start, rule.look_back), end):
+                continue
+            if rules.never_mask and rules.never_mask.search(match.group()):
+                continue
+            found.append((start, end))
+        if found:
+            spans[number] = found
+    return spans
+
+
+def _words_back(text: str, start: int, words: int) -> int:
+    """Where the ``words`` words before ``start`` begin (``start`` itself for none)."""
+    for _ in range(words):
+        if start <= 0:
+            break
+        start = text.rfind(" ", 0, start - 1) + 1
+    return start
+
+
+def _mask(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """Replace each span (merged where they overlap) by the mask word; ``text`` itself if none."""
+    if not spans:
+        return text
+    pieces, position = [], 0
+    for start, end in sorted(spans):
+        if start < position:  # overlaps the span just masked: extend that one
+            position = max(position, end)
+            continue
+        pieces += [text[position:start], MASK]
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def detect_crisis(rules: DetectionRules, text: str) -> CrisisHit | None:
+    """Return why ``text`` (the whole raw message) needs the crisis response, or None.
+
+    Only the patterns whose trigram gate the text passes are run (see ``bot.crisis_rules``),
+    in priority order; the first that matches once exceptions are masked wins. Masking
+    hides words, so exceptions are only looked for once some pattern matches at all; from
+    then on the patterns run on the masked text, gated by the trigrams left in it.
+    """
+    canonical = canonical_text(rules, text)
+    grams = trigrams(canonical)
+    candidates = rules.rule_gate.candidates(grams)
+    spans: dict[int, list[tuple[int, int]]] | None = None
+    views: dict[tuple[int, ...], tuple[str, set[int]]] = {}
+    for number in candidates:
+        rule = rules.rules[number]
+        if spans is None:
+            if not rule.regex.search(canonical):
+                continue
+            spans = _exception_spans(rules, canonical, grams)
+        if rule.exceptions not in views:
+            hidden = [span for i in rule.exceptions for span in spans.get(i, ())]
+            views[rule.exceptions] = _view(rules, canonical, hidden, candidates)
+        masked, allowed = views[rule.exceptions]
+        if number in allowed and rule.regex.search(masked):
+            return CrisisHit(rule.category, rule.language, rule.label)
+    return None
+
+
+def _view(rules: DetectionRules, text: str, spans: Sequence[tuple[int, int]],
+          candidates: list[int]) -> tuple[str, set[int]]:
+    """The text with ``spans`` masked, and the patterns its remaining words can still match."""
+    if not spans:
+        return text, set(candidates)
+    masked = _mask(text, spans)
+    return masked, set(rules.rule_gate.candidates(trigrams(masked)))
