@@ -6,7 +6,7 @@ Kept apart from the index so that the knowledge side (phrasings) and the query s
 
 from __future__ import annotations
 
-import re
+import functools
 from collections.abc import Iterable
 
 # Function words carry no topic: "what is the" must match nothing. Question words are
@@ -50,6 +50,7 @@ _SUFFIXES = (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("sses", "ss")
 _KEEP = frozenset({"ptsd", "ocd", "crps", "kap", "this", "us", "iv", "is", "was", "has", "does"})
 
 
+@functools.lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """A deliberately light suffix stripper: "infusions" -> "infusion", "helped" -> "help".
 
@@ -69,26 +70,37 @@ class SynonymMap:
 
     Groups come from the knowledge settings (``price ~ cost ~ how much``), so operators
     add vocabulary without code. Multi-word members ("how much", "nasal spray") are
-    matched as whole phrases on word boundaries, longest first.
+    matched as whole phrases, longest first.
     """
 
     def __init__(self, groups: Iterable[tuple[str, ...]]) -> None:
-        self._replacement: dict[str, str] = {}
         self._by_stem: dict[str, str] = {}
+        self._phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}  # first word -> (words, group word)
         for group in groups:
             canonical = group[0].replace(" ", "_")
             for member in group:
-                self._replacement.setdefault(member, canonical)
-                if " " not in member:
+                words = tuple(member.split())
+                self._phrases.setdefault(words[0], []).append((words, canonical))
+                if len(words) == 1:
                     self._by_stem.setdefault(stem(member), canonical)
-        phrases = sorted(self._replacement, key=len, reverse=True)
-        self._pattern = (re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b")
-                         if phrases else None)
+        for candidates in self._phrases.values():
+            candidates.sort(key=lambda item: -len(item[0]))  # longest phrase first
 
     def apply(self, normalized: str) -> str:
-        if self._pattern is None:
-            return normalized
-        return self._pattern.sub(lambda m: self._replacement[m.group(0)], normalized)
+        """Replace members by their group word, scanning words once (no regex over every phrase)."""
+        words = normalized.split()
+        out: list[str] = []
+        position = 0
+        while position < len(words):
+            for phrase, canonical in self._phrases.get(words[position], ()):
+                if tuple(words[position:position + len(phrase)]) == phrase:
+                    out.append(canonical)
+                    position += len(phrase)
+                    break
+            else:
+                out.append(words[position])
+                position += 1
+        return " ".join(out)
 
     def members(self) -> dict[str, str]:
         """Every single-word member's stem and the group word it stands for (spell-correction targets)."""

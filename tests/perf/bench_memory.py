@@ -1,0 +1,40 @@
+"""Memory benchmark: peak RSS of the running bot with the repo's knowledge and with 10,000 entries.
+
+Run directly (not collected by pytest):  python tests/perf/bench_memory.py [--entries N]
+The bot runs as a real process against the loopback Bot API emulator and answers a few
+messages before its peak resident set size (VmHWM) is read from /proc.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+from pathlib import Path
+
+from botprocess import ROOT, run_bot_process, write_generated_knowledge
+
+TARGET_MB = 120
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--entries", type=int, default=10_000)
+    args = parser.parse_args()
+    repo = asyncio.run(run_bot_process(ROOT / "knowledge"))
+    with tempfile.TemporaryDirectory() as scratch:
+        big_dir = write_generated_knowledge(Path(scratch) / "knowledge", args.entries)
+        big = asyncio.run(run_bot_process(big_dir))
+    print(f"{'knowledge':<28} {'ready s':>8} {'peak RSS MB':>12} {'answered':>9}")
+    print(f"{'repo':<28} {repo.ready_seconds:>8.2f} {repo.peak_rss_mb:>12.1f} {repo.answered:>9}")
+    print(f"{f'generated, {args.entries} entries':<28} {big.ready_seconds:>8.2f} {big.peak_rss_mb:>12.1f} "
+          f"{big.answered:>9}")
+    verdict = "ok" if repo.peak_rss_mb <= TARGET_MB else "MISSED"
+    print(f"\n{verdict}: peak RSS {repo.peak_rss_mb:.1f} MB with the repo's knowledge (target <= {TARGET_MB} MB), "
+          f"{big.peak_rss_mb:.1f} MB with {args.entries} entries")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
