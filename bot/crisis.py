@@ -170,25 +170,21 @@ def detect_crisis(rules: DetectionRules, text: str) -> CrisisHit | None:
     """Return why ``text`` (the whole raw message) needs the crisis response, or None.
 
     Only the patterns whose trigram gate the text passes are run (see ``bot.crisis_rules``),
-    in priority order; the first that matches once exceptions are masked wins. Masking
-    hides words, so exceptions are only looked for once some pattern matches at all; from
-    then on the patterns run on the masked text, gated by the trigrams left in it.
+    on the text with exception spans masked, in priority order: the first match wins.
     """
     canonical = canonical_text(rules, text)
     grams = trigrams(canonical)
     candidates = rules.rule_gate.candidates(grams)
-    spans: dict[int, list[tuple[int, int]]] | None = None
-    views: dict[tuple[int, ...], tuple[str, set[int]]] = {}
+    if not candidates:
+        return None
+    spans = _exception_spans(rules, canonical, grams)
+    views: dict[int, tuple[str, set[int]]] = {}
     for number in candidates:
         rule = rules.rules[number]
-        if spans is None:
-            if not rule.regex.search(canonical):
-                continue
-            spans = _exception_spans(rules, canonical, grams)
-        if rule.exceptions not in views:
-            hidden = [span for i in rule.exceptions for span in spans.get(i, ())]
-            views[rule.exceptions] = _view(rules, canonical, hidden, candidates)
-        masked, allowed = views[rule.exceptions]
+        if rule.scope not in views:
+            hidden = [span for i, found in spans.items() if i in rules.scopes[rule.scope] for span in found]
+            views[rule.scope] = _view(rules, canonical, hidden, candidates)
+        masked, allowed = views[rule.scope]
         if number in allowed and rule.regex.search(masked):
             return CrisisHit(rule.category, rule.language, rule.label)
     return None

@@ -29,6 +29,7 @@ import re
 import re._constants as sre_constants  # the parse tree of a regex, to derive its trigram gate
 import re._parser as sre_parser
 import string
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -54,7 +55,7 @@ _LITERAL_WORD = re.compile(r"[^\W\d_]{2,}")
 _FUZZY_MIN_LENGTH = 6
 _WHOLE_WORDS = r"\b(?:{})\b"  # every pattern matches whole words only
 _NONSENSE = "qzx"  # a pattern that matches this matches every message
-_LETTERS = re.compile(r"[^\W\d_]{3,}")
+_WORDS = re.compile(r"[^\W_]{3,}")
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ class Rule:
     category: str
     language: str
     regex: re.Pattern[str]
-    exceptions: tuple[int, ...]  # indexes into DetectionRules.exceptions that may mask for it
+    scope: int  # index into DetectionRules.scopes: which exceptions may mask text for it
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,7 @@ class DetectionRules:
     rule_gate: TrigramGate
     exceptions: tuple[MaskRule, ...]  # one per exception pattern
     exception_gate: TrigramGate
+    scopes: tuple[tuple[int, ...], ...]  # distinct sets of exceptions that apply to a category
     never_mask: re.Pattern[str] | None
     spellings: Mapping[str, str]
     vocabulary: frozenset[str]  # words used to re-split "k i l l m y s e l f"
@@ -189,12 +191,13 @@ _EVERYDAY_WORDS = """
     tomorrow morning evening tell told said says ask asked start started try tried trying
     find found keep kept let put read sure able maybe probably actually though although
     """.split()
-_COMMON_TRIGRAMS = frozenset(w[i:i + 3] for w in _EVERYDAY_WORDS for i in range(len(w) - 2))
+_EVERYDAY_TRIGRAMS = Counter(w[i:i + 3] for w in _EVERYDAY_WORDS for i in range(len(w) - 2))
 
 
 def _trigram_cost(gram: str) -> float:
-    """How often a trigram is likely to show up in any message (frequent ones, common letters)."""
-    return sum(_LETTER_PERCENT.get(letter, 1.0) for letter in gram) + (40 if gram in _COMMON_TRIGRAMS else 0)
+    """How often a trigram is likely to show up in any message: in how many everyday words, then
+    how common its letters are (digits count as rare)."""
+    return 40 * _EVERYDAY_TRIGRAMS[gram] + sum(_LETTER_PERCENT.get(char, 1.0) for char in gram)
 
 
 def _run_trigram(run: list[str]) -> frozenset[str] | None:
@@ -228,7 +231,7 @@ def _options(items: list, prefix: tuple = ()) -> list[frozenset[str]]:
         run.clear()
 
     for op, av in [*prefix, *items]:
-        if op is sre_constants.LITERAL and chr(av).isalpha():
+        if op is sre_constants.LITERAL and chr(av).isalnum():
             run.append(chr(av).lower())
             continue
         if op is sre_constants.BRANCH:
@@ -274,12 +277,12 @@ def _word_trigrams(word: str) -> frozenset[str]:
 
 
 def trigrams(text: str) -> set[str]:
-    """Every three-letter piece of the words of ``text``, to ask a gate for candidates.
+    """Every three-character piece of the words of ``text``, to ask a gate for candidates.
 
     Per-word results are cached: messages reuse the same few thousand words.
     """
     found: set[str] = set()
-    for word in _LETTERS.findall(text):
+    for word in _WORDS.findall(text):
         found |= _word_trigrams(word)
     return found
 
@@ -439,12 +442,12 @@ def _parse_categories(build: _Builder, node: Node | None) -> list[tuple[str, str
 
 
 def _category_rules(build: _Builder, name: str, language: str, patterns: list[tuple[str, Node]],
-                    exceptions: tuple[int, ...]) -> list[Rule]:
+                    scope: int) -> list[Rule]:
     rules = []
     for index, (source, node) in enumerate(patterns):
         label = f"{name}#{index + 1}"
         build.sources[label] = build.reader.where(node)
-        rules.append(Rule(label, name, language, build.regexes[source], exceptions))
+        rules.append(Rule(label, name, language, build.regexes[source], scope))
     return rules
 
 
@@ -468,9 +471,11 @@ def parse_detection(reader: FileReader, node: Node | None) -> DetectionRules:
     known = _category_names(fields.get("categories"))
     scoped = _parse_exceptions(build, fields.get("exceptions"), known) if "exceptions" in fields else []
     rules: list[Rule] = []
+    scopes: dict[tuple[int, ...], int] = {}
     for name, language, patterns in parsed:
         applicable = tuple(i for i, (_, scope) in enumerate(scoped) if not scope or name in scope)
-        rules.extend(_category_rules(build, name, language, patterns, applicable))
+        scope = scopes.setdefault(applicable, len(scopes))
+        rules.extend(_category_rules(build, name, language, patterns, scope))
     exceptions = tuple(rule for rule, _ in scoped)
     # A typo variant that a pattern spells out is a word of its own ("suicidas", "suicidi").
     fuzzy = {variant: word for variant, word in fuzzy.items() if variant not in build.vocabulary}
@@ -479,6 +484,7 @@ def parse_detection(reader: FileReader, node: Node | None) -> DetectionRules:
         rule_gate=build_gate(rule.regex for rule in rules),
         exceptions=exceptions,
         exception_gate=build_gate(rule.regex for rule in exceptions),
+        scopes=tuple(scopes),
         never_mask=_combine(s for s, _ in never_mask) if never_mask else None,
         spellings=MappingProxyType({**fuzzy, **spellings}),
         vocabulary=frozenset(build.vocabulary),

@@ -110,6 +110,7 @@ CRISIS = {
         "this is my last message, thank you for everything",
         "please tell my sister i love her",
         "getting my affairs in order this week",
+        "bought extra sleeping pills today, nobody knows",
         "is ketamine covered by insurance? not that it matters, i won't be around much longer",
     ],
     "other-at-risk": [
@@ -150,10 +151,11 @@ LANGUAGES = {
            "estoy pensando en suicidarme", "ojalá no despierte mañana", "Ya no puedo más con esto",
            "mi papá no respira"],
     "fr": ["je vais me suicider", "j'ai envie de mourir", "mon frère ne respire plus",
-           "je ne veux plus vivre", "j'ai pris toutes mes pilules", "Je n'en peux plus, je veux en finir"],
+           "je ne veux plus vivre", "j'ai pris toutes mes pilules", "Je n'en peux plus, je veux en finir",
+           "ce soir j'en finis, c'est décidé, en finir"],
     "de": ["ich möchte nicht mehr leben", "meine Freundin hat alle ihre Tabletten genommen",
            "Ich habe Selbstmordgedanken", "mein Bruder atmet nicht mehr", "ich kann nicht mehr"],
-    "pt": ["eu quero me matar", "minha irmã não está respirando", "não aguento mais, quero sumir",
+    "pt": ["quero me matar agora", "minha irmã não está respirando", "não aguento mais, quero sumir",
            "tenho pensamentos suicidas todos os dias", "tomei uma cartela inteira de calmantes"],
     "it": ["voglio farla finita", "mio fratello vuole buttarsi dal ponte", "non voglio più vivere",
            "ho preso tutte le pillole", "ho pensieri suicidi ogni giorno"],
@@ -204,6 +206,7 @@ NOT_CRISIS = {
         "killing time in the waiting room, how long is a session?",
         "hanging out with friends after the session, is that ok?",
         "my brother will kill me if he finds out i asked this",
+        "i'm killing myself with overtime to pay for this lol",
         "that meme had me dead lmao, anyway is spravato covered?",
     ],
     "informational": [
@@ -282,6 +285,10 @@ NOT_CRISIS = {
         "i follow a ketamine clinic on instagram, is following them on social media ok?",
         "i'm not safe to drive after the infusion right?",
         "i've been taking all my meds as prescribed but still feel low",
+        "i can't breathe through my nose after the spray, is that normal?",
+        "what's the most painless way to get an iv?",
+        "i bought pills for my headache, can i take them before my infusion?",
+        "is there a risk of overdosing at home with the nasal spray?",
     ],
 }
 
@@ -587,6 +594,36 @@ MORE_CRISIS = [
     'ich will sterben',
     'quero sumir para sempre',
     'vorrei morire',
+    "i'm at my limit and i've decided to end my life",
+    "nothing matters anymore, i'm just waiting to die",
+    "i'd give anything to not wake up tomorrow",
+    "i have a bottle of pills in front of me and i'm thinking about it",
+    'i looked up the tallest bridge near me',
+    'i want my life to be over',
+    "i'm ready to go, i've said everything i needed to say",
+    'i took my whole week of meds at once an hour ago',
+    "my coworker collapsed and isn't breathing, what do i do",
+    "my husband choked me and i'm scared to go home",
+    "someone is banging on my door and screaming they'll kill me",
+    'my sister is threatening to jump off the bridge',
+    'my friend sent me a picture of pills and said bye',
+    "i'm cutting my arms again",
+    'i keep burning my hands on purpose',
+    'i want to hurt myself really badly tonight',
+    'how many milligrams of xanax is deadly',
+    'will my insulin kill me if i inject all of it',
+    'planning to drive off a cliff this weekend',
+    "i'm not safe right now",
+    "i don't want to be here, i want to die",
+    "please help me i'm going to kill myself",
+    "i'm thinking of overdosing on ketamine",
+    'is 2g of ketamine enough to die',
+    "my mind keeps telling me i'd be better off dead",
+    'i just want to end the pain for good',
+    "i'm done living",
+    "i've been having thoughts about ending everything",
+    'quiero matarme esta noche',
+    'ich habe alle meine Schlaftabletten geschluckt',
 ]
 
 # More calm messages that use crisis-sounding words.
@@ -799,6 +836,25 @@ MORE_CALM = [
     "i can't stand the taste of the nasal spray",
     'what happens if i miss a session',
     'i give up on trying to get a referral, can i self-refer',
+    "what's the difference between a k-hole and an overdose",
+    'is it normal to feel like dying of embarrassment after crying in session',
+    'how much ketamine is in one infusion',
+    'my aunt died of an overdose years ago, does that make ketamine risky for me',
+    'can ketamine cause death',
+    'does the clinic have a defibrillator in case of a heart attack',
+    "i'm so done with this waiting list",
+    'my friend said the first session felt like dying and being reborn',
+    'can i stop my antidepressants cold turkey before ketamine',
+    'what do i do if i feel sick after the infusion',
+    "i'm sick of insurance denials",
+    'can i bring my own music',
+    'how do people pay for this',
+    'is ketamine good for people who have tried everything',
+    'my therapist is worried about my suicide risk assessment score, does that affect eligibility',
+    "i don't feel safe driving after the session, can someone pick me up",
+    'can ketamine help someone who self harms',
+    'is ketamine ok after a stroke years ago',
+    'i want to end my subscription to the ketamine app',
 ]
 
 LONG_BENIGN = (
@@ -886,6 +942,9 @@ def test_priority_order_medical_before_suicidal(rules: DetectionRules) -> None:
     "does spravato help suicidal thoughts? asking because i have them",
     "i overdosed a few months ago and was doing better now but lately i want to do it again",
     "i was hospitalized for self harm last year, i'm better now but the urges came back",
+    "i want to kill myself over this job",
+    "i'd rather die than live another day like this lol",
+    "honestly i'm about to start killing myself with work and pills",
 ])
 def test_exception_next_to_crisis_still_escalates(rules: DetectionRules, message: str) -> None:
     assert _escalates(rules, message), canonical_text(rules, message)
@@ -901,7 +960,7 @@ def test_crisis_mixed_with_faq_question_escalates(rules: DetectionRules, message
     assert _escalates(rules, message)
 
 
-@pytest.mark.parametrize("crisis", ["i want to kill myself", "i took all my pills an hour ago",
+@pytest.mark.parametrize("crisis", ["i really want to kill myself", "i took all my pills an hour ago",
                                     "quiero morirme", "my friend won't wake up"])
 def test_crisis_buried_in_a_long_benign_message(rules: DetectionRules, crisis: str) -> None:
     message = LONG_BENIGN + crisis + ". " + LONG_BENIGN * 2
@@ -912,14 +971,14 @@ def test_crisis_buried_in_a_long_benign_message(rules: DetectionRules, crisis: s
 
 BENIGN_SENTENCES = [
     "how much does ketamine therapy cost?", "thanks so much!", "is spravato covered by insurance",
-    "what should i expect at my first session", "can i drive home after", "hello", "ok",
+    "what should i expect at my first session", "can i drive myself home afterwards", "hello", "ok",
     "the weather is nice today", "my appointment is next tuesday at 3pm", "lol", "🙏🙏",
     "does ketamine help with depression?", "i'm nervous about the dissociation",
 ]
 CRISIS_SAMPLES = [
-    "i want to kill myself", "i'm going to end my life tonight", "i wish i was dead",
+    "i want to kill myself so bad", "i'm going to end my life this week", "i wish i was dead",
     "i just took 30 pills", "my friend is not breathing", "i want to hurt myself",
-    "what is the lethal dose of ketamine", "quiero morirme", "je veux mourir", "kms",
+    "what's a lethal dose of xanax", "quiero morirme", "je veux mourir", "kms",
     "someone is breaking into my house", "i wrote my suicide note",
 ]
 NOISE = st.text(alphabet=string.ascii_letters + string.punctuation + " 🙂💀🙏❤️😭", max_size=60)
@@ -979,7 +1038,7 @@ def test_zero_width_and_rtl_marks_do_not_hide_a_crisis(rules: DetectionRules) ->
 
 
 @pytest.mark.parametrize(("raw", "canonical"), [
-    ("i w4nt t0 d13", "i want to die"),
+    ("i r34lly w4nt t0 d1e", "i really want to die"),
     ("1m g0nna k1ll mys3lf", "i am going to kill myself"),
     ("k!ll my$elf", "kill myself"),
     ("k i l l m y s e l f", "kill myself"),
