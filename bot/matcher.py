@@ -117,12 +117,16 @@ class MatchIndex:
         for index, bag in enumerate(self.bags):
             for term in bag.keys() - SIGNAL_WORDS:
                 self.postings[term].append(index)
+        for term, indexes in self.postings.items():
+            indexes.sort(key=lambda i, t=term: -self.bags[i][t])
         # Spelling targets: the vocabulary, plus synonym members ("prise" -> "price" -> "cost"),
         # which never appear as terms themselves because they are folded into their group word.
         self.spelling = {t: t for t in self.idf if len(t) >= 5 and not t.isdigit()}
         self.spelling.update({member: word for member, word in self.synonyms.members().items()
                               if len(member) >= 5 and word in self.idf})
-        self.vocabulary = sorted(self.spelling)
+        self.vocabulary_by_length: dict[int, list[str]] = defaultdict(list)
+        for word in sorted(self.spelling):
+            self.vocabulary_by_length[len(word)].append(word)
         self._corrections: dict[str, tuple[str, float] | None] = {}
 
     # --- query side --------------------------------------------------------------------
@@ -155,8 +159,9 @@ class MatchIndex:
     def _closest(self, term: str) -> tuple[str, float] | None:
         if len(term) < 5 or term.isdigit():
             return None
-        found = process.extractOne(term, self.vocabulary, scorer=OSA.normalized_similarity,
-                                   score_cutoff=SPELLING_CUTOFF)
+        # One edit in five letters at most: only words of nearly the same length can qualify.
+        nearby = [w for size in range(len(term) - 2, len(term) + 3) for w in self.vocabulary_by_length.get(size, ())]
+        found = process.extractOne(term, nearby, scorer=OSA.normalized_similarity, score_cutoff=SPELLING_CUTOFF)
         return (self.spelling[found[0]], found[1]) if found else None
 
     # --- ranking ------------------------------------------------------------------------
@@ -173,11 +178,21 @@ class MatchIndex:
         return self.weights.unknown_weight * (0.3 if len(word) <= 3 else 1.0)
 
     def _candidates(self, query: Query) -> list[int]:
-        """Targets sharing terms with the query, strongest shared evidence first, capped."""
+        """Targets sharing distinctive terms with the query, strongest shared evidence first, capped.
+
+        Terms found in a large share of all targets ("ketamine") would touch most of the
+        index for little information; they still count in scoring, but only pick
+        candidates when the message has nothing rarer. This keeps a query's cost tied to
+        the size of the answer set, not of the knowledge base.
+        """
+        known = sorted((t for t in query.terms if t in self.postings), key=lambda t: len(self.postings[t]))
+        limit = max(64, len(self.targets) // 20)
+        chosen = [t for t in known if len(self.postings[t]) <= limit] or known[:1]
         evidence: dict[int, float] = defaultdict(float)
-        for term, quality in query.terms.items():
-            for index in self.postings.get(term, ()):
-                evidence[index] += self.idf[term] * quality * self.bags[index][term]
+        for term in chosen:
+            gain = self.idf[term] * query.terms[term]
+            for index in self.postings[term][:limit]:  # most central first, so a cut keeps the best
+                evidence[index] += gain * self.bags[index][term]
         return sorted(evidence, key=evidence.__getitem__, reverse=True)[: self.weights.candidate_pool]
 
     def _score(self, index: int, query: Query, total: float) -> Candidate:
