@@ -286,13 +286,13 @@ def _inverse_document_frequency(raw: list[list[tuple[str, list[str]]]],
                                 keyword_terms: list[list[str]]) -> dict[str, float]:
     """Smoothed idf over targets (an entry's phrasings and keywords together are one document).
 
-    Signal words ("who", "not", "after") count half: they tell entries apart but are
-    never the topic of a question on their own.
+    Signal words ("who", "not", "after") weigh like any other word here; they are kept
+    out of candidate selection and of the evidence strength instead, because they tell
+    entries apart but are never the topic of a question on their own.
     """
     frequency: dict[str, int] = defaultdict(int)
     for rows, keywords in zip(raw, keyword_terms, strict=True):
         for term in {t for _, terms in rows for t in terms} | set(keywords):
             frequency[term] += 1
     count = len(raw)
-    return {term: math.log(1 + count / df) * (0.5 if term in SIGNAL_WORDS else 1.0)
-            for term, df in frequency.items()}
+    return {term: math.log(1 + count / df) for term, df in frequency.items()}
