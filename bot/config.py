@@ -14,6 +14,9 @@ import hmac
 import logging
 import os
 import re
+import sys
+import threading
+import traceback
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -182,7 +185,7 @@ class RedactSecrets(logging.Filter):
         super().__init__()
         self.secrets = tuple(s for s in secrets if s)
 
-    def _clean(self, text: str) -> str:
+    def clean(self, text: str) -> str:
         for secret in self.secrets:
             text = text.replace(secret, REDACTED)
         return text
@@ -194,21 +197,28 @@ class RedactSecrets(logging.Filter):
             message = record.getMessage()
         except Exception:  # a broken format string: keep the raw template, still redacted
             message = str(record.msg)
-        record.msg, record.args = self._clean(message), None
+        record.msg, record.args = self.clean(message), None
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
-            record.exc_text = self._clean(record.exc_text)
+            record.exc_text = self.clean(record.exc_text)
         if record.stack_info:
-            record.stack_info = self._clean(record.stack_info)
+            record.stack_info = self.clean(record.stack_info)
         return True
 
 
 def configure_logging(settings: Settings) -> None:
-    """Log to stderr at ``LOG_LEVEL``, apply :func:`apply_log_policy`, redact secrets everywhere."""
+    """Log to stderr at ``LOG_LEVEL``, apply :func:`apply_log_policy`, redact secrets everywhere.
+
+    Everywhere includes what does not go through logging by default: warnings are routed into
+    the log, and a traceback of an exception nobody caught (main thread or another) is printed
+    redacted too.
+    """
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=settings.log_level)
+    logging.captureWarnings(True)
     apply_log_policy(settings)
-    install_redaction(settings.secrets())
+    redactor = install_redaction(settings.secrets())
+    install_excepthooks(redactor)
 
 
 def apply_log_policy(settings: Settings) -> None:
@@ -232,3 +242,18 @@ def install_redaction(secrets: Iterable[str], logger: logging.Logger | None = No
     for handler in (logger or logging.getLogger()).handlers:
         handler.addFilter(redactor)
     return redactor
+
+
+def install_excepthooks(redactor: RedactSecrets) -> None:
+    """Print uncaught exceptions (any thread) with secrets redacted, instead of Python's raw traceback."""
+
+    def show(kind: type[BaseException], value: BaseException, tb: object) -> None:
+        text = "".join(traceback.format_exception(kind, value, tb))  # type: ignore[arg-type]
+        sys.stderr.write(redactor.clean(text))
+
+    def show_thread(args: threading.ExceptHookArgs) -> None:
+        if args.exc_value is not None:
+            show(args.exc_type, args.exc_value, args.exc_traceback)
+
+    sys.excepthook = show
+    threading.excepthook = show_thread

@@ -11,20 +11,26 @@ Design in brief:
   hotline footer; then, if configured, an anonymous alert goes to the operators' chat.
 * Privacy: logs carry decisions (kind, entry id, score) and update kinds, never message text,
   user ids, names or chat ids. ``LOG_MESSAGE_TEXT=1`` is the one, loudly announced, exception.
+* Delivery: every Bot API request goes through ``bot.delivery`` (one retry policy, flood
+  control, the urgent lane); updates of different chats run concurrently, each chat's in
+  order, crisis messages first (``bot.processing``). A user who blocked the bot is skipped.
+* Lifecycle (:func:`serve`): on SIGTERM/SIGINT the bot stops taking updates, finishes the ones
+  it has (answered, not dropped), and exits 0. Polling confirms fetched updates to Telegram
+  only once they are queued here, and the queue is drained before exit; in webhook mode a
+  delivery that was not answered 200 is sent again by Telegram, to the next instance.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dtm
 import logging
 import re
+import signal
 import time
 import traceback
-import warnings
 from collections import Counter
-from collections.abc import Callable, Coroutine
-from typing import Any
 
 from telegram import (
     BotCommand,
@@ -37,9 +43,8 @@ from telegram import (
     User,
 )
 from telegram.constants import ChatAction, ParseMode
-from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -50,21 +55,23 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.request import BaseRequest
 
 from bot import telegram_format as fmt
 from bot.chat_state import ChatStates
 from bot.config import Settings
 from bot.crisis import detect_crisis
 from bot.decision import ANSWER, CRISIS, ChatContext, Decision, Responder
+from bot.delivery import DEFAULT_POLICY, URGENT, PriorityRateLimiter, RetryPolicy
+from bot.processing import DEFAULT_CONCURRENCY, DEFAULT_HEAD_START, ChatOrderedProcessor
 from bot.store import ResponderStore
+from bot.webhook import WebhookServer
+
+__all__ = ["URGENT", "FaqBot", "PriorityRateLimiter", "build_application", "run", "serve"]
 
 log = logging.getLogger("bot.telegram")
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
-BOOTSTRAP_RETRIES = 10  # start-up retries with PTB's backoff (1 s growing to 30 s): about 100 s in all
-URGENT = "urgent"  # rate_limit_args marking a send that must not wait in the rate limiter's queue
-_URGENT_ATTEMPTS = 3
-_URGENT_PAUSE = 0.5  # seconds between urgent attempts after a network failure
 PUBLIC_COMMANDS = (
     ("start", "What this bot can and cannot do"),
     ("topics", "Browse questions by category"),
@@ -75,46 +82,7 @@ PUBLIC_COMMANDS = (
 NON_TEXT = (filters.Sticker.ALL | filters.VOICE | filters.PHOTO | filters.Document.ALL | filters.VIDEO
             | filters.VIDEO_NOTE | filters.AUDIO | filters.ANIMATION | filters.LOCATION | filters.CONTACT)
 STAT_KEYS = ("messages", "edits", "commands", "buttons", "answers", "clarify", "fallback", "smalltalk",
-             "crisis", "non_text", "errors")
-
-
-class PriorityRateLimiter(AIORateLimiter):
-    """PTB's flood-limit-aware rate limiter, with an urgent lane for crisis escalations.
-
-    Normal sends are paced to Telegram's limits (30/s overall, 20/min per group). A send made
-    with ``rate_limit_args=URGENT`` skips the queue: a person in crisis must not wait behind a
-    burst of FAQ answers. If Telegram answers 429 even so, it is retried after the pause it asks;
-    a network failure or 5xx is retried after a short pause (a rare duplicate escalation is
-    better than a missing one). A 400 is not retried: the same request would fail again.
-    """
-
-    async def process_request(self, callback: Callable[..., Coroutine[Any, Any, Any]], args: Any,
-                              kwargs: dict[str, Any], endpoint: str, data: dict[str, Any],
-                              rate_limit_args: Any) -> Any:
-        if rate_limit_args != URGENT:
-            return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
-        for attempt in range(_URGENT_ATTEMPTS):
-            try:
-                return await callback(*args, **kwargs)
-            except RetryAfter as exc:
-                if attempt == _URGENT_ATTEMPTS - 1:
-                    raise
-                await asyncio.sleep(_retry_seconds(exc))
-            except BadRequest:
-                raise
-            except NetworkError as exc:
-                if attempt == _URGENT_ATTEMPTS - 1:
-                    raise
-                log.warning("urgent send failed (%s); retrying", type(exc).__name__)
-                await asyncio.sleep(_URGENT_PAUSE)
-        raise AssertionError("unreachable")
-
-
-def _retry_seconds(exc: RetryAfter) -> float:
-    with warnings.catch_warnings():  # PTB warns about int retry_after unless PTB_TIMEDELTA is set
-        warnings.simplefilter("ignore")
-        value = exc.retry_after
-    return value.total_seconds() if isinstance(value, dtm.timedelta) else float(value)
+             "crisis", "non_text", "errors", "blocked")
 
 
 def update_kind(update: object) -> str:
@@ -175,15 +143,42 @@ class FaqBot:
         return self.states.context(chat_id, language, implied)
 
     async def send(self, bot: ExtBot, chat_id: int, outgoing: list[fmt.Outgoing], *,
-                   reply_to: int | None = None, urgent: bool = False) -> None:
+                   reply_to: int | None = None, urgent: bool = False) -> bool:
+        """Send the messages in order (each through the retry policy); ``False`` if the chat blocked us.
+
+        A chat that blocked the bot (or removed it) answers 403: that is logged as such, without
+        any id, and the rest of the reply is skipped. Other failures propagate to the error handler.
+        """
         for n, out in enumerate(outgoing):
-            await bot.send_message(
-                chat_id, out.text, parse_mode=ParseMode.HTML, reply_markup=out.reply_markup,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-                reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True)
-                if reply_to and n == 0 else None,
-                rate_limit_args=URGENT if urgent else None,
-            )
+            try:
+                await bot.send_message(
+                    chat_id, out.text, parse_mode=ParseMode.HTML, reply_markup=out.reply_markup,
+                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                    reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True)
+                    if reply_to and n == 0 else None,
+                    rate_limit_args=URGENT if urgent else None,
+                )
+            except Forbidden:
+                self.counts["blocked"] += 1
+                log.info("reply skipped: the user blocked the bot or removed it from the chat (Forbidden)")
+                return False
+        return True
+
+    def is_urgent(self, update: object) -> bool:
+        """Whether an update should jump the queue: a crisis in its text, or the /crisis command.
+
+        Only a triage for ordering (``bot.processing``); the handlers decide for themselves. It
+        errs towards urgency: group messages not addressed to the bot are checked too.
+        """
+        if not isinstance(update, Update):
+            return False
+        message = update.message or update.edited_message
+        text = (message.text or message.caption) if message is not None else None
+        if not text:
+            return False
+        if text.startswith("/crisis"):
+            return True
+        return detect_crisis(self.store.current.knowledge.crisis.detection, text) is not None
 
     @staticmethod
     def _reply_to(message: Message | None) -> int | None:
@@ -221,7 +216,10 @@ class FaqBot:
         username = (bot.username or "").lower()
         replied = message.reply_to_message
         addressed = bool(replied and replied.from_user and replied.from_user.id == bot.id)
-        entities = message.parse_entities() if message.text else message.parse_caption_entities()
+        try:
+            entities = message.parse_entities() if message.text else message.parse_caption_entities()
+        except UnicodeEncodeError:  # lone surrogates: never sent by Telegram, but a forged update may be anything
+            entities = {}
         for entity, value in entities.items():
             mention = value.lower() == f"@{username}" if entity.type == MessageEntity.MENTION else (
                 entity.type == MessageEntity.TEXT_MENTION and entity.user is not None and entity.user.id == bot.id)
@@ -286,16 +284,19 @@ class FaqBot:
 
     async def escalate(self, context: ContextTypes.DEFAULT_TYPE, responder: Responder, chat: Chat,
                        decision: Decision, chat_context: ChatContext, reply_to: int | None = None) -> None:
-        """The fixed crisis response, first and on its own; then remember it; then alert operators."""
+        """The fixed crisis response, first and on its own; then remember it; then alert operators.
+
+        The operators are alerted even when the escalation could not be delivered.
+        """
         try:
             await self.send(context.bot, chat.id, fmt.format_decision(decision, responder.knowledge),
                             reply_to=reply_to, urgent=True)
         finally:
             self.states.mark_escalated(chat.id)
-        if self.settings.crisis_alert_chat_id is not None:
-            region = responder.knowledge.crisis.region(chat_context.region).code
-            category = decision.crisis.category if decision.crisis else "unknown"
-            context.application.create_task(self.alert(context.bot, region, category), update=None)
+            if self.settings.crisis_alert_chat_id is not None:
+                region = responder.knowledge.crisis.region(chat_context.region).code
+                category = decision.crisis.category if decision.crisis else "unknown"
+                context.application.create_task(self.alert(context.bot, region, category), update=None)
 
     async def alert(self, bot: ExtBot, region: str, category: str) -> None:
         """Tell the operators' chat that an escalation happened: time, region, category; nothing else."""
@@ -481,11 +482,15 @@ class FaqBot:
         if not isinstance(update, Update):  # e.g. a network error while polling: PTB retries by itself
             log.warning("%s outside an update (%s)", type(error).__name__, kind)
             return
+        if isinstance(error, Forbidden):  # e.g. an edit or a button answer in a chat that blocked the bot
+            self.counts["blocked"] += 1
+            log.info("reply skipped: the user blocked the bot or removed it from the chat (Forbidden)")
+            return
         self.counts["errors"] += 1
         log.error("%s while handling a %s update\n%s", type(error).__name__, kind, where.rstrip())
         chat = update.effective_chat
         if chat is None or isinstance(error, Forbidden | InvalidToken):
-            return
+            return  # nobody to apologise to, or no way to
         try:
             text = self.store.current.knowledge.texts.error
             await self.send(context.bot, chat.id, fmt.fixed_text(text))
@@ -493,63 +498,167 @@ class FaqBot:
             log.warning("could not send the apology (%s)", type(exc).__name__)
 
 
-def build_application(settings: Settings, store: ResponderStore) -> Application:
-    """The configured PTB Application with every handler registered; not started."""
+def build_application(settings: Settings, store: ResponderStore, *, policy: RetryPolicy = DEFAULT_POLICY,
+                      request: BaseRequest | None = None, get_updates_request: BaseRequest | None = None,
+                      limits: dict[str, float] | None = None, concurrency: int = DEFAULT_CONCURRENCY,
+                      head_start: float = DEFAULT_HEAD_START) -> Application:
+    """The configured PTB Application with every handler registered; not started.
+
+    ``policy`` is the retry policy of every request; ``limits`` are ``AIORateLimiter``'s keyword
+    arguments (``overall_max_rate=0`` turns pacing off, as the fuzz test does). ``request`` and
+    ``get_updates_request`` replace PTB's HTTP client (tests record instead of sending).
+    """
     faqbot = FaqBot(settings, store)
     builder = (
         ApplicationBuilder()
         .token(settings.token)
-        .rate_limiter(PriorityRateLimiter())
+        .rate_limiter(PriorityRateLimiter(policy=policy, **(limits or {})))
+        .concurrent_updates(ChatOrderedProcessor(concurrency, urgent=faqbot.is_urgent, head_start=head_start))
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
-        .post_init(faqbot.post_init)
     )
     if settings.base_url:
         builder = builder.base_url(settings.base_url)
     if settings.base_file_url:
         builder = builder.base_file_url(settings.base_file_url)
+    if request is not None:
+        builder = builder.request(request)
+    if get_updates_request is not None:
+        builder = builder.get_updates_request(get_updates_request)
     app = builder.build()
     faqbot.register(app)
     app.bot_data["faqbot"] = faqbot
     return app
 
 
-def webhook_arguments(settings: Settings, listen: str = "0.0.0.0") -> dict[str, Any]:
-    """Arguments for ``run_webhook``/``Updater.start_webhook`` (tests pass ``listen="127.0.0.1"``)."""
-    return {"listen": listen, "port": settings.port, "url_path": settings.webhook_path,
-            "webhook_url": settings.webhook_url, "secret_token": settings.webhook_secret,
-            "allowed_updates": ALLOWED_UPDATES}
+# --- running ----------------------------------------------------------------------------------------
+
+POLL_TIMEOUT = 10  # seconds a long poll waits at Telegram for updates
 
 
-class _InvalidTokenWithoutTraceback(logging.Filter):
-    """PTB logs a rejected token with a traceback; our own one-line error says all there is."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.exc_info and isinstance(record.exc_info[1], InvalidToken):
-            record.exc_info, record.exc_text = None, None
-        return True
-
-
-def run(settings: Settings, store: ResponderStore) -> int:
-    """Run until SIGINT/SIGTERM: webhook mode when ``WEBHOOK_URL`` is set, else long polling."""
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(_InvalidTokenWithoutTraceback())
+def announce_log_policy(settings: Settings) -> None:
+    """Warn loudly, at start, when people's messages will be logged."""
     if settings.log_message_text:
         log.warning("!" * 72)
         log.warning("LOG_MESSAGE_TEXT=1: people's messages WILL be written to the log. They are sensitive")
         log.warning("health data. Use this only for local debugging, never in production.")
         log.warning("!" * 72)
-    app = build_application(settings, store)
+
+
+def _polling_error(exc: TelegramError) -> None:
+    """One line per failed poll instead of PTB's traceback; PTB keeps retrying with backoff (1 s to 30 s)."""
+    if isinstance(exc, Conflict):
+        log.error("another instance is polling with this token (Conflict): run exactly one")
+    else:
+        log.warning("polling for updates failed (%s); retrying", type(exc).__name__)
+
+
+async def start_receiving(app: Application, settings: Settings, *, listen: str = "0.0.0.0",
+                          poll_timeout: float = POLL_TIMEOUT) -> WebhookServer | None:
+    """Start taking updates: long polling, or the webhook server plus ``setWebhook``."""
+    if not settings.webhook_mode:
+        assert app.updater is not None
+        # bootstrap_retries=0: deleteWebhook already goes through the retry policy
+        await app.updater.start_polling(timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES, bootstrap_retries=0,
+                                        error_callback=_polling_error)
+        return None
+    server = WebhookServer(bot=app.bot, update_queue=app.update_queue, path=settings.webhook_path,
+                           secret=settings.webhook_secret, port=settings.port, listen=listen)
+    server.start()
     try:
-        if settings.webhook_mode:
-            log.info("starting in webhook mode on port %d", settings.port)
-            app.run_webhook(**webhook_arguments(settings), bootstrap_retries=BOOTSTRAP_RETRIES)
+        await app.bot.set_webhook(settings.webhook_url or "", allowed_updates=ALLOWED_UPDATES,
+                                  secret_token=settings.webhook_secret)
+    except BaseException:
+        await server.stop()
+        raise
+    return server
+
+
+async def stop_receiving(app: Application, server: WebhookServer | None) -> None:
+    """Stop taking updates; what was taken stays queued for ``Application.stop`` to finish."""
+    if server is not None:
+        await server.stop()
+    if app.updater is not None and app.updater.running:
+        await app.updater.stop()  # polling: one last getUpdates confirms what was queued
+
+
+async def serve(app: Application, settings: Settings, stop: asyncio.Event, *, listen: str = "0.0.0.0",
+                poll_timeout: float = POLL_TIMEOUT) -> None:
+    """Run the bot until ``stop`` is set, then shut down gracefully.
+
+    Start: ``getMe`` (retried by the policy), the command list, taking updates, processing.
+    Stop: no new updates are taken; updates already taken, queued or in progress, are answered
+    (``Application.stop`` drains the queue and waits for handlers and their tasks); then exit.
+    A stop during start-up aborts the start-up.
+    """
+    faqbot: FaqBot = app.bot_data["faqbot"]
+    server: WebhookServer | None = None
+
+    async def start() -> None:
+        nonlocal server
+        await app.initialize()
+        await faqbot.post_init(app)
+        server = await start_receiving(app, settings, listen=listen, poll_timeout=poll_timeout)
+        await app.start()
+
+    starting = asyncio.ensure_future(start())
+    stopping = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if not starting.done():
+            log.info("stop requested during start-up")
+            starting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await starting
         else:
-            log.info("starting in polling mode")
-            app.run_polling(allowed_updates=ALLOWED_UPDATES, bootstrap_retries=BOOTSTRAP_RETRIES)
+            starting.result()  # start-up errors propagate
+            log.info("running; send SIGTERM or SIGINT to stop")
+            await stopping
+            log.info("stopping: no new updates; finishing %d update(s) in progress",
+                     app.update_queue.qsize() + _in_progress(app))
+    finally:
+        stopping.cancel()
+        await stop_receiving(app, server)
+        if app.running:
+            await app.stop()
+        await app.shutdown()  # a no-op if initialize() never succeeded
+    log.info("stopped cleanly")
+
+
+def _in_progress(app: Application) -> int:
+    processor = app.update_processor
+    return processor.current_concurrent_updates
+
+
+def run(settings: Settings, store: ResponderStore) -> int:
+    """Run until SIGINT/SIGTERM: webhook mode when ``WEBHOOK_URL`` is set, else long polling."""
+    announce_log_policy(settings)
+    app = build_application(settings, store)
+    log.info("starting in %s mode", f"webhook (port {settings.port})" if settings.webhook_mode else "polling")
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, _on_signal, stop, sig)
+        await serve(app, settings, stop)
+
+    try:
+        asyncio.run(main())
     except InvalidToken:
         log.error("Telegram rejected TELEGRAM_BOT_TOKEN: check it with @BotFather (/mybots -> API Token)")
         return 2
     except TelegramError as exc:  # still unreachable after the retries: let the platform restart us
         log.error("could not reach the Telegram Bot API at start-up (%s); exiting", type(exc).__name__)
         return 1
+    except OSError as exc:  # e.g. the webhook port is taken
+        log.error("could not start: %s", exc)
+        return 1
     return 0
+
+
+def _on_signal(stop: asyncio.Event, sig: signal.Signals) -> None:
+    if stop.is_set():
+        log.warning("%s again: still finishing the updates in progress", sig.name)
+        return
+    log.info("%s received", sig.name)
+    stop.set()

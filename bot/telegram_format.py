@@ -159,7 +159,7 @@ def callback(prefix: str, value: str) -> str | None:
 
 def parse_callback(data: str | None) -> tuple[str, str] | None:
     """``(prefix, value)`` for well-formed data, ``("menu"|"topics", "")`` for those, else ``None``."""
-    if not data or len(data.encode("utf-8")) > MAX_CALLBACK_BYTES:
+    if not data or len(data.encode("utf-8", "surrogatepass")) > MAX_CALLBACK_BYTES:  # forged data may be any str
         return None
     if data in (MENU, TOPICS):
         return data, ""

@@ -14,12 +14,16 @@ from typing import Any
 from emulator import BotApiEmulator, find_free_port
 
 from bot.config import Settings, load_settings
+from bot.delivery import RetryPolicy
 from bot.store import ResponderStore
-from bot.telegram_app import ALLOWED_UPDATES, FaqBot, build_application, webhook_arguments
+from bot.telegram_app import FaqBot, build_application, start_receiving, stop_receiving
 
 TOKEN = "123456789:AAF-test_token-0123456789abcdefghijk"  # the shape @BotFather hands out
 ADMIN_ID = 4242
 USER_ID = 1001
+# The production schedule (5 attempts, waits of 1 s growing to 14 s) at a hundredth of the time; the
+# deadline has room for the attempts themselves, which do not get a hundred times faster.
+FAST_POLICY = RetryPolicy(first_delay=0.01, max_delay=0.14, deadline=0.6)
 
 
 @dataclass
@@ -57,11 +61,14 @@ def make_settings(emu: BotApiEmulator, **overrides: Any) -> Settings:
 
 @asynccontextmanager
 async def running_bot(store: ResponderStore, *, webhook: bool = False, env: dict[str, str] | None = None,
-                      **overrides: Any) -> AsyncIterator[Harness]:
+                      build: dict[str, Any] | None = None, **overrides: Any) -> AsyncIterator[Harness]:
     """The emulator and the bot, polling (or serving its webhook on 127.0.0.1); stopped afterwards.
 
     Settings are built from ``overrides``, or read by ``load_settings`` from ``env`` (plus the
     emulator's token and address) to test the whole path from environment to running bot.
+    ``build`` holds extra arguments of ``build_application``; the retry policy defaults to
+    :data:`FAST_POLICY`. Start and stop are the production ones (``bot.telegram_app.serve``)
+    minus signals, with a 1 s long poll.
     """
     async with BotApiEmulator(token=TOKEN) as emu:
         if webhook:  # Telegram would post to a public https URL; here the bot listens on loopback
@@ -69,20 +76,17 @@ async def running_bot(store: ResponderStore, *, webhook: bool = False, env: dict
             overrides = {"port": port, "webhook_url": f"http://127.0.0.1:{port}/telegram", **overrides}
         settings = make_settings(emu, **overrides) if env is None else load_settings(
             {"TELEGRAM_BOT_TOKEN": emu.token, "TELEGRAM_BASE_URL": emu.base_url, **env})
-        app = build_application(settings, store)
+        app = build_application(settings, store, **{"policy": FAST_POLICY, **(build or {})})
         faqbot: FaqBot = app.bot_data["faqbot"]
+        server = None
         await app.initialize()
         try:
-            await faqbot.post_init(app)  # run_polling/run_webhook call it; manual start does not
+            await faqbot.post_init(app)
+            server = await start_receiving(app, settings, listen="127.0.0.1", poll_timeout=1)
             await app.start()
-            if webhook:
-                await app.updater.start_webhook(**webhook_arguments(settings, listen="127.0.0.1"))
-            else:
-                await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES)
             yield Harness(emu, app, faqbot, settings)
         finally:
-            if app.updater is not None and app.updater.running:
-                await app.updater.stop()
+            await stop_receiving(app, server)
             if app.running:
                 await app.stop()
             await app.shutdown()
