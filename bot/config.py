@@ -35,6 +35,9 @@ class ConfigError(Exception):
     """A configuration problem; ``str()`` is one line meant for the operator."""
 
 
+DEFAULT_KNOWLEDGE_POLL = 3.0  # seconds between looks at the knowledge folder (hot reload)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Validated settings. Secrets are left out of ``repr`` so they cannot leak into logs."""
@@ -50,6 +53,7 @@ class Settings:
     default_region: str | None = None
     crisis_alert_chat_id: int | str | None = None
     log_message_text: bool = False
+    knowledge_poll_seconds: float = 0.0  # 0: no hot reload (tests); the environment default is 3 s
 
     @property
     def webhook_mode(self) -> bool:
@@ -113,6 +117,14 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         else:
             problems.append("PORT must be a TCP port number between 1 and 65535")
 
+    poll = DEFAULT_KNOWLEDGE_POLL
+    if get("KNOWLEDGE_POLL_SECONDS"):
+        try:
+            poll = float(get("KNOWLEDGE_POLL_SECONDS"))
+        except ValueError:
+            poll = -1.0
+        if not 0 <= poll <= 3600:
+            problems.append("KNOWLEDGE_POLL_SECONDS must be a number of seconds from 0 (off) to 3600")
     secret = get("WEBHOOK_SECRET")
     if secret and not SECRET_PATTERN.fullmatch(secret):
         problems.append("WEBHOOK_SECRET may only contain letters, digits, '-' and '_' (1 to 256 characters)")
@@ -139,6 +151,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         token=token, base_url=base_url, webhook_url=webhook_url, port=port,
         webhook_secret=secret or derive_webhook_secret(token),
         knowledge_dir=Path(get("KNOWLEDGE_DIR")) if get("KNOWLEDGE_DIR") else None,
+        knowledge_poll_seconds=max(poll, 0.0),
         admin_user_ids=admins, log_level=log_level, default_region=region,
         crisis_alert_chat_id=alert_chat, log_message_text=flag == "1",
     )

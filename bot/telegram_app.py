@@ -64,7 +64,8 @@ from bot.crisis import detect_crisis
 from bot.decision import ANSWER, CRISIS, ChatContext, Decision, Responder
 from bot.delivery import DEFAULT_POLICY, URGENT, PriorityRateLimiter, RetryPolicy
 from bot.processing import DEFAULT_CONCURRENCY, DEFAULT_HEAD_START, ChatOrderedProcessor
-from bot.store import ResponderStore
+from bot.store import ReloadResult, ResponderStore
+from bot.watcher import KnowledgeWatcher, log_result
 from bot.webhook import WebhookServer
 
 __all__ = ["URGENT", "FaqBot", "PriorityRateLimiter", "build_application", "run", "serve"]
@@ -106,6 +107,7 @@ class FaqBot:
         self.entry_hits: Counter[str] = Counter()
         self.started = dtm.datetime.now(dtm.UTC)
         self._started_monotonic = time.monotonic()
+        self.watching: asyncio.Task[None] | None = None  # the knowledge folder watcher, when enabled
 
     # --- wiring -------------------------------------------------------------------------------
 
@@ -129,10 +131,32 @@ class FaqBot:
             await app.bot.set_my_commands([BotCommand(name, text) for name, text in PUBLIC_COMMANDS])
         except Exception as exc:
             log.warning("could not register the command list (%s); continuing without it", type(exc).__name__)
+        if self.settings.knowledge_poll_seconds > 0:
+            watcher = KnowledgeWatcher(self.store, debounce=min(2.0, self.settings.knowledge_poll_seconds))
+            self.watching = asyncio.get_running_loop().create_task(
+                watcher.run(self.settings.knowledge_poll_seconds, on_refused=lambda r: self.tell_admins(app.bot, r),
+                            on_loaded=self.knowledge_loaded))
         knowledge = self.store.current.knowledge
         log.info("bot @%s ready: knowledge version %s, %d entries, %d admin(s), %s mode",
                  app.bot.username, knowledge.version, len(knowledge.entries), len(self.settings.admin_user_ids),
                  "webhook" if self.settings.webhook_mode else "polling")
+
+    def knowledge_loaded(self) -> None:
+        """A new knowledge version may change how long the crisis footer stays on."""
+        self.states.sticky_seconds = self.store.current.knowledge.crisis.sticky_hours * 3600
+
+    async def tell_admins(self, bot: ExtBot, result: ReloadResult) -> None:
+        """An edit on disk was refused: every admin hears what to fix (the problems name files, not users)."""
+        for admin in self.settings.admin_user_ids:
+            try:
+                await self.send(bot, admin, fmt.fixed_text(refused_text(result)))
+            except TelegramError as exc:  # an admin who never started the bot cannot be messaged
+                log.warning("could not tell an admin about the refused edit (%s)", type(exc).__name__)
+
+    def stop_watching(self) -> None:
+        if self.watching is not None:
+            self.watching.cancel()
+            self.watching = None
 
     # --- context, sending ---------------------------------------------------------------------
 
@@ -379,14 +403,11 @@ class FaqBot:
         context.application.create_task(self._typing(context.bot, chat.id), update=None)
         result = await asyncio.to_thread(self.store.reload)  # parsing must not stall other chats
         if result.ok:
-            self.states.sticky_seconds = self.store.current.knowledge.crisis.sticky_hours * 3600
-            log.info("knowledge reloaded: version %s", result.version)
+            self.knowledge_loaded()
             text = f"Reloaded knowledge version {result.version}: {result.summary}."
         else:
-            log.warning("knowledge reload refused: %d problem(s); still serving version %s",
-                        len(result.problems), result.version)
-            text = "\n".join([f"Reload refused: {len(result.problems)} problem(s). Still serving version "
-                              f"{result.version} ({result.summary}).", "", *map(str, result.problems)])
+            text = refused_text(result)
+        log_result(result)
         await self.send(context.bot, chat.id, fmt.fixed_text(text), reply_to=self._reply_to(update.effective_message))
 
     async def cmd_stats(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -573,8 +594,16 @@ async def start_receiving(app: Application, settings: Settings, *, listen: str =
     return server
 
 
+def refused_text(result: ReloadResult) -> str:
+    return "\n".join([f"Knowledge edit refused: {len(result.problems)} problem(s). Still serving version "
+                      f"{result.version} ({result.summary}).", "", *map(str, result.problems)])
+
+
 async def stop_receiving(app: Application, server: WebhookServer | None) -> None:
-    """Stop taking updates; what was taken stays queued for ``Application.stop`` to finish."""
+    """Stop taking updates (and watching the knowledge folder); what was taken stays queued for ``stop``."""
+    faqbot = app.bot_data.get("faqbot")
+    if isinstance(faqbot, FaqBot):
+        faqbot.stop_watching()
     if server is not None:
         await server.stop()
     if app.updater is not None and app.updater.running:

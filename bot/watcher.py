@@ -73,8 +73,8 @@ class KnowledgeWatcher:
         log_result(result)
         return result
 
-    async def run(self, interval: float, on_refused: Callable[[ReloadResult], Awaitable[None]] | None = None
-                  ) -> None:
+    async def run(self, interval: float, on_refused: Callable[[ReloadResult], Awaitable[None]] | None = None,
+                  on_loaded: Callable[[], None] | None = None) -> None:
         """Poll every ``interval`` seconds; tell ``on_refused`` (e.g. the admins) about refused edits."""
         while True:
             await asyncio.sleep(interval)
@@ -83,5 +83,7 @@ class KnowledgeWatcher:
             except Exception:  # a watcher must never take the bot down
                 log.exception("knowledge watcher failed; will retry")
                 continue
+            if result is not None and result.ok and on_loaded is not None:
+                on_loaded()
             if result is not None and not result.ok and on_refused is not None:
                 await on_refused(result)
