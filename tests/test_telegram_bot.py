@@ -342,7 +342,7 @@ async def test_reload_for_admins_keeps_old_knowledge_on_errors(bot: Harness, kno
     assert current(bot) is before
 
     [refused] = await bot.say("/reload", chat_id=ADMIN_ID, user_id=ADMIN_ID)
-    assert refused["plain_text"].startswith("Reload refused: 1 problem(s)")
+    assert refused["plain_text"].startswith("Knowledge edit refused: 1 problem(s)")
     assert f"{faq}:" in refused["plain_text"] and "related id 'gone' does not exist" in refused["plain_text"]
     assert current(bot) is before
 
