@@ -83,7 +83,7 @@ class ScoreWeights:
     unknown_weight: float = 5.0  # what an unknown word costs, in idf units
     centrality_floor: float = 0.4  # weight of a term found in only one phrasing of an entry
     answer_weight: float = 0.1  # weight of a term found only in the entry's answer
-    candidate_pool: int = 30
+    candidate_pool: int = 12
 
 
 class MatchIndex:
