@@ -519,6 +519,9 @@ class FaqBot:
             log.warning("could not send the apology (%s)", type(exc).__name__)
 
 
+CONNECTION_POOL_SIZE = 32  # HTTP connections for sending; concurrent chats share them
+
+
 def build_application(settings: Settings, store: ResponderStore, *, policy: RetryPolicy = DEFAULT_POLICY,
                       request: BaseRequest | None = None, get_updates_request: BaseRequest | None = None,
                       limits: dict[str, float] | None = None, concurrency: int = DEFAULT_CONCURRENCY,
@@ -541,8 +544,8 @@ def build_application(settings: Settings, store: ResponderStore, *, policy: Retr
         builder = builder.base_url(settings.base_url)
     if settings.base_file_url:
         builder = builder.base_file_url(settings.base_file_url)
-    if request is not None:
-        builder = builder.request(request)
+    # PTB's default pool of one connection would serialise every concurrent reply.
+    builder = builder.request(request) if request is not None else builder.connection_pool_size(CONNECTION_POOL_SIZE)
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
     app = builder.build()

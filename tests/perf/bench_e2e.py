@@ -33,7 +33,12 @@ from bot.config import Settings  # noqa: E402
 from bot.delivery import DEFAULT_POLICY, PriorityRateLimiter  # noqa: E402
 from bot.processing import ChatOrderedProcessor  # noqa: E402
 from bot.store import ResponderStore  # noqa: E402
-from bot.telegram_app import build_application, start_receiving, stop_receiving  # noqa: E402
+from bot.telegram_app import (  # noqa: E402
+    CONNECTION_POOL_SIZE,
+    build_application,
+    start_receiving,
+    stop_receiving,
+)
 
 TOKEN = "123456789:AAF-bench_e2e-0123456789abcdefghijklm"
 NO_PACING = {"overall_max_rate": 0, "group_max_rate": 0}
@@ -47,7 +52,7 @@ async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def echo_bot(emu: BotApiEmulator, concurrency: int) -> Application:
-    app = (ApplicationBuilder().token(TOKEN).base_url(emu.base_url)
+    app = (ApplicationBuilder().token(TOKEN).base_url(emu.base_url).connection_pool_size(CONNECTION_POOL_SIZE)
            .rate_limiter(PriorityRateLimiter(policy=DEFAULT_POLICY, **NO_PACING))
            .concurrent_updates(ChatOrderedProcessor(concurrency))
            .defaults(Defaults(parse_mode=ParseMode.HTML)).build())
