@@ -9,7 +9,10 @@ is bad but much less so. So the design errs towards escalation:
   many ways people type it;
 * exceptions (figurative speech, informational questions, resolved history) only *mask
   their own span*, so "this wait is killing me and i want to kill myself" still escalates;
-* categories run in the priority order of the knowledge file; the first hit wins.
+* categories run in the priority order of the knowledge file; the first hit wins;
+* when no pattern matched, a risk scorer (``bot.crisis_risk``) reads the same masked text
+  and escalates on a combination of signals: the second line of defence for wordings no
+  pattern foresaw.
 
 All regexes are compiled by ``bot.crisis_rules`` at load time; nothing is compiled here
 per message.
@@ -22,6 +25,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot.crisis_risk import RISK_CATEGORY, SENTENCE_BREAK, might_score, risk_signals
 from bot.crisis_rules import trigrams
 from bot.normalize import normalize
 
@@ -31,14 +35,16 @@ if TYPE_CHECKING:
     from bot.crisis_rules import DetectionRules
 
 MASK = "#"  # replaces an exception's span; not a word character, so no pattern can match across it
+# Where a sentence or line ends, for the risk scorer (its phrases and their contexts stay within one).
+_SENTENCE_END = re.compile(r"[.!?;\n]+")
+_PLACEHOLDER_WORD = "qqsentenceendqq"  # survives canonical_text unchanged; no pattern or phrase uses it
+_PLACEHOLDER = f" {_PLACEHOLDER_WORD} "
 
 # Symbols that normalize() would drop, folded to the letter they stand for ("k!ll", "my$elf").
 _SYMBOL_LETTERS = {"@": "a", "$": "s", "€": "e", "!": "i", "|": "i", "*": "i"}
 _LEET_SYMBOL = re.compile(r"[@$€!|*]")
 _BETWEEN_LETTERS = re.compile(r"(?<=[^\W\d_])[!|*](?=[^\W\d_])")
 _NEXT_TO_LETTER = re.compile(r"[@$€](?=[^\W\d_])|(?<=[^\W\d_])[@$€]")
-# A word mixing letters and digits ("w4nt", "su1c1d3"); pure numbers are left alone.
-_MIXED_WORD = re.compile(r"\b(?=[^\W_]*\d)(?=[^\W_]*[^\W\d_])[^\W_]+\b")
 # Numbers with a unit or ending are quantities, not leetspeak ("30mg", "2nd", "10x").
 _QUANTITY = re.compile(r"\d+(?:st|nd|rd|th|s|am|pm|mg|mcg|ug|g|kg|ml|l|lb|lbs|h|hr|hrs|k|x|min|mins"
                        r"|yo|yr|yrs|y|d|wk|wks|mo|ish)\Z")
@@ -48,6 +54,9 @@ _LEET_DIGITS = str.maketrans("01345789", "oieastbg")
 # before normalize(), which would otherwise read a lone "u" as "you".
 _SPACED_LETTERS = re.compile(r"(?<![^\W_])[^\W\d_](?:[ .\-_*~+]+[^\W\d_](?![^\W_])){2,}")
 _SPACING = re.compile(r"[ .\-_*~+]+")
+# What every run of spaced letters contains (a letter between separators, then another letter): a fast
+# check, since it starts with the rarer separators, before the slower _SPACED_LETTERS.
+_MAYBE_SPACED = re.compile(r"[ .\-_*~+][^\W\d_][ .\-_*~+]+[^\W\d_](?![^\W_])")
 _MAX_SPACED_RUN = 120  # longer runs are noise, not a hidden word; leave them as they are
 _MAX_WORD = 24
 
@@ -67,6 +76,15 @@ def _fold_symbols(text: str) -> str:
         return text
     text = _BETWEEN_LETTERS.sub("i", text)
     return _NEXT_TO_LETTER.sub(lambda m: _SYMBOL_LETTERS[m.group()], text)
+
+
+def _mixed(word: str) -> bool:
+    """A word of normalize()d text mixing letters and digits ("w4nt", "su1c1d3"); pure numbers are not.
+
+    (String tests rather than a regex: normalize() words are letters and digits only, and this runs
+    on every message that has a digit in it.)
+    """
+    return not word.isalpha() and not word.isdecimal() and any(char.isdecimal() for char in word)
 
 
 def _fold_digits(word: str, spellings: Mapping[str, str]) -> str:
@@ -107,7 +125,7 @@ def _join_spaced(text: str, vocabulary: frozenset[str]) -> str:
             return match.group()
         return " " + _segment(letters, vocabulary) + " "
 
-    return _SPACED_LETTERS.sub(join, text)
+    return _SPACED_LETTERS.sub(join, text) if _MAYBE_SPACED.search(text) else text
 
 
 def canonical_text(rules: DetectionRules, text: str) -> str:
@@ -116,12 +134,69 @@ def canonical_text(rules: DetectionRules, text: str) -> str:
     Steps: spaced-out letters, symbol leetspeak, ``normalize()``, digit leetspeak (then
     normalize() again, so a decoded "1m" still becomes "i am"), then slang and typos.
     """
-    text = normalize(_fold_symbols(_join_spaced(text, rules.vocabulary)))
+    return _canonical(rules, _fold_symbols(_join_spaced(text, rules.vocabulary)))
+
+
+def _canonical(rules: DetectionRules, text: str) -> str:
+    """``canonical_text`` after its first two steps (spaced letters and symbols are done)."""
+    text = normalize(text)
+    words = text.split()
     if _DIGIT.search(text):
-        folded = _MIXED_WORD.sub(lambda m: _fold_digits(m.group(), rules.spellings), text)
-        if folded != text:
-            text = normalize(folded)
-    return " ".join(rules.spellings.get(word, word) for word in text.split())
+        folded = [_fold_digits(word, rules.spellings) if _mixed(word) else word for word in words]
+        if folded != words:
+            text = normalize(" ".join(folded))
+            words = text.split()
+    spellings = rules.spellings
+    if spellings.keys().isdisjoint(words):  # the usual case: nothing to rewrite
+        return text
+    return " ".join([spellings.get(word, word) for word in words])
+
+
+def _marked_canonical(rules: DetectionRules, text: str) -> tuple[str, frozenset[int]]:
+    """``canonical_text(rules, text)``, and the indexes of its words that begin a new sentence or line.
+
+    A placeholder word stands at each sentence end while the text is canonicalised (after the
+    spaced letters are joined: "s.u.i.c.i.d.e" is a word, not seven sentences), then comes out
+    again. Every later step works word by word, so the words are those of ``canonical_text``.
+    """
+    text = _fold_symbols(_join_spaced(text, rules.vocabulary))
+    marked = _canonical(rules, _SENTENCE_END.sub(_PLACEHOLDER, text))
+    words, starts = [], set()
+    for word in marked.split():
+        if word == _PLACEHOLDER_WORD:
+            starts.add(len(words))
+        else:
+            words.append(word)
+    return " ".join(words), frozenset(starts)
+
+
+def _sentence_breaks(rules: DetectionRules, text: str, canonical: str) -> frozenset[int]:
+    """Which words of ``canonical`` (``text`` canonicalised) begin a new sentence or line."""
+    if not _SENTENCE_END.search(text):
+        return frozenset()
+    marked, breaks = _marked_canonical(rules, text)
+    return breaks if marked == canonical else frozenset()  # (always equal; never score on misaligned words)
+
+
+def _sentence_words(canonical: str, breaks: frozenset[int], spans: Sequence[tuple[int, int]]) -> list[str]:
+    """The words of ``canonical`` for the risk scorer: each span masked to one ``MASK`` word, and a
+    ``SENTENCE_BREAK`` word before each word that begins a sentence (``breaks``)."""
+    masked = sorted(spans)
+    out: list[str] = []
+    offset = 0
+    span = 0
+    for index, word in enumerate(canonical.split()):
+        start, offset = offset, offset + len(word) + 1
+        if index in breaks and out and out[-1] != SENTENCE_BREAK:
+            out.append(SENTENCE_BREAK)
+        while span < len(masked) and masked[span][1] <= start:
+            span += 1
+        if span < len(masked) and masked[span][0] <= start:  # inside a masked span: one mask word for it
+            if not out or out[-1] != MASK:
+                out.append(MASK)
+        else:
+            out.append(word)
+    return out
 
 
 def _exception_spans(rules: DetectionRules, text: str, grams: set[str]) -> dict[int, list[tuple[int, int]]]:
@@ -169,25 +244,49 @@ def _mask(text: str, spans: Sequence[tuple[int, int]]) -> str:
 def detect_crisis(rules: DetectionRules, text: str) -> CrisisHit | None:
     """Return why ``text`` (the whole raw message) needs the crisis response, or None.
 
-    Only the patterns whose trigram gate the text passes are run (see ``bot.crisis_rules``),
-    on the text with exception spans masked, in priority order: the first match wins.
+    First line: only the patterns whose trigram gate the text passes are run (see
+    ``bot.crisis_rules``), on the text with exception spans masked, in priority order: the
+    first match wins. Second line, when no pattern matched: the risk scorer
+    (``bot.crisis_risk``) on the same masked words, with the sentence ends marked, which
+    escalates on a combination of signals (an ending word near "tonight", a goodbye near
+    giving the cat away, ...).
     """
     canonical = canonical_text(rules, text)
     grams = trigrams(canonical)
     candidates = rules.rule_gate.candidates(grams)
-    if not candidates:
+    risk = rules.risk
+    # Without pattern candidates, masking is done only for the scorer: skip it unless even the unmasked
+    # text could score enough (an upper bound, see ``might_score``).
+    if not candidates and (risk is None or not might_score(risk, canonical)):
         return None
     spans = _exception_spans(rules, canonical, grams)
     views: dict[int, tuple[str, set[int]]] = {}
     for number in candidates:
         rule = rules.rules[number]
         if rule.scope not in views:
-            hidden = [span for i, found in spans.items() if i in rules.scopes[rule.scope] for span in found]
-            views[rule.scope] = _view(rules, canonical, hidden, candidates)
+            views[rule.scope] = _scope_view(rules, canonical, spans, rule.scope, candidates)
         masked, allowed = views[rule.scope]
         if number in allowed and rule.regex.search(masked):
             return CrisisHit(rule.category, rule.language, rule.label)
+    if risk is None:
+        return None
+    scope = rules.risk_scope
+    masked = views[scope][0] if scope in views else _scope_view(rules, canonical, spans, scope, candidates)[0]
+    if not might_score(risk, masked):  # the same bound on the masked words: nearly every calm message stops here
+        return None
+    # Sentence ends are found only now, for the few messages that get this far (a second pass).
+    breaks = _sentence_breaks(rules, text, canonical)
+    hidden = [span for i, found in spans.items() if i in rules.scopes[scope] for span in found]
+    if (fired := risk_signals(risk, _sentence_words(canonical, breaks, hidden))) is not None:
+        return CrisisHit(RISK_CATEGORY, risk.language, f"{RISK_CATEGORY}:{fired}")
     return None
+
+
+def _scope_view(rules: DetectionRules, text: str, spans: Mapping[int, list[tuple[int, int]]], scope: int,
+                candidates: list[int]) -> tuple[str, set[int]]:
+    """``_view`` with the spans of the exceptions that apply to ``scope`` masked."""
+    hidden = [span for i, found in spans.items() if i in rules.scopes[scope] for span in found]
+    return _view(rules, text, hidden, candidates)
 
 
 def _view(rules: DetectionRules, text: str, spans: Sequence[tuple[int, int]],

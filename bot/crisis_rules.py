@@ -15,6 +15,8 @@ The section has these keys (the file's comments explain them to operators):
 * ``exceptions``: spans that are not a crisis (figurative speech, questions, old history);
   they are masked before the categories run, so they can only neutralise their own span.
 * ``categories``: in priority order, each with a ``language`` and its ``patterns``.
+* ``risk`` (optional): the signal groups of the risk scorer, the second line of defence
+  (parsed and run by ``bot.crisis_risk``); exceptions apply to it as to the categories.
 
 Speed: a message is typically checked against a few hundred patterns. Rather than running
 them all, each compiled regex gets a *trigram gate*: a small set of three-letter pieces
@@ -25,7 +27,9 @@ is usually none or a handful.
 
 from __future__ import annotations
 
+import _sre  # compiles the parse tree (see _compile_tree)
 import re
+import re._compiler as sre_compiler  # to compile a parse tree once made, rather than parse it again
 import re._constants as sre_constants  # the parse tree of a regex, to derive its trigram gate
 import re._parser as sre_parser
 import string
@@ -38,6 +42,7 @@ from typing import TYPE_CHECKING
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from bot.crisis_risk import RISK_CATEGORY, RiskRules, parse_risk
 from bot.normalize import normalize
 
 if TYPE_CHECKING:
@@ -113,6 +118,8 @@ class DetectionRules:
     spellings: Mapping[str, str]
     vocabulary: frozenset[str]  # words used to re-split "k i l l m y s e l f"
     sources: Mapping[str, str]  # rule label -> "path:line" of its pattern
+    risk: RiskRules | None = None  # the risk scorer, run when no pattern matched
+    risk_scope: int = 0  # index into ``scopes``: the exceptions that mask text for the scorer
 
 
 class _Builder:
@@ -124,6 +131,7 @@ class _Builder:
         self.vocabulary: set[str] = {"i", "a"}
         self.sources: dict[str, str] = {}
         self.regexes: dict[str, re.Pattern[str]] = {}  # source -> its whole-word regex, compiled once
+        self.gates: dict[str, list[frozenset[str]]] = {}  # regex pattern -> its trigram options, when gated
 
     def expand(self, pattern: str, node: Node, what: str) -> str | None:
         """Replace ``{NAME}`` by its word list; report names that are not defined (yet)."""
@@ -135,23 +143,60 @@ class _Builder:
             return None
         return _REFERENCE.sub(lambda m: self.words[m.group(1)], pattern)
 
-    def compile(self, pattern: str, node: Node, what: str) -> str | None:
-        """Expand and check one pattern; return its regex source, or None after reporting why not."""
+    def compile(self, pattern: str, node: Node, what: str, *, gated: bool = False) -> str | None:
+        """Expand and check one pattern; return its regex source, or None after reporting why not.
+
+        Each pattern is parsed once: a ``gated`` one (a category or exception pattern) gets its
+        trigram options from that parse tree, and the same tree is compiled.
+        """
         source = self.expand(pattern, node, what)
         if source is None:
             return None
-        try:
-            compiled = re.compile(_WHOLE_WORDS.format(source))
-        except re.error as exc:
-            position = max(0, (exc.pos or 0) - _WHOLE_WORDS.index("{"))
-            self.reader.problem(node, f"bad regular expression in {what}: {exc.msg} (at character {position})")
-            return None
-        if compiled.search(_NONSENSE):
-            self.reader.problem(node, f"{what} matches empty text or any word, so it would match every message")
+        compiled = self.check(_WHOLE_WORDS.format(source), node, what, gated=gated)
+        if compiled is None:
             return None
         self.regexes[source] = compiled
         self.vocabulary.update(_words_of(source))
         return source
+
+    def check(self, wrapped: str, node: Node, what: str, *, gated: bool = False,
+              quiet: bool = False) -> re.Pattern[str] | None:
+        """Compile a whole-word regex, reporting (unless ``quiet``) a syntax error or a pattern that matches
+        anything."""
+        try:
+            tree = sre_parser.parse(wrapped)
+            if gated:  # before compiling: the compiler need not leave the tree as it was
+                self.gates[wrapped] = sorted(set(_options(_items(tree))), key=_cost)
+            compiled = _compile_tree(wrapped, tree)
+        except re.error as exc:
+            position = max(0, (exc.pos or 0) - _WHOLE_WORDS.index("{"))
+            if not quiet:
+                self.reader.problem(node, f"bad regular expression in {what}: {exc.msg} (at character {position})")
+            return None
+        if compiled.search(_NONSENSE):
+            if not quiet:
+                self.reader.problem(node, f"{what} matches empty text or any word, so it would match every message")
+            return None
+        return compiled
+
+
+def _compile_tree(pattern: str, tree: sre_parser.SubPattern) -> re.Pattern[str]:
+    """``re.compile(pattern)`` from its parse tree, which the caller has already made.
+
+    The same steps as ``re._compiler.compile`` (identical in Python 3.11 to 3.13); should another
+    Python's internals differ, the public ``re.compile`` is used instead.
+    """
+    try:
+        code = sre_compiler._code(tree, 0)
+        state = tree.state
+        groups = [None] * state.groups
+        for name, index in state.groupdict.items():
+            groups[index] = name
+        return _sre.compile(pattern, state.flags, code, state.groups - 1, state.groupdict, tuple(groups))
+    except re.error:
+        raise
+    except Exception:  # internals changed: fall back to the public way
+        return re.compile(pattern)
 
 
 def _words_of(source: str) -> set[str]:
@@ -194,6 +239,7 @@ _EVERYDAY_WORDS = """
 _EVERYDAY_TRIGRAMS = Counter(w[i:i + 3] for w in _EVERYDAY_WORDS for i in range(len(w) - 2))
 
 
+@lru_cache(maxsize=4096)
 def _trigram_cost(gram: str) -> float:
     """How often a trigram is likely to show up in any message: in how many everyday words, then
     how common its letters are (digits count as rare)."""
@@ -202,10 +248,15 @@ def _trigram_cost(gram: str) -> float:
 
 def _run_trigram(run: list[str]) -> frozenset[str] | None:
     """The trigram a literal run of letters must contain that calm messages are least likely to."""
-    grams = ["".join(run[i:i + 3]) for i in range(len(run) - 2)]
-    return frozenset({min(grams, key=_trigram_cost)}) if grams else None
+    return _letters_trigram("".join(run)) if len(run) > 2 else None
 
 
+@lru_cache(maxsize=8192)  # the same words recur in many patterns (word lists are expanded into each)
+def _letters_trigram(letters: str) -> frozenset[str]:
+    return frozenset({min((letters[i:i + 3] for i in range(len(letters) - 2)), key=_trigram_cost)})
+
+
+@lru_cache(maxsize=8192)
 def _cost(grams: frozenset[str]) -> float:
     return sum(_trigram_cost(gram) for gram in grams)
 
@@ -214,6 +265,11 @@ def _required(items: list, prefix: tuple = ()) -> frozenset[str] | None:
     """The cheapest trigram set of which every match of ``items`` contains one, or None."""
     options = _options(items, prefix)
     return min(options, key=_cost) if options else None
+
+
+def _items(node: sre_parser.SubPattern | list) -> list:
+    """The items of a parse-tree node, without going through ``SubPattern.__getitem__`` one by one."""
+    return node.data if isinstance(node, sre_parser.SubPattern) else list(node)
 
 
 def _options(items: list, prefix: tuple = ()) -> list[frozenset[str]]:
@@ -238,35 +294,39 @@ def _options(items: list, prefix: tuple = ()) -> list[frozenset[str]]:
             # "k(?:ill|ms)": the parser factors out common prefixes; give them back to each branch.
             lead = tuple((sre_constants.LITERAL, ord(c)) for c in run)
             close_run()
-            branches = [_required(list(branch), lead) for branch in av[1]]
+            branches = [_required(_items(branch), lead) for branch in av[1]]
             if all(b is not None for b in branches):
                 options.append(frozenset().union(*branches))
             continue
         close_run()
         if op is sre_constants.SUBPATTERN:
-            options.extend(_options(list(av[3])))
+            options.extend(_options(_items(av[3])))
         elif op in _REPEATS and av[0] >= 1:
-            options.extend(_options(list(av[2])))
+            options.extend(_options(_items(av[2])))
         elif op is sre_constants.ATOMIC_GROUP:
-            options.extend(_options(list(av)))
+            options.extend(_options(_items(av)))
         elif op is sre_constants.ASSERT:  # a positive lookaround must match too
-            options.extend(_options(list(av[1])))
+            options.extend(_options(_items(av[1])))
     close_run()
     return options
 
 
-def build_gate(regexes: Iterable[re.Pattern[str]]) -> TrigramGate:
-    """Index each regex under the trigrams one of which its every match contains."""
+def gate_options(regex: re.Pattern[str]) -> list[frozenset[str]]:
+    """The trigram sets of ``regex``, cheapest first: every match contains one trigram of each."""
+    return sorted(set(_options(_items(sre_parser.parse(regex.pattern, regex.flags)))), key=_cost)
+
+
+def build_gate(options: Iterable[list[frozenset[str]]]) -> TrigramGate:
+    """Index each regex (given by its ``gate_options``) under the trigrams one of which its every match contains."""
     index: dict[str, list[int]] = {}
     also: list[frozenset[str]] = []
     always = []
-    for number, regex in enumerate(regexes):
-        options = sorted(set(_options(list(sre_parser.parse(regex.pattern, regex.flags)))), key=_cost)
-        if not options:
+    for number, sets in enumerate(options):
+        if not sets:
             always.append(number)
-        for gram in options[0] if options else ():
+        for gram in sets[0] if sets else ():
             index.setdefault(gram, []).append(number)
-        also.append(options[1] if len(options) > 1 else frozenset())
+        also.append(sets[1] if len(sets) > 1 else frozenset())
     return TrigramGate(MappingProxyType({g: tuple(n) for g, n in index.items()}), tuple(also), tuple(always),
                        frozenset(index))
 
@@ -295,9 +355,19 @@ def _parse_words(build: _Builder, node: Node | None) -> None:
             build.reader.problem(value, f"{what}: names are CAPITALS, digits and '_' (e.g. SELF)")
             continue
         items = _nonempty_texts(build.reader, value, what)
-        sources = [s for text, item in items if (s := build.compile(text, item, what)) is not None]
-        if items and len(sources) == len(items):
-            build.words[name] = "(?:" + "|".join(sources) + ")"
+        sources = [s for text, item in items if (s := build.expand(text, item, what)) is not None]
+        if not items or len(sources) != len(items):
+            continue
+        joined = "(?:" + "|".join(sources) + ")"
+        # The whole list is checked as one regex; only when it is broken is each entry compiled on its
+        # own, to report the entry at fault (its line) rather than the list.
+        if build.check(_WHOLE_WORDS.format(joined), value, what, quiet=True) is None:
+            for (_, item), source in zip(items, sources, strict=True):
+                build.check(_WHOLE_WORDS.format(source), item, what)
+            continue
+        for source in sources:
+            build.vocabulary.update(_words_of(source))
+        build.words[name] = joined
 
 
 def _plain_word(reader: FileReader, node: Node, text: str, what: str, *, single: bool) -> str | None:
@@ -367,10 +437,12 @@ def _nonempty_texts(reader: FileReader, node: Node | None, what: str) -> list[tu
     return items
 
 
-def _parse_pattern_list(build: _Builder, node: Node | None, what: str) -> list[tuple[str, Node]]:
+def _parse_pattern_list(build: _Builder, node: Node | None, what: str, *,
+                        gated: bool = False) -> list[tuple[str, Node]]:
     """Compiled sources of a non-empty list of patterns, each with its node."""
     items = _nonempty_texts(build.reader, node, what)
-    return [(s, item) for text, item in items if (s := build.compile(text, item, f"a pattern of {what}"))]
+    return [(s, item) for text, item in items
+            if (s := build.compile(text, item, f"a pattern of {what}", gated=gated))]
 
 
 def _parse_exceptions(build: _Builder, node: Node | None,
@@ -393,7 +465,8 @@ def _parse_exceptions(build: _Builder, node: Node | None,
         if "description" in fields:
             build.reader.text(fields["description"], f"the description of {what}")
         scope = _exception_scope(build, fields.get("categories"), categories, what)
-        patterns = _parse_pattern_list(build, fields.get("patterns"), what) if "patterns" in fields else []
+        patterns = _parse_pattern_list(build, fields.get("patterns"), what, gated=True) \
+            if "patterns" in fields else []
         unless = _parse_pattern_list(build, fields["unless"], f"'unless' of {what}") if "unless" in fields else []
         guard = _combine(s for s, _ in unless) if unless else None
         look_back = build.reader.number(fields["look_back"], f"'look_back' of {what}", 0, 10) \
@@ -435,7 +508,8 @@ def _parse_categories(build: _Builder, node: Node | None) -> list[tuple[str, str
             build.reader.problem(spec["language"], f"the language of {what} must be a code like en, es, fr")
         if "description" in spec:
             build.reader.text(spec["description"], f"the description of {what}")
-        patterns = _parse_pattern_list(build, spec.get("patterns"), what) if "patterns" in spec else []
+        patterns = _parse_pattern_list(build, spec.get("patterns"), what, gated=True) \
+            if "patterns" in spec else []
         if language and patterns:
             parsed.append((name, language, patterns))
     return parsed
@@ -460,7 +534,7 @@ def parse_detection(reader: FileReader, node: Node | None) -> DetectionRules:
     """
     build = _Builder(reader)
     fields = reader.mapping(node, "detection", required=("categories", "exceptions"),
-                            optional=("words", "spellings", "fuzzy", "never_mask")) or {}
+                            optional=("words", "spellings", "fuzzy", "never_mask", "risk")) or {}
     if "words" in fields:
         _parse_words(build, fields["words"])
     spellings = _parse_spellings(build, fields["spellings"]) if "spellings" in fields else {}
@@ -468,7 +542,7 @@ def parse_detection(reader: FileReader, node: Node | None) -> DetectionRules:
     never_mask = _parse_pattern_list(build, fields["never_mask"], "detection 'never_mask'") \
         if "never_mask" in fields else []
     parsed = _parse_categories(build, fields.get("categories")) if "categories" in fields else []
-    known = _category_names(fields.get("categories"))
+    known = _category_names(fields.get("categories")) | ({RISK_CATEGORY} if "risk" in fields else set())
     scoped = _parse_exceptions(build, fields.get("exceptions"), known) if "exceptions" in fields else []
     rules: list[Rule] = []
     scopes: dict[tuple[int, ...], int] = {}
@@ -479,16 +553,24 @@ def parse_detection(reader: FileReader, node: Node | None) -> DetectionRules:
     exceptions = tuple(rule for rule, _ in scoped)
     # A typo variant that a pattern spells out is a word of its own ("suicidas", "suicidi").
     fuzzy = {variant: word for variant, word in fuzzy.items() if variant not in build.vocabulary}
+    risk = parse_risk(reader, fields["risk"], {**fuzzy, **spellings}) if "risk" in fields else None
+    risk_scope = scopes.setdefault(tuple(i for i, (_, scope) in enumerate(scoped)
+                                         if not scope or RISK_CATEGORY in scope), len(scopes))
+    if risk is not None:
+        build.sources[RISK_CATEGORY] = reader.where(fields["risk"])
     return DetectionRules(
         rules=tuple(rules),
-        rule_gate=build_gate(rule.regex for rule in rules),
+        rule_gate=build_gate(build.gates.get(rule.regex.pattern) or gate_options(rule.regex) for rule in rules),
         exceptions=exceptions,
-        exception_gate=build_gate(rule.regex for rule in exceptions),
+        exception_gate=build_gate(build.gates.get(rule.regex.pattern) or gate_options(rule.regex)
+                                  for rule in exceptions),
         scopes=tuple(scopes),
         never_mask=_combine(s for s, _ in never_mask) if never_mask else None,
         spellings=MappingProxyType({**fuzzy, **spellings}),
         vocabulary=frozenset(build.vocabulary),
         sources=MappingProxyType(build.sources),
+        risk=risk,
+        risk_scope=risk_scope,
     )
 
 
