@@ -23,6 +23,9 @@ them all, each compiled regex gets a *trigram gate*: a small set of three-letter
 (derived from the regex's own parse tree) of which every possible match contains at least
 one. A message only runs the regexes whose trigrams it contains, which for a calm question
 is usually none or a handful.
+
+Loading parses each pattern once: its gate comes from the parse tree, and the same tree is
+compiled (``_compile_tree``); a word list is checked as one regex, entry by entry only when broken.
 """
 
 from __future__ import annotations

@@ -980,6 +980,9 @@ CRISIS_SAMPLES = [
     "i just took 30 pills", "my friend is not breathing", "i want to hurt myself",
     "what's a lethal dose of xanax", "quiero morirme", "je veux mourir", "kms",
     "someone is breaking into my house", "i wrote my suicide note",
+    # caught by the risk scorer (bot.crisis_risk), not by a pattern
+    "not sure i'll make it through tonight", "sorted my will and the cat has a new home. i'm ready", "ctb",
+    "how fast does it work? because i don't know if i can hold on much longer",
 ]
 NOISE = st.text(alphabet=string.ascii_letters + string.punctuation + " 🙂💀🙏❤️😭", max_size=60)
 

@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from yaml.nodes import MappingNode, Node
 
-from bot.crisis import _marked_canonical, canonical_text, detect_crisis
+from bot.crisis import _MAYBE_SPACED, _SPACED_LETTERS, _marked_canonical, canonical_text, detect_crisis
 from bot.crisis_risk import RISK_CATEGORY, SENTENCE_BREAK, might_score, risk_signals
 from bot.crisis_rules import DetectionRules, build_gate, gate_options, parse_detection
 from bot.yamlsource import FileReader, Problem, compose_file
@@ -413,6 +413,12 @@ def test_patterns_compiled_from_their_parse_tree_equal_re_compile(rules: Detecti
 def test_gates_from_the_parse_tree_equal_gates_built_afresh(rules: DetectionRules) -> None:
     assert rules.rule_gate == build_gate(gate_options(rule.regex) for rule in rules.rules)
     assert rules.exception_gate == build_gate(gate_options(rule.regex) for rule in rules.exceptions)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(text=st.text(alphabet="ab i.-_*~+ 1é_xyzK,!²١\n", max_size=24))
+def test_the_quick_check_for_spaced_letters_misses_no_run(text: str) -> None:
+    assert not _SPACED_LETTERS.search(text) or _MAYBE_SPACED.search(text)
 
 
 def test_a_broken_word_list_entry_is_reported_at_its_line(tmp_path: Path) -> None:
