@@ -11,32 +11,22 @@ import string
 from pathlib import Path
 
 import pytest
+from crisis_loading import load_detection
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from yaml.nodes import MappingNode, Node
 
 from bot.crisis import CrisisHit, canonical_text, detect_crisis
-from bot.crisis_rules import DetectionRules, parse_detection, trigrams
-from bot.yamlsource import FileReader, Problem, compose_file
+from bot.crisis_rules import DetectionRules, trigrams
+from bot.yamlsource import Problem
 
 CRISIS_FILE = Path(__file__).resolve().parents[1] / "knowledge" / "crisis.yaml"
 
 
-def _detection_node(root: Node | None) -> Node:
-    assert isinstance(root, MappingNode)
-    return next(value for key, value in root.value if key.value == "detection")
-
-
-def _load(path: Path) -> tuple[DetectionRules, list[Problem]]:
-    root, problems = compose_file(path)
-    assert root is not None, problems
-    rules = parse_detection(FileReader(path, problems), _detection_node(root))
-    return rules, problems
 
 
 @pytest.fixture(scope="module")
 def rules() -> DetectionRules:
-    loaded, problems = _load(CRISIS_FILE)
+    loaded, problems = load_detection(CRISIS_FILE)
     assert problems == []
     return loaded
 
@@ -1056,7 +1046,7 @@ def test_canonical_text(rules: DetectionRules, raw: str, canonical: str) -> None
 def _problems_for(tmp_path: Path, detection: str) -> list[Problem]:
     path = tmp_path / "crisis.yaml"
     path.write_text("detection:\n" + detection, encoding="utf-8")
-    _, problems = _load(path)
+    _, problems = load_detection(path)
     return problems
 
 

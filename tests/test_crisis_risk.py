@@ -17,14 +17,14 @@ from pathlib import Path
 
 import pytest
 import yaml
+from crisis_loading import load_detection
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from yaml.nodes import MappingNode, Node
 
 from bot.crisis import _MAYBE_SPACED, _SPACED_LETTERS, _marked_canonical, canonical_text, detect_crisis
 from bot.crisis_risk import RISK_CATEGORY, SENTENCE_BREAK, might_score, risk_signals
-from bot.crisis_rules import DetectionRules, build_gate, gate_options, parse_detection
-from bot.yamlsource import FileReader, Problem, compose_file
+from bot.crisis_rules import DetectionRules, build_gate, gate_options
+from bot.yamlsource import Problem
 
 ROOT = Path(__file__).resolve().parents[1]
 CRISIS_FILE = ROOT / "knowledge" / "crisis.yaml"
@@ -32,20 +32,11 @@ HOLDOUT = ROOT / "tests" / "data" / "holdout.yaml"
 DEV_SET = ROOT.parent / "shared" / "eval" / "dev.yaml"
 
 
-def _detection_node(root: Node | None) -> Node:
-    assert isinstance(root, MappingNode)
-    return next(value for key, value in root.value if key.value == "detection")
-
-
-def _load(path: Path) -> tuple[DetectionRules, list[Problem]]:
-    root, problems = compose_file(path)
-    assert root is not None, problems
-    return parse_detection(FileReader(path, problems), _detection_node(root)), problems
 
 
 @pytest.fixture(scope="module")
 def rules() -> DetectionRules:
-    loaded, problems = _load(CRISIS_FILE)
+    loaded, problems = load_detection(CRISIS_FILE)
     assert problems == []
     assert loaded.risk is not None
     return loaded
@@ -254,7 +245,7 @@ MINI = """\
 def mini(tmp_path_factory: pytest.TempPathFactory) -> DetectionRules:
     path = tmp_path_factory.mktemp("mini") / "crisis.yaml"
     path.write_text("detection:\n" + MINI, encoding="utf-8")
-    loaded, problems = _load(path)
+    loaded, problems = load_detection(path)
     assert problems == []
     return loaded
 
@@ -366,7 +357,7 @@ def test_context_does_not_reach_across_a_sentence_end(rules: DetectionRules, alo
 def _problems_for(tmp_path: Path, detection: str) -> list[Problem]:
     path = tmp_path / "crisis.yaml"
     path.write_text("detection:\n" + detection, encoding="utf-8")
-    return _load(path)[1]
+    return load_detection(path)[1]
 
 
 def test_the_small_section_has_no_problems(tmp_path: Path) -> None:
