@@ -393,14 +393,21 @@ class FaqBot:
         if message is not None and message.text:
             await self.answer_text(update, context, message.text)
 
-    async def cmd_reload(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def _admin_chat(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
+        """The chat id for an admin's command; for anyone else, answer it as text and return None."""
         if not self._is_admin(update):
             await self._as_text(update, context)
-            return
+            return None
         chat = update.effective_chat
         assert chat is not None
         self.counts["commands"] += 1
-        context.application.create_task(self._typing(context.bot, chat.id), update=None)
+        return chat.id
+
+    async def cmd_reload(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        chat_id = await self._admin_chat(update, context)
+        if chat_id is None:
+            return
+        context.application.create_task(self._typing(context.bot, chat_id), update=None)
         result = await asyncio.to_thread(self.store.reload)  # parsing must not stall other chats
         if result.ok:
             self.knowledge_loaded()
@@ -408,16 +415,13 @@ class FaqBot:
         else:
             text = refused_text(result)
         log_result(result)
-        await self.send(context.bot, chat.id, fmt.fixed_text(text), reply_to=self._reply_to(update.effective_message))
+        await self.send(context.bot, chat_id, fmt.fixed_text(text), reply_to=self._reply_to(update.effective_message))
 
     async def cmd_stats(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if not self._is_admin(update):
-            await self._as_text(update, context)
+        chat_id = await self._admin_chat(update, context)
+        if chat_id is None:
             return
-        chat = update.effective_chat
-        assert chat is not None
-        self.counts["commands"] += 1
-        await self.send(context.bot, chat.id, fmt.fixed_text(self.stats_text()),
+        await self.send(context.bot, chat_id, fmt.fixed_text(self.stats_text()),
                         reply_to=self._reply_to(update.effective_message))
 
     def stats_text(self) -> str:
