@@ -13,14 +13,14 @@ import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from bot.console.explain import explain
+from bot.console.terminal import run_chat
 from bot.decision import ChatContext, Responder
-from bot.explain import explain
-from bot.loader import KnowledgeError, load_knowledge
-from bot.model import Knowledge
-from bot.report import category_counts, knowledge_warnings
-from bot.spreadsheet import export_entries, import_csv
-from bot.store import summarize
-from bot.terminal import run_chat
+from bot.knowledge.loader import KnowledgeError, load_knowledge
+from bot.knowledge.model import Knowledge
+from bot.knowledge.spreadsheet import export_entries, import_csv
+from bot.runtime.report import category_counts, knowledge_warnings
+from bot.runtime.store import summarize
 
 DEFAULT_KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
 
@@ -106,7 +106,7 @@ def command_import(args: argparse.Namespace) -> int:
 
 
 def command_run(args: argparse.Namespace) -> int:
-    from bot.config import ConfigError, configure_logging, load_settings  # Telegram only for `run`
+    from bot.telegram.settings import ConfigError, configure_logging, load_settings  # Telegram only for `run`
 
     try:
         settings = load_settings()
@@ -117,8 +117,8 @@ def command_run(args: argparse.Namespace) -> int:
     directory = knowledge_dir(args.knowledge)
     responder = Responder(load_or_exit(directory))
 
-    from bot.store import ResponderStore
-    from bot.telegram_app import run
+    from bot.runtime.store import ResponderStore
+    from bot.telegram.app import run
 
     return run(settings, ResponderStore(directory, responder))
 

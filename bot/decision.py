@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.crisis import CrisisHit, detect_crisis
-from bot.matcher import BOUNDARY, Candidate, MatchIndex
-from bot.model import FaqEntry, Knowledge
-from bot.smalltalk import SmallTalkIndex
+from bot.crisis.detector import CrisisHit, detect_crisis
+from bot.knowledge.model import FaqEntry, Knowledge
+from bot.matching.lexical import BOUNDARY, Candidate, MatchIndex
+from bot.matching.smalltalk import SmallTalkIndex
 
 ANSWER, CLARIFY, CRISIS, SMALLTALK, FALLBACK = "answer", "clarify", "crisis", "smalltalk", "fallback"
 MAX_MESSAGE_CHARS = 4000  # the user's text we look at; Telegram itself caps messages at 4096

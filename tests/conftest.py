@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from bot.decision import Responder
-from bot.loader import load_knowledge
-from bot.model import Knowledge
+from bot.knowledge.loader import load_knowledge
+from bot.knowledge.model import Knowledge
 
 REPO_KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from bot.chat_state import ChatStates
 from bot.decision import CRISIS, Decision, Responder
+from bot.runtime.chat_state import ChatStates
 
 TERMINAL_CHAT_ID = 0
 

@@ -10,11 +10,11 @@ is bad but much less so. So the design errs towards escalation:
 * exceptions (figurative speech, informational questions, resolved history) only *mask
   their own span*, so "this wait is killing me and i want to kill myself" still escalates;
 * categories run in the priority order of the knowledge file; the first hit wins;
-* when no pattern matched, a risk scorer (``bot.crisis_risk``) reads the same masked text
+* when no pattern matched, a risk scorer (``bot.crisis.risk``) reads the same masked text
   and escalates on a combination of signals: the second line of defence for wordings no
   pattern foresaw.
 
-All regexes are compiled by ``bot.crisis_rules`` at load time; nothing is compiled here
+All regexes are compiled by ``bot.crisis.rules`` at load time; nothing is compiled here
 per message.
 """
 
@@ -25,14 +25,14 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.crisis_risk import RISK_CATEGORY, SENTENCE_BREAK, might_score, risk_signals
-from bot.crisis_rules import trigrams
-from bot.normalize import normalize
+from bot.crisis.risk import RISK_CATEGORY, SENTENCE_BREAK, might_score, risk_signals
+from bot.crisis.rules import trigrams
+from bot.language.normalize import normalize
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-    from bot.crisis_rules import DetectionRules
+    from bot.crisis.rules import DetectionRules
 
 MASK = "#"  # replaces an exception's span; not a word character, so no pattern can match across it
 # Where a sentence or line ends, for the risk scorer (its phrases and their contexts stay within one).
@@ -245,9 +245,9 @@ def detect_crisis(rules: DetectionRules, text: str) -> CrisisHit | None:
     """Return why ``text`` (the whole raw message) needs the crisis response, or None.
 
     First line: only the patterns whose trigram gate the text passes are run (see
-    ``bot.crisis_rules``), on the text with exception spans masked, in priority order: the
+    ``bot.crisis.rules``), on the text with exception spans masked, in priority order: the
     first match wins. Second line, when no pattern matched: the risk scorer
-    (``bot.crisis_risk``) on the same masked words, with the sentence ends marked, which
+    (``bot.crisis.risk``) on the same masked words, with the sentence ends marked, which
     escalates on a combination of signals (an ending word near "tonight", a goodbye near
     giving the cat away, ...).
     """

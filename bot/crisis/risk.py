@@ -38,14 +38,14 @@ from typing import TYPE_CHECKING
 
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from bot.normalize import normalize
+from bot.language.normalize import normalize
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from yaml.nodes import Node
 
-    from bot.yamlsource import FileReader
+    from bot.knowledge.yamlsource import FileReader
 
 RISK_CATEGORY = "risk-signals"  # the category of a scorer hit; exceptions may name it to hide words from it
 SENTENCE_BREAK = "."  # a word of its own between sentences: no phrase, neutral phrase or context crosses it

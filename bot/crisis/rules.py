@@ -2,7 +2,7 @@
 
 Why a module of its own: the rules are data that clinic operators edit, so every mistake in
 them must come back as ``path:line: message`` before the bot starts, and every regular
-expression must be compiled exactly once at load time, never per message. ``bot.crisis``
+expression must be compiled exactly once at load time, never per message. ``bot.crisis.detector``
 only runs what this module built.
 
 The section has these keys (the file's comments explain them to operators):
@@ -16,7 +16,7 @@ The section has these keys (the file's comments explain them to operators):
   they are masked before the categories run, so they can only neutralise their own span.
 * ``categories``: in priority order, each with a ``language`` and its ``patterns``.
 * ``risk`` (optional): the signal groups of the risk scorer, the second line of defence
-  (parsed and run by ``bot.crisis_risk``); exceptions apply to it as to the categories.
+  (parsed and run by ``bot.crisis.risk``); exceptions apply to it as to the categories.
 
 Speed: a message is typically checked against a few hundred patterns. Rather than running
 them all, each compiled regex gets a *trigram gate*: a small set of three-letter pieces
@@ -45,13 +45,13 @@ from typing import TYPE_CHECKING
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from bot.crisis_risk import RISK_CATEGORY, RiskRules, parse_risk
-from bot.normalize import normalize
+from bot.crisis.risk import RISK_CATEGORY, RiskRules, parse_risk
+from bot.language.normalize import normalize
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from bot.yamlsource import FileReader
+    from bot.knowledge.yamlsource import FileReader
 
 _NAME = re.compile(r"[A-Z][A-Z0-9_]*\Z")
 _REFERENCE = re.compile(r"\{([A-Za-z][A-Za-z0-9_]*)\}")

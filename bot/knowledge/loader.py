@@ -21,8 +21,8 @@ from types import MappingProxyType
 
 from yaml.nodes import Node, ScalarNode, SequenceNode
 
-from bot.crisis_rules import parse_detection
-from bot.model import (
+from bot.crisis.rules import parse_detection
+from bot.knowledge.model import (
     Category,
     CrisisPolicy,
     FaqEntry,
@@ -32,8 +32,8 @@ from bot.model import (
     Region,
     Texts,
 )
-from bot.normalize import normalize
-from bot.yamlsource import FileReader, KnowledgeError, Problem, compose_file, line_of, yaml_files
+from bot.knowledge.yamlsource import FileReader, KnowledgeError, Problem, compose_file, line_of, yaml_files
+from bot.language.normalize import normalize
 
 TOP_LEVEL_FILES = ("settings.yaml", "smalltalk.yaml", "boundaries.yaml", "crisis.yaml")
 FAQ_FOLDER = "faq"

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from bot.crisis_rules import DetectionRules
+    from bot.crisis.rules import DetectionRules
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import yaml
 
-from bot.loader import FAQ_FOLDER, KnowledgeError, load_knowledge
-from bot.model import FaqEntry, Knowledge
-from bot.yamlsource import Problem
+from bot.knowledge.loader import FAQ_FOLDER, KnowledgeError, load_knowledge
+from bot.knowledge.model import FaqEntry, Knowledge
+from bot.knowledge.yamlsource import Problem
 
 COLUMNS = ("id", "question", "phrasings", "answer", "related", "category")
 LIST_SEPARATOR = "|"

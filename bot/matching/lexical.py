@@ -2,7 +2,7 @@
 
 How a score comes about (0-100), so operators can reason about ``min_score``:
 
-* The message and every phrasing are reduced to content terms (``bot.terms``).
+* The message and every phrasing are reduced to content terms (``bot.language.terms``).
   Query words the knowledge has never seen are spell-corrected against the
   knowledge vocabulary with rapidfuzz ("infusoin" -> "infusion", "spravto" ->
   "spravato"); what cannot be corrected stays as an unknown word.
@@ -28,9 +28,9 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.model import Knowledge
-from bot.normalize import normalize
-from bot.terms import SIGNAL_WORDS, SynonymMap, content_terms, content_words
+from bot.knowledge.model import Knowledge
+from bot.language.normalize import normalize
+from bot.language.terms import SIGNAL_WORDS, SynonymMap, content_terms, content_words
 
 # Edit similarity (optimal string alignment: a swap of two letters is one edit) at which
 # a word counts as a misspelling of another: one slip in five letters, two in ten.

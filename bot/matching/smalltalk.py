@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz, process
 
-from bot.model import Intent
-from bot.normalize import normalize
+from bot.knowledge.model import Intent
+from bot.language.normalize import normalize
 
 SIMILARITY_CUTOFF = 86  # whole-message similarity (0-100) a greeting must reach
 

@@ -1,6 +1,6 @@
 """The operator's report on a valid knowledge folder: what to improve before users notice.
 
-Errors stop a folder from loading (see ``bot.loader``); the warnings here do not, but
+Errors stop a folder from loading (see ``bot.knowledge.loader``); the warnings here do not, but
 each one names a weakness users would meet: an entry too thin to be found, two
 entries fighting over the same wording, an answer too long to read on a phone, a
 region without a number to call. ``validate --strict`` turns them into failures.
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from bot.decision import Responder
-from bot.normalize import normalize
+from bot.language.normalize import normalize
 
 MIN_PHRASINGS = 6
 ANSWER_BUDGET = 900  # characters: about one phone screen

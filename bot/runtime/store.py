@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.decision import Responder
-from bot.loader import KnowledgeError, load_knowledge
-from bot.yamlsource import Problem
+from bot.knowledge.loader import KnowledgeError, load_knowledge
+from bot.knowledge.yamlsource import Problem
 
 
 @dataclass(frozen=True)

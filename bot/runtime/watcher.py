@@ -14,7 +14,7 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from bot.store import ReloadResult, ResponderStore
+from bot.runtime.store import ReloadResult, ResponderStore
 
 log = logging.getLogger(__name__)
 

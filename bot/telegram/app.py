@@ -5,15 +5,15 @@ Design in brief:
 * Every update reads ``store.current`` once and uses that one :class:`Responder` throughout, so a
   reply never mixes two knowledge versions while ``/reload`` swaps them.
 * Decisions come from the core (``Responder.decide``); this module only decides *whether* to
-  answer (private chat, or addressed in a group), formats (``bot.telegram_format``) and sends.
+  answer (private chat, or addressed in a group), formats (``bot.telegram.format``) and sends.
 * Crisis: the escalation goes out first, in its own message, through the rate limiter's urgent
   lane (never queued behind other sends); then the chat is marked so later replies carry the
   hotline footer; then, if configured, an anonymous alert goes to the operators' chat.
 * Privacy: logs carry decisions (kind, entry id, score) and update kinds, never message text,
   user ids, names or chat ids. ``LOG_MESSAGE_TEXT=1`` is the one, loudly announced, exception.
-* Delivery: every Bot API request goes through ``bot.delivery`` (one retry policy, flood
+* Delivery: every Bot API request goes through ``bot.telegram.delivery`` (one retry policy, flood
   control, the urgent lane); updates of different chats run concurrently, each chat's in
-  order, crisis messages first (``bot.processing``). A user who blocked the bot is skipped.
+  order, crisis messages first (``bot.telegram.processing``). A user who blocked the bot is skipped.
 * Lifecycle (:func:`serve`): on SIGTERM/SIGINT the bot stops taking updates, finishes the ones
   it has (answered, not dropped), and exits 0. Polling confirms fetched updates to Telegram
   only once they are queued here, and the queue is drained before exit; in webhook mode a
@@ -57,16 +57,16 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import telegram_format as fmt
-from bot.chat_state import ChatStates
-from bot.config import Settings
-from bot.crisis import detect_crisis
+from bot.crisis.detector import detect_crisis
 from bot.decision import ANSWER, CRISIS, ChatContext, Decision, Responder
-from bot.delivery import DEFAULT_POLICY, URGENT, PriorityRateLimiter, RetryPolicy
-from bot.processing import DEFAULT_CONCURRENCY, DEFAULT_HEAD_START, ChatOrderedProcessor
-from bot.store import ReloadResult, ResponderStore
-from bot.watcher import KnowledgeWatcher, log_result
-from bot.webhook import WebhookServer
+from bot.runtime.chat_state import ChatStates
+from bot.runtime.store import ReloadResult, ResponderStore
+from bot.runtime.watcher import KnowledgeWatcher, log_result
+from bot.telegram import format as fmt
+from bot.telegram.delivery import DEFAULT_POLICY, URGENT, PriorityRateLimiter, RetryPolicy
+from bot.telegram.processing import DEFAULT_CONCURRENCY, DEFAULT_HEAD_START, ChatOrderedProcessor
+from bot.telegram.settings import Settings
+from bot.telegram.webhook import WebhookServer
 
 __all__ = ["URGENT", "FaqBot", "PriorityRateLimiter", "build_application", "run", "serve"]
 
@@ -191,7 +191,7 @@ class FaqBot:
     def is_urgent(self, update: object) -> bool:
         """Whether an update should jump the queue: a crisis in its text, or the /crisis command.
 
-        Only a triage for ordering (``bot.processing``); the handlers decide for themselves. It
+        Only a triage for ordering (``bot.telegram.processing``); the handlers decide for themselves. It
         errs towards urgency: group messages not addressed to the bot are checked too.
         """
         if not isinstance(update, Update):

@@ -44,7 +44,7 @@ from telegram import constants
 from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import AIORateLimiter
 
-log = logging.getLogger("bot.delivery")
+log = logging.getLogger("bot.telegram.delivery")
 
 T = TypeVar("T")
 URGENT = "urgent"  # rate_limit_args marking a request that must not wait in the bot's own queue

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.decision import ANSWER, CLARIFY, FALLBACK, Decision
-from bot.model import CrisisPolicy, Knowledge
+from bot.knowledge.model import CrisisPolicy, Knowledge
 
 MAX_MESSAGE_CHARS = 4096  # Telegram's limit on a message's text after entity parsing
 MAX_CALLBACK_BYTES = 64

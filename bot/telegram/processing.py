@@ -28,7 +28,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
-log = logging.getLogger("bot.processing")
+log = logging.getLogger("bot.telegram.processing")
 
 DEFAULT_CONCURRENCY = 4096  # updates in progress at once, those waiting for their chat's turn included
 DEFAULT_HEAD_START = 2.0  # seconds ordinary updates may wait for crisis updates fetched with them

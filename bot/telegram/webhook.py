@@ -30,7 +30,7 @@ from telegram import Update
 from tornado.httpserver import HTTPServer
 from tornado.web import Application, HTTPError, RequestHandler, stream_request_body
 
-log = logging.getLogger("bot.webhook")
+log = logging.getLogger("bot.telegram.webhook")
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BODY_BYTES = 1024 * 1024

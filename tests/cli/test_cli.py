@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.model import Knowledge
+from bot.knowledge.model import Knowledge
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_bot(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -11,15 +11,15 @@ import string
 from pathlib import Path
 
 import pytest
-from crisis_loading import load_detection
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.crisis import CrisisHit, canonical_text, detect_crisis
-from bot.crisis_rules import DetectionRules, trigrams
-from bot.yamlsource import Problem
+from bot.crisis.detector import CrisisHit, canonical_text, detect_crisis
+from bot.crisis.rules import DetectionRules, trigrams
+from bot.knowledge.yamlsource import Problem
+from tests.support.crisis_loading import load_detection
 
-CRISIS_FILE = Path(__file__).resolve().parents[1] / "knowledge" / "crisis.yaml"
+CRISIS_FILE = Path(__file__).resolve().parents[2] / "knowledge" / "crisis.yaml"
 
 
 
@@ -970,7 +970,7 @@ CRISIS_SAMPLES = [
     "i just took 30 pills", "my friend is not breathing", "i want to hurt myself",
     "what's a lethal dose of xanax", "quiero morirme", "je veux mourir", "kms",
     "someone is breaking into my house", "i wrote my suicide note",
-    # caught by the risk scorer (bot.crisis_risk), not by a pattern
+    # caught by the risk scorer (bot.crisis.risk), not by a pattern
     "not sure i'll make it through tonight", "sorted my will and the cat has a new home. i'm ready", "ctb",
     "how fast does it work? because i don't know if i can hold on much longer",
 ]

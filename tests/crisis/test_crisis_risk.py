@@ -1,4 +1,4 @@
-"""The risk scorer: the crisis detector's second line of defence (``bot.crisis_risk``).
+"""The risk scorer: the crisis detector's second line of defence (``bot.crisis.risk``).
 
 The patterns of knowledge/crisis.yaml catch the wordings someone foresaw; the scorer escalates
 on combinations of signals (an ending word near "tonight", a will near a rehomed cat). These
@@ -17,16 +17,16 @@ from pathlib import Path
 
 import pytest
 import yaml
-from crisis_loading import load_detection
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.crisis import _MAYBE_SPACED, _SPACED_LETTERS, _marked_canonical, canonical_text, detect_crisis
-from bot.crisis_risk import RISK_CATEGORY, SENTENCE_BREAK, might_score, risk_signals
-from bot.crisis_rules import DetectionRules, build_gate, gate_options
-from bot.yamlsource import Problem
+from bot.crisis.detector import _MAYBE_SPACED, _SPACED_LETTERS, _marked_canonical, canonical_text, detect_crisis
+from bot.crisis.risk import RISK_CATEGORY, SENTENCE_BREAK, might_score, risk_signals
+from bot.crisis.rules import DetectionRules, build_gate, gate_options
+from bot.knowledge.yamlsource import Problem
+from tests.support.crisis_loading import load_detection
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CRISIS_FILE = ROOT / "knowledge" / "crisis.yaml"
 HOLDOUT = ROOT / "tests" / "data" / "holdout.yaml"
 DEV_SET = ROOT.parent / "shared" / "eval" / "dev.yaml"

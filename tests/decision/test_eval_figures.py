@@ -14,7 +14,7 @@ import yaml
 
 from bot.decision import ANSWER, CRISIS, Responder
 
-HOLDOUT = Path(__file__).resolve().parent / "data" / "holdout.yaml"
+HOLDOUT = Path(__file__).resolve().parents[1] / "data" / "holdout.yaml"
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.loader import KnowledgeError, load_knowledge
-from bot.model import Knowledge
+from bot.knowledge.loader import KnowledgeError, load_knowledge
+from bot.knowledge.model import Knowledge
 
 GOOD_ENTRY = """\
   - id: {id}
@@ -42,7 +42,7 @@ def test_repository_knowledge_loads_and_is_immutable(knowledge: Knowledge) -> No
 
 
 def test_every_required_topic_exists(knowledge: Knowledge) -> None:
-    spec = Path(__file__).resolve().parents[2] / "shared" / "spec" / "topics.md"
+    spec = Path(__file__).resolve().parents[3] / "shared" / "spec" / "topics.md"
     if not spec.exists():
         pytest.skip("shared/spec is not next to this checkout")
     required = {line.split("|")[1].strip() for line in spec.read_text().splitlines()

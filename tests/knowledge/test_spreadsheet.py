@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bot.loader import load_knowledge
-from bot.spreadsheet import export_entries, import_csv
+from bot.knowledge.loader import load_knowledge
+from bot.knowledge.spreadsheet import export_entries, import_csv
 
 
 def test_export_then_import_round_trips(knowledge_copy: Path, tmp_path: Path) -> None:

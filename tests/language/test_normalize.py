@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.normalize import normalize
+from bot.language.normalize import normalize
 
 
 @pytest.mark.parametrize(("raw", "expected"), [

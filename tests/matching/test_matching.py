@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.decision import ANSWER, CLARIFY, CRISIS, FALLBACK, SMALLTALK, ChatContext, Responder
-from bot.model import Knowledge
+from bot.knowledge.model import Knowledge
 
 
 @pytest.mark.parametrize(("text", "entry"), [

@@ -24,11 +24,11 @@ from rapidfuzz import fuzz, process
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from bot.crisis import detect_crisis  # noqa: E402
+from bot.crisis.detector import detect_crisis  # noqa: E402
 from bot.decision import ANSWER, Responder  # noqa: E402
-from bot.loader import load_knowledge  # noqa: E402
-from bot.model import Knowledge  # noqa: E402
-from bot.normalize import normalize  # noqa: E402
+from bot.knowledge.loader import load_knowledge  # noqa: E402
+from bot.knowledge.model import Knowledge  # noqa: E402
+from bot.language.normalize import normalize  # noqa: E402
 
 DEV_SET = ROOT.parent / "shared" / "eval" / "dev.yaml"
 HOLDOUT = ROOT / "tests" / "data" / "holdout.yaml"

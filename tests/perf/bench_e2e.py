@@ -29,16 +29,16 @@ from telegram import Update  # noqa: E402
 from telegram.constants import ParseMode  # noqa: E402
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, MessageHandler, filters  # noqa: E402
 
-from bot.config import Settings  # noqa: E402
-from bot.delivery import DEFAULT_POLICY, PriorityRateLimiter  # noqa: E402
-from bot.processing import ChatOrderedProcessor  # noqa: E402
-from bot.store import ResponderStore  # noqa: E402
-from bot.telegram_app import (  # noqa: E402
+from bot.runtime.store import ResponderStore  # noqa: E402
+from bot.telegram.app import (  # noqa: E402
     CONNECTION_POOL_SIZE,
     build_application,
     start_receiving,
     stop_receiving,
 )
+from bot.telegram.delivery import DEFAULT_POLICY, PriorityRateLimiter  # noqa: E402
+from bot.telegram.processing import ChatOrderedProcessor  # noqa: E402
+from bot.telegram.settings import Settings  # noqa: E402
 
 TOKEN = "123456789:AAF-bench_e2e-0123456789abcdefghijklm"
 NO_PACING = {"overall_max_rate": 0, "group_max_rate": 0}

@@ -34,13 +34,13 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     bare = import_seconds("pass", args.runs)
-    core = import_seconds("import bot.decision, bot.loader", args.runs)
-    loaded = import_seconds("from bot.loader import load_knowledge; from bot.decision import Responder; "
+    core = import_seconds("import bot.decision, bot.knowledge.loader", args.runs)
+    loaded = import_seconds("from bot.knowledge.loader import load_knowledge; from bot.decision import Responder; "
                             "Responder(load_knowledge('knowledge'))", args.runs)
     readies = [asyncio.run(run_bot_process(ROOT / "knowledge", messages=2)).ready_seconds for _ in range(args.runs)]
     print(f"{'measure':<44} {'seconds':>8}")
     print(f"{'bare interpreter':<44} {bare:>8.3f}")
-    print(f"{'import the core (bot.decision, bot.loader)':<44} {core - bare:>8.3f}")
+    print(f"{'import the core (bot.decision, bot.knowledge.loader)':<44} {core - bare:>8.3f}")
     print(f"{'import + load knowledge + build index':<44} {loaded - bare:>8.3f}")
     print(f"{'python -m bot run to ready (median)':<44} {statistics.median(readies):>8.3f}")
     print(f"{'python -m bot run to ready (worst)':<44} {max(readies):>8.3f}")

@@ -86,7 +86,7 @@ def write_generated_knowledge(target: Path, entries: int) -> Path:
     """A copy of the repository's knowledge grown to ``entries`` FAQ entries (extra file faq/generated.yaml)."""
     import shutil
 
-    from bot.loader import load_knowledge
+    from bot.knowledge.loader import load_knowledge
 
     shutil.copytree(ROOT / "knowledge", target)
     knowledge = load_knowledge(target)

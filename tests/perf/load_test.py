@@ -35,13 +35,13 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from emulator import BotApiEmulator  # noqa: E402
 
-from bot import telegram_format as fmt  # noqa: E402
 from bot.cli import DEFAULT_KNOWLEDGE  # noqa: E402
-from bot.config import Settings  # noqa: E402
 from bot.decision import ChatContext, Responder  # noqa: E402
-from bot.loader import load_knowledge  # noqa: E402
-from bot.store import ResponderStore  # noqa: E402
-from bot.telegram_app import build_application, serve  # noqa: E402
+from bot.knowledge.loader import load_knowledge  # noqa: E402
+from bot.runtime.store import ResponderStore  # noqa: E402
+from bot.telegram import format as fmt  # noqa: E402
+from bot.telegram.app import build_application, serve  # noqa: E402
+from bot.telegram.settings import Settings  # noqa: E402
 
 TOKEN = "123456789:AAF-load_test-0123456789abcdefghijk"
 FIRST_CHAT = 2_000_000

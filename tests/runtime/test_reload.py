@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from bot.store import ResponderStore
-from bot.watcher import KnowledgeWatcher
+from bot.runtime.store import ResponderStore
+from bot.runtime.watcher import KnowledgeWatcher
 
 
 class FakeClock:

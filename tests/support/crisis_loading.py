@@ -9,8 +9,8 @@ from pathlib import Path
 
 from yaml.nodes import MappingNode, Node
 
-from bot.crisis_rules import DetectionRules, parse_detection
-from bot.yamlsource import FileReader, Problem, compose_file
+from bot.crisis.rules import DetectionRules, parse_detection
+from bot.knowledge.yamlsource import FileReader, Problem, compose_file
 
 
 def detection_node(root: Node | None) -> Node:

@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from emulator import ApiError, utf16_len
-from emulator._validation import formatted_text, reply_markup
 from telegram.request import BaseRequest, RequestData
+
+from tests.emulator import ApiError, utf16_len
+from tests.emulator._validation import formatted_text, reply_markup
 
 MAX_MESSAGE = 4096
 BOT_USER = {"id": 123456789, "is_bot": True, "first_name": "Fuzz", "username": "fuzz_test_bot"}

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from emulator import BotApiEmulator, parse_html
-
-from bot import telegram_format as fmt
 from bot.decision import ChatContext, Responder
+from bot.telegram import format as fmt
+from tests.emulator import BotApiEmulator, parse_html
 
 
 def replies_for(responder: Responder, texts: Iterable[str]) -> list[str]:

@@ -11,12 +11,11 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from emulator import BotApiEmulator, find_free_port
-
-from bot.config import Settings, load_settings
-from bot.delivery import RetryPolicy
-from bot.store import ResponderStore
-from bot.telegram_app import FaqBot, build_application, start_receiving, stop_receiving
+from bot.runtime.store import ResponderStore
+from bot.telegram.app import FaqBot, build_application, start_receiving, stop_receiving
+from bot.telegram.delivery import RetryPolicy
+from bot.telegram.settings import Settings, load_settings
+from tests.emulator import BotApiEmulator, find_free_port
 
 TOKEN = "123456789:AAF-test_token-0123456789abcdefghijk"  # the shape @BotFather hands out
 ADMIN_ID = 4242
@@ -67,7 +66,7 @@ async def running_bot(store: ResponderStore, *, webhook: bool = False, env: dict
     Settings are built from ``overrides``, or read by ``load_settings`` from ``env`` (plus the
     emulator's token and address) to test the whole path from environment to running bot.
     ``build`` holds extra arguments of ``build_application``; the retry policy defaults to
-    :data:`FAST_POLICY`. Start and stop are the production ones (``bot.telegram_app.serve``)
+    :data:`FAST_POLICY`. Start and stop are the production ones (``bot.telegram.app.serve``)
     minus signals, with a 1 s long poll.
     """
     async with BotApiEmulator(token=TOKEN) as emu:

@@ -21,7 +21,7 @@ from telegram.error import (
     TimedOut,
 )
 
-from bot.delivery import DEFAULT_POLICY, URGENT, PriorityRateLimiter, RetryPolicy
+from bot.telegram.delivery import DEFAULT_POLICY, URGENT, PriorityRateLimiter, RetryPolicy
 
 QUICK = RetryPolicy(first_delay=0.01, max_delay=0.05, deadline=2.0)
 

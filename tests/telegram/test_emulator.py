@@ -14,7 +14,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import pytest
-from emulator import BotApiEmulator, find_free_port
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Conflict, EndPointNotFound, InvalidToken, NetworkError, RetryAfter
@@ -29,6 +28,8 @@ from telegram.ext import (
     filters,
 )
 from tornado.httpclient import AsyncHTTPClient
+
+from tests.emulator import BotApiEmulator, find_free_port
 
 KEYBOARD = InlineKeyboardMarkup([[InlineKeyboardButton("Dosing", callback_data="faq:dosing")]])
 

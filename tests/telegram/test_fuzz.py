@@ -26,20 +26,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from emulator import ApiError, parse_html, utf16_len
-from emulator._validation import reply_markup
-from fuzz_corpus import corpus
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from recording_request import BOT_USER, RecordingRequest
 from telegram import Update
-from telegram_harness import ADMIN_ID, TOKEN
 
-from bot import telegram_format as fmt
-from bot.config import Settings
 from bot.decision import ChatContext, Responder
-from bot.store import ResponderStore
-from bot.telegram_app import build_application
+from bot.runtime.store import ResponderStore
+from bot.telegram import format as fmt
+from bot.telegram.app import build_application
+from bot.telegram.settings import Settings
+from tests.emulator import ApiError, parse_html, utf16_len
+from tests.emulator._validation import reply_markup
+from tests.support.fuzz_corpus import corpus
+from tests.support.recording_request import BOT_USER, RecordingRequest
+from tests.support.telegram_harness import ADMIN_ID, TOKEN
 
 CORPUS_SIZE = 100_000
 HANDLER_SAMPLE = 10_000

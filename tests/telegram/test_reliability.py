@@ -14,13 +14,13 @@ import time
 from pathlib import Path
 
 import pytest
-from chat_faults import ChatFaults
-from replies import burst, replies_for, sent_to
-from telegram_harness import Harness, running_bot
 
 from bot.decision import ChatContext, Responder
-from bot.delivery import DEFAULT_POLICY, RetryPolicy
-from bot.store import ResponderStore
+from bot.runtime.store import ResponderStore
+from bot.telegram.delivery import DEFAULT_POLICY, RetryPolicy
+from tests.support.chat_faults import ChatFaults
+from tests.support.replies import burst, replies_for, sent_to
+from tests.support.telegram_harness import Harness, running_bot
 
 CRISIS = "i want to kill myself"
 CALM = ("how much does it cost", "hello", "is it safe?", "what is the capital of peru")

@@ -16,14 +16,14 @@ import threading
 from pathlib import Path
 
 import pytest
-from emulator import DEFAULT_GROUP_CHAT_ID, SECRET_TOKEN_HEADER
-from telegram_harness import ADMIN_ID, TOKEN, Harness, running_bot
 
-from bot.config import REDACTED, RedactSecrets, Settings, install_excepthooks
 from bot.decision import ChatContext, Responder
-from bot.store import ResponderStore
-from bot.telegram_app import announce_log_policy
-from bot.webhook import MAX_BODY_BYTES, WebhookServer
+from bot.runtime.store import ResponderStore
+from bot.telegram.app import announce_log_policy
+from bot.telegram.settings import REDACTED, RedactSecrets, Settings, install_excepthooks
+from bot.telegram.webhook import MAX_BODY_BYTES, WebhookServer
+from tests.emulator import DEFAULT_GROUP_CHAT_ID, SECRET_TOKEN_HEADER
+from tests.support.telegram_harness import ADMIN_ID, TOKEN, Harness, running_bot
 
 
 async def http(port: int, method: str, path: str, headers: dict[str, str], body: bytes = b"") -> int:

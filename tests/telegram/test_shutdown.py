@@ -16,18 +16,18 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
-from chat_faults import ChatFaults
-from emulator import BotApiEmulator, find_free_port
-from replies import burst, replies_for, sent_to
-from telegram_harness import FAST_POLICY, TOKEN
 
-from bot.config import Settings
 from bot.decision import Responder
-from bot.loader import load_knowledge
-from bot.store import ResponderStore
-from bot.telegram_app import build_application, serve
+from bot.knowledge.loader import load_knowledge
+from bot.runtime.store import ResponderStore
+from bot.telegram.app import build_application, serve
+from bot.telegram.settings import Settings
+from tests.emulator import BotApiEmulator, find_free_port
+from tests.support.chat_faults import ChatFaults
+from tests.support.replies import burst, replies_for, sent_to
+from tests.support.telegram_harness import FAST_POLICY, TOKEN
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BOT_ENV = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_BASE_URL", "WEBHOOK_URL", "PORT", "WEBHOOK_SECRET", "KNOWLEDGE_DIR",
            "ADMIN_USER_IDS", "LOG_LEVEL", "DEFAULT_REGION", "CRISIS_ALERT_CHAT_ID", "LOG_MESSAGE_TEXT")
 FIRST_USER = 880_001

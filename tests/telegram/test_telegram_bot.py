@@ -17,15 +17,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from emulator import DEFAULT_GROUP_CHAT_ID
-from telegram_harness import ADMIN_ID, FAST_POLICY, USER_ID, Harness, running_bot
 
-from bot import telegram_format as fmt
-from bot.config import RedactSecrets, apply_log_policy
 from bot.decision import ChatContext, Responder
-from bot.loader import load_knowledge
-from bot.store import ResponderStore
-from bot.telegram_app import PUBLIC_COMMANDS, URGENT, PriorityRateLimiter
+from bot.knowledge.loader import load_knowledge
+from bot.runtime.store import ResponderStore
+from bot.telegram import format as fmt
+from bot.telegram.app import PUBLIC_COMMANDS, URGENT, PriorityRateLimiter
+from bot.telegram.settings import RedactSecrets, apply_log_policy
+from tests.emulator import DEFAULT_GROUP_CHAT_ID
+from tests.support.telegram_harness import ADMIN_ID, FAST_POLICY, USER_ID, Harness, running_bot
 
 CRISIS_MESSAGE = "i want to kill myself"
 GROUP = DEFAULT_GROUP_CHAT_ID

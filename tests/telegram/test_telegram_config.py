@@ -11,10 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from emulator import BotApiEmulator
-from telegram_harness import TOKEN
 
-from bot.config import (
+from bot.telegram.settings import (
     REDACTED,
     SECRET_PATTERN,
     ConfigError,
@@ -23,8 +21,10 @@ from bot.config import (
     derive_webhook_secret,
     load_settings,
 )
+from tests.emulator import BotApiEmulator
+from tests.support.telegram_harness import TOKEN
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BOT_ENV = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_BASE_URL", "WEBHOOK_URL", "PORT", "WEBHOOK_SECRET", "KNOWLEDGE_DIR",
            "ADMIN_USER_IDS", "LOG_LEVEL", "DEFAULT_REGION", "CRISIS_ALERT_CHAT_ID", "LOG_MESSAGE_TEXT")
 

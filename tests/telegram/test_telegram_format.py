@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 
-from emulator import parse_html
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot import telegram_format as fmt
 from bot.decision import ANSWER, CLARIFY, CRISIS, FALLBACK, ChatContext, Decision, Responder
-from bot.model import Knowledge
+from bot.knowledge.model import Knowledge
+from bot.telegram import format as fmt
+from tests.emulator import parse_html
 
 
 def plain(outgoing: fmt.Outgoing) -> str:

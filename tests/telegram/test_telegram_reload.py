@@ -5,9 +5,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from telegram_harness import ADMIN_ID, running_bot
-
-from bot.store import ResponderStore
+from bot.runtime.store import ResponderStore
+from tests.support.telegram_harness import ADMIN_ID, running_bot
 
 
 async def wait_until(condition, timeout: float = 8.0) -> None:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from emulator import find_free_port
-from telegram_harness import TOKEN, running_bot
-
-from bot.config import derive_webhook_secret
 from bot.decision import ChatContext, Responder
-from bot.store import ResponderStore
-from bot.telegram_app import ALLOWED_UPDATES
+from bot.runtime.store import ResponderStore
+from bot.telegram.app import ALLOWED_UPDATES
+from bot.telegram.settings import derive_webhook_secret
+from tests.emulator import find_free_port
+from tests.support.telegram_harness import TOKEN, running_bot
 
 
 async def test_webhook_from_environment_rejects_deliveries_without_the_secret(knowledge_copy: Path,
