@@ -21,7 +21,7 @@ from types import MappingProxyType
 
 from yaml.nodes import Node, ScalarNode, SequenceNode
 
-from bot.crisis.rules import parse_detection
+from bot.knowledge.crisis_source import parse_detection
 from bot.knowledge.model import (
     Category,
     CrisisPolicy,

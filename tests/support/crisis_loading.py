@@ -9,7 +9,8 @@ from pathlib import Path
 
 from yaml.nodes import MappingNode, Node
 
-from bot.crisis.rules import DetectionRules, parse_detection
+from bot.crisis.rules import DetectionRules
+from bot.knowledge.crisis_source import parse_detection
 from bot.knowledge.yamlsource import FileReader, Problem, compose_file
 
 
