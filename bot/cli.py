@@ -118,7 +118,7 @@ def command_run(args: argparse.Namespace) -> int:
     responder = Responder(load_or_exit(directory))
 
     from bot.runtime.store import ResponderStore
-    from bot.telegram.app import run
+    from bot.telegram.lifecycle import run
 
     return run(settings, ResponderStore(directory, responder))
 

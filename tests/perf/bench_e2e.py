@@ -30,13 +30,9 @@ from telegram.constants import ParseMode  # noqa: E402
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, MessageHandler, filters  # noqa: E402
 
 from bot.runtime.store import ResponderStore  # noqa: E402
-from bot.telegram.app import (  # noqa: E402
-    CONNECTION_POOL_SIZE,
-    build_application,
-    start_receiving,
-    stop_receiving,
-)
+from bot.telegram.app import CONNECTION_POOL_SIZE, build_application  # noqa: E402
 from bot.telegram.delivery import DEFAULT_POLICY, PriorityRateLimiter  # noqa: E402
+from bot.telegram.lifecycle import start_receiving, stop_receiving  # noqa: E402
 from bot.telegram.processing import ChatOrderedProcessor  # noqa: E402
 from bot.telegram.settings import Settings  # noqa: E402
 

@@ -40,7 +40,8 @@ from bot.decision import ChatContext, Responder  # noqa: E402
 from bot.knowledge.loader import load_knowledge  # noqa: E402
 from bot.runtime.store import ResponderStore  # noqa: E402
 from bot.telegram import format as fmt  # noqa: E402
-from bot.telegram.app import build_application, serve  # noqa: E402
+from bot.telegram.app import build_application  # noqa: E402
+from bot.telegram.lifecycle import serve  # noqa: E402
 from bot.telegram.settings import Settings  # noqa: E402
 
 TOKEN = "123456789:AAF-load_test-0123456789abcdefghijk"

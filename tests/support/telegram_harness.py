@@ -1,8 +1,4 @@
-"""Runs the real bot (``build_application``) against the Bot API emulator, for the Telegram tests.
-
-``tests/`` is on ``sys.path`` (no ``__init__.py``), so test modules import this as
-``telegram_harness``, like they import ``emulator``.
-"""
+"""Runs the real bot (``build_application``) against the Bot API emulator, for the Telegram tests."""
 
 from __future__ import annotations
 
@@ -12,8 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.runtime.store import ResponderStore
-from bot.telegram.app import FaqBot, build_application, start_receiving, stop_receiving
+from bot.telegram.app import build_application, post_init
 from bot.telegram.delivery import RetryPolicy
+from bot.telegram.lifecycle import start_receiving, stop_receiving
+from bot.telegram.services import SERVICES_KEY, Services
 from bot.telegram.settings import Settings, load_settings
 from tests.emulator import BotApiEmulator, find_free_port
 
@@ -29,12 +27,12 @@ FAST_POLICY = RetryPolicy(first_delay=0.01, max_delay=0.14, deadline=0.6)
 class Harness:
     emu: BotApiEmulator
     app: Any
-    faqbot: FaqBot
+    services: Services
     settings: Settings
 
     @property
     def store(self) -> ResponderStore:
-        return self.faqbot.store
+        return self.services.store
 
     async def say(self, text: str = "", n: int = 1, **kwargs: Any) -> list[dict[str, Any]]:
         """Send a user message and return the ``n`` new messages the bot sent in reply."""
@@ -66,7 +64,7 @@ async def running_bot(store: ResponderStore, *, webhook: bool = False, env: dict
     Settings are built from ``overrides``, or read by ``load_settings`` from ``env`` (plus the
     emulator's token and address) to test the whole path from environment to running bot.
     ``build`` holds extra arguments of ``build_application``; the retry policy defaults to
-    :data:`FAST_POLICY`. Start and stop are the production ones (``bot.telegram.app.serve``)
+    :data:`FAST_POLICY`. Start and stop are the production ones (``bot.telegram.lifecycle.serve``)
     minus signals, with a 1 s long poll.
     """
     async with BotApiEmulator(token=TOKEN) as emu:
@@ -76,14 +74,13 @@ async def running_bot(store: ResponderStore, *, webhook: bool = False, env: dict
         settings = make_settings(emu, **overrides) if env is None else load_settings(
             {"TELEGRAM_BOT_TOKEN": emu.token, "TELEGRAM_BASE_URL": emu.base_url, **env})
         app = build_application(settings, store, **{"policy": FAST_POLICY, **(build or {})})
-        faqbot: FaqBot = app.bot_data["faqbot"]
         server = None
         await app.initialize()
         try:
-            await faqbot.post_init(app)
+            await post_init(app)
             server = await start_receiving(app, settings, listen="127.0.0.1", poll_timeout=1)
             await app.start()
-            yield Harness(emu, app, faqbot, settings)
+            yield Harness(emu, app, app.bot_data[SERVICES_KEY], settings)
         finally:
             await stop_receiving(app, server)
             if app.running:

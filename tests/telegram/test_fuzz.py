@@ -34,6 +34,8 @@ from bot.decision import ChatContext, Responder
 from bot.runtime.store import ResponderStore
 from bot.telegram import format as fmt
 from bot.telegram.app import build_application
+from bot.telegram.handlers.escalation import is_urgent
+from bot.telegram.services import SERVICES_KEY
 from bot.telegram.settings import Settings
 from tests.emulator import ApiError, parse_html, utf16_len
 from tests.emulator._validation import reply_markup
@@ -100,7 +102,7 @@ class FuzzBot:
         self.app = build_application(Settings(token=TOKEN, admin_user_ids=frozenset({ADMIN_ID})),
                                      ResponderStore(knowledge_dir, responder), request=self.request,
                                      get_updates_request=RecordingRequest(), limits=NO_PACING)
-        self.faqbot = self.app.bot_data["faqbot"]
+        self.services = self.app.bot_data[SERVICES_KEY]
         self.loop = asyncio.new_event_loop()
         self.loop.run_until_complete(self.app.initialize())
         self._next = 0
@@ -112,7 +114,7 @@ class FuzzBot:
     def feed(self, data: dict[str, Any]) -> None:
         """Triage the update as the update processor does, then handle it as PTB does."""
         update = Update.de_json(data, self.app.bot)
-        self.faqbot.is_urgent(update)
+        is_urgent(self.services, update)
         self.loop.run_until_complete(self.app.process_update(update))
 
     def update(self, kind: str, text: str, chat_id: int) -> dict[str, Any]:
@@ -151,7 +153,7 @@ def handler_chunk(args: tuple[int, int, str]) -> tuple[Counter[str], list[str], 
                 unanswered += 1
     finally:
         bot.close()
-    return Counter(bot.request.counts), bot.request.problems, bot.faqbot.counts["errors"], unanswered
+    return Counter(bot.request.counts), bot.request.problems, bot.services.counts["errors"], unanswered
 
 
 def run_chunks(function: Any, jobs: list[Any]) -> list[Any]:
@@ -208,10 +210,10 @@ VALID_DATA = ["menu", "topics", "a:cost", "c:safety", "m:cost-access", "r:UK", "
        text=st.text(ANY_CHARACTER, max_size=300) | st.sampled_from(VALID_DATA)
        | st.text(alphabet="ac:mr-._x0123", max_size=70))
 def test_any_update_is_handled_without_errors_or_invalid_messages(fuzzbot: FuzzBot, kind: str, text: str) -> None:
-    errors = fuzzbot.faqbot.counts["errors"]
+    errors = fuzzbot.services.counts["errors"]
     calls = sum(fuzzbot.request.counts.values())
     fuzzbot.feed(fuzzbot.update(kind, text, GROUP if kind == "group" else 4_000_000 + fuzzbot._next))
-    assert fuzzbot.faqbot.counts["errors"] == errors
+    assert fuzzbot.services.counts["errors"] == errors
     assert fuzzbot.request.problems == []
     if kind == "button" or (kind == "private" and text):
         assert sum(fuzzbot.request.counts.values()) > calls  # pressed buttons and messages always get an answer

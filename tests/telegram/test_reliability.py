@@ -52,7 +52,7 @@ async def test_30_percent_of_sends_failing_every_message_answered_once_crisis_fi
         assert len(failed) >= 0.15 * total  # the faults really happened (30 % of all attempts)
         order = [record["chat_id"] for record in bot.emu.sent_messages]
         assert max(order.index(c) for c in crisis) < min(order.index(c) for c in calm)  # every crisis reply first
-        assert bot.faqbot.counts["errors"] == 0 and bot.faqbot.counts["crisis"] == len(crisis)
+        assert bot.services.counts["errors"] == 0 and bot.services.counts["crisis"] == len(crisis)
 
 
 async def test_429_retry_after_1_is_waited_out_crisis_first_and_pauses_only_that_chat(
@@ -127,7 +127,7 @@ async def outage(knowledge_copy: Path, responder: Responder, caplog: pytest.LogC
         assert bot.app.running and bot.app.updater.running
         assert_each_answered_once_in_order(bot, responder, {**before, **during})
         assert failed_polls >= 2 and any(call.method == "sendMessage" for call in bot.emu.failed_calls)
-        assert bot.faqbot.counts["errors"] == 0
+        assert bot.services.counts["errors"] == 0
         assert "polling for updates failed (NetworkError); retrying" in caplog.text
         assert "Traceback" not in caplog.text
 
@@ -195,7 +195,7 @@ async def test_a_failing_or_blocked_chat_delays_nobody_else(knowledge_copy: Path
         await asyncio.sleep(2.2)  # each failing reply, then its apology, gets its attempts and gives up
         assert len(faults.failures) == 2 * 2 * policy.attempts
         assert not any(sent_to(bot.emu, chat) for chat in (7201, 7202, 7203))
-        assert (bot.faqbot.counts["blocked"], bot.faqbot.counts["errors"]) == (1, 2)
+        assert (bot.services.counts["blocked"], bot.services.counts["errors"]) == (1, 2)
 
         faults.failing.clear()  # the chats' trouble ends; the bot never stopped
         bot.emu.user_message("how much does it cost", chat_id=7201, user_id=7201)

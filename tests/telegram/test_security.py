@@ -19,7 +19,7 @@ import pytest
 
 from bot.decision import ChatContext, Responder
 from bot.runtime.store import ResponderStore
-from bot.telegram.app import announce_log_policy
+from bot.telegram.lifecycle import announce_log_policy
 from bot.telegram.settings import REDACTED, RedactSecrets, Settings, install_excepthooks
 from bot.telegram.webhook import MAX_BODY_BYTES, WebhookServer
 from tests.emulator import DEFAULT_GROUP_CHAT_ID, SECRET_TOKEN_HEADER
@@ -106,7 +106,7 @@ async def test_webhook_lets_through_only_well_formed_updates_with_the_secret(kno
         [escalation] = await bot.emu.wait_for_sent(1)
         assert escalation["plain_text"] == responder.crisis_text(ChatContext())
         await asyncio.sleep(0.1)
-        assert bot.faqbot.counts["messages"] == 1  # nothing rejected was processed
+        assert bot.services.counts["messages"] == 1  # nothing rejected was processed
         assert len(bot.emu.sent_messages) == 1
 
 
@@ -124,7 +124,7 @@ async def test_admin_rights_are_checked_on_every_call(knowledge_copy: Path, resp
         [normal] = await say(bot, mention, user_id=777, **group)  # same group, not an admin
         assert not normal["plain_text"].startswith("Since ")
 
-        bot.faqbot.settings = dataclasses.replace(bot.faqbot.settings, admin_user_ids=frozenset())  # revoked
+        bot.services.settings = dataclasses.replace(bot.services.settings, admin_user_ids=frozenset())  # revoked
         [after] = await say(bot, "/stats", chat_id=ADMIN_ID, user_id=ADMIN_ID)
         assert not after["plain_text"].startswith("Since ")
         [reload] = await say(bot, "/reload", chat_id=ADMIN_ID, user_id=ADMIN_ID)

@@ -20,7 +20,8 @@ import pytest
 from bot.decision import Responder
 from bot.knowledge.loader import load_knowledge
 from bot.runtime.store import ResponderStore
-from bot.telegram.app import build_application, serve
+from bot.telegram.app import build_application
+from bot.telegram.lifecycle import serve
 from bot.telegram.settings import Settings
 from tests.emulator import BotApiEmulator, find_free_port
 from tests.support.chat_faults import ChatFaults

@@ -22,7 +22,8 @@ from bot.decision import ChatContext, Responder
 from bot.knowledge.loader import load_knowledge
 from bot.runtime.store import ResponderStore
 from bot.telegram import format as fmt
-from bot.telegram.app import PUBLIC_COMMANDS, URGENT, PriorityRateLimiter
+from bot.telegram.app import PUBLIC_COMMANDS, post_init
+from bot.telegram.delivery import URGENT, PriorityRateLimiter
 from bot.telegram.settings import RedactSecrets, apply_log_policy
 from tests.emulator import DEFAULT_GROUP_CHAT_ID
 from tests.support.telegram_harness import ADMIN_ID, FAST_POLICY, USER_ID, Harness, running_bot
@@ -76,7 +77,7 @@ async def test_start_greets_with_category_buttons_and_commands_are_registered(bo
 async def test_command_registration_failure_is_logged_not_fatal(bot: Harness,
                                                                  caplog: pytest.LogCaptureFixture) -> None:
     bot.emu.inject_faults("setMyCommands", count=FAST_POLICY.attempts, status=500)  # every retry fails too
-    await bot.faqbot.post_init(bot.app)  # what serve() calls at start-up
+    await post_init(bot.app)  # what serve() calls at start-up
     assert "could not register the command list (NetworkError)" in caplog.text
     [reply] = await bot.say("/start")
     assert reply["plain_text"].startswith(current(bot).knowledge.texts.start.strip())
@@ -181,7 +182,7 @@ async def test_crisis_escalation_comes_first_alone_then_footer_on_later_replies(
     [later] = await bot.say("how much does it cost")
     footer = current(bot).footer_text(context)
     assert later["plain_text"] == related_text(bot, entry.answer, footer)
-    assert bot.faqbot.counts["crisis"] == 2
+    assert bot.services.counts["crisis"] == 2
 
     other_user = await bot.say("how much does it cost", chat_id=2002, user_id=2002)
     assert footer not in other_user[0]["plain_text"]  # the footer belongs to the chat that escalated
@@ -192,7 +193,7 @@ async def test_escalation_survives_a_failed_send(bot: Harness) -> None:
     [escalation] = await bot.say(CRISIS_MESSAGE)
     assert escalation["plain_text"] == current(bot).crisis_text(ChatContext())
     assert [(call.method, call.status) for call in bot.emu.failed_calls] == [("sendMessage", 502)]
-    assert bot.faqbot.counts["errors"] == 0  # retried in the urgent lane, not apologised for
+    assert bot.services.counts["errors"] == 0  # retried in the urgent lane, not apologised for
 
 
 async def test_crisis_command_and_region_choice(bot: Harness) -> None:

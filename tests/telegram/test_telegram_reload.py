@@ -36,4 +36,4 @@ async def test_edits_on_disk_are_served_and_refused_edits_reach_admins(knowledge
         await wait_until(lambda: store.current is not first)
         [reply] = await harness.say("how much does it cost")
         assert "(edited)" in reply["plain_text"]
-    assert harness.faqbot.watching is None  # stopped with the bot
+    assert harness.services.watching is None  # stopped with the bot

@@ -35,7 +35,7 @@ async def test_webhook_from_environment_rejects_deliveries_without_the_secret(kn
         # updates are handled in order: a processed forged update would have been answered first
         assert escalation["plain_text"] == responder.crisis_text(ChatContext())
         assert [u["update_id"] for u in bot.emu.pending_updates] == [forged["update_id"]]
-        assert bot.faqbot.counts["messages"] == 1
+        assert bot.services.counts["messages"] == 1
 
 
 async def test_webhook_conversation_with_buttons(knowledge_copy: Path, responder: Responder) -> None:

@@ -1,0 +1,97 @@
+"""Admins' commands (/reload, /stats) and what admins are told about refused knowledge edits.
+
+A non-admin's /reload or /stats is answered like any other text: the commands are not advertised.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dtm
+import logging
+import time
+
+from telegram import Update
+from telegram.constants import ChatAction
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes, ExtBot
+
+from bot.runtime.store import ReloadResult
+from bot.runtime.watcher import log_result
+from bot.telegram import format as fmt
+from bot.telegram.handlers.messages import answer_text
+from bot.telegram.services import STAT_KEYS, Services, reply_to, services_of
+
+log = logging.getLogger("bot.telegram")
+
+
+def refused_text(result: ReloadResult) -> str:
+    return "\n".join([f"Knowledge edit refused: {len(result.problems)} problem(s). Still serving version "
+                      f"{result.version} ({result.summary}).", "", *map(str, result.problems)])
+
+
+async def tell_admins(services: Services, bot: ExtBot, result: ReloadResult) -> None:
+    """An edit on disk was refused: every admin hears what to fix (the problems name files, not users)."""
+    for admin in services.settings.admin_user_ids:
+        try:
+            await services.send(bot, admin, fmt.fixed_text(refused_text(result)))
+        except TelegramError as exc:  # an admin who never started the bot cannot be messaged
+            log.warning("could not tell an admin about the refused edit (%s)", type(exc).__name__)
+
+
+async def _admin_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
+    """The chat id for an admin's command; for anyone else, answer it as text and return None."""
+    services = services_of(context)
+    user = update.effective_user
+    if user is None or user.id not in services.settings.admin_user_ids:
+        message = update.effective_message
+        if message is not None and message.text:
+            await answer_text(update, context, message.text)
+        return None
+    chat = update.effective_chat
+    assert chat is not None
+    services.counts["commands"] += 1
+    return chat.id
+
+
+async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    chat_id = await _admin_chat(update, context)
+    if chat_id is None:
+        return
+    services = services_of(context)
+    context.application.create_task(_typing(context.bot, chat_id), update=None)
+    result = await asyncio.to_thread(services.store.reload)  # parsing must not stall other chats
+    if result.ok:
+        services.knowledge_loaded()
+        text = f"Reloaded knowledge version {result.version}: {result.summary}."
+    else:
+        text = refused_text(result)
+    log_result(result)
+    await services.send(context.bot, chat_id, fmt.fixed_text(text), reply_to=reply_to(update.effective_message))
+
+
+async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    chat_id = await _admin_chat(update, context)
+    if chat_id is None:
+        return
+    services = services_of(context)
+    await services.send(context.bot, chat_id, fmt.fixed_text(stats_text(services)),
+                        reply_to=reply_to(update.effective_message))
+
+
+def stats_text(services: Services) -> str:
+    """Counts since start; by design there is nothing here about who asked or what they wrote."""
+    uptime = dtm.timedelta(seconds=int(time.monotonic() - services.started_monotonic))
+    lines = [f"Since {services.started:%Y-%m-%d %H:%M} UTC (up {uptime}), "
+             f"knowledge version {services.store.current.knowledge.version}:"]
+    lines += [f"{key}: {services.counts[key]}" for key in STAT_KEYS]
+    hits = services.entry_hits.most_common()
+    lines += ["", "Answers per entry:" if hits else "Answers per entry: none yet"]
+    lines += [f"{entry}: {count}" for entry, count in hits]
+    return "\n".join(lines)
+
+
+async def _typing(bot: ExtBot, chat_id: int) -> None:
+    try:
+        await bot.send_chat_action(chat_id, ChatAction.TYPING)
+    except Exception as exc:  # a nicety only
+        log.debug("typing indicator failed (%s)", type(exc).__name__)
