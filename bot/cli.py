@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -17,17 +16,11 @@ from bot.console.explain import explain
 from bot.console.terminal import run_chat
 from bot.decision import ChatContext, Responder
 from bot.knowledge.loader import KnowledgeError, load_knowledge
+from bot.knowledge.location import HINT, knowledge_dir
 from bot.knowledge.model import Knowledge
 from bot.knowledge.spreadsheet import export_entries, import_csv
 from bot.runtime.report import category_counts, knowledge_warnings
 from bot.runtime.store import summarize
-
-DEFAULT_KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
-
-
-def knowledge_dir(explicit: str | None) -> Path:
-    """``--knowledge`` beats ``KNOWLEDGE_DIR`` beats the repository's own folder."""
-    return Path(explicit or os.environ.get("KNOWLEDGE_DIR") or DEFAULT_KNOWLEDGE)
 
 
 def load_or_exit(directory: Path) -> Knowledge:
@@ -37,6 +30,8 @@ def load_or_exit(directory: Path) -> Knowledge:
     except KnowledgeError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
+        if not directory.is_dir():
+            print(f"hint: {HINT}", file=sys.stderr)
         print(f"knowledge in {directory} was refused: {len(exc.problems)} problem(s)", file=sys.stderr)
         raise SystemExit(1) from None
 
@@ -128,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Ketamine-therapy FAQ bot with crisis escalation. General information, not medical advice."))
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--knowledge", metavar="DIR",
-                        help="knowledge folder (default: $KNOWLEDGE_DIR, else the repository's knowledge/)")
+                        help="knowledge folder (default: $KNOWLEDGE_DIR, else ./knowledge)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = commands.add_parser("run", parents=[common], help="run the Telegram bot (token from TELEGRAM_BOT_TOKEN)")

@@ -1,0 +1,66 @@
+"""The CLI from a non-editable install (``pip install .``, as a container image does it).
+
+An installed package lives in site-packages, so it must find the knowledge folder from the
+working directory or ``KNOWLEDGE_DIR``, never from its own location.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project built and installed (not editable) into a folder of its own; dependencies from this venv."""
+    target = tmp_path_factory.mktemp("site")
+    source = tmp_path_factory.mktemp("src") / "project"  # a clean copy: no build/ or egg-info left in the checkout
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", ".venv", "__pycache__", "*.egg-info", "build",
+                                                                 "data", ".pytest_cache", ".ruff_cache"))
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                    "--target", str(target), str(source)], check=True, capture_output=True, timeout=300)
+    return target
+
+
+def run_installed(installed: Path, cwd: Path, *args: str, env: dict[str, str] | None = None,
+                  stdin: str = "") -> subprocess.CompletedProcess[str]:
+    environ = {key: value for key, value in os.environ.items() if key != "KNOWLEDGE_DIR"}
+    environ.update({"PYTHONPATH": str(installed), **(env or {})})
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=cwd, env=environ, input=stdin,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_it_runs_the_installed_copy_not_the_checkout(installed: Path, tmp_path: Path) -> None:
+    code = "import bot, sys; print(bot.__file__)"
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": str(installed)}, timeout=60)
+    assert Path(result.stdout.strip()).is_relative_to(installed)
+
+
+def test_knowledge_from_the_working_directory(installed: Path, tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "knowledge", tmp_path / "knowledge")
+    result = run_installed(installed, tmp_path, "ask", "--json", "how much does ketamine therapy cost")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["id"] == "cost"
+
+
+def test_knowledge_from_the_environment(installed: Path, tmp_path: Path) -> None:
+    result = run_installed(installed, tmp_path, "validate", env={"KNOWLEDGE_DIR": str(ROOT / "knowledge")})
+    assert result.returncode == 0, result.stderr
+    assert f"ok: {ROOT / 'knowledge'}: " in result.stdout
+
+
+def test_no_knowledge_folder_says_where_it_looked_and_what_to_do(installed: Path, tmp_path: Path) -> None:
+    result = run_installed(installed, tmp_path, "ask", "hello")
+    assert result.returncode == 1
+    assert f"{tmp_path / 'knowledge'}:1: knowledge folder does not exist" in result.stderr
+    assert "set KNOWLEDGE_DIR or pass --knowledge DIR" in result.stderr
+    assert "Traceback" not in result.stderr
