@@ -64,3 +64,9 @@ def test_no_knowledge_folder_says_where_it_looked_and_what_to_do(installed: Path
     assert f"{tmp_path / 'knowledge'}:1: knowledge folder does not exist" in result.stderr
     assert "set KNOWLEDGE_DIR or pass --knowledge DIR" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_encoder_model_ships_inside_the_installed_package(installed: Path) -> None:
+    shipped = installed / "bot" / "semantic" / "model"
+    for name in ("model.onnx", "tokenizer.json", "SHA256SUMS", "LICENSE", "PROVENANCE.md"):
+        assert (shipped / name).read_bytes() == (ROOT / "bot" / "semantic" / "model" / name).read_bytes(), name
