@@ -1,0 +1,75 @@
+"""Arrays kept on disk between runs: knowledge embeddings and fitted classifiers.
+
+Why: embedding a few thousand phrasings takes seconds, which a restart should not repeat
+(PaaS platforms restart daily); a cold start (ephemeral disk) still works, only slower. The
+files hold knowledge texts' vectors and weights only, never a user's message. Anything wrong
+with the folder (read-only, corrupt file, full disk) costs speed, never a reply: it is logged
+once and the bot carries on in memory.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger("bot.semantic")
+
+ENV_VAR = "CACHE_DIR"
+DEFAULT_DIR = Path("data") / "cache"  # under the working directory, next to knowledge/; gitignored
+KEEP_FILES = 12  # newest files kept; older fits of old knowledge versions are removed
+
+
+def cache_dir(environ: Mapping[str, str] = os.environ) -> Path:
+    """``CACHE_DIR``, else data/cache under the working directory."""
+    return Path(environ.get(ENV_VAR) or Path.cwd() / DEFAULT_DIR)
+
+
+class ArrayStore:
+    """Named groups of numpy arrays in one folder, written atomically, read without pickle."""
+
+    def __init__(self, directory: Path | None) -> None:
+        self.directory = directory
+        self._warned = False
+
+    def load(self, name: str) -> dict[str, np.ndarray] | None:
+        if self.directory is None:
+            return None
+        path = self.directory / f"{name}.npz"
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                return {key: data[key] for key in data.files}
+        except FileNotFoundError:
+            return None
+        except Exception as exc:  # corrupt or truncated: rebuilt and overwritten
+            self._warn(f"cache file {path} is unreadable ({type(exc).__name__}); rebuilding it")
+            return None
+
+    def save(self, name: str, arrays: Mapping[str, np.ndarray]) -> None:
+        if self.directory is None:
+            return
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=f".{name}.", suffix=".npz")
+            with os.fdopen(handle, "wb") as file:
+                np.savez(file, **arrays)
+            os.replace(temporary, self.directory / f"{name}.npz")
+            self._prune()
+        except OSError as exc:
+            self._warn(f"cannot write the cache in {self.directory} ({type(exc).__name__}); "
+                       "starts will be slower until it is writable")
+
+    def _prune(self) -> None:
+        assert self.directory is not None
+        files = sorted(self.directory.glob("*.npz"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in files[KEEP_FILES:]:
+            old.unlink(missing_ok=True)
+
+    def _warn(self, message: str) -> None:
+        if not self._warned:
+            log.warning("%s", message)
+            self._warned = True

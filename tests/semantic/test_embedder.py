@@ -1,0 +1,72 @@
+"""Knowledge vectors are cached on disk; messages are read in windows and never cached."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.semantic.embedder import MAX_WINDOWS, Embedder, sentences
+from bot.semantic.encoder import DEFAULT_MODEL_DIR, Encoder
+from bot.semantic.store import ArrayStore
+
+
+@pytest.fixture(scope="module")
+def encoder() -> Encoder:
+    return Encoder.load(DEFAULT_MODEL_DIR)
+
+
+def test_knowledge_vectors_come_back_from_disk_without_encoding(encoder: Encoder, tmp_path: Path) -> None:
+    texts = ["how much does ketamine therapy cost", "is it safe", "what is spravato"]
+    first = Embedder(encoder, ArrayStore(tmp_path)).knowledge_vectors(texts)
+    stored = list(tmp_path.glob("embeddings-*.npz"))
+    assert len(stored) == 1 and encoder.model_id in stored[0].name
+
+    class NoEncoding:
+        model_id = encoder.model_id
+
+        def encode(self, texts: list[str]) -> np.ndarray:
+            raise AssertionError(f"encoded {texts} although they were cached")
+
+    again = Embedder(NoEncoding(), ArrayStore(tmp_path)).knowledge_vectors(texts)  # type: ignore[arg-type]
+    assert np.array_equal(first, again)
+
+
+def test_the_cache_keeps_only_what_this_process_used(encoder: Encoder, tmp_path: Path) -> None:
+    Embedder(encoder, ArrayStore(tmp_path)).knowledge_vectors(["an old phrasing", "a kept phrasing"])
+    Embedder(encoder, ArrayStore(tmp_path)).knowledge_vectors(["a kept phrasing", "a new phrasing"])
+    with np.load(next(tmp_path.glob("embeddings-*.npz"))) as data:
+        assert len(data["keys"]) == 2
+
+
+def test_messages_are_never_written_to_the_cache(encoder: Encoder, tmp_path: Path) -> None:
+    Embedder(encoder, ArrayStore(tmp_path)).message_vectors("my private question about my son. how much is it?")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_long_message_is_read_whole_and_by_sentence(encoder: Encoder) -> None:
+    embedder = Embedder(encoder)
+    text = ("My son is 19 and has been struggling for years. We tried four medicines and nothing helped. "
+            "How much does a course of ketamine cost?")
+    windows, vectors = embedder.message_vectors(text)
+    assert windows[0] == text
+    assert windows[-1] == "How much does a course of ketamine cost?"
+    assert vectors.shape == (len(windows), 384)
+
+
+def test_one_sentence_is_one_window(encoder: Encoder) -> None:
+    assert Embedder(encoder).windows("how much does it cost?") == ["how much does it cost?"]
+    assert Embedder(encoder).windows("   ") == []
+
+
+def test_windows_are_capped_and_short_sentences_joined(encoder: Encoder) -> None:
+    embedder = Embedder(encoder)
+    text = " ".join(f"Sentence number {n} tells a little more of the long story." for n in range(40))
+    windows = embedder.windows(text)
+    assert len(windows) <= MAX_WINDOWS
+    assert embedder.windows("ok. so. how long does a session take?") == ["ok. so. how long does a session take?"]
+
+
+def test_sentences_split_on_ends_and_lines() -> None:
+    assert sentences("one. two!\nthree? four") == ["one.", "two!", "three?", "four"]
