@@ -3,19 +3,37 @@
 Order is fixed and deliberate: crisis first (on the whole message, it always wins),
 then small talk, then the FAQ, then an honest fallback. Every reply text comes from
 the knowledge files; nothing is generated.
+
+The FAQ step acts on the fused confidence of both views (``bot.matching.understanding``),
+with thresholds from ``settings.yaml``: answer when confident and clearly ahead; ask "did you
+mean" when the best entries are close, when the message is a bare word or fragment, or when a
+boundary topic is only narrowly ahead of an entry; otherwise fall back honestly, offering the
+nearest entries when they are not far off.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 from dataclasses import dataclass, field
 
 from bot.crisis.detector import CrisisHit, detect_crisis
 from bot.knowledge.model import FaqEntry, Knowledge
+from bot.language.markup import strip_markup
+from bot.language.normalize import normalize
+from bot.language.terms import SIGNAL_WORDS
 from bot.matching.lexical import BOUNDARY, Candidate, MatchIndex
+from bot.matching.semantic import FAQ
+from bot.matching.semantic import SMALLTALK as SMALLTALK_CLASS
 from bot.matching.smalltalk import SmallTalkIndex
+from bot.matching.understanding import Reading, Understanding
+from bot.semantic.embedder import Embedder, default_embedder
+
+log = logging.getLogger("bot.decision")
 
 ANSWER, CLARIFY, CRISIS, SMALLTALK, FALLBACK = "answer", "clarify", "crisis", "smalltalk", "fallback"
 MAX_MESSAGE_CHARS = 4000  # the user's text we look at; Telegram itself caps messages at 4096
+FRAGMENT_WORDS = 2  # a message of at most this many words is a fragment: answered only when clearly meant
 
 
 @dataclass(frozen=True)
@@ -43,20 +61,34 @@ class Decision:
     crisis: CrisisHit | None = None
     footer: str | None = None
     body: str = field(default="", repr=False)  # reply without the footer, for shells that format it
+    topic: str | None = None  # the boundary topic a fallback declines, if any
+    reading: Reading | None = field(default=None, repr=False, compare=False)  # for ask --explain
 
     def as_json(self) -> dict[str, object]:
-        """The stable ``ask --json`` protocol: exactly these five keys."""
+        """The stable ``ask --json`` protocol: the five keys the evaluation reads, then ``topic`` and ``category``."""
         return {"kind": self.kind, "id": self.id, "options": list(self.options),
-                "score": round(self.score, 1), "reply": self.reply}
+                "score": round(self.score, 1), "reply": self.reply, "topic": self.topic,
+                "category": self.crisis.category if self.crisis else None}
 
 
 class Responder:
-    """A knowledge version with everything derived from it, ready to decide messages."""
+    """A knowledge version with everything derived from it, ready to decide messages.
 
-    def __init__(self, knowledge: Knowledge) -> None:
+    Building one trains the classifier and the fusion (seconds when nothing is cached): shells
+    build it off the event loop and swap it in whole.
+    """
+
+    def __init__(self, knowledge: Knowledge, embedder: Embedder | None = None) -> None:
         self.knowledge = knowledge
-        self.index = MatchIndex(knowledge)
         self.smalltalk = SmallTalkIndex(knowledge.smalltalk)
+        self.understanding: Understanding | None = None
+        if knowledge.matching.lexical_only:
+            log.warning("LEXICAL-ONLY matching (settings.yaml matching.lexical_only): the sentence encoder is off, "
+                        "so questions worded unlike the phrasings will be missed")
+            self.index = MatchIndex(knowledge)
+        else:
+            self.understanding = Understanding(knowledge, embedder or default_embedder())
+            self.index = self.understanding.lexical
 
     def decide(self, text: str, context: ChatContext = NO_CONTEXT) -> Decision:
         hit = detect_crisis(self.knowledge.crisis.detection, text)
@@ -97,40 +129,89 @@ class Responder:
         return policy.footer.format(short=policy.region(context.region).short)
 
     def _calm_decision(self, text: str) -> Decision:
-        query = self.index.analyze(text)
-        if not query.normalized:
+        clean = strip_markup(text)
+        normalized = normalize(clean)
+        if not normalized:
             return self._fallback(0.0)
-        intent = self.smalltalk.match(query.normalized)
+        intent = self.smalltalk.match(normalized)
         if intent is not None:
             return Decision(SMALLTALK, intent.reply, id=intent.id, score=100.0, body=intent.reply)
-        return self._from_candidates(self.index.rank(query))
+        if self.understanding is None:
+            return self._from_candidates(self.index.rank(self.index.analyze(clean)))
+        return self._from_reading(self.understanding.read(clean))
+
+    def _from_reading(self, reading: Reading) -> Decision:
+        """The FAQ step on the fused confidence; see the module docstring and settings.yaml."""
+        settings = self.knowledge.matching
+        ranked = reading.candidates
+        entries = [c for c in ranked if c.label.kind == FAQ]
+        best = ranked[0] if ranked else None
+        confidence = best.confidence if best else 0.0
+        chatty = reading.top_semantic
+        if chatty.kind == SMALLTALK_CLASS and reading.probability(chatty) >= settings.smalltalk_probability \
+                and confidence < settings.answer_confidence:
+            intent = next(i for i in self.knowledge.smalltalk if i.id == chatty.id)
+            return Decision(SMALLTALK, intent.reply, id=intent.id, score=100 * reading.probability(chatty),
+                            body=intent.reply, reading=reading)
+        nearest = [c.label.id for c in entries[: settings.max_options] if c.confidence >= settings.suggest_confidence] \
+            or [c.target.id for c in reading.lexical if c.target.kind == FAQ and c.score >= settings.min_score][
+                : settings.max_options]  # when meaning finds nothing close, entries sharing its words
+        fragment = len(reading.query.normalized.split()) <= FRAGMENT_WORDS  # "ketamine", "spravato insurance?"
+        topical = any(t not in SIGNAL_WORDS for t in reading.query.terms) or bool(reading.query.unknown)
+        if not topical:  # only function words ("what is the"): nothing to answer
+            return self._fallback(100 * confidence, reading=reading)
+        if best is None or confidence < (settings.short_message_confidence if fragment else settings.answer_confidence):
+            if fragment and nearest:  # a bare topic word: ask which question it is
+                return self._clarify(nearest, 100 * confidence, reading)
+            return self._fallback(100 * confidence, nearest, reading)
+        if best.label.kind == BOUNDARY:
+            rival = entries[0].confidence if entries else 0.0
+            words = reading.lexical[0].target if reading.lexical else None
+            if words is not None and words.kind == FAQ:  # declining needs both views: the words point to an entry
+                return self._clarify([words.id], 100 * confidence, reading)
+            if confidence - rival >= settings.boundary_margin:
+                reply = next(t.reply for t in self.knowledge.boundaries if t.id == best.label.id)
+                return Decision(FALLBACK, reply, score=100 * confidence, body=reply, topic=best.label.id,
+                                reading=reading)
+            close = [c.label.id for c in entries if confidence - c.confidence < settings.boundary_margin]
+            return self._clarify(close[: settings.max_options] or nearest[:1], 100 * confidence, reading)
+        close = [c.label.id for c in entries if confidence - c.confidence < settings.clarify_margin]
+        if len(close) > 1:
+            return self._clarify(close[: settings.max_options], 100 * confidence, reading)
+        return self._answer(self.knowledge.by_id[best.label.id], 100 * confidence, reading)
 
     def _from_candidates(self, ranked: list[Candidate]) -> Decision:
+        """Lexical-only mode (``matching.lexical_only``): the lexical score and its thresholds."""
         settings = self.knowledge.matching
         if not ranked or ranked[0].score < settings.min_score:
             return self._fallback(ranked[0].score if ranked else 0.0)
         top = ranked[0]
         if top.target.kind == BOUNDARY:
             reply = next(t.reply for t in self.knowledge.boundaries if t.id == top.target.id)
-            return Decision(FALLBACK, reply, score=top.score, body=reply)
+            return Decision(FALLBACK, reply, score=top.score, body=reply, topic=top.target.id)
         close = [c.target.id for c in ranked if c.target.kind != BOUNDARY
                  and top.score - c.score <= settings.ambiguity_margin][: settings.max_options]
         if len(close) > 1:
             return self._clarify(close, top.score)
         return self._answer(self.knowledge.by_id[top.target.id], top.score)
 
-    def _answer(self, entry: FaqEntry, score: float) -> Decision:
-        return Decision(ANSWER, entry.answer, id=entry.id, related=entry.related, score=score, body=entry.answer)
+    def _answer(self, entry: FaqEntry, score: float, reading: Reading | None = None) -> Decision:
+        return Decision(ANSWER, entry.answer, id=entry.id, related=entry.related, score=score, body=entry.answer,
+                        reading=reading)
 
-    def _clarify(self, options: list[str], score: float) -> Decision:
+    def _clarify(self, options: list[str], score: float, reading: Reading | None = None) -> Decision:
         texts = self.knowledge.texts
         lines = [texts.clarify] + [f"{n}. {self.knowledge.by_id[i].question}" for n, i in enumerate(options, 1)]
         reply = "\n".join(lines)
-        return Decision(CLARIFY, reply, options=tuple(options), score=score, body=reply)
+        return Decision(CLARIFY, reply, options=tuple(options), score=score, body=reply, reading=reading)
 
-    def _fallback(self, score: float) -> Decision:
+    def _fallback(self, score: float, nearest: list[str] | None = None, reading: Reading | None = None) -> Decision:
+        """The honest "no vetted answer"; ``nearest`` entries, when not far off, become buttons (``options``)."""
         reply = self.knowledge.texts.fallback
-        return Decision(FALLBACK, reply, score=score, body=reply)
+        if nearest:
+            reply = "\n".join([reply.rstrip(), "", self.knowledge.texts.nearest,
+                               *(f"{n}. {self.knowledge.by_id[i].question}" for n, i in enumerate(nearest, 1))])
+        return Decision(FALLBACK, reply, options=tuple(nearest or ()), score=score, body=reply, reading=reading)
 
     def _with_footer(self, decision: Decision, context: ChatContext) -> Decision:
         """Add the hotline line where the entry demands it or the chat escalated recently."""
@@ -138,5 +219,4 @@ class Responder:
         if not context.flagged and not (entry and entry.hotline_footer):
             return decision
         footer = self.footer_text(context)
-        return Decision(decision.kind, f"{decision.body}\n\n{footer}", id=decision.id, options=decision.options,
-                        related=decision.related, score=decision.score, footer=footer, body=decision.body)
+        return dataclasses.replace(decision, reply=f"{decision.body}\n\n{footer}", footer=footer)

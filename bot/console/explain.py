@@ -1,14 +1,22 @@
-"""``ask --explain``: why the bot decided what it did, for operators fixing phrasings."""
+"""``ask --explain``: why the bot decided what it did, for operators fixing phrasings.
+
+It shows both views and what decided: the lexical view (normalised text, terms, spelling
+corrections, unknown words, top entries with the phrasing that matched), the semantic view
+(the windows a long message was read as, the nearest phrasings, the class probabilities),
+the fused confidence per candidate, the thresholds, and the decision.
+"""
 
 from __future__ import annotations
 
 from bot.decision import NO_CONTEXT, ChatContext, Responder
+from bot.matching.fusion import FEATURES
 
 
 def explain(responder: Responder, text: str, context: ChatContext = NO_CONTEXT) -> str:
-    """A readable report: normalised text, terms, corrections, top 5 targets and the decision."""
-    query = responder.index.analyze(text)
+    """A readable report of one message's decision."""
     decision = responder.decide(text, context)
+    reading = decision.reading
+    query = reading.query if reading else responder.index.analyze(text)
     settings = responder.knowledge.matching
     lines = [
         f"message:     {text!r}",
@@ -19,12 +27,36 @@ def explain(responder: Responder, text: str, context: ChatContext = NO_CONTEXT) 
         lines.append("corrected:   " + ", ".join(f"{a} -> {b}" for a, b in query.corrections.items()))
     if query.unknown:
         lines.append("unknown:     " + ", ".join(query.unknown))
-    lines.append(f"thresholds:  min_score {settings.min_score:g}, ambiguity_margin {settings.ambiguity_margin:g}")
-    lines.append("top matches:")
-    for rank, candidate in enumerate(responder.index.rank(query, limit=5), 1):
+    if responder.understanding is None:
+        lines.append("mode:        LEXICAL ONLY (settings.yaml matching.lexical_only): no semantic view")
+        lines.append(f"thresholds:  min_score {settings.min_score:g}, ambiguity_margin {settings.ambiguity_margin:g}")
+    else:
+        names = ("answer_confidence", "clarify_margin", "short_message_confidence", "boundary_margin",
+                 "suggest_confidence")
+        lines.append("thresholds:  " + ", ".join(f"{name} {getattr(settings, name):g}" for name in names))
+    lines.append("lexical view (score 0-100):")
+    ranked = reading.lexical if reading else responder.index.rank(query, limit=5)
+    for rank, candidate in enumerate(ranked, 1):
         lines.append(f"  {rank}. {candidate.score:5.1f}  {candidate.target.kind}:{candidate.target.id}"
                      f"  via {candidate.phrasing!r}  matched [{', '.join(candidate.matched)}]")
+    if reading is not None and responder.understanding is not None:
+        if len(reading.windows) > 1:
+            lines.append(f"windows:     read as {len(reading.windows)} windows (the whole message, then its sentences)")
+        lines.append("semantic view:")
+        lines.append("  nearest phrasings (cosine):")
+        for similarity, example, label in responder.understanding.classifier.nearest(reading.vectors[0], 3):
+            lines.append(f"    {similarity:.2f}  {label}  {example!r}")
+        lines.append("  class probabilities:")
+        for label, probability in reading.best_probabilities(5):
+            lines.append(f"    {probability:.2f}  {label}")
+        lines.append("fused confidence (0-1), best first:")
+        for candidate in reading.candidates[:5]:
+            evidence = candidate.evidence
+            lines.append(f"  {candidate.confidence:.2f}  {candidate.label}  (semantic {evidence.semantic:.2f}, "
+                         f"lexical {evidence.lexical:.1f})")
+        lines.append(f"fusion:      learned from held-out phrasings over {', '.join(FEATURES[:-1])}")
     label = decision.id or ", ".join(decision.options) or "-"
     crisis = f" (crisis category {decision.crisis.category})" if decision.crisis else ""
-    lines.append(f"decision:    {decision.kind} {label} score {decision.score:.1f}{crisis}")
+    topic = f" (declines boundary topic {decision.topic})" if decision.topic else ""
+    lines.append(f"decision:    {decision.kind} {label} score {decision.score:.1f}{crisis}{topic}")
     return "\n".join(lines) + "\n"

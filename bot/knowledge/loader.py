@@ -35,7 +35,9 @@ from bot.knowledge.model import (
 from bot.knowledge.yamlsource import FileReader, KnowledgeError, Problem, compose_file, line_of, yaml_files
 from bot.language.normalize import normalize
 
-TOP_LEVEL_FILES = ("settings.yaml", "smalltalk.yaml", "boundaries.yaml", "crisis.yaml")
+TOP_LEVEL_FILES = ("settings.yaml", "smalltalk.yaml", "boundaries.yaml", "crisis.yaml", "out_of_scope.yaml")
+CONFIDENCES = ("answer_confidence", "clarify_margin", "suggest_confidence", "boundary_margin",
+               "smalltalk_probability", "short_message_confidence")
 FAQ_FOLDER = "faq"
 ENTRY_FIELDS = ("id", "category", "question", "phrasings", "answer", "related")
 ENTRY_OPTIONAL = ("keywords", "hotline_footer")
@@ -92,8 +94,8 @@ class _Loader:
         return Texts(**values)  # type: ignore[arg-type]
 
     def matching(self, reader: FileReader, node: Node) -> MatchSettings:
-        fields = reader.mapping(node, "matching", optional=("min_score", "ambiguity_margin",
-                                                             "max_options", "synonyms")) or {}
+        fields = reader.mapping(node, "matching", optional=("min_score", "ambiguity_margin", "max_options",
+                                                             "synonyms", "lexical_only", *CONFIDENCES)) or {}
         defaults = MatchSettings()
         min_score = reader.number(fields["min_score"], "min_score", 0, 100) if "min_score" in fields else None
         margin = (reader.number(fields["ambiguity_margin"], "ambiguity_margin", 0, 50)
@@ -103,7 +105,12 @@ class _Loader:
             tuple(normalize(word) for word, _ in reader.texts(group, "a synonym group"))
             for group in reader.sequence(fields["synonyms"], "synonyms")
         ) if "synonyms" in fields else ()
+        confidences = {name: value for name in CONFIDENCES if name in fields
+                       and (value := reader.number(fields[name], name, 0, 1)) is not None}
+        lexical_only = reader.flag(fields["lexical_only"], "lexical_only") if "lexical_only" in fields else False
         return MatchSettings(
+            **confidences,
+            lexical_only=lexical_only,
             min_score=defaults.min_score if min_score is None else min_score,
             ambiguity_margin=defaults.ambiguity_margin if margin is None else margin,
             max_options=defaults.max_options if options is None else int(options),
@@ -161,6 +168,16 @@ class _Loader:
             if intent_id and reply:
                 intents.append((Intent(intent_id, phrasings, reply, reader.where(node)), reader, item["id"]))
         return intents
+
+    # --- out of scope ---------------------------------------------------------------------
+    def out_of_scope(self) -> tuple[tuple[str, ...], FileReader | None, list[tuple[str, Node]]]:
+        """Optional: examples of what the FAQ must not answer, for the classifier's "other" class."""
+        path = self.directory / "out_of_scope.yaml"
+        if not path.exists():
+            return (), None, []
+        reader, fields = self.root(path, "out-of-scope examples", required=("examples",))
+        items = reader.texts(fields["examples"], "examples") if "examples" in fields else []
+        return tuple(text for text, _ in items), reader, items
 
     # --- crisis ---------------------------------------------------------------------------
     def crisis(self) -> CrisisPolicy | None:
@@ -265,17 +282,19 @@ def load_knowledge(directory: Path) -> Knowledge:
     smalltalk = loader.intents("smalltalk.yaml", "intents")
     boundaries = loader.intents("boundaries.yaml", "topics")
     crisis = loader.crisis()
+    out_of_scope, other_reader, other_items = loader.out_of_scope()
     loader.check_entries(entries, categories)
     loader.check_phrasings(
         [(e.id, (e.question, *e.phrasings), r, f["id"]) for e, r, f in entries]
         + [(i.id, i.phrasings, r, node) for i, r, node in smalltalk + boundaries]
+        + [("out of scope", (text,), other_reader, node) for text, node in other_items if other_reader]
     )
     if loader.problems or texts is None or crisis is None:
         raise KnowledgeError(loader.problems or [Problem(str(directory), 1, "knowledge is incomplete")])
     return Knowledge(
         entries=tuple(e for e, _, _ in entries), smalltalk=tuple(i for i, _, _ in smalltalk),
         boundaries=tuple(i for i, _, _ in boundaries), categories=categories, texts=texts,
-        matching=matching, crisis=crisis, version=loader.digest.hexdigest()[:12],
+        matching=matching, crisis=crisis, version=loader.digest.hexdigest()[:12], out_of_scope=out_of_scope,
     )
 
 

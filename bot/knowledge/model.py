@@ -59,16 +59,28 @@ class Texts:
     error: str
     unknown_topic: str
     related_heading: str
+    nearest: str  # heading of the nearest questions a fallback offers
 
 
 @dataclass(frozen=True)
 class MatchSettings:
-    """Matching thresholds, kept in knowledge so operators can tune them without a code change."""
+    """Matching thresholds, kept in knowledge so operators can tune them without a code change.
+
+    The confidences are the fused confidence (0-1) of ``bot.matching.fusion``; ``min_score`` and
+    ``ambiguity_margin`` are lexical scores (0-100), used only when ``lexical_only`` is set.
+    """
 
     min_score: float = 60.0
     ambiguity_margin: float = 4.0
     max_options: int = 3
     synonyms: tuple[tuple[str, ...], ...] = ()
+    answer_confidence: float = 0.5
+    clarify_margin: float = 0.15
+    suggest_confidence: float = 0.2
+    boundary_margin: float = 0.2
+    smalltalk_probability: float = 0.6
+    short_message_confidence: float = 0.8
+    lexical_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -118,6 +130,7 @@ class Knowledge:
     matching: MatchSettings
     crisis: CrisisPolicy
     version: str
+    out_of_scope: tuple[str, ...] = ()  # messages the FAQ must not answer: the classifier's "other" class
     by_id: Mapping[str, FaqEntry] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -254,6 +254,8 @@ def format_decision(decision: Decision, knowledge: Knowledge) -> list[Outgoing]:
             blocks.append(Block(knowledge.texts.related_heading, "b"))
     elif decision.kind == CLARIFY:
         keyboard = questions_keyboard(knowledge, decision.options)
+    elif decision.kind == FALLBACK and decision.options:  # the nearest entries the bot does have
+        keyboard = questions_keyboard(knowledge, decision.options, extra=[(BROWSE_LABEL, TOPICS)])
     elif decision.kind == FALLBACK:
         keyboard = browse_keyboard()
     return messages(blocks, keyboard)

@@ -27,7 +27,7 @@ def test_ask_json_one_object_per_stdin_line_in_order(knowledge: Knowledge) -> No
     assert result.returncode == 0, result.stderr
     objects = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(objects) == len(lines)
-    assert all(set(o) == {"kind", "id", "options", "score", "reply"} for o in objects)
+    assert all(set(o) == {"kind", "id", "options", "score", "reply", "topic", "category"} for o in objects)
     assert [o["kind"] for o in objects] == ["answer", "fallback", "smalltalk", "fallback", "crisis"]
     assert objects[0]["id"] == "cost"
     assert objects[0]["reply"] == knowledge.by_id["cost"].answer

@@ -63,9 +63,9 @@ def test_greeting_with_a_question_answers_the_question(responder: Responder) -> 
 
 
 def test_thresholds_come_from_knowledge(knowledge: Knowledge) -> None:
-    strict = dataclasses.replace(knowledge, matching=dataclasses.replace(knowledge.matching, min_score=100.1))
+    strict = dataclasses.replace(knowledge, matching=dataclasses.replace(knowledge.matching, answer_confidence=1.01))
     assert Responder(strict).decide("how much does it cost").kind == FALLBACK
-    vague = dataclasses.replace(knowledge, matching=dataclasses.replace(knowledge.matching, ambiguity_margin=100))
+    vague = dataclasses.replace(knowledge, matching=dataclasses.replace(knowledge.matching, clarify_margin=1.0))
     decision = Responder(vague).decide("how much does it cost")
     assert decision.kind == CLARIFY
     assert decision.options[0] == "cost"

@@ -121,7 +121,7 @@ async def test_start_category_button_opens_questions_in_a_new_message(bot: Harne
 
 async def test_faq_question_and_typo_get_the_answer_with_related_buttons(bot: Harness) -> None:
     entry = current(bot).knowledge.by_id["cost"]
-    for text in ("how much does it cost", "how much dose it cots"):
+    for text in ("how much does it cost", "how muhc does ketamin cost"):
         [reply] = await bot.say(text)
         assert reply["plain_text"] == related_text(bot, entry.answer)
         assert buttons(reply) == [f"a:{i}" for i in entry.related]
@@ -141,7 +141,7 @@ async def test_smalltalk_and_fallback(bot: Harness) -> None:
 
 async def test_clarify_offers_buttons_that_answer(knowledge_copy: Path) -> None:
     settings_file = knowledge_copy / "settings.yaml"
-    settings_file.write_text(re.sub(r"ambiguity_margin: [\d.]+", "ambiguity_margin: 40", settings_file.read_text()))
+    settings_file.write_text(re.sub(r"clarify_margin: [\d.]+", "clarify_margin: 1.0", settings_file.read_text()))
     async with running_bot(ResponderStore(knowledge_copy)) as harness:
         decision = current(harness).decide("how much does it cost")
         assert decision.kind == "clarify" and len(decision.options) >= 2
