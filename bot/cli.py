@@ -21,6 +21,7 @@ from bot.knowledge.model import Knowledge
 from bot.knowledge.spreadsheet import export_entries, import_csv
 from bot.runtime.report import category_counts, knowledge_warnings
 from bot.runtime.store import summarize
+from bot.semantic.encoder import ModelError
 
 
 def load_or_exit(directory: Path) -> Knowledge:
@@ -36,6 +37,16 @@ def load_or_exit(directory: Path) -> Knowledge:
         raise SystemExit(1) from None
 
 
+def responder_or_exit(directory: Path) -> Responder:
+    """Load knowledge and build its Responder (the classifier needs the model file), or exit 1 saying why."""
+    knowledge = load_or_exit(directory)
+    try:
+        return Responder(knowledge)
+    except ModelError as exc:  # one line: the file, and how to rebuild it
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(1) from None
+
+
 def _messages(texts: Sequence[str]) -> Iterable[str]:
     """Arguments when given, else one message per stdin line (blank lines are messages too)."""
     if texts:
@@ -46,7 +57,7 @@ def _messages(texts: Sequence[str]) -> Iterable[str]:
 
 
 def command_ask(args: argparse.Namespace) -> int:
-    responder = Responder(load_or_exit(knowledge_dir(args.knowledge)))
+    responder = responder_or_exit(knowledge_dir(args.knowledge))
     context = ChatContext(region=args.region)
     for text in _messages(args.text):
         if args.explain:
@@ -62,13 +73,12 @@ def command_ask(args: argparse.Namespace) -> int:
 
 
 def command_chat(args: argparse.Namespace) -> int:
-    knowledge = load_or_exit(knowledge_dir(args.knowledge))
-    return run_chat(Responder(knowledge), region=args.region)
+    return run_chat(responder_or_exit(knowledge_dir(args.knowledge)), region=args.region)
 
 
 def command_validate(args: argparse.Namespace) -> int:
     directory = knowledge_dir(args.directory or args.knowledge)
-    responder = Responder(load_or_exit(directory))
+    responder = responder_or_exit(directory)
     warnings = knowledge_warnings(responder)
     counts = ", ".join(f"{category} {count}" for category, count in sorted(category_counts(responder).items()))
     for warning in warnings:
@@ -110,7 +120,7 @@ def command_run(args: argparse.Namespace) -> int:
         return 2
     configure_logging(settings)
     directory = knowledge_dir(args.knowledge)
-    responder = Responder(load_or_exit(directory))
+    responder = responder_or_exit(directory)
 
     from bot.runtime.store import ResponderStore
     from bot.telegram.lifecycle import run

@@ -34,6 +34,7 @@ from bot.knowledge.model import (
 )
 from bot.knowledge.yamlsource import FileReader, KnowledgeError, Problem, compose_file, line_of, yaml_files
 from bot.language.normalize import normalize
+from bot.language.terms import SIGNAL_WORDS, STOP_WORDS
 
 TOP_LEVEL_FILES = ("settings.yaml", "smalltalk.yaml", "boundaries.yaml", "crisis.yaml", "out_of_scope.yaml")
 CONFIDENCES = ("answer_confidence", "clarify_margin", "suggest_confidence", "boundary_margin",
@@ -101,10 +102,8 @@ class _Loader:
         margin = (reader.number(fields["ambiguity_margin"], "ambiguity_margin", 0, 50)
                   if "ambiguity_margin" in fields else None)
         options = reader.number(fields["max_options"], "max_options", 2, 5) if "max_options" in fields else None
-        synonyms = tuple(
-            tuple(normalize(word) for word, _ in reader.texts(group, "a synonym group"))
-            for group in reader.sequence(fields["synonyms"], "synonyms")
-        ) if "synonyms" in fields else ()
+        synonyms = tuple(self.synonym_group(reader, group) for group in reader.sequence(fields["synonyms"], "synonyms")
+                         ) if "synonyms" in fields else ()
         confidences = {name: value for name in CONFIDENCES if name in fields
                        and (value := reader.number(fields[name], name, 0, 1)) is not None}
         lexical_only = reader.flag(fields["lexical_only"], "lexical_only") if "lexical_only" in fields else False
@@ -116,6 +115,23 @@ class _Loader:
             max_options=defaults.max_options if options is None else int(options),
             synonyms=synonyms,
         )
+
+    @staticmethod
+    def synonym_group(reader: FileReader, group: Node) -> tuple[str, ...]:
+        """Every member is read as the group's first word. A member made only of function words in a
+        group about a topic ("how much" in the cost group) would make every question using it about
+        that topic ("how much will it help"): refused."""
+        items = [(normalize(word), word, node) for word, node in reader.texts(group, "a synonym group")]
+
+        def framing(folded: str) -> bool:
+            return bool(folded) and all(w in STOP_WORDS or w in SIGNAL_WORDS for w in folded.split())
+
+        if items and not framing(items[0][0]):
+            for folded, word, node in items[1:]:
+                if framing(folded):
+                    reader.problem(node, f"synonym '{word}' is only function words; it would make every question "
+                                         f"using it about '{items[0][1]}'. List words of the topic only")
+        return tuple(folded for folded, _, _ in items)
 
     # --- FAQ ------------------------------------------------------------------------------
     def faq_entries(self) -> list[tuple[FaqEntry, FileReader, dict[str, Node]]]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from bot.decision import Responder
+from bot.decision import ANSWER, Responder
 from bot.language.normalize import normalize
 
 MIN_PHRASINGS = 6
@@ -72,16 +72,14 @@ def _near_duplicates(responder: Responder) -> list[Warning_]:
 
 
 def _confusions(responder: Responder) -> list[Warning_]:
-    """The self-check: each phrasing must match its own entry, or the operator hears about it."""
+    """The self-check: each phrasing must get its own entry's answer (or a question), never another's."""
     found = []
     for entry in responder.knowledge.entries:
         for phrasing in (entry.question, *entry.phrasings):
-            ranked = responder.index.rank(responder.index.analyze(phrasing), limit=5)
-            own = next((c.score for c in ranked if c.target.id == entry.id), 0.0)
-            if ranked and ranked[0].target.id != entry.id and ranked[0].score > own:
-                top = ranked[0]
-                found.append(Warning_(entry.source, f"phrasing '{phrasing}' of '{entry.id}' matches "
-                                                    f"'{top.target.id}' better ({top.score:.0f} vs {own:.0f})"))
+            decision = responder.decide(phrasing)
+            if decision.kind == ANSWER and decision.id != entry.id:
+                found.append(Warning_(entry.source, f"phrasing '{phrasing}' of '{entry.id}' is answered with "
+                                                    f"'{decision.id}' (confidence {decision.score:.0f})"))
     return found
 
 

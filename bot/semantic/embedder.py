@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import numpy as np
 
 from bot.semantic.encoder import DEFAULT_MODEL_DIR, DIM, Encoder
 from bot.semantic.store import ArrayStore, cache_dir
 
+MODEL_ENV_VAR = "MODEL_DIR"
 MAX_WINDOWS = 8  # vectors per message: the whole plus up to seven sentence windows
 MIN_SENTENCE_WORDS = 4  # shorter sentences ("ok.", "hi!") are joined to the next one
 MAX_MESSAGE_CHARS = 4000  # what is looked at, as in the decision
@@ -108,7 +111,7 @@ def _pack(parts: list[str], count: int) -> list[str]:
 
 @functools.cache
 def default_embedder() -> Embedder:
-    """The shipped model with the on-disk cache (``CACHE_DIR``), loaded once per process.
+    """The model (``MODEL_DIR``, else the shipped one) with the on-disk cache (``CACHE_DIR``), loaded once.
 
     One thread: a message is a few dozen tokens, where a second thread costs more in hand-offs
     than it saves (measured 3.0 against 3.8 ms a message on two cores), and a small PaaS
@@ -117,4 +120,9 @@ def default_embedder() -> Embedder:
     Raises :class:`bot.semantic.encoder.ModelError` (one line: the file and how to rebuild it)
     when the model is missing or corrupt.
     """
-    return Embedder(Encoder.load(DEFAULT_MODEL_DIR, threads=1), ArrayStore(cache_dir()))
+    return Embedder(Encoder.load(model_dir(), threads=1), ArrayStore(cache_dir()))
+
+
+def model_dir(environ: Mapping[str, str] = os.environ) -> Path:
+    """``MODEL_DIR`` (a rebuilt or mounted model folder), else the model shipped in the package."""
+    return Path(environ.get(MODEL_ENV_VAR) or DEFAULT_MODEL_DIR)
