@@ -4,8 +4,8 @@
   model and the text, so restarts and hot reloads only embed what changed.
 * A message is embedded per *window*: the encoder reads at most 256 tokens, and one vector
   of a long message dilutes a crisis sentence or the actual question inside a backstory. So a
-  message of several sentences gets the whole-message vector plus one per sentence (short
-  sentences joined to their neighbour), at most :data:`MAX_WINDOWS` vectors in one batch.
+  message of over :data:`WINDOWED_WORDS` words gets the whole-message vector plus one per
+  sentence (short sentences joined to their neighbour), at most :data:`MAX_WINDOWS` vectors.
   Messages are never cached.
 """
 
@@ -16,6 +16,7 @@ import hashlib
 import os
 import re
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,8 @@ from bot.semantic.store import ArrayStore, cache_dir
 
 MODEL_ENV_VAR = "MODEL_DIR"
 MAX_WINDOWS = 8  # vectors per message: the whole plus up to seven sentence windows
+WINDOWED_WORDS = 40  # a message longer than this is also read by sentence; shorter ones are read whole
+EMBED_THREADS = 2  # knowledge texts are embedded in this many threads at once (each onnxruntime run is one core)
 MIN_SENTENCE_WORDS = 4  # shorter sentences ("ok.", "hi!") are joined to the next one
 MAX_MESSAGE_CHARS = 4000  # what is looked at, as in the decision
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\s*\n+\s*")
@@ -55,7 +58,11 @@ class Embedder:
         self._used.update(keys)
         missing = {key: text for key, text in zip(keys, texts, strict=True) if key not in self._memory}
         if missing:
-            vectors = self.encoder.encode(list(missing.values()))
+            texts_to_embed = list(missing.values())
+            half = -(-len(texts_to_embed) // EMBED_THREADS)
+            chunks = [texts_to_embed[i:i + half] for i in range(0, len(texts_to_embed), half)]
+            with ThreadPoolExecutor(EMBED_THREADS) as pool:  # onnxruntime releases the GIL while it runs
+                vectors = np.concatenate(list(pool.map(self.encoder.encode, chunks)))
             self._memory.update(zip(missing, vectors, strict=True))
             self._save()
         if not keys:
@@ -65,7 +72,7 @@ class Embedder:
     def windows(self, text: str) -> list[str]:
         """The texts a message is embedded as: itself, plus its sentences when it has several."""
         text = text[:MAX_MESSAGE_CHARS].strip()
-        parts = sentences(text)
+        parts = sentences(text) if len(text.split()) > WINDOWED_WORDS else [text]
         if len(parts) <= 1:
             return [text] if text else []
         merged: list[str] = []
@@ -82,7 +89,8 @@ class Embedder:
     def message_vectors(self, text: str) -> tuple[list[str], np.ndarray]:
         """The message's windows and their vectors, in one batch."""
         windows = self.windows(text)
-        return windows, self.encoder.encode(windows, batch_size=MAX_WINDOWS)
+        # Small batches: a batch is padded to its longest text, and the whole message is the longest.
+        return windows, self.encoder.encode(windows, batch_size=2)
 
     def _load(self) -> None:
         if self._loaded:

@@ -115,6 +115,9 @@ class Encoder:
         # No busy-waiting between runs: spinning threads starve numpy's own threads (measured: the
         # per-message similarity matmul went from 0.06 ms to 3 ms beside a spinning session).
         opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        # No memory arena: it keeps the peak of the largest batch ever run (hundreds of MB after a
+        # batch of long windows) for the life of the process; freeing costs little at these sizes.
+        opts.enable_cpu_mem_arena = False
         try:
             session = ort.InferenceSession(model_bytes, opts, providers=["CPUExecutionProvider"])
         except Exception as exc:

@@ -37,7 +37,7 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     return exp / exp.sum(axis=-1, keepdims=True)
 
 
-def fit_softmax(vectors: np.ndarray, labels: np.ndarray, classes: int, *, l2: float = 1e-5, steps: int = 300,
+def fit_softmax(vectors: np.ndarray, labels: np.ndarray, classes: int, *, l2: float = 1e-5, steps: int = 200,
                 learning_rate: float = 0.2, sample_weight: np.ndarray | None = None) -> SoftmaxModel:
     """Fit by full-batch Adam. ``labels`` are class indexes; ``sample_weight`` rebalances classes.
 

@@ -47,16 +47,18 @@ def test_messages_are_never_written_to_the_cache(encoder: Encoder, tmp_path: Pat
 
 def test_a_long_message_is_read_whole_and_by_sentence(encoder: Encoder) -> None:
     embedder = Embedder(encoder)
-    text = ("My son is 19 and has been struggling for years. We tried four medicines and nothing helped. "
-            "How much does a course of ketamine cost?")
+    text = ("My son is 19 and has been struggling with his mood for years, since long before he left school. "
+            "We tried four medicines, two therapists and a hospital stay, and nothing helped for long. "
+            "His doctor now mentions ketamine. How much does a course of ketamine cost?")
     windows, vectors = embedder.message_vectors(text)
     assert windows[0] == text
     assert windows[-1] == "How much does a course of ketamine cost?"
     assert vectors.shape == (len(windows), 384)
 
 
-def test_one_sentence_is_one_window(encoder: Encoder) -> None:
+def test_short_messages_are_one_window(encoder: Encoder) -> None:
     assert Embedder(encoder).windows("how much does it cost?") == ["how much does it cost?"]
+    assert Embedder(encoder).windows("hi. how much is it? thanks") == ["hi. how much is it? thanks"]
     assert Embedder(encoder).windows("   ") == []
 
 
@@ -65,7 +67,9 @@ def test_windows_are_capped_and_short_sentences_joined(encoder: Encoder) -> None
     text = " ".join(f"Sentence number {n} tells a little more of the long story." for n in range(40))
     windows = embedder.windows(text)
     assert len(windows) <= MAX_WINDOWS
-    assert embedder.windows("ok. so. how long does a session take?") == ["ok. so. how long does a session take?"]
+    padding = "I have been reading about this treatment for weeks and still have questions about it. " * 4
+    assert embedder.windows(f"{padding}ok. so. how long does a session take?")[-1] == \
+        "ok. so. how long does a session take?"
 
 
 def test_sentences_split_on_ends_and_lines() -> None:
