@@ -17,7 +17,7 @@ import dataclasses
 import logging
 from dataclasses import dataclass, field
 
-from bot.crisis.detector import CrisisHit, detect_crisis
+from bot.crisis.detector import CrisisHit, clearly_calm, detect_crisis
 from bot.knowledge.model import FaqEntry, Knowledge
 from bot.language.markup import strip_markup
 from bot.language.normalize import normalize
@@ -62,6 +62,10 @@ class Decision:
     footer: str | None = None
     body: str = field(default="", repr=False)  # reply without the footer, for shells that format it
     topic: str | None = None  # the boundary topic a fallback declines, if any
+    language: str = "en"  # the language the message was read as
+    # Every crisis layer scored the message clearly below its threshold (an over-sensitive screen):
+    # only such messages may ever be stored (the unanswered inbox). Never true for a crisis.
+    screened_calm: bool = False
     reading: Reading | None = field(default=None, repr=False, compare=False)  # for ask --explain
 
     def as_json(self) -> dict[str, object]:
@@ -95,6 +99,7 @@ class Responder:
         if hit is not None:
             return self.crisis_decision(hit, context)
         decision = self._calm_decision(text[:MAX_MESSAGE_CHARS])
+        decision = dataclasses.replace(decision, screened_calm=clearly_calm(self.knowledge.crisis.detection, text))
         return self._with_footer(decision, context)
 
     def decide_entry(self, entry_id: str, context: ChatContext = NO_CONTEXT) -> Decision:

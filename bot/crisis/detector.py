@@ -282,6 +282,19 @@ def detect_crisis(rules: DetectionRules, text: str) -> CrisisHit | None:
     return None
 
 
+def clearly_calm(rules: DetectionRules, text: str) -> bool:
+    """A deliberately over-sensitive screen: no pattern matches even with no exception applied, and the
+    risk scorer's upper bound stays below its threshold.
+
+    Used where being wrong about calm costs privacy rather than a reply (what may be stored):
+    figurative speech and informational questions, which the detector lets through, fail it.
+    """
+    canonical = canonical_text(rules, text)
+    if any(rules.rules[n].regex.search(canonical) for n in rules.rule_gate.candidates(trigrams(canonical))):
+        return False
+    return rules.risk is None or not might_score(rules.risk, canonical)
+
+
 def _scope_view(rules: DetectionRules, text: str, spans: Mapping[int, list[tuple[int, int]]], scope: int,
                 candidates: list[int]) -> tuple[str, set[int]]:
     """``_view`` with the spans of the exceptions that apply to ``scope`` masked."""
