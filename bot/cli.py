@@ -7,6 +7,7 @@ JSON object per input line, in order, with exactly the keys of ``Decision.as_jso
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from collections.abc import Iterable, Sequence
@@ -47,6 +48,20 @@ def responder_or_exit(directory: Path) -> Responder:
         raise SystemExit(1) from None
 
 
+def region_or_exit(responder: Responder, code: str | None, what: str) -> str | None:
+    """A region code from crisis.yaml (or its alias, GB for UK); an unknown one is refused with the list,
+    never silently replaced by the default region's numbers."""
+    if not code:
+        return None
+    policy = responder.knowledge.crisis
+    region = policy.known_region(code)
+    if region is None:
+        known = ", ".join([*policy.regions, *(f"{alias} (= {target})" for alias, target in policy.aliases.items())])
+        print(f"error: {what} '{code}' is not a region of crisis.yaml; known: {known}", file=sys.stderr)
+        raise SystemExit(2)
+    return region.code
+
+
 def _messages(texts: Sequence[str]) -> Iterable[str]:
     """Arguments when given, else one message per stdin line (blank lines are messages too)."""
     if texts:
@@ -58,7 +73,7 @@ def _messages(texts: Sequence[str]) -> Iterable[str]:
 
 def command_ask(args: argparse.Namespace) -> int:
     responder = responder_or_exit(knowledge_dir(args.knowledge))
-    context = ChatContext(region=args.region)
+    context = ChatContext(region=region_or_exit(responder, args.region, "--region"))
     for text in _messages(args.text):
         if args.explain:
             print(explain(responder, text, context), flush=True)
@@ -73,7 +88,8 @@ def command_ask(args: argparse.Namespace) -> int:
 
 
 def command_chat(args: argparse.Namespace) -> int:
-    return run_chat(responder_or_exit(knowledge_dir(args.knowledge)), region=args.region)
+    responder = responder_or_exit(knowledge_dir(args.knowledge))
+    return run_chat(responder, region=region_or_exit(responder, args.region, "--region"))
 
 
 def command_validate(args: argparse.Namespace) -> int:
@@ -121,6 +137,8 @@ def command_run(args: argparse.Namespace) -> int:
     configure_logging(settings)
     directory = knowledge_dir(args.knowledge)
     responder = responder_or_exit(directory)
+    settings = dataclasses.replace(settings, default_region=region_or_exit(responder, settings.default_region,
+                                                                          "DEFAULT_REGION"))
 
     from bot.runtime.store import ResponderStore
     from bot.telegram.lifecycle import run
@@ -140,7 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=command_run)
 
     chat = commands.add_parser("chat", parents=[common], help="talk to the bot in this terminal; no token needed")
-    chat.add_argument("--region", help="hotline region code (US, UK, IE, CA, AU, INTL)")
+    chat.add_argument("--region", help="hotline region code from crisis.yaml (e.g. US, UK or GB, NZ, IN, INTL)")
     chat.set_defaults(handler=command_chat)
 
     ask = commands.add_parser("ask", parents=[common],

@@ -26,7 +26,7 @@ from bot.semantic.store import ArrayStore, cache_dir
 
 MODEL_ENV_VAR = "MODEL_DIR"
 MAX_WINDOWS = 8  # vectors per message: the whole plus up to seven sentence windows
-WINDOWED_WORDS = 40  # a message longer than this is also read by sentence; shorter ones are read whole
+WINDOWED_WORDS = 12  # a message longer than this is also read by sentence; shorter ones are read whole
 EMBED_THREADS = 2  # knowledge texts are embedded in this many threads at once (each onnxruntime run is one core)
 MIN_SENTENCE_WORDS = 4  # shorter sentences ("ok.", "hi!") are joined to the next one
 MAX_MESSAGE_CHARS = 4000  # what is looked at, as in the decision

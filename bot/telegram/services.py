@@ -8,6 +8,7 @@ Privacy: counters hold numbers only, never who asked or what they wrote.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dtm
 import logging
 import time
@@ -33,7 +34,7 @@ log = logging.getLogger("bot.telegram")
 
 SERVICES_KEY = "services"  # where the Services object lives in Application.bot_data
 STAT_KEYS = ("messages", "edits", "commands", "buttons", "answers", "clarify", "fallback", "smalltalk",
-             "crisis", "non_text", "errors", "blocked")
+             "support", "crisis", "non_text", "errors", "blocked")
 
 
 class Services:
@@ -61,8 +62,9 @@ class Services:
     def chat_context(self, responder: Responder, chat_id: int, user: User | None) -> ChatContext:
         """Region: the chat's /region choice, else the user's language if unambiguous, else DEFAULT_REGION."""
         language = user.language_code if user else None
-        implied = responder.knowledge.crisis.region_for_language(language) or self.settings.default_region
-        return self.states.context(chat_id, language, implied)
+        implied = responder.knowledge.crisis.region_for_language(language)
+        return dataclasses.replace(self.states.context(chat_id, language, implied),
+                                   default_region=self.settings.default_region)
 
     async def send(self, bot: ExtBot, chat_id: int, outgoing: list[fmt.Outgoing], *,
                    reply_to: int | None = None, urgent: bool = False) -> bool:

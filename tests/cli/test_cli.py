@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run_bot(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True,
-                          cwd=ROOT, env={**os.environ, **(env or {})}, timeout=60)
+                          cwd=ROOT, env={**os.environ, **(env or {})}, timeout=180)
 
 
 def test_ask_json_one_object_per_stdin_line_in_order(knowledge: Knowledge) -> None:
@@ -27,7 +27,8 @@ def test_ask_json_one_object_per_stdin_line_in_order(knowledge: Knowledge) -> No
     assert result.returncode == 0, result.stderr
     objects = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(objects) == len(lines)
-    assert all(set(o) == {"kind", "id", "options", "score", "reply", "topic", "category"} for o in objects)
+    assert all(set(o) == {"kind", "id", "options", "score", "reply", "topic", "category", "layer", "language"}
+               for o in objects)
     assert [o["kind"] for o in objects] == ["answer", "fallback", "smalltalk", "fallback", "crisis"]
     assert objects[0]["id"] == "cost"
     assert objects[0]["reply"] == knowledge.by_id["cost"].answer
@@ -109,3 +110,23 @@ def test_export_csv_has_every_entry(knowledge: Knowledge) -> None:
     assert result.returncode == 0
     assert result.stdout.splitlines()[0] == "id,question,phrasings,answer,related,category"
     assert all(f"\n{e.id}," in result.stdout for e in knowledge.entries)
+
+
+@pytest.mark.parametrize("args", [("chat", "--region", "XX"), ("ask", "--region", "ATLANTIS", "hello")])
+def test_an_unknown_region_is_refused_with_the_known_ones(args: tuple[str, ...]) -> None:
+    result = run_bot(*args)
+    assert result.returncode == 2
+    assert "is not a region of crisis.yaml; known: US, UK," in result.stderr and "GB (= UK)" in result.stderr
+
+
+def test_gb_is_the_uk() -> None:
+    result = run_bot("ask", "--json", "--region", "gb", "i want to kill myself")
+    assert "116 123" in json.loads(result.stdout)["reply"]
+
+
+def test_an_unknown_default_region_stops_the_bot(tmp_path: Path) -> None:
+    token = "123456789:AAF-test_token-0123456789abcdefghijk"
+    result = run_bot("run", env={"TELEGRAM_BOT_TOKEN": token, "DEFAULT_REGION": "XX",
+                                 "TELEGRAM_BASE_URL": "http://127.0.0.1:9/bot"})
+    assert result.returncode == 2
+    assert "DEFAULT_REGION 'XX' is not a region of crisis.yaml" in result.stderr

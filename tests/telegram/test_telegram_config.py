@@ -161,7 +161,7 @@ async def test_run_polls_answers_and_stops_cleanly_on_sigterm() -> None:
             sys.executable, "-m", "bot", "run", cwd=ROOT, stderr=asyncio.subprocess.PIPE,
             env=clean_env(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=emu.base_url, LOG_LEVEL="DEBUG"))
         try:
-            await emu.wait_for_calls("getUpdates", timeout=20)
+            await emu.wait_for_calls("getUpdates", timeout=60)  # start-up loads the encoder
             emu.user_message("how much does it cost")
             [reply] = await emu.wait_for_sent(1, timeout=10)
             assert reply["plain_text"].startswith("In the United States")

@@ -9,7 +9,7 @@ from bot.runtime.store import ResponderStore
 from tests.support.telegram_harness import ADMIN_ID, running_bot
 
 
-async def wait_until(condition, timeout: float = 8.0) -> None:
+async def wait_until(condition, timeout: float = 60.0) -> None:  # a reload may re-fit the classifiers
     deadline = asyncio.get_running_loop().time() + timeout
     while not condition():
         assert asyncio.get_running_loop().time() < deadline, "timed out"
