@@ -33,6 +33,7 @@ from bot.matching.semantic import SMALLTALK as SMALLTALK_CLASS
 from bot.matching.smalltalk import SmallTalkIndex
 from bot.matching.understanding import Reading, Understanding
 from bot.semantic.embedder import Embedder, default_embedder
+from bot.semantic.memory import release_free_memory
 
 log = logging.getLogger("bot.decision")
 
@@ -115,6 +116,7 @@ class Responder:
         thresholds = Thresholds(limits.crisis, limits.support, limits.calm, limits.veto, limits.veto_alarm,
                                 limits.veto_kinds, limits.veto_categories, limits.distress_kinds)
         self.screen = CrisisScreen(policy.detection, policy.lexicon, classifier, thresholds)
+        release_free_memory()  # embedding and fitting freed tens of MB the allocator would otherwise keep
 
     def decide(self, text: str, context: ChatContext = NO_CONTEXT) -> Decision:
         """Crisis (every layer, on the whole message) first; then the calm decision; see the module docstring."""
