@@ -126,6 +126,7 @@ def test_order_preserved_across_sorted_batches(encoder: Encoder) -> None:
 def token_count(text: str) -> int:
     """Tokens of ``text`` without [CLS]/[SEP] and without truncation, from the shipped tokenizer."""
     tokenizer = Tokenizer.from_file(str(DEFAULT_MODEL_DIR / "tokenizer.json"))
+    tokenizer.no_truncation()  # the file's own setting truncates at 128
     return len(tokenizer.encode(text, add_special_tokens=False).ids)
 
 
