@@ -139,8 +139,8 @@ def _thresholds(reader: FileReader, node: Node) -> CrisisThresholds | None:
     values = {key: reader.number(fields[key], f"semantic {key}", 0, 1.01) for key in names if key in fields}
     if len(values) < 3 or None in values.values():
         return None
-    if not values["calm"] <= values["support"] <= values["threshold"]:  # type: ignore[operator]
-        reader.problem(node, "semantic thresholds must satisfy calm <= support <= threshold")
+    if not values["calm"] <= values["threshold"]:  # type: ignore[operator]
+        reader.problem(node, "semantic thresholds must satisfy calm <= threshold")
         return None
     kinds = frozenset(t for t, _ in reader.texts(fields["veto_kinds"], "semantic veto_kinds")) \
         if "veto_kinds" in fields else frozenset()
