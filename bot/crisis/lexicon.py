@@ -38,18 +38,37 @@ def fold(text: str, *, keep_marks: bool) -> str:
     return _SPACES.sub(" ", spaced).strip()
 
 
+STEM = 5  # letters of a word that must match in a loose phrase ("avalé" ~ "avalés", "somnifères" ~ "somnifère")
+GAP = 2  # words that may stand between two words of a loose phrase ("toute [ma] boîte")
+MIN_LOOSE_WORDS = 3  # phrases of fewer content words match only exactly
+CONTENT_LETTERS = 4  # shorter words ("het", "de", "ma") are left out of a loose phrase: they carry no meaning
+
+
 @dataclass(frozen=True)
 class LanguageLexicon:
-    """One language's phrases, compiled."""
+    """One language's phrases, compiled: exactly (the regex) and loosely (their content words in order).
+
+    People rarely type a phrase word for word: "j'ai avalé toute MA boîte" for "j'ai avalé toute LA
+    boîte". A phrase of three or more content words (four letters or more) also matches when those
+    words appear in order, each by its first five letters, with at most two other words between.
+    """
 
     code: str
     keep_marks: bool
     regex: re.Pattern[str]
     phrases: tuple[str, ...]
+    loose: tuple[tuple[str, ...], ...] = ()
 
     def matches(self, folded: Mapping[bool, str]) -> bool:
         """Whether the message (``folded[keep_marks]``) holds one of the phrases."""
-        return self.regex.search(folded[self.keep_marks]) is not None
+        text = folded[self.keep_marks]
+        if self.regex.search(text) is not None:
+            return True
+        if not self.loose:
+            return False
+        words = [word[:STEM] for word in text.split()]
+        present = set(words)
+        return any(set(phrase) <= present and _in_order(phrase, words) for phrase in self.loose)
 
 
 def compile_language(code: str, phrases: Sequence[str], *, keep_marks: bool, words: bool) -> LanguageLexicon:
@@ -63,7 +82,26 @@ def compile_language(code: str, phrases: Sequence[str], *, keep_marks: bool, wor
             parts.append(rf"(?<!\w){body}" + (r"\w*" if open_end else r"(?!\w)"))
         else:
             parts.append(body)
-    return LanguageLexicon(code, keep_marks, re.compile("|".join(parts)), tuple(phrases))
+    loose = tuple(stems for phrase in phrases if words
+                  and len(stems := tuple(w[:STEM] for w in fold(phrase.rstrip("*"), keep_marks=keep_marks).split()
+                                         if len(w) >= CONTENT_LETTERS)) >= MIN_LOOSE_WORDS)
+    return LanguageLexicon(code, keep_marks, re.compile("|".join(parts)), tuple(phrases), loose)
+
+
+def _in_order(phrase: tuple[str, ...], words: list[str]) -> bool:
+    """The phrase's stems appear in ``words`` in order, with at most GAP other words between neighbours."""
+    for start, word in enumerate(words):
+        if word != phrase[0]:
+            continue
+        position = start
+        for stem in phrase[1:]:
+            following = words[position + 1: position + 2 + GAP]
+            if stem not in following:
+                break
+            position += 1 + following.index(stem)
+        else:
+            return True
+    return False
 
 
 @dataclass(frozen=True)

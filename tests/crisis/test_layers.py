@@ -164,3 +164,13 @@ def test_crisis_examples_are_broad_enough(knowledge: Knowledge) -> None:
     examples = knowledge.crisis_examples
     assert len(examples.crisis) >= 600 and len(examples.calm) >= 600
     assert ANSWER  # the FAQ keeps answering: see tests/matching
+
+
+def test_a_phrase_matches_loosely_but_not_from_scattered_words() -> None:
+    lexicon = compile_language("fr", ["j'ai avalé toute la boîte"], keep_marks=False, words=True)
+
+    def match(text: str) -> bool:
+        return lexicon.matches({False: fold(text, keep_marks=False), True: fold(text, keep_marks=True)})
+
+    assert match("j'ai avalé toute ma boîte de somnifères il y a une demi-heure")
+    assert not match("toute la boîte ? j'ai avalé mon café trop vite ce matin")  # the words, out of order
