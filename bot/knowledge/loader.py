@@ -172,7 +172,7 @@ class _Loader:
         return entry, reader, fields
 
     # --- intents (small talk, boundaries) ---------------------------------------------------
-    def intents(self, name: str, list_key: str) -> list[tuple[Intent, FileReader, Node]]:
+    def intents(self, name: str, list_key: str) -> list[tuple[Intent, FileReader, dict[str, Node]]]:
         reader, fields = self.root(self.directory / name, name.removesuffix(".yaml"), required=(list_key,))
         intents = []
         for node in reader.sequence(fields.get(list_key), list_key) if fields else ():
@@ -182,7 +182,7 @@ class _Loader:
             intent_id, reply = reader.text(item["id"], "id"), reader.text(item["reply"], "reply")
             phrasings = tuple(text for text, _ in reader.texts(item["phrasings"], "phrasings"))
             if intent_id and reply:
-                intents.append((Intent(intent_id, phrasings, reply, reader.where(node)), reader, item["id"]))
+                intents.append((Intent(intent_id, phrasings, reply, reader.where(node)), reader, item))
         return intents
 
     # --- out of scope ---------------------------------------------------------------------
@@ -275,16 +275,24 @@ class _Loader:
                 elif related not in ids:
                     reader.problem(node, f"related id '{related}' does not exist")
 
-    def check_phrasings(self, owners: list[tuple[str, tuple[str, ...], FileReader, Node]]) -> None:
-        """The same phrasing under two ids makes the answer a coin toss: reject it."""
+    def check_phrasings(self, owners: list[tuple[str, list[tuple[str, Node]], FileReader]]) -> None:
+        """The same phrasing under two ids makes the answer a coin toss: reject it, at the phrasing's line."""
         seen: dict[str, tuple[str, str]] = {}
-        for owner_id, phrasings, reader, node in owners:
-            for phrasing in phrasings:
+        for owner_id, phrasings, reader in owners:
+            for phrasing, node in phrasings:
                 key = normalize(phrasing)
                 first = seen.setdefault(key, (owner_id, reader.where(node)))
                 if first[0] != owner_id:
                     reader.problem(node, f"phrasing '{phrasing}' of '{owner_id}' is also a phrasing of "
                                          f"'{first[0]}' ({first[1]})")
+
+
+def _owned(fields: dict[str, Node], names: tuple[str, ...]) -> list[tuple[str, Node]]:
+    """The texts of some fields (a scalar or a list of scalars), each with its node for its line."""
+    nodes = [fields.get(name) for name in names]
+    items = [item for node in nodes for item in (node.value if isinstance(node, SequenceNode) else [node])]
+    return [(item.value.strip(), item) for item in items
+            if isinstance(item, ScalarNode) and item.value.strip() and not item.tag.endswith(":null")]
 
 
 def load_knowledge(directory: Path) -> Knowledge:
@@ -301,9 +309,9 @@ def load_knowledge(directory: Path) -> Knowledge:
     out_of_scope, other_reader, other_items = loader.out_of_scope()
     loader.check_entries(entries, categories)
     loader.check_phrasings(
-        [(e.id, (e.question, *e.phrasings), r, f["id"]) for e, r, f in entries]
-        + [(i.id, i.phrasings, r, node) for i, r, node in smalltalk + boundaries]
-        + [("out of scope", (text,), other_reader, node) for text, node in other_items if other_reader]
+        [(e.id, _owned(f, ("question", "phrasings")), r) for e, r, f in entries]
+        + [(i.id, _owned(f, ("phrasings",)), r) for i, r, f in smalltalk + boundaries]
+        + ([("out of scope", other_items, other_reader)] if other_reader else [])
     )
     if loader.problems or texts is None or crisis is None:
         raise KnowledgeError(loader.problems or [Problem(str(directory), 1, "knowledge is incomplete")])
