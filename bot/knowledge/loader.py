@@ -15,6 +15,7 @@ Layout of a knowledge folder::
 from __future__ import annotations
 
 import hashlib
+import re
 import string
 from pathlib import Path
 from types import MappingProxyType
@@ -36,6 +37,7 @@ from bot.knowledge.yamlsource import FileReader, KnowledgeError, Problem, compos
 from bot.language.normalize import normalize
 from bot.language.terms import SIGNAL_WORDS, STOP_WORDS
 
+_ID_LINE = re.compile(r"^[ -]*id:[ ]*[\"']?([^\"'#\s]+)", re.MULTILINE)
 TOP_LEVEL_FILES = ("settings.yaml", "smalltalk.yaml", "boundaries.yaml", "crisis.yaml", "out_of_scope.yaml")
 CONFIDENCES = ("answer_confidence", "clarify_margin", "suggest_confidence", "boundary_margin",
                "smalltalk_probability", "short_message_confidence")
@@ -53,6 +55,7 @@ class _Loader:
         self.directory = directory
         self.problems: list[Problem] = []
         self.digest = hashlib.sha256()
+        self.unreadable_ids: set[str] = set()  # ids written in FAQ files that do not parse
 
     def root(self, path: Path, what: str, *, required: tuple[str, ...],
              optional: tuple[str, ...] = ()) -> tuple[FileReader, dict[str, Node]]:
@@ -141,7 +144,10 @@ class _Loader:
             FileReader(folder, self.problems).problem(None, "no FAQ files: add at least one faq/*.yaml")
         loaded = []
         for path in files:
+            known = len(self.problems)
             reader, fields = self.root(path, "FAQ", required=("entries",))
+            if not fields and len(self.problems) > known:
+                self.unreadable_ids |= _written_ids(path)
             for node in reader.sequence(fields.get("entries"), "entries") if fields else ():
                 entry = self.faq_entry(reader, node)
                 if entry is not None:
@@ -272,7 +278,7 @@ class _Loader:
                     continue  # already reported while reading the entry
                 if related == entry.id:
                     reader.problem(node, f"entry '{entry.id}' lists itself in related")
-                elif related not in ids:
+                elif related not in ids and related not in self.unreadable_ids:  # a broken file is one problem
                     reader.problem(node, f"related id '{related}' does not exist")
 
     def check_phrasings(self, owners: list[tuple[str, list[tuple[str, Node]], FileReader]]) -> None:
@@ -285,6 +291,19 @@ class _Loader:
                 if first[0] != owner_id:
                     reader.problem(node, f"phrasing '{phrasing}' of '{owner_id}' is also a phrasing of "
                                          f"'{first[0]}' ({first[1]})")
+
+
+def _written_ids(path: Path) -> set[str]:
+    """The ids a FAQ file that does not parse appears to define, read line by line.
+
+    Links from other files to those entries are not reported: the parse error is the one root
+    problem, and a dozen "related id ... does not exist" lines would only bury it.
+    """
+    try:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        return set()
+    return set(_ID_LINE.findall(text))
 
 
 def _owned(fields: dict[str, Node], names: tuple[str, ...]) -> list[tuple[str, Node]]:

@@ -103,14 +103,32 @@ def compose_file(path: Path) -> tuple[Node | None, list[Problem]]:
         _refuse_anchors(text)
         return yaml.compose(text, Loader=_Loader), []
     except yaml.MarkedYAMLError as exc:
-        # The context mark is where the broken construct starts (the unclosed "[", the
-        # key missing its ":"), which is the line an operator has to fix.
-        mark = exc.context_mark or exc.problem_mark
-        line = mark.line + 1 if mark else 1
-        detail = f"{exc.problem} ({exc.context})" if exc.context and exc.problem else exc.problem or exc.context
-        return None, [Problem(str(path), line, f"YAML syntax: {detail}")]
+        return None, [Problem(str(path), *_syntax_error(text, exc))]
     except yaml.YAMLError as exc:
         return None, [Problem(str(path), 1, f"YAML syntax: {exc}")]
+
+
+def _syntax_error(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str]:
+    """The line to fix and what is wrong there.
+
+    The problem mark is where the parser saw the slip (a dedented ``answer:`` line); the context
+    mark only says where the enclosing block began, often dozens of lines earlier, so it is named
+    in the message instead. When the problem is only found at the end of the file (an unclosed
+    quote or bracket), the context mark is where that construct was opened: the line to fix.
+    """
+    last = len(text.rstrip().splitlines())
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else 1
+    context_line = exc.context_mark.line + 1 if exc.context_mark else None
+    if line > last and context_line:
+        line = context_line
+    detail = exc.problem or exc.context or "not valid YAML"
+    if exc.context and exc.problem:
+        where = f" that starts at line {context_line}" if context_line and context_line != line else ""
+        detail += f" ({exc.context}{where})"
+    if "block" in (exc.context or "") + (exc.problem or ""):
+        detail += ": check that this line is indented like the lines of its block"
+    return max(1, min(line, last or 1)), f"YAML syntax: {detail}"
 
 
 class FileReader:

@@ -61,6 +61,19 @@ def test_validate_good_and_bad(knowledge_copy: Path) -> None:
     assert "related id 'nowhere' does not exist" in bad.stderr
 
 
+def test_validate_names_a_yaml_slip_at_its_line_and_nothing_else(knowledge_copy: Path) -> None:
+    path = knowledge_copy / "faq" / "treatment.yaml"
+    text = path.read_text(encoding="utf-8")
+    slip = text[: text.index("\n    answer:")].count("\n") + 2
+    path.write_text(text.replace("\n    answer:", "\n  answer:", 1), encoding="utf-8")
+    result = run_bot("validate", str(knowledge_copy))
+    assert result.returncode == 1 and result.stdout == ""
+    problems = [line for line in result.stderr.splitlines() if line.startswith(str(knowledge_copy))]
+    assert len(problems) <= 3, problems
+    assert problems[0].startswith(f"{path}:")
+    assert abs(int(problems[0].split(":")[1]) - slip) <= 3
+
+
 def test_knowledge_dir_from_environment(knowledge_copy: Path) -> None:
     (knowledge_copy / "settings.yaml").write_text("categories: {}\n", encoding="utf-8")
     result = run_bot("ask", "--json", "cost", env={"KNOWLEDGE_DIR": str(knowledge_copy)})

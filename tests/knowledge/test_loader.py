@@ -115,10 +115,34 @@ def test_all_problems_reported_in_one_run(knowledge_copy: Path) -> None:
     ("entries:\n\t- id: a\n", 2, "tab character in indentation; use spaces"),
     ("entries: [unclosed\n", 1, "YAML syntax"),
     ("entries:\n  - id: a\n  x\n", 3, "YAML syntax"),
+    ("entries:\n  - id: a\n    question: \"open\n    answer: x\n", 3, "while scanning a quoted scalar"),
 ])
 def test_malformed_yaml(knowledge_copy: Path, content: str, line: int, message: str) -> None:
     path = write_faq(knowledge_copy, content)
     assert any(p.startswith(f"{path}:{line}: ") and message in p for p in problems_for(knowledge_copy))
+
+
+def test_a_dedented_answer_is_one_problem_at_its_line(knowledge_copy: Path) -> None:
+    path = knowledge_copy / "faq" / "treatment.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    slip = next(number for number, line in enumerate(lines, 1) if line.startswith("    answer:"))
+    lines[slip - 1] = lines[slip - 1][2:]  # "  answer: |", at the level of the list items
+    path.write_text("".join(lines), encoding="utf-8")
+    problems = problems_for(knowledge_copy)
+    assert len(problems) == 1, problems  # not the dozen links from other files into the broken one
+    assert problems[0].startswith(f"{path}:{slip}: YAML syntax: ")
+    assert "starts at line" in problems[0] and "indented" in problems[0]
+
+
+def test_links_into_a_broken_file_are_held_back_but_others_are_not(knowledge_copy: Path) -> None:
+    broken = knowledge_copy / "faq" / "treatment.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("entries:\n", "entries:\n  - [\n", 1),
+                      encoding="utf-8")
+    text = "entries:\n" + GOOD_ENTRY.format(id="extra").replace("[cost, how-fast]", "[dissociation, no-such-entry]")
+    path = write_faq(knowledge_copy, text)
+    problems = problems_for(knowledge_copy)
+    assert [p.split(": ")[0].rsplit(":", 1)[0] for p in problems] == [str(broken), str(path)]
+    assert problems[1] == f"{path}:8: related id 'no-such-entry' does not exist"
 
 
 @pytest.mark.parametrize(("raw", "line", "message"), [
