@@ -54,12 +54,13 @@ class _Loader:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []  # loadable but suspicious, for validate's report
         self.digest = hashlib.sha256()
         self.unreadable_ids: set[str] = set()  # ids written in FAQ files that do not parse
 
     def root(self, path: Path, what: str, *, required: tuple[str, ...],
              optional: tuple[str, ...] = ()) -> tuple[FileReader, dict[str, Node]]:
-        reader = FileReader(path, self.problems)
+        reader = FileReader(path, self.problems, self.warnings)
         if path.is_file():
             self.digest.update(path.read_bytes())
         elif not path.exists():
@@ -338,6 +339,7 @@ def load_knowledge(directory: Path) -> Knowledge:
         entries=tuple(e for e, _, _ in entries), smalltalk=tuple(i for i, _, _ in smalltalk),
         boundaries=tuple(i for i, _, _ in boundaries), categories=categories, texts=texts,
         matching=matching, crisis=crisis, version=loader.digest.hexdigest()[:12], out_of_scope=out_of_scope,
+        warnings=tuple(sorted(loader.warnings)),
     )
 
 

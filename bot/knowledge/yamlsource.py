@@ -138,9 +138,10 @@ class FileReader:
     so a loader can keep going and report every problem of every file in one run.
     """
 
-    def __init__(self, path: Path, problems: list[Problem]) -> None:
+    def __init__(self, path: Path, problems: list[Problem], warnings: list[Problem] | None = None) -> None:
         self.path = path
         self.problems = problems
+        self.warnings = [] if warnings is None else warnings  # suspicious but loadable: validate reports them
 
     def problem(self, node: Node | None, message: str) -> None:
         self.problems.append(Problem(str(self.path), line_of(node) if node else 1, message))
@@ -195,7 +196,21 @@ class FileReader:
             value = self.text(item, f"an item of {what}")
             if value is not None:
                 items.append((value, item))
+                self._run_on(item, value, what)
         return items
+
+    def _run_on(self, item: Node, value: str, what: str) -> None:
+        """An over-indented ``- next item`` line is not an item: YAML folds it into the item above.
+
+        Only a plain (unquoted) item that spans lines and contains " - " can be such a merge, so
+        the check cannot fire on a single-line item that just uses a dash. (Plain style is ``None``
+        in PyYAML's Python composer and ``""`` in libyaml's.)
+        """
+        spans_lines = item.end_mark.line > item.start_mark.line
+        if isinstance(item, ScalarNode) and not item.style and spans_lines and " - " in value:
+            self.warnings.append(Problem(str(self.path), line_of(item) + 1, (
+                f"this line is read as part of the item above, giving ONE item of {what}: '{value}'. "
+                "Indent its '- ' exactly like the line above to make it an item of its own")))
 
     def flag(self, node: Node | None, what: str) -> bool:
         if isinstance(node, ScalarNode) and node.tag.endswith(":bool"):

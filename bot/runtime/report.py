@@ -40,8 +40,13 @@ def category_counts(responder: Responder) -> Counter[str]:
 
 def knowledge_warnings(responder: Responder) -> list[Warning_]:
     """Every warning for one loaded knowledge version, in a stable order."""
-    return [*_thin_and_long(responder), *_near_duplicates(responder), *_confusions(responder),
-            *_related_repeats(responder), *_crisis_contacts(responder)]
+    return [*_from_the_text(responder), *_thin_and_long(responder), *_near_duplicates(responder),
+            *_confusions(responder), *_related_repeats(responder), *_crisis_contacts(responder)]
+
+
+def _from_the_text(responder: Responder) -> list[Warning_]:
+    """What the loader noticed in the raw YAML (a '- ' line folded into the item above)."""
+    return [Warning_(f"{p.path}:{p.line}", p.message) for p in responder.knowledge.warnings]
 
 
 def _thin_and_long(responder: Responder) -> list[Warning_]:

@@ -145,6 +145,19 @@ def test_links_into_a_broken_file_are_held_back_but_others_are_not(knowledge_cop
     assert problems[1] == f"{path}:8: related id 'no-such-entry' does not exist"
 
 
+def test_an_over_indented_phrasing_folded_into_the_one_above_is_a_warning(knowledge: Knowledge,
+                                                                           knowledge_copy: Path) -> None:
+    path = write_faq(knowledge_copy, "entries:\n" + GOOD_ENTRY.format(id="extra").replace(
+        "    phrasings: [first way to ask about extra, second way to ask about extra]\n",
+        "    phrasings:\n      - first way to ask - about extra\n      - second way to ask\n"
+        "        - third way to ask\n      - 'a quoted phrasing\n        - that wraps'\n"))
+    loaded = load_knowledge(knowledge_copy)
+    assert loaded.by_id["extra"].phrasings[1] == "second way to ask - third way to ask"  # what YAML reads
+    assert [(p.path, p.line) for p in loaded.warnings] == [(str(path), 8)]
+    assert "ONE item of phrasings: 'second way to ask - third way to ask'" in loaded.warnings[0].message
+    assert knowledge.warnings == ()  # the repository's own files have no such slip
+
+
 @pytest.mark.parametrize(("raw", "line", "message"), [
     (b"entries:\n  - id: caf\xe9\n", 2, "not UTF-8"),
     (b"entries:\n\x00\x01\x02", 2, "looks binary"),
