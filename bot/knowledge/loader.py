@@ -45,7 +45,8 @@ FAQ_FOLDER = "faq"
 ENTRY_FIELDS = ("id", "category", "question", "phrasings", "answer", "related")
 ENTRY_OPTIONAL = ("keywords", "hotline_footer")
 TEXT_FIELDS = tuple(Texts.__dataclass_fields__)
-MAX_ANSWER_CHARS = 3500  # hard limit: the answer plus footer and related list must fit one message
+MAX_ANSWER_CHARS = 900  # about one phone screen; the FAQ file headers say so
+ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # lowercase words joined by hyphens: stable in links
 
 
 class _Loader:
@@ -167,9 +168,14 @@ class _Loader:
         footer = reader.flag(fields["hotline_footer"], "hotline_footer") if "hotline_footer" in fields else False
         if entry_id is None or None in values.values():
             return None
-        if values["answer"] and len(values["answer"]) > MAX_ANSWER_CHARS:
-            reader.problem(fields["answer"], f"answer is {len(values['answer'])} characters; "
-                                             f"the limit is {MAX_ANSWER_CHARS}")
+        self.check_id(reader, fields["id"], entry_id)
+        if values["category"] != reader.path.stem:
+            reader.problem(fields["category"], f"category '{values['category']}' does not match the file name "
+                                               f"{reader.path.name}: this file holds category '{reader.path.stem}'; "
+                                               f"move the entry to faq/{values['category']}.yaml")
+        if len(values["answer"]) > MAX_ANSWER_CHARS:  # type: ignore[arg-type]
+            reader.problem(fields["answer"], f"answer is {len(values['answer'])} characters; "  # type: ignore[arg-type]
+                                             f"the limit is {MAX_ANSWER_CHARS}: shorten it or split the entry")
         entry = FaqEntry(
             id=entry_id, category=values["category"], question=values["question"],  # type: ignore[arg-type]
             phrasings=tuple(text for text, _ in phrasings), answer=values["answer"],  # type: ignore[arg-type]
@@ -178,15 +184,27 @@ class _Loader:
         )
         return entry, reader, fields
 
+    @staticmethod
+    def check_id(reader: FileReader, node: Node, value: str) -> None:
+        if not ID_PATTERN.fullmatch(value):
+            suggestion = "-".join(re.findall(r"[a-z0-9]+", value.lower())) or "a-short-name"
+            reader.problem(node, f"id '{value}' must be lowercase words joined by hyphens, like '{suggestion}'")
+
     # --- intents (small talk, boundaries) ---------------------------------------------------
     def intents(self, name: str, list_key: str) -> list[tuple[Intent, FileReader, dict[str, Node]]]:
         reader, fields = self.root(self.directory / name, name.removesuffix(".yaml"), required=(list_key,))
-        intents = []
+        intents: list[tuple[Intent, FileReader, dict[str, Node]]] = []
+        seen: dict[str, str] = {}
         for node in reader.sequence(fields.get(list_key), list_key) if fields else ():
             item = reader.mapping(node, f"an item of {list_key}", required=("id", "phrasings", "reply"))
             if item is None or any(key not in item for key in ("id", "phrasings", "reply")):
                 continue
             intent_id, reply = reader.text(item["id"], "id"), reader.text(item["reply"], "reply")
+            if intent_id:
+                self.check_id(reader, item["id"], intent_id)
+                if intent_id in seen:
+                    reader.problem(item["id"], f"duplicate id '{intent_id}' (first defined at {seen[intent_id]})")
+                seen.setdefault(intent_id, reader.where(node))
             phrasings = tuple(text for text, _ in reader.texts(item["phrasings"], "phrasings"))
             if intent_id and reply:
                 intents.append((Intent(intent_id, phrasings, reply, reader.where(node)), reader, item))

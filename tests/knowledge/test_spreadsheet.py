@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -11,15 +13,17 @@ from bot.knowledge.spreadsheet import export_entries, import_csv
 
 def test_export_then_import_round_trips(knowledge_copy: Path, tmp_path: Path) -> None:
     original = load_knowledge(knowledge_copy)
-    csv_path = tmp_path / "faqs.csv"
-    csv_path.write_text(export_entries(original, "csv"), encoding="utf-8")
-    for path in (knowledge_copy / "faq").glob("*.yaml"):
-        path.unlink()
+    csv_path = tmp_path / "research.csv"  # one category: a file holds the entries of its own category only
+    rows = list(csv.reader(io.StringIO(export_entries(original, "csv"))))
+    with csv_path.open("w", encoding="utf-8", newline="") as stream:
+        csv.writer(stream).writerows([rows[0], *(row for row in rows[1:] if row[-1] == "research")])
+    (knowledge_copy / "faq" / "research.yaml").unlink()
     written, problems = import_csv(csv_path, knowledge_copy)
     assert problems == []
-    assert written == knowledge_copy / "faq" / "faqs.yaml"
+    assert written == knowledge_copy / "faq" / "research.yaml"
     reloaded = load_knowledge(knowledge_copy)
-    for before, after in zip(original.entries, reloaded.entries, strict=True):
+    for before, after in zip(sorted(original.entries, key=lambda e: e.id), sorted(reloaded.entries, key=lambda e: e.id),
+                             strict=True):
         assert (before.id, before.question, before.phrasings, before.answer, before.related, before.category) == (
             after.id, after.question, after.phrasings, after.answer, after.related, after.category)
 
