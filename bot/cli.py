@@ -84,11 +84,11 @@ def command_validate(args: argparse.Namespace) -> int:
     for warning in warnings:
         print(warning)
     print(f"entries per category: {counts}")
-    print(f"ok: {directory}: {summarize(responder)} (version {responder.knowledge.version}), "
-          f"{len(warnings)} warning(s)")
-    if warnings and args.strict:
-        print(f"--strict: {len(warnings)} warning(s) count as failures", file=sys.stderr)
+    verdict = f"{directory}: {summarize(responder)} (version {responder.knowledge.version}), {len(warnings)} warning(s)"
+    if warnings and args.strict:  # the last line and the exit status say the same thing
+        print(f"failed: {verdict}; --strict counts warnings as failures", file=sys.stderr)
         return 1
+    print(f"ok: {verdict}")
     return 0
 
 

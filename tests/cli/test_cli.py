@@ -49,6 +49,13 @@ def test_ask_explain_shows_the_reasoning() -> None:
     assert "decision:    answer cost" in result.stdout
 
 
+def test_boundary_declines_name_their_topic() -> None:
+    answer = json.loads(run_bot("ask", "--json", "is ketamine legal where i live").stdout)
+    assert (answer["kind"], answer["id"], answer["topic"]) == ("fallback", None, "legality")
+    explained = run_bot("ask", "--explain", "is ketamine legal where i live").stdout
+    assert explained.rstrip().splitlines()[-1].endswith("(declines boundary topic legality)")
+
+
 def test_validate_good_and_bad(knowledge_copy: Path) -> None:
     good = run_bot("validate", str(knowledge_copy))
     assert good.returncode == 0
@@ -112,9 +119,11 @@ def test_validate_strict_fails_on_warnings(knowledge_copy: Path) -> None:
     assert relaxed.returncode == 0
     assert f"{basics}:" in relaxed.stdout and "phrasings; add at least 10" in relaxed.stdout
     assert "entries per category: " in relaxed.stdout
+    assert f"\nok: {knowledge_copy}: " in relaxed.stdout
     strict = run_bot("validate", "--strict", str(knowledge_copy))
     assert strict.returncode == 1
-    assert "--strict" in strict.stderr
+    assert "ok:" not in strict.stdout  # output and exit status agree
+    assert strict.stderr.startswith(f"failed: {knowledge_copy}: ") and "--strict counts warnings" in strict.stderr
 
 
 def test_export_csv_has_every_entry(knowledge: Knowledge) -> None:
