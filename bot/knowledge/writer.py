@@ -166,7 +166,8 @@ def _plan(knowledge: Knowledge, changes: Sequence[EntryChange]) -> tuple[list[Fi
             if not missing and values["category"] not in categories:
                 problems.append(WriteProblem(f"unknown category '{values['category']}'; settings.yaml defines: "
                                              f"{', '.join(sorted(categories))}", entry_id=entry_id, field="category"))
-            planned += [FieldChange(entry_id, name, None, values[name]) for name in FIELD_ORDER if name in values]
+            planned += [FieldChange(entry_id, name, None, values[name]) for name in FIELD_ORDER  # no empty extras
+                        if name in values and (values[name] or name in ENTRY_FIELDS)]
             continue
         planned += [FieldChange(entry_id, name, _current(existing, name), value)
                     for name in FIELD_ORDER if name in values and (value := values[name]) != _current(existing, name)]
