@@ -58,7 +58,6 @@ def export_entries(knowledge: Knowledge, fmt: str) -> str | bytes:
 class ImportReport:
     """What an import changed (or would, on a dry run), where each entry's row is, and every problem."""
 
-    sheet: Path
     dry_run: bool
     rows: dict[str, int] = field(default_factory=dict)  # entry id -> spreadsheet row
     result: WriteResult | None = None
@@ -102,7 +101,7 @@ def _short(value: object, limit: int = 70) -> str:
 
 def import_sheet(sheet: Path, knowledge_dir: Path, *, dry_run: bool = False) -> ImportReport:
     """Update and add entries from a CSV or XLSX file; nothing is written unless everything is valid."""
-    report = ImportReport(sheet, dry_run)
+    report = ImportReport(dry_run)
     try:
         table = read_table(sheet, COLUMNS)
     except SheetError as exc:

@@ -169,6 +169,12 @@ def _plan(knowledge: Knowledge, changes: Sequence[EntryChange]) -> tuple[list[Fi
             planned += [FieldChange(entry_id, name, None, values[name]) for name in FIELD_ORDER  # no empty extras
                         if name in values and (values[name] or name in ENTRY_FIELDS)]
             continue
+        if values.get("category", existing.category) != existing.category:
+            problems.append(WriteProblem(
+                f"an entry's category is the file it lives in (faq/{existing.category}.yaml); to make it "
+                f"'{values['category']}', move the entry to faq/{values['category']}.yaml by hand",
+                entry_id=entry_id, field="category"))
+            continue
         planned += [FieldChange(entry_id, name, _current(existing, name), value)
                     for name in FIELD_ORDER if name in values and (value := values[name]) != _current(existing, name)]
     return planned, problems

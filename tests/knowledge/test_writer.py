@@ -89,15 +89,18 @@ def test_a_change_that_breaks_the_folder_is_refused_with_real_paths(knowledge_co
     assert all(str(p).startswith(str(knowledge_copy)) and "knowledge-check" not in str(p) for p in result.problems)
 
 
-def test_bad_requests_are_refused_before_any_file_is_read(knowledge_copy: Path) -> None:
+def test_bad_requests_are_refused_before_any_file_is_written(knowledge_copy: Path) -> None:
     result = apply_changes(knowledge_copy, [EntryChange("newsletter", {"question": "Half an entry?"}),
                                             EntryChange("other", {**NEW_ENTRY, "category": "../../etc"}),
-                                            EntryChange("cost", {"colour": "red"})])
+                                            EntryChange("cost", {"colour": "red"}),
+                                            EntryChange("how-fast", {"category": "safety"})])
     messages = {(p.entry_id, p.field, p.message) for p in result.problems}
     assert ("newsletter", "answer", "a new entry needs answer") in messages
     assert any(entry == "other" and field == "category" and "unknown category" in message
                for entry, field, message in messages)
     assert ("cost", None, "unknown field(s) colour") in messages
+    assert ("how-fast", "category", "an entry's category is the file it lives in (faq/basics.yaml); to make it "
+            "'safety', move the entry to faq/safety.yaml by hand") in messages
 
 
 def test_a_broken_folder_is_not_written_to(knowledge_copy: Path) -> None:
