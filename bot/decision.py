@@ -128,7 +128,8 @@ class Responder:
         if hit is not None and not overrulable:  # answered before any embedding is done
             return self.crisis_decision(hit, context, hit.language if hit.layer == "lexicon" else language)
         clean = strip_markup(text)
-        windows, vectors = (self.understanding.embedder.message_vectors(clean) if self.understanding
+        has_words = any(char.isalpha() for char in clean)  # "?" or "!!!" has nothing for a model to read
+        windows, vectors = (self.understanding.embedder.message_vectors(clean) if self.understanding and has_words
                             else ([], np.zeros((0, 0))))
         meaning = self.screen.meaning(vectors, len(windows))
         if hit is not None and not self.screen.overrules(hit, meaning):
