@@ -1,178 +1,19 @@
-"""Command line: ``python -m bot run | chat | ask | validate``.
+"""Command line: ``python -m bot`` and ``ketamine-bot`` (run, chat, ask, validate, export, import).
+
+The top layer: it may import every package below it; nothing imports it but the entry point.
+One module per command group, each with its handlers and a ``register`` that adds its
+subcommands, so a new group is a new module and one line in ``parser.py``:
+
+    parser.py     the top-level parser and ``main``
+    common.py     loading the knowledge, or exiting with every problem (all commands share it)
+    talk.py       chat and ask: the decisions, in a terminal or one per line
+    knowledge.py  validate, export and import: checking and editing the knowledge folder
+    serve.py      run: the Telegram bot
 
 ``ask --json`` is the stable interface evaluation scripts and operators rely on: one
 JSON object per input line, in order, with exactly the keys of ``Decision.as_json``.
 """
 
-from __future__ import annotations
+from bot.cli.parser import build_parser, main
 
-import argparse
-import json
-import sys
-from collections.abc import Iterable, Sequence
-from pathlib import Path
-
-from bot.console.explain import explain
-from bot.console.terminal import run_chat
-from bot.decision import ChatContext, Responder
-from bot.knowledge.loader import KnowledgeError, load_knowledge
-from bot.knowledge.location import HINT, knowledge_dir
-from bot.knowledge.model import Knowledge
-from bot.knowledge.spreadsheet import export_entries, import_csv
-from bot.runtime.report import category_counts, knowledge_warnings
-from bot.runtime.store import summarize
-from bot.semantic.encoder import ModelError
-
-
-def load_or_exit(directory: Path) -> Knowledge:
-    """Load knowledge, or print every problem as ``path:line: message`` and exit 1."""
-    try:
-        return load_knowledge(directory)
-    except KnowledgeError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        if not directory.is_dir():
-            print(f"hint: {HINT}", file=sys.stderr)
-        print(f"knowledge in {directory} was refused: {len(exc.problems)} problem(s)", file=sys.stderr)
-        raise SystemExit(1) from None
-
-
-def responder_or_exit(directory: Path) -> Responder:
-    """Load knowledge and build its Responder (the classifier needs the model file), or exit 1 saying why."""
-    knowledge = load_or_exit(directory)
-    try:
-        return Responder(knowledge)
-    except ModelError as exc:  # one line: the file, and how to rebuild it
-        print(f"error: {exc}", file=sys.stderr)
-        raise SystemExit(1) from None
-
-
-def _messages(texts: Sequence[str]) -> Iterable[str]:
-    """Arguments when given, else one message per stdin line (blank lines are messages too)."""
-    if texts:
-        yield from texts
-        return
-    for line in sys.stdin:
-        yield line.rstrip("\r\n")
-
-
-def command_ask(args: argparse.Namespace) -> int:
-    responder = responder_or_exit(knowledge_dir(args.knowledge))
-    context = ChatContext(region=args.region)
-    for text in _messages(args.text):
-        if args.explain:
-            print(explain(responder, text, context), flush=True)
-            continue
-        decision = responder.decide(text, context)
-        if args.json:
-            print(json.dumps(decision.as_json(), ensure_ascii=False), flush=True)
-        else:
-            label = decision.id or ",".join(decision.options) or "-"
-            print(f"{decision.kind}\t{label}\t{decision.score:.1f}", flush=True)
-    return 0
-
-
-def command_chat(args: argparse.Namespace) -> int:
-    return run_chat(responder_or_exit(knowledge_dir(args.knowledge)), region=args.region)
-
-
-def command_validate(args: argparse.Namespace) -> int:
-    directory = knowledge_dir(args.directory or args.knowledge)
-    responder = responder_or_exit(directory)
-    warnings = knowledge_warnings(responder)
-    counts = ", ".join(f"{category} {count}" for category, count in sorted(category_counts(responder).items()))
-    for warning in warnings:
-        print(warning)
-    print(f"entries per category: {counts}")
-    print(f"ok: {directory}: {summarize(responder)} (version {responder.knowledge.version}), "
-          f"{len(warnings)} warning(s)")
-    if warnings and args.strict:
-        print(f"--strict: {len(warnings)} warning(s) count as failures", file=sys.stderr)
-        return 1
-    return 0
-
-
-def command_export(args: argparse.Namespace) -> int:
-    knowledge = load_or_exit(knowledge_dir(args.knowledge))
-    sys.stdout.write(export_entries(knowledge, args.format))
-    return 0
-
-
-def command_import(args: argparse.Namespace) -> int:
-    written, problems = import_csv(Path(args.csv), knowledge_dir(args.knowledge),
-                                   Path(args.output) if args.output else None)
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    if written is None:
-        print(f"nothing was written: {len(problems)} problem(s)", file=sys.stderr)
-        return 1
-    print(f"wrote {written}; check it with: python -m bot validate")
-    return 0
-
-
-def command_run(args: argparse.Namespace) -> int:
-    from bot.telegram.settings import ConfigError, configure_logging, load_settings  # Telegram only for `run`
-
-    try:
-        settings = load_settings()
-    except ConfigError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    configure_logging(settings)
-    directory = knowledge_dir(args.knowledge)
-    responder = responder_or_exit(directory)
-
-    from bot.runtime.store import ResponderStore
-    from bot.telegram.lifecycle import run
-
-    return run(settings, ResponderStore(directory, responder))
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bot", description=(
-        "Ketamine-therapy FAQ bot with crisis escalation. General information, not medical advice."))
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--knowledge", metavar="DIR",
-                        help="knowledge folder (default: $KNOWLEDGE_DIR, else ./knowledge)")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    run = commands.add_parser("run", parents=[common], help="run the Telegram bot (token from TELEGRAM_BOT_TOKEN)")
-    run.set_defaults(handler=command_run)
-
-    chat = commands.add_parser("chat", parents=[common], help="talk to the bot in this terminal; no token needed")
-    chat.add_argument("--region", help="hotline region code (US, UK, IE, CA, AU, INTL)")
-    chat.set_defaults(handler=command_chat)
-
-    ask = commands.add_parser("ask", parents=[common],
-                              help="print the decision for each message (arguments, else stdin lines)")
-    ask.add_argument("text", nargs="*", help="messages; when none, one per stdin line")
-    output = ask.add_mutually_exclusive_group()
-    output.add_argument("--json", action="store_true", help="one JSON object per message: kind, id, options, "
-                                                             "score, reply")
-    output.add_argument("--explain", action="store_true", help="show normalised text, top entries and what "
-                                                                "matched")
-    ask.add_argument("--region", help="hotline region code for crisis replies")
-    ask.set_defaults(handler=command_ask)
-
-    validate = commands.add_parser("validate", parents=[common],
-                                   help="check a knowledge folder; exit 1 listing every problem")
-    validate.add_argument("directory", nargs="?", help="folder to check (default: the knowledge folder)")
-    validate.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too")
-    validate.set_defaults(handler=command_validate)
-
-    export = commands.add_parser("export", parents=[common], help="print all FAQ entries as CSV or JSON")
-    export.add_argument("--format", choices=("csv", "json"), default="csv")
-    export.set_defaults(handler=command_export)
-
-    imports = commands.add_parser("import", parents=[common],
-                                  help="turn a CSV (id, question, phrasings, answer, related, category) into a "
-                                       "new faq/*.yaml file, after checking it with the existing knowledge")
-    imports.add_argument("csv", help="CSV file; phrasings and related are separated by |")
-    imports.add_argument("--output", help="YAML file to create (default: faq/<csv name>.yaml); never overwritten")
-    imports.set_defaults(handler=command_import)
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    return args.handler(args)
+__all__ = ["build_parser", "main"]

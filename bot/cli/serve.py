@@ -1,0 +1,35 @@
+"""``run``: the Telegram bot, with its settings from the environment.
+
+python-telegram-bot is imported only when ``run`` runs: the other commands start faster without it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bot.cli.common import responder_or_exit
+from bot.knowledge.location import knowledge_dir
+
+
+def command_run(args: argparse.Namespace) -> int:
+    from bot.telegram.settings import ConfigError, configure_logging, load_settings  # Telegram only for `run`
+
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    configure_logging(settings)
+    directory = knowledge_dir(args.knowledge)
+    responder = responder_or_exit(directory)
+
+    from bot.runtime.store import ResponderStore
+    from bot.telegram.lifecycle import run
+
+    return run(settings, ResponderStore(directory, responder))
+
+
+def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    run = commands.add_parser("run", parents=[common], help="run the Telegram bot (token from TELEGRAM_BOT_TOKEN)")
+    run.set_defaults(handler=command_run)
