@@ -9,6 +9,7 @@ subcommands, so a new group is a new module and one line in ``parser.py``:
     talk.py       chat and ask: the decisions, in a terminal or one per line
     knowledge.py  validate, export and import: checking and editing the knowledge folder
     serve.py      run: the Telegram bot
+    environment.py  the variables run reads, for run --help
 
 ``ask --json`` is the stable interface evaluation scripts and operators rely on: one
 JSON object per input line, in order, with exactly the keys of ``Decision.as_json``.

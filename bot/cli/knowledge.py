@@ -13,8 +13,20 @@ from bot.runtime.report import category_counts, knowledge_warnings
 from bot.runtime.store import summarize
 
 
+def _validate_folder(args: argparse.Namespace) -> Path:
+    """The folder to check: ``--knowledge DIR`` as for every command; ``validate DIR`` still works, with a note."""
+    if args.directory is None:
+        return knowledge_dir(args.knowledge)
+    if args.knowledge is not None and Path(args.knowledge) != Path(args.directory):
+        print(f"error: two folders given ({args.directory} and --knowledge {args.knowledge}); "
+              "give one, as --knowledge DIR", file=sys.stderr)
+        raise SystemExit(2)
+    print(f"note: 'validate DIR' is the old form; use 'validate --knowledge {args.directory}'", file=sys.stderr)
+    return Path(args.directory)
+
+
 def command_validate(args: argparse.Namespace) -> int:
-    directory = knowledge_dir(args.directory or args.knowledge)
+    directory = _validate_folder(args)
     responder = responder_or_exit(directory)
     warnings = knowledge_warnings(responder)
     counts = ", ".join(f"{category} {count}" for category, count in sorted(category_counts(responder).items()))
@@ -50,12 +62,13 @@ def command_import(args: argparse.Namespace) -> int:
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     validate = commands.add_parser("validate", parents=[common],
                                    help="check a knowledge folder; exit 1 listing every problem")
-    validate.add_argument("directory", nargs="?", help="folder to check (default: the knowledge folder)")
+    validate.add_argument("directory", nargs="?", help=argparse.SUPPRESS)  # the old form, see _validate_folder
     validate.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too")
     validate.set_defaults(handler=command_validate)
 
     export = commands.add_parser("export", parents=[common], help="print all FAQ entries as CSV or JSON")
-    export.add_argument("--format", choices=("csv", "json"), default="csv")
+    export.add_argument("--format", choices=("csv", "json"), default="csv",
+                        help="csv for spreadsheets, json for scripts (default: %(default)s)")
     export.set_defaults(handler=command_export)
 
     imports = commands.add_parser("import", parents=[common],

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from bot.cli import environment
 from bot.cli.common import responder_or_exit
 from bot.knowledge.location import knowledge_dir
 
@@ -31,5 +32,8 @@ def command_run(args: argparse.Namespace) -> int:
 
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    run = commands.add_parser("run", parents=[common], help="run the Telegram bot (token from TELEGRAM_BOT_TOKEN)")
+    run = commands.add_parser("run", parents=[common], help="run the Telegram bot (token from TELEGRAM_BOT_TOKEN)",
+                              description="Run the Telegram bot: long polling, or a webhook server when WEBHOOK_URL\n"
+                                          "is set. Settings come from the environment.",
+                              epilog=environment.help_text(), formatter_class=argparse.RawDescriptionHelpFormatter)
     run.set_defaults(handler=command_run)
