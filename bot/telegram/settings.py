@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import logging
 import os
 import re
@@ -109,6 +110,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     if webhook_url and not _is_http_url(webhook_url):
         problems.append("WEBHOOK_URL must be the public https URL Telegram posts to, "
                         "e.g. https://my-app.example.com/telegram")
+    elif webhook_url and urlsplit(webhook_url).scheme != "https" and not _is_loopback(webhook_url):
+        problems.append("WEBHOOK_URL must start with https:// (Telegram posts only to https; plain http is "
+                        "accepted for 127.0.0.1, ::1 and localhost only, for tests)")
 
     port = DEFAULT_PORT
     if get("PORT"):
@@ -160,6 +164,17 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
 def _is_http_url(value: str) -> bool:
     parts = urlsplit(value)
     return parts.scheme in ("http", "https") and bool(parts.netloc) and not any(c.isspace() for c in value)
+
+
+def _is_loopback(url: str) -> bool:
+    """Whether ``url`` names this machine: a webhook there is a test (an emulator), never Telegram."""
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _parse_ids(value: str, problems: list[str]) -> frozenset[int]:
