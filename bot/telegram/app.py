@@ -35,6 +35,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.runtime.health import DatabaseProbe
 from bot.runtime.store import ResponderStore
 from bot.runtime.watcher import KnowledgeWatcher
 from bot.telegram.delivery import DEFAULT_POLICY, PriorityRateLimiter, RetryPolicy
@@ -96,14 +97,15 @@ async def post_init(app: Application) -> None:
 def build_application(settings: Settings, store: ResponderStore, *, policy: RetryPolicy = DEFAULT_POLICY,
                       request: BaseRequest | None = None, get_updates_request: BaseRequest | None = None,
                       limits: dict[str, float] | None = None, concurrency: int = DEFAULT_CONCURRENCY,
-                      head_start: float = DEFAULT_HEAD_START) -> Application:
+                      head_start: float = DEFAULT_HEAD_START, database: DatabaseProbe | None = None) -> Application:
     """The configured PTB Application with every handler registered; not started.
 
     ``policy`` is the retry policy of every request; ``limits`` are ``AIORateLimiter``'s keyword
     arguments (``overall_max_rate=0`` turns pacing off, as the fuzz test does). ``request`` and
     ``get_updates_request`` replace PTB's HTTP client (tests record instead of sending).
+    ``database`` tells the health check whether the database answers (none: no database).
     """
-    services = Services(settings, store)
+    services = Services(settings, store, database)
     urgent = functools.partial(is_urgent, services)
     builder = (
         ApplicationBuilder()

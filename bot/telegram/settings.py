@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bot.telegram.webhook import HEALTH_PATH
+
 TOKEN_PATTERN = re.compile(r"\d+:[A-Za-z0-9_-]{30,}")
 SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram accepts as secret_token
 REGION_PATTERN = re.compile(r"[A-Za-z]{2,5}")
@@ -113,6 +115,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     elif webhook_url and urlsplit(webhook_url).scheme != "https" and not _is_loopback(webhook_url):
         problems.append("WEBHOOK_URL must start with https:// (Telegram posts only to https; plain http is "
                         "accepted for 127.0.0.1, ::1 and localhost only, for tests)")
+    elif webhook_url and "/" + urlsplit(webhook_url).path.strip("/") == HEALTH_PATH:
+        problems.append(f"WEBHOOK_URL's path cannot be {HEALTH_PATH}, where the health check answers; "
+                        "use e.g. https://my-app.example.com/telegram")
 
     port = DEFAULT_PORT
     if get("PORT"):
