@@ -63,10 +63,11 @@ CONNECTION_POOL_SIZE = 32  # HTTP connections for sending; concurrent chats shar
 
 
 def register(app: Application) -> None:
-    """Every handler, in the order PTB tries them: commands, text, edits, non-text, buttons, errors."""
+    """Every handler, in the order PTB tries them: commands, other commands, text, edits, non-text, buttons, errors."""
     new = filters.UpdateType.MESSAGE
     for name, callback in COMMANDS.items():
         app.add_handler(CommandHandler(name, callback, filters=new))
+    app.add_handler(MessageHandler(new & filters.COMMAND, commands.unknown_command))
     text = filters.TEXT | filters.CAPTION
     app.add_handler(MessageHandler(new & text, messages.on_message))
     app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE & text, messages.on_edit))
@@ -85,9 +86,9 @@ async def post_init(app: Application) -> None:
     poll = services.settings.knowledge_poll_seconds
     if poll > 0:
         watcher = KnowledgeWatcher(services.store, debounce=min(2.0, poll))
+        tell_admins = functools.partial(admin.tell_admins, services, app.bot)  # refused edits, then the recovery
         services.watching = asyncio.get_running_loop().create_task(
-            watcher.run(poll, on_refused=lambda result: admin.tell_admins(services, app.bot, result),
-                        on_loaded=services.knowledge_loaded))
+            watcher.run(poll, on_refused=tell_admins, on_loaded=services.knowledge_loaded, on_recovered=tell_admins))
     knowledge = services.store.current.knowledge
     log.info("bot @%s ready: knowledge version %s, %d entries, %d admin(s), %s mode",
              app.bot.username, knowledge.version, len(knowledge.entries), len(services.settings.admin_user_ids),
