@@ -33,7 +33,7 @@ class TerminalChat:
         context = self.states.context(TERMINAL_CHAT_ID)
         knowledge = self.responder.knowledge
         command, _, argument = text.partition(" ")
-        if text.isdigit() and self.suggestions:
+        if text.isdecimal() and self.suggestions:  # isdigit() would admit "²", which int() refuses
             number = int(text)
             if 0 < number <= len(self.suggestions):
                 self.show(self.responder.decide_entry(self.suggestions[number - 1], context))

@@ -56,3 +56,8 @@ def test_a_number_outside_the_offered_list_says_which_to_pick(responder: Respond
     assert out.count(pick.strip()) == 2 and out.index(pick.strip() + "\n\n" + pick.strip()) == after_answer + 2
     assert by_id["cost"].answer.strip() in out[:after_answer]
     assert by_id[related[0]].answer.strip() in out[after_answer:]  # then 1 picks the first suggestion
+
+
+def test_digits_int_cannot_read_are_a_message_not_a_crash(responder: Responder) -> None:
+    out = "\n\n".join(chat(responder, "how much does it cost", "²"))  # "²".isdigit() is true; int("²") raises
+    assert out.endswith(responder.decide("²").reply.strip())
