@@ -63,6 +63,7 @@ class Texts:
     unknown_topic: str
     related_heading: str
     nearest: str  # heading of the nearest questions a fallback offers
+    unknown_command: str  # the reply to a command the bot does not have (or an admin's, from anyone else)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from telegram.error import Forbidden
 
 from bot.decision import ANSWER, ChatContext, Decision, Responder
 from bot.runtime.chat_state import ChatStates
+from bot.runtime.health import DatabaseProbe, HealthCheck
 from bot.telegram.delivery import URGENT
 
 if TYPE_CHECKING:
@@ -40,9 +41,10 @@ STAT_KEYS = ("messages", "edits", "commands", "buttons", "answers", "clarify", "
 class Services:
     """Per-process state the handlers share: chat memory and counters (no texts, no users)."""
 
-    def __init__(self, settings: Settings, store: ResponderStore) -> None:
+    def __init__(self, settings: Settings, store: ResponderStore, database: DatabaseProbe | None = None) -> None:
         self.settings = settings
         self.store = store
+        self.health = HealthCheck(store, database)  # what GET /healthz reports in webhook mode
         self.states = ChatStates(store.current.knowledge.crisis.sticky_hours)
         self.counts: Counter[str] = Counter({key: 0 for key in STAT_KEYS})
         self.entry_hits: Counter[str] = Counter()

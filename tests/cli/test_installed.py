@@ -70,3 +70,10 @@ def test_the_encoder_model_ships_inside_the_installed_package(installed: Path) -
     shipped = installed / "bot" / "semantic" / "model"
     for name in ("model.onnx", "tokenizer.json", "SHA256SUMS", "LICENSE", "PROVENANCE.md"):
         assert (shipped / name).read_bytes() == (ROOT / "bot" / "semantic" / "model" / name).read_bytes(), name
+
+
+def test_the_built_package_carries_the_version_of_bot(installed: Path) -> None:
+    import bot
+
+    [metadata] = installed.glob("ketamine_faq_bot-*.dist-info/METADATA")
+    assert f"\nVersion: {bot.__version__}\n" in metadata.read_text(encoding="utf-8")
