@@ -53,7 +53,8 @@ class LanguageIdentifier:
         share = sum(word in self.english_words for word in words) / len(words) if words else 0.0
         if self._detector is None or not words:
             return Identified(ENGLISH, 0.0, share >= ENGLISH_SHARE)
-        values = self._detector.compute_language_confidence_values(text)
+        # Lone surrogates (possible in a forged update) are not text lingua accepts: drop them.
+        values = self._detector.compute_language_confidence_values(text.encode("utf-8", "ignore").decode("utf-8"))
         if not values:
             return Identified(ENGLISH, 0.0, share >= ENGLISH_SHARE)
         code, confidence = values[0].language.iso_code_639_1.name.lower(), float(values[0].value)

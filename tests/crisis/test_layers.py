@@ -174,3 +174,15 @@ def test_a_phrase_matches_loosely_but_not_from_scattered_words() -> None:
 
     assert match("j'ai avalé toute ma boîte de somnifères il y a une demi-heure")
     assert not match("toute la boîte ? j'ai avalé mon café trop vite ce matin")  # the words, out of order
+
+
+@pytest.mark.parametrize("text", ["i want to kil myself", "i want to klil myself", "going to end my lfie tonight",
+                                  "i want to end my lief", "i wnat to die", "im going to kiill myself",
+                                  "i want to tkae my life", "sucide is the only way out"])
+def test_a_typo_in_a_crisis_word_does_not_hide_the_crisis(responder: Responder, text: str) -> None:
+    assert responder.decide(text).kind == CRISIS
+
+
+def test_lone_surrogates_are_read_not_raised(responder: Responder) -> None:
+    assert responder.decide("hola \udcbb quiero morir").kind == CRISIS
+    assert responder.decide("\ud800\udcbb how much").kind in (FALLBACK, ANSWER, "clarify")
