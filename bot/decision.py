@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 from dataclasses import dataclass, field
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from bot.crisis.detector import CrisisHit
 from bot.crisis.screen import CrisisScreen, MeaningReading, Thresholds
@@ -109,9 +111,10 @@ class Responder:
             self.index = MatchIndex(knowledge)
         else:
             embedder = embedder or default_embedder()
-            self.understanding = Understanding(knowledge, embedder)
+            with threadpool_limits(limits=os.cpu_count(), user_api="blas"):  # fitting is the one big matmul work
+                self.understanding = Understanding(knowledge, embedder)
+                classifier = _crisis_classifier(knowledge, embedder)
             self.index = self.understanding.lexical
-            classifier = _crisis_classifier(knowledge, embedder)
         limits = policy.thresholds
         thresholds = Thresholds(limits.crisis, limits.support, limits.calm, limits.veto, limits.veto_alarm,
                                 limits.veto_kinds, limits.veto_categories, limits.distress_kinds)
