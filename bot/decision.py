@@ -43,6 +43,7 @@ class ChatContext:
     region: str | None = None
     flagged: bool = False
     language: str | None = None
+    region_lost: bool = False  # the chat chose a region the knowledge no longer has: add the international lines
 
 
 NO_CONTEXT = ChatContext()
@@ -124,7 +125,7 @@ class Responder:
         region = policy.region(context.region)
         lines = list(region.lines)
         international = policy.regions.get(policy.international_region)
-        if language != "en" and international is not None and region is not international:
+        if (language != "en" or context.region_lost) and international is not None and region is not international:
             lines.extend(international.lines)
         return policy.response.format(emergency=region.emergency,
                                       lines="\n".join(f"• {line}" for line in lines)).strip()
