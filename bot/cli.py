@@ -1,4 +1,4 @@
-"""Command line: ``python -m bot run | chat | ask | validate``.
+"""Command line: ``python -m bot run | chat | ask | validate | export | import | db | review``.
 
 ``ask --json`` is the stable interface evaluation scripts and operators rely on: one
 JSON object per input line, in order, with exactly the keys of ``Decision.as_json``.
@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from bot.console import operators
 from bot.console.explain import explain
 from bot.console.terminal import run_chat
 from bot.decision import ChatContext, Responder
@@ -170,6 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("csv", help="CSV file; phrasings and related are separated by |")
     imports.add_argument("--output", help="YAML file to create (default: faq/<csv name>.yaml); never overwritten")
     imports.set_defaults(handler=command_import)
+    operators.add_commands(commands, common, responder_or_exit)
     return parser
 
 

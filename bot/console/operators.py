@@ -1,0 +1,95 @@
+"""Operators' commands on stored data: ``db upgrade`` and ``review`` (``python -m bot ...``).
+
+They read ``DATABASE_URL`` as the bot does (unset: ``data/bot.db``), need no Telegram token, and
+say what is wrong in one line: a malformed URL, a database that cannot be reached or a damaged file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.console.review import render
+from bot.decision import Responder
+from bot.knowledge.location import knowledge_dir
+from bot.runtime.review import gather
+from bot.storage.database import Database, DatabaseUnusable
+from bot.storage.url import DatabaseUrlError, parse_database_url
+
+DEFAULT_REVIEW_DAYS = 30
+
+
+def database_or_exit() -> Database:
+    try:
+        return Database(parse_database_url(os.environ.get("DATABASE_URL")))
+    except DatabaseUrlError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+async def _opened(database: Database) -> str:
+    """Open (and migrate) the database, or exit 1 with one line saying why."""
+    try:
+        return await database.open()
+    except DatabaseUnusable as exc:
+        message = str(exc)
+    except Exception as exc:  # unreachable, refused, timed out: the driver's first line, never the URL
+        message = f"{database.target.describe()} cannot be reached ({type(exc).__name__}: {_first_line(exc)})"
+    await database.close()
+    print(f"error: {message}", file=sys.stderr)
+    raise SystemExit(1)
+
+
+def command_db(args: argparse.Namespace) -> int:
+    database = database_or_exit()
+
+    async def upgrade() -> str:
+        try:
+            return await _opened(database)
+        finally:
+            await database.close()
+
+    revision = asyncio.run(upgrade())
+    print(f"ok: {database.target.describe()} is at schema revision {revision}")
+    return 0
+
+
+def command_review(args: argparse.Namespace, load: Callable[[Path], Responder]) -> int:
+    database = database_or_exit()
+    responder = load(knowledge_dir(args.knowledge))
+
+    async def read() -> dict[str, object] | str:
+        await _opened(database)
+        try:
+            review = await gather(database, responder, args.days)
+        finally:
+            await database.close()
+        return review.as_json() if args.json else render(review)
+
+    result = asyncio.run(read())
+    print(json.dumps(result, ensure_ascii=False) if args.json else result)
+    return 0
+
+
+def add_commands(commands: argparse._SubParsersAction, common: argparse.ArgumentParser,
+                 load: Callable[[Path], Responder]) -> None:
+    """Register ``db`` and ``review``; ``load`` builds the Responder (or exits saying why)."""
+    db = commands.add_parser("db", help="database schema: `db upgrade` applies the migrations (DATABASE_URL)")
+    db.add_argument("action", choices=["upgrade"], help="upgrade: bring the schema to this version's head")
+    db.set_defaults(handler=command_db)
+
+    review = commands.add_parser("review", parents=[common], help="unanswered questions grouped, answers rated "
+                                                                   "down, the decision mix (DATABASE_URL)")
+    review.add_argument("--json", action="store_true", help="one JSON object: unanswered, feedback, decisions")
+    review.add_argument("--days", type=int, default=DEFAULT_REVIEW_DAYS, choices=range(1, 366), metavar="N",
+                        help=f"how many days of the inbox to read (default {DEFAULT_REVIEW_DAYS})")
+    review.set_defaults(handler=lambda args: command_review(args, load))
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [""])[0][:200]
