@@ -70,3 +70,11 @@ def test_the_encoder_model_ships_inside_the_installed_package(installed: Path) -
     shipped = installed / "bot" / "semantic" / "model"
     for name in ("model.onnx", "tokenizer.json", "SHA256SUMS", "LICENSE", "PROVENANCE.md"):
         assert (shipped / name).read_bytes() == (ROOT / "bot" / "semantic" / "model" / name).read_bytes(), name
+
+
+def test_the_installed_copy_migrates_a_database(installed: Path, tmp_path: Path) -> None:
+    """The migration scripts ship as package data: `db upgrade` works without the checkout."""
+    result = run_installed(installed, tmp_path, "db", "upgrade", env={"DATABASE_URL": "sqlite:///state/bot.db"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("ok: SQLite file state/bot.db is at schema revision ")
+    assert (tmp_path / "state" / "bot.db").stat().st_size > 0
