@@ -15,6 +15,7 @@ Layout of a knowledge folder::
 from __future__ import annotations
 
 import hashlib
+import re
 import string
 from pathlib import Path
 from types import MappingProxyType
@@ -36,6 +37,7 @@ from bot.knowledge.yamlsource import FileReader, KnowledgeError, Problem, compos
 from bot.language.normalize import normalize
 from bot.language.terms import SIGNAL_WORDS, STOP_WORDS
 
+_ID_LINE = re.compile(r"^[ -]*id:[ ]*[\"']?([^\"'#\s]+)", re.MULTILINE)
 TOP_LEVEL_FILES = ("settings.yaml", "smalltalk.yaml", "boundaries.yaml", "crisis.yaml", "out_of_scope.yaml")
 CONFIDENCES = ("answer_confidence", "clarify_margin", "suggest_confidence", "boundary_margin",
                "smalltalk_probability", "short_message_confidence")
@@ -43,7 +45,8 @@ FAQ_FOLDER = "faq"
 ENTRY_FIELDS = ("id", "category", "question", "phrasings", "answer", "related")
 ENTRY_OPTIONAL = ("keywords", "hotline_footer")
 TEXT_FIELDS = tuple(Texts.__dataclass_fields__)
-MAX_ANSWER_CHARS = 3500  # hard limit: the answer plus footer and related list must fit one message
+MAX_ANSWER_CHARS = 900  # about one phone screen; the FAQ file headers say so
+ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # lowercase words joined by hyphens: stable in links
 
 
 class _Loader:
@@ -52,11 +55,13 @@ class _Loader:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []  # loadable but suspicious, for validate's report
         self.digest = hashlib.sha256()
+        self.unreadable_ids: set[str] = set()  # ids written in FAQ files that do not parse
 
     def root(self, path: Path, what: str, *, required: tuple[str, ...],
              optional: tuple[str, ...] = ()) -> tuple[FileReader, dict[str, Node]]:
-        reader = FileReader(path, self.problems)
+        reader = FileReader(path, self.problems, self.warnings)
         if path.is_file():
             self.digest.update(path.read_bytes())
         elif not path.exists():
@@ -141,7 +146,10 @@ class _Loader:
             FileReader(folder, self.problems).problem(None, "no FAQ files: add at least one faq/*.yaml")
         loaded = []
         for path in files:
+            known = len(self.problems)
             reader, fields = self.root(path, "FAQ", required=("entries",))
+            if not fields and len(self.problems) > known:
+                self.unreadable_ids |= _written_ids(path)
             for node in reader.sequence(fields.get("entries"), "entries") if fields else ():
                 entry = self.faq_entry(reader, node)
                 if entry is not None:
@@ -160,9 +168,14 @@ class _Loader:
         footer = reader.flag(fields["hotline_footer"], "hotline_footer") if "hotline_footer" in fields else False
         if entry_id is None or None in values.values():
             return None
-        if values["answer"] and len(values["answer"]) > MAX_ANSWER_CHARS:
-            reader.problem(fields["answer"], f"answer is {len(values['answer'])} characters; "
-                                             f"the limit is {MAX_ANSWER_CHARS}")
+        self.check_id(reader, fields["id"], entry_id)
+        if values["category"] != reader.path.stem:
+            reader.problem(fields["category"], f"category '{values['category']}' does not match the file name "
+                                               f"{reader.path.name}: this file holds category '{reader.path.stem}'; "
+                                               f"move the entry to faq/{values['category']}.yaml")
+        if len(values["answer"]) > MAX_ANSWER_CHARS:  # type: ignore[arg-type]
+            reader.problem(fields["answer"], f"answer is {len(values['answer'])} characters; "  # type: ignore[arg-type]
+                                             f"the limit is {MAX_ANSWER_CHARS}: shorten it or split the entry")
         entry = FaqEntry(
             id=entry_id, category=values["category"], question=values["question"],  # type: ignore[arg-type]
             phrasings=tuple(text for text, _ in phrasings), answer=values["answer"],  # type: ignore[arg-type]
@@ -171,18 +184,30 @@ class _Loader:
         )
         return entry, reader, fields
 
+    @staticmethod
+    def check_id(reader: FileReader, node: Node, value: str) -> None:
+        if not ID_PATTERN.fullmatch(value):
+            suggestion = "-".join(re.findall(r"[a-z0-9]+", value.lower())) or "a-short-name"
+            reader.problem(node, f"id '{value}' must be lowercase words joined by hyphens, like '{suggestion}'")
+
     # --- intents (small talk, boundaries) ---------------------------------------------------
-    def intents(self, name: str, list_key: str) -> list[tuple[Intent, FileReader, Node]]:
+    def intents(self, name: str, list_key: str) -> list[tuple[Intent, FileReader, dict[str, Node]]]:
         reader, fields = self.root(self.directory / name, name.removesuffix(".yaml"), required=(list_key,))
-        intents = []
+        intents: list[tuple[Intent, FileReader, dict[str, Node]]] = []
+        seen: dict[str, str] = {}
         for node in reader.sequence(fields.get(list_key), list_key) if fields else ():
             item = reader.mapping(node, f"an item of {list_key}", required=("id", "phrasings", "reply"))
             if item is None or any(key not in item for key in ("id", "phrasings", "reply")):
                 continue
             intent_id, reply = reader.text(item["id"], "id"), reader.text(item["reply"], "reply")
+            if intent_id:
+                self.check_id(reader, item["id"], intent_id)
+                if intent_id in seen:
+                    reader.problem(item["id"], f"duplicate id '{intent_id}' (first defined at {seen[intent_id]})")
+                seen.setdefault(intent_id, reader.where(node))
             phrasings = tuple(text for text, _ in reader.texts(item["phrasings"], "phrasings"))
             if intent_id and reply:
-                intents.append((Intent(intent_id, phrasings, reply, reader.where(node)), reader, item["id"]))
+                intents.append((Intent(intent_id, phrasings, reply, reader.where(node)), reader, item))
         return intents
 
     # --- out of scope ---------------------------------------------------------------------
@@ -272,19 +297,40 @@ class _Loader:
                     continue  # already reported while reading the entry
                 if related == entry.id:
                     reader.problem(node, f"entry '{entry.id}' lists itself in related")
-                elif related not in ids:
+                elif related not in ids and related not in self.unreadable_ids:  # a broken file is one problem
                     reader.problem(node, f"related id '{related}' does not exist")
 
-    def check_phrasings(self, owners: list[tuple[str, tuple[str, ...], FileReader, Node]]) -> None:
-        """The same phrasing under two ids makes the answer a coin toss: reject it."""
+    def check_phrasings(self, owners: list[tuple[str, list[tuple[str, Node]], FileReader]]) -> None:
+        """The same phrasing under two ids makes the answer a coin toss: reject it, at the phrasing's line."""
         seen: dict[str, tuple[str, str]] = {}
-        for owner_id, phrasings, reader, node in owners:
-            for phrasing in phrasings:
+        for owner_id, phrasings, reader in owners:
+            for phrasing, node in phrasings:
                 key = normalize(phrasing)
                 first = seen.setdefault(key, (owner_id, reader.where(node)))
                 if first[0] != owner_id:
                     reader.problem(node, f"phrasing '{phrasing}' of '{owner_id}' is also a phrasing of "
                                          f"'{first[0]}' ({first[1]})")
+
+
+def _written_ids(path: Path) -> set[str]:
+    """The ids a FAQ file that does not parse appears to define, read line by line.
+
+    Links from other files to those entries are not reported: the parse error is the one root
+    problem, and a dozen "related id ... does not exist" lines would only bury it.
+    """
+    try:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        return set()
+    return set(_ID_LINE.findall(text))
+
+
+def _owned(fields: dict[str, Node], names: tuple[str, ...]) -> list[tuple[str, Node]]:
+    """The texts of some fields (a scalar or a list of scalars), each with its node for its line."""
+    nodes = [fields.get(name) for name in names]
+    items = [item for node in nodes for item in (node.value if isinstance(node, SequenceNode) else [node])]
+    return [(item.value.strip(), item) for item in items
+            if isinstance(item, ScalarNode) and item.value.strip() and not item.tag.endswith(":null")]
 
 
 def load_knowledge(directory: Path) -> Knowledge:
@@ -301,9 +347,9 @@ def load_knowledge(directory: Path) -> Knowledge:
     out_of_scope, other_reader, other_items = loader.out_of_scope()
     loader.check_entries(entries, categories)
     loader.check_phrasings(
-        [(e.id, (e.question, *e.phrasings), r, f["id"]) for e, r, f in entries]
-        + [(i.id, i.phrasings, r, node) for i, r, node in smalltalk + boundaries]
-        + [("out of scope", (text,), other_reader, node) for text, node in other_items if other_reader]
+        [(e.id, _owned(f, ("question", "phrasings")), r) for e, r, f in entries]
+        + [(i.id, _owned(f, ("phrasings",)), r) for i, r, f in smalltalk + boundaries]
+        + ([("out of scope", other_items, other_reader)] if other_reader else [])
     )
     if loader.problems or texts is None or crisis is None:
         raise KnowledgeError(loader.problems or [Problem(str(directory), 1, "knowledge is incomplete")])
@@ -311,6 +357,7 @@ def load_knowledge(directory: Path) -> Knowledge:
         entries=tuple(e for e, _, _ in entries), smalltalk=tuple(i for i, _, _ in smalltalk),
         boundaries=tuple(i for i, _, _ in boundaries), categories=categories, texts=texts,
         matching=matching, crisis=crisis, version=loader.digest.hexdigest()[:12], out_of_scope=out_of_scope,
+        warnings=tuple(sorted(loader.warnings)),
     )
 
 

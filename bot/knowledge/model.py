@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from bot.crisis.rules import DetectionRules
+    from bot.knowledge.yamlsource import Problem
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,7 @@ class Knowledge:
     crisis: CrisisPolicy
     version: str
     out_of_scope: tuple[str, ...] = ()  # messages the FAQ must not answer: the classifier's "other" class
+    warnings: tuple[Problem, ...] = ()  # what the loader saw in the text that loads but is likely a slip
     by_id: Mapping[str, FaqEntry] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -1,134 +1,186 @@
-"""Export FAQ entries to CSV/JSON and import a CSV into the YAML layout.
+"""FAQ entries as spreadsheet rows: export, edit in Excel or Google Sheets, import back, losslessly.
 
-For clinic staff who keep FAQs in a spreadsheet. Import is all-or-nothing: the CSV is
-checked on its own (rows, columns) and then together with the existing knowledge (ids,
-related links, duplicate phrasings) in a scratch copy before a single byte is written,
-and it only ever writes a new file, so comments in existing files are never lost.
+Clinic staff keep FAQs in spreadsheets, so the round trip must not lose or change anything:
+export writes every field (lists joined by `` | ``, ``hotline_footer`` as true/false); import
+reads CSV (comma, semicolon or tab) or XLSX, updates existing entries by id and adds new ones
+through ``bot.knowledge.writer`` (comments in the YAML kept, the whole folder validated in a
+scratch copy, files swapped in atomically), and an untouched export imports as "no changes".
+Every problem is reported at once and named by spreadsheet row and column, the way the
+operator sees the sheet, never by a YAML path the operator did not touch.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import shutil
-import tempfile
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from bot.knowledge.loader import FAQ_FOLDER, KnowledgeError, load_knowledge
 from bot.knowledge.model import FaqEntry, Knowledge
-from bot.knowledge.yamlsource import Problem
+from bot.knowledge.sheets import SheetError, Table, column_letter, read_table, write_csv, write_xlsx
+from bot.knowledge.writer import EntryChange, FieldChange, WriteResult, apply_changes
 
-COLUMNS = ("id", "question", "phrasings", "answer", "related", "category")
+COLUMNS = ("id", "question", "phrasings", "answer", "related", "category", "keywords", "hotline_footer")
+REQUIRED = COLUMNS[:6]  # keywords and hotline_footer may be left out: those fields then stay as they are
+LIST_COLUMNS = ("phrasings", "related", "keywords")
+NOT_EMPTY = ("id", "question", "phrasings", "answer", "category")
 LIST_SEPARATOR = "|"
+FLAGS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False, "": False}
+FORMATS = ("csv", "json", "xlsx")
+_ROW = re.compile(r" row (\d+)")  # problems are listed in the order of the sheet's rows
 
 
-def export_entries(knowledge: Knowledge, fmt: str) -> str:
-    """All FAQ entries as CSV (lists joined by ``|``) or as a JSON array."""
-    rows = [_row(entry) for entry in knowledge.entries]
+def export_table(knowledge: Knowledge) -> Table:
+    """The header and one row per entry, every field as text."""
+    return [list(COLUMNS), *([_cell(entry, name) for name in COLUMNS] for entry in knowledge.entries)]
+
+
+def _cell(entry: FaqEntry, name: str) -> str:
+    value = getattr(entry, name)
+    if name in LIST_COLUMNS:
+        return f" {LIST_SEPARATOR} ".join(value)
+    if name == "hotline_footer":
+        return "true" if value else "false"
+    return str(value)
+
+
+def export_entries(knowledge: Knowledge, fmt: str) -> str | bytes:
+    """All entries as CSV or JSON text, or as XLSX bytes."""
     if fmt == "json":
-        return json.dumps([{**row, "phrasings": list(e.phrasings), "related": list(e.related)}
-                           for row, e in zip(rows, knowledge.entries, strict=True)], indent=2, ensure_ascii=False)
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
+        return json.dumps([{name: list(getattr(e, name)) if name in LIST_COLUMNS else getattr(e, name)
+                            for name in COLUMNS} for e in knowledge.entries], indent=2, ensure_ascii=False) + "\n"
+    if fmt == "xlsx":
+        return write_xlsx(export_table(knowledge), wrap=("phrasings", "answer"))
+    return write_csv(export_table(knowledge))
 
 
-def _row(entry: FaqEntry) -> dict[str, str]:
-    return {"id": entry.id, "question": entry.question, "phrasings": f" {LIST_SEPARATOR} ".join(entry.phrasings),
-            "answer": entry.answer, "related": f" {LIST_SEPARATOR} ".join(entry.related), "category": entry.category}
+@dataclass
+class ImportReport:
+    """What an import changed (or would, on a dry run), where each entry's row is, and every problem."""
+
+    dry_run: bool
+    rows: dict[str, int] = field(default_factory=dict)  # entry id -> spreadsheet row
+    result: WriteResult | None = None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def lines(self) -> list[str]:
+        """The changes per entry and field, for the operator to read before or after the write."""
+        changes = self.result.changes if self.result else ()
+        by_entry: dict[str, list[FieldChange]] = {}
+        for change in changes:
+            by_entry.setdefault(change.entry_id, []).append(change)
+        lines = []
+        for entry_id, fields in by_entry.items():
+            new = fields[0].old is None
+            verb = ("would add" if self.dry_run else "added") if new else ("would update" if self.dry_run else
+                                                                           "updated")
+            lines.append(f"{verb} {entry_id} (row {self.rows.get(entry_id, '?')}):")
+            lines += [f"  {change.field}: {_describe(change)}" for change in fields]
+        return lines
 
 
-def read_csv(path: Path) -> tuple[list[dict[str, object]], list[int], list[Problem]]:
-    """CSV rows as entry mappings with the CSV line each came from; problems name that line."""
-    problems: list[Problem] = []
+def _describe(change: FieldChange) -> str:
+    if change.old is None:
+        return _short(change.new)
+    if isinstance(change.new, tuple) and isinstance(change.old, tuple):
+        added = [f"+{_short(item)}" for item in change.new if item not in change.old]
+        removed = [f"-{_short(item)}" for item in change.old if item not in change.new]
+        return ", ".join(added + removed) or "same items, new order"
+    return f"{_short(change.old)} -> {_short(change.new)}"
+
+
+def _short(value: object, limit: int = 70) -> str:
+    text = " | ".join(value) if isinstance(value, tuple) else str(value)
+    text = " ".join(text.split())
+    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
+
+
+def import_sheet(sheet: Path, knowledge_dir: Path, *, dry_run: bool = False) -> ImportReport:
+    """Update and add entries from a CSV or XLSX file; nothing is written unless everything is valid."""
+    report = ImportReport(dry_run)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        return [], [], [Problem(str(path), 1, f"cannot read the CSV as UTF-8 text: {exc}")]
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        return [], [], [Problem(str(path), 1, f"missing column(s) {', '.join(missing)}; expected {', '.join(COLUMNS)}")]
-    entries, lines = [], []
-    for row in reader:
-        line = reader.line_num
-        values = {column: (row.get(column) or "").strip() for column in COLUMNS}
-        empty = [column for column in COLUMNS if column != "related" and not values[column]]
-        if empty:
-            problems.append(Problem(str(path), line, f"empty {', '.join(empty)}"))
+        table = read_table(sheet, COLUMNS)
+    except SheetError as exc:
+        report.problems.append(f"{sheet}: {exc}")
+        return report
+    columns = _columns(sheet, table[0] if table else [], report.problems)
+    if columns is None:
+        return report
+    changes, rejected = _changes(sheet, table, columns, report)
+    if not changes and not report.problems:
+        report.problems.append(f"{sheet}: no rows to import")
+    if changes:
+        report.result = apply_changes(knowledge_dir, changes, dry_run=dry_run or bool(report.problems))
+        for problem in report.result.problems:
+            if not any(f"related id '{entry_id}' does not exist" in problem.message for entry_id in rejected):
+                report.problems.append(_in_sheet(sheet, problem.entry_id, problem.field, str(problem),
+                                                 problem.message, report.rows, columns))
+    report.problems.sort(key=lambda text: int(match[1]) if (match := _ROW.search(text)) else 0)
+    return report
+
+
+def _columns(sheet: Path, header: list[str], problems: list[str]) -> dict[str, int] | None:
+    """Column name -> index; missing, unknown or repeated columns are problems."""
+    columns: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        name = cell.strip().lower()
+        if not name:
             continue
-        entries.append({
-            "id": values["id"], "category": values["category"], "question": values["question"],
-            "phrasings": _split(values["phrasings"]), "answer": values["answer"].replace("\r\n", "\n") + "\n",
-            "related": _split(values["related"]),
-        })
-        lines.append(line)
-    return entries, lines, problems
+        if name not in COLUMNS:
+            problems.append(f"{sheet} row 1, column {column_letter(index)}: unknown column '{cell.strip()}'; "
+                            f"the columns are {', '.join(COLUMNS)}")
+        elif name in columns:
+            problems.append(f"{sheet} row 1, column {column_letter(index)}: column '{name}' appears twice")
+        else:
+            columns[name] = index
+    missing = [name for name in REQUIRED if name not in columns]
+    if missing:
+        problems.append(f"{sheet} row 1: missing column(s) {', '.join(missing)}; expected {', '.join(COLUMNS)} "
+                        "(columns separated by ',' or ';')")
+    return None if problems else columns
+
+
+def _changes(sheet: Path, table: Table, columns: dict[str, int],
+             report: ImportReport) -> tuple[list[EntryChange], set[str]]:
+    """One change per non-blank row; rows with problems are left out (their ids are returned)."""
+    changes, rejected = [], set()
+    for number, row in enumerate(table[1:], start=2):
+        cells = {name: (row[index] if index < len(row) else "").strip() for name, index in columns.items()}
+        if not any(cells.values()):
+            continue  # a blank row, as sheets often have at the end
+        problems = [(name, "is empty") for name in NOT_EMPTY if not cells[name]]
+        entry_id = cells["id"]
+        if entry_id in report.rows:
+            problems.append(("id", f"id '{entry_id}' is also in row {report.rows[entry_id]}"))
+        flag = cells.get("hotline_footer", "").lower()
+        if flag not in FLAGS:
+            problems.append(("hotline_footer", f"'{cells['hotline_footer']}' must be true or false"))
+        for name, message in problems:
+            report.problems.append(f"{sheet} row {number}, column {name} ({column_letter(columns[name])}): {message}")
+        if problems:
+            rejected.add(entry_id)
+            continue
+        report.rows[entry_id] = number
+        values: dict[str, str | list[str] | bool] = {
+            name: _split(cells[name]) if name in LIST_COLUMNS else cells[name] for name in columns if name != "id"}
+        if "hotline_footer" in values:
+            values["hotline_footer"] = FLAGS[flag]
+        changes.append(EntryChange(entry_id, values))
+    return changes, rejected
 
 
 def _split(value: str) -> list[str]:
     return [part.strip() for part in value.split(LIST_SEPARATOR) if part.strip()]
 
 
-class _BlockDumper(yaml.SafeDumper):
-    """Writes multi-line answers as ``|`` blocks, the way the hand-written files look."""
-
-
-_BlockDumper.add_representer(str, lambda dumper, value: dumper.represent_scalar(
-    "tag:yaml.org,2002:str", value, style="|" if "\n" in value else None))
-
-
-def render_yaml(entries: list[dict[str, object]], source: Path) -> str:
-    header = f"# Imported from {source.name}. Edit freely; `python -m bot validate` checks it.\n"
-    return header + yaml.dump({"entries": entries}, Dumper=_BlockDumper, sort_keys=False, allow_unicode=True,
-                              width=1000)
-
-
-def import_csv(csv_path: Path, knowledge_dir: Path, output: Path | None = None) -> tuple[Path | None, list[Problem]]:
-    """Validate the CSV with the existing knowledge, then write one new YAML file; nothing on failure."""
-    target = output or knowledge_dir / FAQ_FOLDER / f"{csv_path.stem}.yaml"
-    if target.exists():
-        return None, [Problem(str(target), 1, "file already exists; import writes only new files so that no "
-                                              "comments are lost: choose another name with --output")]
-    entries, csv_lines, problems = read_csv(csv_path)
-    if problems:
-        return None, problems
-    if not entries:
-        return None, [Problem(str(csv_path), 1, "no rows to import")]
-    text = render_yaml(entries, csv_path)
-    problems = _check_with_existing(knowledge_dir, target, text)
-    if problems:
-        return None, [_to_csv_line(p, target, text, csv_path, csv_lines) for p in problems]
-    target.write_text(text, encoding="utf-8")
-    return target, []
-
-
-def _to_csv_line(problem: Problem, target: Path, text: str, csv_path: Path, csv_lines: list[int]) -> Problem:
-    """A problem in the would-be YAML file, re-pointed at the CSV row the entry came from."""
-    if problem.path != str(target):
-        return problem
-    starts = [number for number, line in enumerate(text.splitlines(), 1) if line.startswith("- id: ")]
-    index = max((i for i, start in enumerate(starts) if start <= problem.line), default=0)
-    return Problem(str(csv_path), csv_lines[index], problem.message)
-
-
-def _check_with_existing(knowledge_dir: Path, target: Path, text: str) -> list[Problem]:
-    """Load existing knowledge plus the new file in a scratch copy; report the new file's problems by name."""
-    with tempfile.TemporaryDirectory() as scratch:
-        copy = Path(scratch) / "knowledge"
-        shutil.copytree(knowledge_dir, copy)
-        relative = target.resolve().relative_to(knowledge_dir.resolve()) if target.resolve().is_relative_to(
-            knowledge_dir.resolve()) else Path(FAQ_FOLDER) / target.name
-        (copy / relative).parent.mkdir(parents=True, exist_ok=True)
-        (copy / relative).write_text(text, encoding="utf-8")
-        try:
-            load_knowledge(copy)
-        except KnowledgeError as exc:
-            return [Problem(p.path.replace(str(copy / relative), str(target)).replace(str(copy), str(knowledge_dir)),
-                            p.line, p.message) for p in exc.problems]
-    return []
+def _in_sheet(sheet: Path, entry_id: str | None, field_name: str | None, full: str, message: str,
+              rows: dict[str, int], columns: dict[str, int]) -> str:
+    """A problem in an imported entry, named by its row and column; any other keeps its YAML place."""
+    if entry_id not in rows:
+        return full
+    column = f", column {field_name} ({column_letter(columns[field_name])})" if field_name in columns else ""
+    return f"{sheet} row {rows[entry_id]}{column}: {message}"  # type: ignore[index]

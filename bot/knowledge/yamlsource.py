@@ -103,14 +103,32 @@ def compose_file(path: Path) -> tuple[Node | None, list[Problem]]:
         _refuse_anchors(text)
         return yaml.compose(text, Loader=_Loader), []
     except yaml.MarkedYAMLError as exc:
-        # The context mark is where the broken construct starts (the unclosed "[", the
-        # key missing its ":"), which is the line an operator has to fix.
-        mark = exc.context_mark or exc.problem_mark
-        line = mark.line + 1 if mark else 1
-        detail = f"{exc.problem} ({exc.context})" if exc.context and exc.problem else exc.problem or exc.context
-        return None, [Problem(str(path), line, f"YAML syntax: {detail}")]
+        return None, [Problem(str(path), *_syntax_error(text, exc))]
     except yaml.YAMLError as exc:
         return None, [Problem(str(path), 1, f"YAML syntax: {exc}")]
+
+
+def _syntax_error(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str]:
+    """The line to fix and what is wrong there.
+
+    The problem mark is where the parser saw the slip (a dedented ``answer:`` line); the context
+    mark only says where the enclosing block began, often dozens of lines earlier, so it is named
+    in the message instead. When the problem is only found at the end of the file (an unclosed
+    quote or bracket), the context mark is where that construct was opened: the line to fix.
+    """
+    last = len(text.rstrip().splitlines())
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else 1
+    context_line = exc.context_mark.line + 1 if exc.context_mark else None
+    if line > last and context_line:
+        line = context_line
+    detail = exc.problem or exc.context or "not valid YAML"
+    if exc.context and exc.problem:
+        where = f" that starts at line {context_line}" if context_line and context_line != line else ""
+        detail += f" ({exc.context}{where})"
+    if "block" in (exc.context or "") + (exc.problem or ""):
+        detail += ": check that this line is indented like the lines of its block"
+    return max(1, min(line, last or 1)), f"YAML syntax: {detail}"
 
 
 class FileReader:
@@ -120,9 +138,10 @@ class FileReader:
     so a loader can keep going and report every problem of every file in one run.
     """
 
-    def __init__(self, path: Path, problems: list[Problem]) -> None:
+    def __init__(self, path: Path, problems: list[Problem], warnings: list[Problem] | None = None) -> None:
         self.path = path
         self.problems = problems
+        self.warnings = [] if warnings is None else warnings  # suspicious but loadable: validate reports them
 
     def problem(self, node: Node | None, message: str) -> None:
         self.problems.append(Problem(str(self.path), line_of(node) if node else 1, message))
@@ -177,7 +196,21 @@ class FileReader:
             value = self.text(item, f"an item of {what}")
             if value is not None:
                 items.append((value, item))
+                self._run_on(item, value, what)
         return items
+
+    def _run_on(self, item: Node, value: str, what: str) -> None:
+        """An over-indented ``- next item`` line is not an item: YAML folds it into the item above.
+
+        Only a plain (unquoted) item that spans lines and contains " - " can be such a merge, so
+        the check cannot fire on a single-line item that just uses a dash. (Plain style is ``None``
+        in PyYAML's Python composer and ``""`` in libyaml's.)
+        """
+        spans_lines = item.end_mark.line > item.start_mark.line
+        if isinstance(item, ScalarNode) and not item.style and spans_lines and " - " in value:
+            self.warnings.append(Problem(str(self.path), line_of(item) + 1, (
+                f"this line is read as part of the item above, giving ONE item of {what}: '{value}'. "
+                "Indent its '- ' exactly like the line above to make it an item of its own")))
 
     def flag(self, node: Node | None, what: str) -> bool:
         if isinstance(node, ScalarNode) and node.tag.endswith(":bool"):

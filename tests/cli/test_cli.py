@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import re
@@ -49,6 +51,13 @@ def test_ask_explain_shows_the_reasoning() -> None:
     assert "decision:    answer cost" in result.stdout
 
 
+def test_boundary_declines_name_their_topic() -> None:
+    answer = json.loads(run_bot("ask", "--json", "is ketamine legal where i live").stdout)
+    assert (answer["kind"], answer["id"], answer["topic"]) == ("fallback", None, "legality")
+    explained = run_bot("ask", "--explain", "is ketamine legal where i live").stdout
+    assert explained.rstrip().splitlines()[-1].endswith("(declines boundary topic legality)")
+
+
 def test_validate_good_and_bad(knowledge_copy: Path) -> None:
     good = run_bot("validate", str(knowledge_copy))
     assert good.returncode == 0
@@ -59,6 +68,19 @@ def test_validate_good_and_bad(knowledge_copy: Path) -> None:
     assert bad.returncode == 1
     assert f"{broken}:" in bad.stderr
     assert "related id 'nowhere' does not exist" in bad.stderr
+
+
+def test_validate_names_a_yaml_slip_at_its_line_and_nothing_else(knowledge_copy: Path) -> None:
+    path = knowledge_copy / "faq" / "treatment.yaml"
+    text = path.read_text(encoding="utf-8")
+    slip = text[: text.index("\n    answer:")].count("\n") + 2
+    path.write_text(text.replace("\n    answer:", "\n  answer:", 1), encoding="utf-8")
+    result = run_bot("validate", str(knowledge_copy))
+    assert result.returncode == 1 and result.stdout == ""
+    problems = [line for line in result.stderr.splitlines() if line.startswith(str(knowledge_copy))]
+    assert len(problems) <= 3, problems
+    assert problems[0].startswith(f"{path}:")
+    assert abs(int(problems[0].split(":")[1]) - slip) <= 3
 
 
 def test_knowledge_dir_from_environment(knowledge_copy: Path) -> None:
@@ -97,15 +119,56 @@ def test_validate_strict_fails_on_warnings(knowledge_copy: Path) -> None:
     basics.write_text(thinned, encoding="utf-8")
     relaxed = run_bot("validate", str(knowledge_copy))
     assert relaxed.returncode == 0
-    assert f"{basics}:" in relaxed.stdout and "phrasings; add at least 6" in relaxed.stdout
+    assert f"{basics}:" in relaxed.stdout and "phrasings; add at least 10" in relaxed.stdout
     assert "entries per category: " in relaxed.stdout
+    assert f"\nok: {knowledge_copy}: " in relaxed.stdout
     strict = run_bot("validate", "--strict", str(knowledge_copy))
     assert strict.returncode == 1
-    assert "--strict" in strict.stderr
+    assert "ok:" not in strict.stdout  # output and exit status agree
+    assert strict.stderr.startswith(f"failed: {knowledge_copy}: ") and "--strict counts warnings" in strict.stderr
 
 
 def test_export_csv_has_every_entry(knowledge: Knowledge) -> None:
     result = run_bot("export", "--format", "csv")
     assert result.returncode == 0
-    assert result.stdout.splitlines()[0] == "id,question,phrasings,answer,related,category"
+    assert result.stdout.splitlines()[0] == "id,question,phrasings,answer,related,category,keywords,hotline_footer"
     assert all(f"\n{e.id}," in result.stdout for e in knowledge.entries)
+    assert "(default: csv)" in " ".join(run_bot("export", "--help").stdout.split())
+    workbook = subprocess.run([sys.executable, "-m", "bot", "export", "--format", "xlsx"], capture_output=True,
+                              cwd=ROOT, timeout=60)
+    assert workbook.returncode == 0 and workbook.stdout.startswith(b"PK")  # a workbook, to a pipe or a file
+
+
+def test_export_edit_import_export_gives_back_the_edited_sheet(knowledge_copy: Path, tmp_path: Path) -> None:
+    sheet = tmp_path / "faqs.csv"
+    assert run_bot("export", "--knowledge", str(knowledge_copy), "--output", str(sheet)).returncode == 0
+    rows = list(csv.reader(io.StringIO(sheet.read_text(encoding="utf-8"))))
+    next(row for row in rows if row[0] == "cost")[3] = "A session costs what the clinic charges; ask first."
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)  # as a spreadsheet saves it
+    edited = buffer.getvalue()
+    sheet.write_text(edited, encoding="utf-8")
+    before = (knowledge_copy / "faq" / "cost-access.yaml").read_bytes()
+    dry = run_bot("import", str(sheet), "--dry-run", "--knowledge", str(knowledge_copy))
+    assert dry.returncode == 0, dry.stderr
+    assert "would update cost (row 13):" in dry.stdout and "  answer: '" in dry.stdout
+    assert "dry run: 1 entries would change; nothing was written" in dry.stdout
+    assert (knowledge_copy / "faq" / "cost-access.yaml").read_bytes() == before
+    done = run_bot("import", str(sheet), "--knowledge", str(knowledge_copy))
+    assert done.returncode == 0, done.stderr
+    assert "updated cost (row 13):" in done.stdout
+    assert run_bot("export", "--knowledge", str(knowledge_copy)).stdout == edited
+    again = run_bot("import", str(sheet), "--knowledge", str(knowledge_copy))
+    assert "no changes" in again.stdout
+    answer = json.loads(run_bot("ask", "--json", "--knowledge", str(knowledge_copy), "how much does it cost").stdout)
+    assert answer["reply"].startswith("A session costs what the clinic charges")
+
+
+def test_import_problems_name_row_and_column(knowledge_copy: Path, tmp_path: Path) -> None:
+    sheet = tmp_path / "faqs.csv"
+    sheet.write_text("id;question;phrasings;answer;related;category\ncost;;price;An answer.;;cost-access\n",
+                     encoding="utf-8")
+    result = run_bot("import", str(sheet), "--knowledge", str(knowledge_copy))
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.splitlines() == [f"{sheet} row 2, column question (B): is empty",
+                                          "nothing was written: 1 problem(s)"]

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 import pytest
 
-from bot.knowledge.loader import KnowledgeError, load_knowledge
+from bot.knowledge.loader import MAX_ANSWER_CHARS, KnowledgeError, load_knowledge
 from bot.knowledge.model import Knowledge
+from bot.runtime.report import MIN_PHRASINGS
 
 GOOD_ENTRY = """\
   - id: {id}
@@ -28,7 +30,9 @@ def problems_for(directory: Path) -> list[str]:
 
 
 def write_faq(directory: Path, text: str) -> Path:
-    path = directory / "faq" / "zz-extra.yaml"
+    """An extra FAQ file of category basics (the file name must be the category; subfolders are read too)."""
+    path = directory / "faq" / "extra" / "basics.yaml"
+    path.parent.mkdir(exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
 
@@ -52,9 +56,8 @@ def test_every_required_topic_exists(knowledge: Knowledge) -> None:
 
 def test_entries_follow_the_content_rules(knowledge: Knowledge) -> None:
     for entry in knowledge.entries:
-        assert len(entry.phrasings) >= 6, entry.id
+        assert len(entry.phrasings) >= MIN_PHRASINGS, entry.id
         assert 2 <= len(entry.related) <= 4, entry.id
-        assert len(entry.answer) < 900, entry.id
 
 
 def test_unknown_and_missing_fields(knowledge_copy: Path) -> None:
@@ -90,12 +93,14 @@ def test_empty_answer(knowledge_copy: Path) -> None:
 
 
 def test_same_phrasing_under_two_ids(knowledge_copy: Path) -> None:
-    cost_question = load_knowledge(knowledge_copy).by_id["cost"].phrasings[0]
+    cost_question = load_knowledge(knowledge_copy).by_id["cost"].phrasings[1]
     text = "entries:\n" + GOOD_ENTRY.format(id="extra").replace("second way to ask about extra",
                                                                 cost_question.upper())
     path = write_faq(knowledge_copy, text)
-    assert any(p.startswith(f"{path}:2: phrasing '{cost_question.upper()}' of 'extra' is also a phrasing of 'cost'")
-               for p in problems_for(knowledge_copy))
+    cost_line = next(n for n, line in enumerate((knowledge_copy / "faq" / "cost-access.yaml").read_text(
+        encoding="utf-8").splitlines(), 1) if line.endswith(f"- {cost_question}"))
+    assert f"{path}:5: phrasing '{cost_question.upper()}' of 'extra' is also a phrasing of 'cost' " \
+           f"({knowledge_copy / 'faq' / 'cost-access.yaml'}:{cost_line})" in problems_for(knowledge_copy)
 
 
 def test_all_problems_reported_in_one_run(knowledge_copy: Path) -> None:
@@ -113,10 +118,47 @@ def test_all_problems_reported_in_one_run(knowledge_copy: Path) -> None:
     ("entries:\n\t- id: a\n", 2, "tab character in indentation; use spaces"),
     ("entries: [unclosed\n", 1, "YAML syntax"),
     ("entries:\n  - id: a\n  x\n", 3, "YAML syntax"),
+    ("entries:\n  - id: a\n    question: \"open\n    answer: x\n", 3, "while scanning a quoted scalar"),
 ])
 def test_malformed_yaml(knowledge_copy: Path, content: str, line: int, message: str) -> None:
     path = write_faq(knowledge_copy, content)
     assert any(p.startswith(f"{path}:{line}: ") and message in p for p in problems_for(knowledge_copy))
+
+
+def test_a_dedented_answer_is_one_problem_at_its_line(knowledge_copy: Path) -> None:
+    path = knowledge_copy / "faq" / "treatment.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    slip = next(number for number, line in enumerate(lines, 1) if line.startswith("    answer:"))
+    lines[slip - 1] = lines[slip - 1][2:]  # "  answer: |", at the level of the list items
+    path.write_text("".join(lines), encoding="utf-8")
+    problems = problems_for(knowledge_copy)
+    assert len(problems) == 1, problems  # not the dozen links from other files into the broken one
+    assert problems[0].startswith(f"{path}:{slip}: YAML syntax: ")
+    assert "starts at line" in problems[0] and "indented" in problems[0]
+
+
+def test_links_into_a_broken_file_are_held_back_but_others_are_not(knowledge_copy: Path) -> None:
+    broken = knowledge_copy / "faq" / "treatment.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("entries:\n", "entries:\n  - [\n", 1),
+                      encoding="utf-8")
+    text = "entries:\n" + GOOD_ENTRY.format(id="extra").replace("[cost, how-fast]", "[dissociation, no-such-entry]")
+    path = write_faq(knowledge_copy, text)
+    problems = problems_for(knowledge_copy)
+    assert sorted(p.split(": ")[0].rsplit(":", 1)[0] for p in problems) == sorted([str(broken), str(path)])
+    assert f"{path}:8: related id 'no-such-entry' does not exist" in problems
+
+
+def test_an_over_indented_phrasing_folded_into_the_one_above_is_a_warning(knowledge: Knowledge,
+                                                                           knowledge_copy: Path) -> None:
+    path = write_faq(knowledge_copy, "entries:\n" + GOOD_ENTRY.format(id="extra").replace(
+        "    phrasings: [first way to ask about extra, second way to ask about extra]\n",
+        "    phrasings:\n      - first way to ask - about extra\n      - second way to ask\n"
+        "        - third way to ask\n      - 'a quoted phrasing\n        - that wraps'\n"))
+    loaded = load_knowledge(knowledge_copy)
+    assert loaded.by_id["extra"].phrasings[1] == "second way to ask - third way to ask"  # what YAML reads
+    assert [(p.path, p.line) for p in loaded.warnings] == [(str(path), 8)]
+    assert "ONE item of phrasings: 'second way to ask - third way to ask'" in loaded.warnings[0].message
+    assert knowledge.warnings == ()  # the repository's own files have no such slip
 
 
 @pytest.mark.parametrize(("raw", "line", "message"), [
@@ -152,6 +194,52 @@ def test_unknown_category_and_bad_threshold(knowledge_copy: Path) -> None:
     problems = "\n".join(problems_for(knowledge_copy))
     assert f"{path}:3: unknown category 'gossip'" in problems
     assert "min_score must be a number from 0 to 100" in problems
+
+
+def test_ids_must_be_lowercase_words_joined_by_hyphens(knowledge_copy: Path) -> None:
+    path = write_faq(knowledge_copy, "entries:\n" + GOOD_ENTRY.format(id="Driving After"))
+    smalltalk = knowledge_copy / "smalltalk.yaml"
+    text = smalltalk.read_text(encoding="utf-8")
+    smalltalk.write_text(text.replace("- id: greeting", "- id: Hi_there", 1).replace("- id: goodbye", "- id: thanks"),
+                         encoding="utf-8")
+    problems = problems_for(knowledge_copy)
+    assert f"{path}:2: id 'Driving After' must be lowercase words joined by hyphens, like 'driving-after'" in problems
+    assert f"{smalltalk}:17: id 'Hi_there' must be lowercase words joined by hyphens, like 'hi-there'" in problems
+    assert any(p.startswith(f"{smalltalk}:") and "duplicate id 'thanks'" in p for p in problems)
+
+
+def test_category_must_match_the_file_name(knowledge_copy: Path) -> None:
+    path = knowledge_copy / "faq" / "treatment.yaml"
+    text = path.read_text(encoding="utf-8")
+    line = text[: text.index("\n    category: treatment")].count("\n") + 2
+    path.write_text(text.replace("\n    category: treatment", "\n    category: safety", 1), encoding="utf-8")
+    assert problems_for(knowledge_copy) == [
+        f"{path}:{line}: category 'safety' does not match the file name treatment.yaml: this file holds category "
+        "'treatment'; move the entry to faq/safety.yaml"]
+
+
+def test_answer_length_limit_is_an_error(knowledge_copy: Path) -> None:
+    def entry(entry_id: str, length: int) -> str:
+        return GOOD_ENTRY.format(id=entry_id).replace(f"An answer about {entry_id}.", "a" * length)
+
+    path = write_faq(knowledge_copy, "entries:\n" + entry("at-limit", MAX_ANSWER_CHARS)
+                     + entry("over-limit", MAX_ANSWER_CHARS + 1))
+    assert problems_for(knowledge_copy) == [
+        f"{path}:13: answer is {MAX_ANSWER_CHARS + 1} characters; the limit is {MAX_ANSWER_CHARS}: shorten it or "
+        "split the entry"]
+
+
+def test_file_headers_state_the_rules_validate_enforces() -> None:
+    root = Path(__file__).resolve().parents[2] / "knowledge"
+    for path in [*sorted((root / "faq").glob("*.yaml")), root / "boundaries.yaml", root / "smalltalk.yaml"]:
+        header = "\n".join(line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("#"))
+        flat = " ".join(header.replace("#", " ").split())
+        assert f"warning: fewer than {MIN_PHRASINGS} phrasings" in flat, path
+        assert "error: an id that is not lowercase words joined by hyphens" in flat, path
+        if path.parent.name == "faq":
+            assert f"error: an answer over {MAX_ANSWER_CHARS} characters" in flat, path
+            assert f"error: a category other than the file name ({path.stem})" in flat, path
+        assert not re.search(r"at least \d+|under \d+ characters", flat), path  # no second, other set of rules
 
 
 def test_crisis_template_with_unknown_placeholder(knowledge_copy: Path) -> None:

@@ -83,7 +83,7 @@ async def _drain(process: asyncio.subprocess.Process) -> None:
 
 
 def write_generated_knowledge(target: Path, entries: int) -> Path:
-    """A copy of the repository's knowledge grown to ``entries`` FAQ entries (extra file faq/generated.yaml)."""
+    """The repository's knowledge grown to ``entries`` FAQ entries (in faq/generated-NNN/<category>.yaml)."""
     import shutil
 
     from bot.knowledge.loader import load_knowledge
@@ -100,6 +100,9 @@ def write_generated_knowledge(target: Path, entries: int) -> Path:
                      "phrasings": [f"{p} {a} {b} {n}" for p in base.phrasings[:8]],
                      "answer": base.answer, "related": [base.id, base.related[0]]})
     for start in range(0, len(rows), 500):  # knowledge files are capped at 2 MB each
-        path = target / "faq" / f"generated-{start // 500:03d}.yaml"
-        path.write_text(yaml.safe_dump({"entries": rows[start:start + 500]}, sort_keys=False), encoding="utf-8")
+        for category in sorted({row["category"] for row in rows[start:start + 500]}):  # file name = category
+            path = target / "faq" / f"generated-{start // 500:03d}" / f"{category}.yaml"
+            path.parent.mkdir(exist_ok=True)
+            chunk = [row for row in rows[start:start + 500] if row["category"] == category]
+            path.write_text(yaml.safe_dump({"entries": chunk}, sort_keys=False), encoding="utf-8")
     return target

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from bot.knowledge.writer import add_phrasing
 from bot.runtime.store import ResponderStore
 from bot.runtime.watcher import KnowledgeWatcher
 
@@ -106,3 +107,17 @@ def test_reload_under_load_answers_from_one_version(knowledge_copy: Path) -> Non
     assert not errors
     assert len(replies) > 6
     assert set(replies) <= {first, second}
+
+
+def test_the_watcher_serves_a_phrasing_added_by_the_writer(knowledge_copy: Path) -> None:
+    clock = FakeClock()
+    store = ResponderStore(knowledge_copy)
+    watcher = KnowledgeWatcher(store, debounce=1.0, clock=clock)
+    message = "what is the damage to my wallet for the zorblax sessions"
+    assert store.current.decide(message).id != "cost"
+    assert add_phrasing(knowledge_copy, "cost", message).ok
+    assert watcher.poll() is None  # seen, debounced
+    clock.now = 2.0
+    result = watcher.poll()
+    assert result is not None and result.ok
+    assert store.current.decide(message).id == "cost"
