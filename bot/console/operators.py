@@ -1,7 +1,10 @@
-"""Operators' commands on stored data: ``db upgrade`` and ``review`` (``python -m bot ...``).
+"""Operators' commands on stored data: ``db upgrade``, ``review`` and ``learn`` (``python -m bot ...``).
 
 They read ``DATABASE_URL`` as the bot does (unset: ``data/bot.db``), need no Telegram token, and
 say what is wrong in one line: a malformed URL, a database that cannot be reached or a damaged file.
+``learn`` writes the knowledge through the one shared writer (``bot.knowledge.writer``: comments
+kept, the folder validated in a scratch copy, files swapped atomically), so the running bot's hot
+reload picks the new phrasing up.
 """
 
 from __future__ import annotations
@@ -17,8 +20,10 @@ from pathlib import Path
 from bot.console.review import render
 from bot.decision import Responder
 from bot.knowledge.location import knowledge_dir
+from bot.knowledge.writer import add_phrasing
 from bot.runtime.review import gather
 from bot.storage.database import Database, DatabaseUnusable
+from bot.storage.repositories import remove_unanswered
 from bot.storage.url import DatabaseUrlError, parse_database_url
 
 DEFAULT_REVIEW_DAYS = 30
@@ -76,6 +81,36 @@ def command_review(args: argparse.Namespace, load: Callable[[Path], Responder]) 
     return 0
 
 
+def command_learn(args: argparse.Namespace) -> int:
+    """Add a reviewed question to an entry's phrasings, then drop it from the inbox (best effort)."""
+    database = database_or_exit()
+    result = add_phrasing(knowledge_dir(args.knowledge), args.entry_id, args.question)
+    if not result.ok:
+        for problem in result.problems:
+            print(problem, file=sys.stderr)
+        print(f"nothing was written: {len(result.problems)} problem(s)", file=sys.stderr)
+        return 1
+    print(f"added the phrasing to '{args.entry_id}' in {', '.join(map(str, result.written))}; a running bot "
+          "picks it up with its next hot reload")
+
+    async def forget_question() -> int:
+        try:
+            await database.open()
+            async with database.sessions() as session, session.begin():
+                return await remove_unanswered(session, {" ".join(args.question.split()): None})
+        finally:
+            await database.close()
+
+    try:
+        removed = asyncio.run(forget_question())
+    except Exception as exc:  # the knowledge is already written; the inbox row ages out anyway
+        print(f"note: the inbox could not be updated ({type(exc).__name__}); the question ages out with its "
+              "retention", file=sys.stderr)
+        return 0
+    print(f"removed {removed} matching question(s) from the unanswered inbox")
+    return 0
+
+
 def add_commands(commands: argparse._SubParsersAction, common: argparse.ArgumentParser,
                  load: Callable[[Path], Responder]) -> None:
     """Register ``db`` and ``review``; ``load`` builds the Responder (or exits saying why)."""
@@ -89,6 +124,12 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
     review.add_argument("--days", type=int, default=DEFAULT_REVIEW_DAYS, choices=range(1, 366), metavar="N",
                         help=f"how many days of the inbox to read (default {DEFAULT_REVIEW_DAYS})")
     review.set_defaults(handler=lambda args: command_review(args, load))
+
+    learn = commands.add_parser("learn", parents=[common], help="add a reviewed question to an entry's phrasings "
+                                                                 "and drop it from the unanswered inbox")
+    learn.add_argument("entry_id", help="the FAQ entry the question belongs to (review's 'suggested')")
+    learn.add_argument("question", help="the question as review shows it")
+    learn.set_defaults(handler=command_learn)
 
 
 def _first_line(exc: Exception) -> str:

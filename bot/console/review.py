@@ -26,5 +26,5 @@ def render(review: Review) -> str:
         lines.append(f"  last {days} days: {shares}")
     if review.unanswered:
         lines += ["", "To add a reviewed question to an entry's phrasings:",
-                  "  python -m bot learn ENTRY_ID 'the question'"]
+                  "  python -m bot learn ENTRY_ID 'the question'   (comments kept; hot reload picks it up)"]
     return "\n".join(lines)
