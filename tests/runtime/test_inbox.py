@@ -54,7 +54,7 @@ async def stored(keeper: StateKeeper) -> list[str]:
 async def test_no_crisis_message_of_the_knowledge_or_the_labelled_sets_creates_a_row(
         keeper: StateKeeper, responder: Responder) -> None:
     messages = crisis_examples()
-    assert len(messages) > 80  # the holdout set and the policy's examples at the least
+    assert len(messages) > 60  # the holdout set and the policy's examples at the least (the dev set when present)
     knowledge = responder.knowledge
     assert [m for m in messages if responder.decide(m).screened_calm] == []  # the core's screen alone
     kept = [m for m in messages if keeper.unanswered(m, responder.decide(m), ChatContext(), knowledge)]
