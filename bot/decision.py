@@ -17,33 +17,44 @@ import dataclasses
 import logging
 from dataclasses import dataclass, field
 
-from bot.crisis.detector import CrisisHit, clearly_calm, detect_crisis
+import numpy as np
+
+from bot.crisis.detector import CrisisHit
+from bot.crisis.screen import CrisisScreen, MeaningReading, Thresholds
+from bot.crisis.semantic import CrisisClassifier
 from bot.knowledge.model import FaqEntry, Knowledge
+from bot.language.identify import LanguageIdentifier
 from bot.language.markup import strip_markup
 from bot.language.normalize import normalize
-from bot.language.terms import SIGNAL_WORDS
+from bot.language.terms import SIGNAL_WORDS, STOP_WORDS
 from bot.matching.lexical import BOUNDARY, Candidate, MatchIndex
 from bot.matching.semantic import FAQ
 from bot.matching.semantic import SMALLTALK as SMALLTALK_CLASS
 from bot.matching.smalltalk import SmallTalkIndex
 from bot.matching.understanding import Reading, Understanding
 from bot.semantic.embedder import Embedder, default_embedder
+from bot.semantic.memory import release_free_memory
 
 log = logging.getLogger("bot.decision")
 
-ANSWER, CLARIFY, CRISIS, SMALLTALK, FALLBACK = "answer", "clarify", "crisis", "smalltalk", "fallback"
+ANSWER, CLARIFY, CRISIS, SMALLTALK, FALLBACK, SUPPORT = "answer", "clarify", "crisis", "smalltalk", "fallback", \
+    "support"
 MAX_MESSAGE_CHARS = 4000  # the user's text we look at; Telegram itself caps messages at 4096
 FRAGMENT_WORDS = 2  # a message of at most this many words is a fragment: answered only when clearly meant
 
 
 @dataclass(frozen=True)
 class ChatContext:
-    """What the decision needs to know about the chat: hotline region and recent escalation."""
+    """What the decision needs to know about the chat: hotline region and recent escalation.
+
+    ``region`` is the chat's own (its /region choice, or what its Telegram language implies);
+    ``default_region`` is the operator's DEFAULT_REGION, used only for English messages.
+    """
 
     region: str | None = None
     flagged: bool = False
-    language: str | None = None
-    region_lost: bool = False  # the chat chose a region the knowledge no longer has: add the international lines
+    language: str | None = None  # the Telegram interface language ("en-gb"), not the message's
+    default_region: str | None = None
 
 
 NO_CONTEXT = ChatContext()
@@ -70,10 +81,12 @@ class Decision:
     reading: Reading | None = field(default=None, repr=False, compare=False)  # for ask --explain
 
     def as_json(self) -> dict[str, object]:
-        """The stable ``ask --json`` protocol: the five keys the evaluation reads, then ``topic`` and ``category``."""
+        """The stable ``ask --json`` protocol: the five keys the evaluation reads, then ``topic``, ``category``
+        (of a crisis), ``layer`` (the crisis layer that fired) and ``language``."""
         return {"kind": self.kind, "id": self.id, "options": list(self.options),
                 "score": round(self.score, 1), "reply": self.reply, "topic": self.topic,
-                "category": self.crisis.category if self.crisis else None}
+                "category": self.crisis.category if self.crisis else None,
+                "layer": self.crisis.layer if self.crisis else None, "language": self.language}
 
 
 class Responder:
@@ -87,21 +100,50 @@ class Responder:
         self.knowledge = knowledge
         self.smalltalk = SmallTalkIndex(knowledge.smalltalk)
         self.understanding: Understanding | None = None
+        policy = knowledge.crisis
+        self.languages = LanguageIdentifier(policy.languages, _english_words(knowledge))
+        classifier = None
         if knowledge.matching.lexical_only:
             log.warning("LEXICAL-ONLY matching (settings.yaml matching.lexical_only): the sentence encoder is off, "
-                        "so questions worded unlike the phrasings will be missed")
+                        "so questions worded unlike the phrasings will be missed, and the semantic crisis layer too")
             self.index = MatchIndex(knowledge)
         else:
-            self.understanding = Understanding(knowledge, embedder or default_embedder())
+            embedder = embedder or default_embedder()
+            self.understanding = Understanding(knowledge, embedder)
             self.index = self.understanding.lexical
+            classifier = _crisis_classifier(knowledge, embedder)
+        limits = policy.thresholds
+        thresholds = Thresholds(limits.crisis, limits.support, limits.calm, limits.veto, limits.veto_alarm,
+                                limits.veto_kinds, limits.veto_categories, limits.distress_kinds)
+        self.screen = CrisisScreen(policy.detection, policy.lexicon, classifier, thresholds)
+        release_free_memory()  # embedding and fitting freed tens of MB the allocator would otherwise keep
 
     def decide(self, text: str, context: ChatContext = NO_CONTEXT) -> Decision:
-        hit = detect_crisis(self.knowledge.crisis.detection, text)
-        if hit is not None:
-            return self.crisis_decision(hit, context)
-        decision = self._calm_decision(text[:MAX_MESSAGE_CHARS])
-        decision = dataclasses.replace(decision, screened_calm=clearly_calm(self.knowledge.crisis.detection, text))
-        return self._with_footer(decision, context)
+        """Crisis (every layer, on the whole message) first; then the calm decision; see the module docstring."""
+        text = text[:MAX_MESSAGE_CHARS]
+        identified = self.languages.identify(text)
+        language = identified.code
+        hit = self.screen.words(text, language, identified.surely_english)
+        overrulable = hit is not None and language == "en" and self.screen.needs_meaning(hit)
+        if hit is not None and not overrulable:  # answered before any embedding is done
+            return self.crisis_decision(hit, context, hit.language if hit.layer == "lexicon" else language)
+        clean = strip_markup(text)
+        has_words = any(char.isalpha() for char in clean)  # "?" or "!!!" has nothing for a model to read
+        windows, vectors = (self.understanding.embedder.message_vectors(clean) if self.understanding and has_words
+                            else ([], np.zeros((0, 0))))
+        meaning = self.screen.meaning(vectors, len(windows))
+        if hit is not None and not self.screen.overrules(hit, meaning):
+            return self.crisis_decision(hit, context, language)
+        if meaning.hit is not None:
+            return self.crisis_decision(meaning.hit, context, language)
+        if language != "en":  # the bot cannot answer in this language; it never sends the English fallback
+            reply = self.knowledge.crisis.english_only_text(language)
+            return Decision(FALLBACK, reply, body=reply, language=language)
+        decision = self._calm_decision(clean, windows, vectors)
+        if decision.kind == FALLBACK and self.screen.distressed(meaning, len(clean.split())):
+            decision = self.support_decision(context, meaning)  # distress never hears "rephrase"
+        calm = decision.kind != SUPPORT and self.screen.calm(text, meaning)
+        return self._with_footer(dataclasses.replace(decision, screened_calm=calm), context)
 
     def decide_entry(self, entry_id: str, context: ChatContext = NO_CONTEXT) -> Decision:
         """The answer for an entry picked from a button or a numbered suggestion.
@@ -115,27 +157,25 @@ class Responder:
             return self._with_footer(Decision(FALLBACK, text, body=text), context)
         return self._with_footer(self._answer(entry, 100.0), context)
 
-    def crisis_decision(self, hit: CrisisHit | None, context: ChatContext) -> Decision:
-        text = self.crisis_text(context, hit.language if hit else "en")
-        return Decision(CRISIS, text, score=100.0, crisis=hit, body=text)
+    def crisis_decision(self, hit: CrisisHit | None, context: ChatContext, language: str = "en") -> Decision:
+        text = self.crisis_text(context, language)
+        return Decision(CRISIS, text, score=100.0, crisis=hit, body=text, language=language)
 
     def crisis_text(self, context: ChatContext, language: str = "en") -> str:
-        """The fixed escalation for the chat's region; non-English speakers also get the international line."""
-        policy = self.knowledge.crisis
-        region = policy.region(context.region)
-        lines = list(region.lines)
-        international = policy.regions.get(policy.international_region)
-        if (language != "en" or context.region_lost) and international is not None and region is not international:
-            lines.extend(international.lines)
-        return policy.response.format(emergency=region.emergency,
-                                      lines="\n".join(f"• {line}" for line in lines)).strip()
+        """The fixed escalation for the chat's region, in the message's language where the knowledge has it."""
+        return self.knowledge.crisis.crisis_text(context.region, language, context.default_region)
+
+    def support_decision(self, context: ChatContext, meaning: MeaningReading) -> Decision:
+        """Distress no layer scores as a crisis: a short, warm reply with the region's lines, never "rephrase"."""
+        text = self.knowledge.crisis.support_text(context.region, context.default_region)
+        distress = meaning.reading.distress if meaning.reading else 0.0
+        return Decision(SUPPORT, text, score=100 * distress, body=text)
 
     def footer_text(self, context: ChatContext) -> str:
         policy = self.knowledge.crisis
-        return policy.footer.format(short=policy.region(context.region).short)
+        return policy.footer.format(short=policy.reply_region(context.region, "en", context.default_region).short)
 
-    def _calm_decision(self, text: str) -> Decision:
-        clean = strip_markup(text)
+    def _calm_decision(self, clean: str, windows: list[str], vectors: np.ndarray) -> Decision:
         normalized = normalize(clean)
         if not normalized:
             return self._fallback(0.0)
@@ -144,7 +184,7 @@ class Responder:
             return Decision(SMALLTALK, intent.reply, id=intent.id, score=100.0, body=intent.reply)
         if self.understanding is None:
             return self._from_candidates(self.index.rank(self.index.analyze(clean)))
-        return self._from_reading(self.understanding.read(clean))
+        return self._from_reading(self.understanding.read(clean, windows, vectors))
 
     def _from_reading(self, reading: Reading) -> Decision:
         """The FAQ step on the fused confidence; see the module docstring and settings.yaml."""
@@ -226,3 +266,23 @@ class Responder:
             return decision
         footer = self.footer_text(context)
         return dataclasses.replace(decision, reply=f"{decision.body}\n\n{footer}", footer=footer)
+
+
+def _crisis_classifier(knowledge: Knowledge, embedder: Embedder) -> CrisisClassifier | None:
+    """The semantic crisis layer, from crisis_examples.yaml; the FAQ's own texts count as (easy) calm examples."""
+    examples = knowledge.crisis_examples
+    if not examples.crisis:
+        log.warning("no crisis examples (knowledge/crisis_examples.yaml): the semantic crisis layer is off")
+        return None
+    easy = [text for entry in knowledge.entries for text in (entry.question, *entry.phrasings)]
+    easy += [text for intent in (*knowledge.smalltalk, *knowledge.boundaries) for text in intent.phrasings]
+    easy += list(knowledge.out_of_scope)
+    return CrisisClassifier.build(examples.crisis, examples.calm, easy, embedder)
+
+
+def _english_words(knowledge: Knowledge) -> set[str]:
+    """Every word the knowledge uses in English, and the function words: what makes a message English."""
+    texts = [text for entry in knowledge.entries for text in (entry.question, *entry.phrasings, entry.answer)]
+    texts += [text for intent in (*knowledge.smalltalk, *knowledge.boundaries) for text in (*intent.phrasings,)]
+    texts += list(knowledge.out_of_scope)
+    return {word for text in texts for word in normalize(text).split()} | STOP_WORDS | SIGNAL_WORDS

@@ -55,6 +55,15 @@ def explain(responder: Responder, text: str, context: ChatContext = NO_CONTEXT) 
             lines.append(f"  {candidate.confidence:.2f}  {candidate.label}  (semantic {evidence.semantic:.2f}, "
                          f"lexical {evidence.lexical:.1f})")
         lines.append(f"fusion:      learned from held-out phrasings over {', '.join(FEATURES[:-1])}")
+    identified = responder.languages.identify(text)
+    lines.append(f"language:    read as {decision.language} (lingua {identified.confidence:.2f}; "
+                 f"{'surely English: other languages not looked for' if identified.surely_english else 'lexicons on'})")
+    if decision.crisis is not None:
+        hit = decision.crisis
+        why = {"patterns": f"pattern {hit.rule} of crisis.yaml matched", "risk": f"risk signals {hit.rule}",
+               "lexicon": f"a crisis phrase of language {hit.language} (crisis.yaml languages)",
+               "semantic": f"the semantic detector ({hit.rule}: probability, window)"}.get(hit.layer, hit.rule)
+        lines.append(f"crisis:      layer {hit.layer}: {why}")
     label = decision.id or ", ".join(decision.options) or "-"
     crisis = f" (crisis category {decision.crisis.category})" if decision.crisis else ""
     topic = f" (declines boundary topic {decision.topic})" if decision.topic else ""

@@ -1,7 +1,8 @@
 """The terminal chat: the same decisions as on Telegram, with buttons shown as numbers.
 
 Typing a number picks the matching suggestion from the previous reply, the way a
-button press would on Telegram. Works interactively and piped (no prompts then).
+button press would on Telegram. ``/region`` lists the regions and ``/region UK`` picks one,
+where Telegram shows buttons. Works interactively and piped (no prompts then).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from bot.decision import CRISIS, Decision, Responder
 from bot.runtime.chat_state import ChatStates
 
 TERMINAL_CHAT_ID = 0
+COMMANDS_HELP = "Commands: /topics, /crisis, /region [CODE], /help, /quit. Or type your question."
 
 
 class TerminalChat:
@@ -30,19 +32,46 @@ class TerminalChat:
         text = line.strip()
         context = self.states.context(TERMINAL_CHAT_ID)
         knowledge = self.responder.knowledge
-        if text.isdigit() and 0 < int(text) <= len(self.suggestions):
-            self.show(self.responder.decide_entry(self.suggestions[int(text) - 1], context))
+        command, _, argument = text.partition(" ")
+        if text.isdecimal() and self.suggestions:  # isdigit() would admit "²", which int() refuses
+            number = int(text)
+            if 0 < number <= len(self.suggestions):
+                self.show(self.responder.decide_entry(self.suggestions[number - 1], context))
+            else:
+                self.say(f"Pick 1-{len(self.suggestions)}, or type a question.")
         elif text in ("/start", "/help"):
             self.say(getattr(knowledge.texts, text[1:]) + "\n\n" + self.responder.footer_text(context))
         elif text == "/topics":
             self.show_topics()
         elif text == "/crisis":
             self.say(self.responder.crisis_text(context))
+        elif command == "/region":
+            self.region(argument.strip())
         else:
             decision = self.responder.decide(text, context)
             if decision.kind == CRISIS:
                 self.states.mark_escalated(TERMINAL_CHAT_ID)
-            self.show(decision)
+                self.show(decision)
+            elif text.startswith("/"):  # a command we do not have: not a question to answer
+                self.say(f"Unknown command {command}. {COMMANDS_HELP}")
+            else:
+                self.show(decision)
+
+    def region(self, code: str) -> None:
+        """``/region``: the regions and the current one; ``/region UK``: choose one (as Telegram's buttons do)."""
+        policy = self.responder.knowledge.crisis
+        codes = ", ".join(policy.regions)
+        if not code:
+            current = policy.region(self.states.context(TERMINAL_CHAT_ID).region)
+            lines = [f"  {region.code:<5} {region.name}" for region in policy.regions.values()]
+            self.say(f"Crisis lines now: {current.name} ({current.code}). Choose with /region CODE:\n"
+                     + "\n".join(lines))
+        elif code.upper() not in policy.regions:
+            self.say(f"Unknown region {code!r}. Choose one of {codes}, e.g. /region {next(iter(policy.regions))}.")
+        else:
+            self.states.choose_region(TERMINAL_CHAT_ID, code.upper())
+            context = self.states.context(TERMINAL_CHAT_ID)
+            self.say(f"Crisis lines set to {policy.region(code).name}.\n{self.responder.footer_text(context)}")
 
     def show(self, decision: Decision) -> None:
         by_id = self.responder.knowledge.by_id
@@ -75,7 +104,7 @@ def run_chat(responder: Responder, region: str | None = None, stdin: TextIO = sy
     chat = TerminalChat(responder, out, region)
     interactive = stdin.isatty()
     if interactive:
-        chat.say(responder.knowledge.texts.start + "\n(/topics, /crisis, /help, /quit to leave)")
+        chat.say(responder.knowledge.texts.start + "\n(/topics, /crisis, /region, /help, /quit to leave)")
     while True:
         if interactive:
             print("you> ", end="", file=out, flush=True)

@@ -63,11 +63,16 @@ _MAX_WORD = 24
 
 @dataclass(frozen=True)
 class CrisisHit:
-    """Why a message escalated: the category, its language, and the rule label (never message text)."""
+    """Why a message escalated: the category, its language, the rule label and the layer (never message text).
+
+    Layers: ``patterns`` (crisis.yaml categories), ``risk`` (the risk scorer), ``semantic`` (the
+    classifier over sentence embeddings), ``lexicon`` (the multilingual phrases).
+    """
 
     category: str
     language: str
     rule: str
+    layer: str = "patterns"
 
 
 def _fold_symbols(text: str) -> str:
@@ -278,7 +283,7 @@ def detect_crisis(rules: DetectionRules, text: str) -> CrisisHit | None:
     breaks = _sentence_breaks(rules, text, canonical)
     hidden = [span for i, found in spans.items() if i in rules.scopes[scope] for span in found]
     if (fired := risk_signals(risk, _sentence_words(canonical, breaks, hidden))) is not None:
-        return CrisisHit(RISK_CATEGORY, risk.language, f"{RISK_CATEGORY}:{fired}")
+        return CrisisHit(RISK_CATEGORY, risk.language, f"{RISK_CATEGORY}:{fired}", "risk")
     return None
 
 

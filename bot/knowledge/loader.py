@@ -16,21 +16,21 @@ from __future__ import annotations
 
 import hashlib
 import re
-import string
 from pathlib import Path
-from types import MappingProxyType
 
 from yaml.nodes import Node, ScalarNode, SequenceNode
 
-from bot.knowledge.crisis_source import parse_detection
+from bot.knowledge.crisis_policy import OPTIONAL as CRISIS_OPTIONAL
+from bot.knowledge.crisis_policy import REQUIRED as CRISIS_REQUIRED
+from bot.knowledge.crisis_policy import category_names, read_crisis, read_examples
 from bot.knowledge.model import (
     Category,
+    CrisisExamples,
     CrisisPolicy,
     FaqEntry,
     Intent,
     Knowledge,
     MatchSettings,
-    Region,
     Texts,
 )
 from bot.knowledge.yamlsource import FileReader, KnowledgeError, Problem, compose_file, line_of, yaml_files
@@ -38,7 +38,8 @@ from bot.language.normalize import normalize
 from bot.language.terms import SIGNAL_WORDS, STOP_WORDS
 
 _ID_LINE = re.compile(r"^[ -]*id:[ ]*[\"']?([^\"'#\s]+)", re.MULTILINE)
-TOP_LEVEL_FILES = ("settings.yaml", "smalltalk.yaml", "boundaries.yaml", "crisis.yaml", "out_of_scope.yaml")
+TOP_LEVEL_FILES = ("settings.yaml", "smalltalk.yaml", "boundaries.yaml", "crisis.yaml", "crisis_examples.yaml",
+                   "out_of_scope.yaml")
 CONFIDENCES = ("answer_confidence", "clarify_margin", "suggest_confidence", "boundary_margin",
                "smalltalk_probability", "short_message_confidence")
 FAQ_FOLDER = "faq"
@@ -221,62 +222,19 @@ class _Loader:
         return tuple(text for text, _ in items), reader, items
 
     # --- crisis ---------------------------------------------------------------------------
-    def crisis(self) -> CrisisPolicy | None:
-        reader, fields = self.root(self.directory / "crisis.yaml", "crisis policy",
-                                   required=("sticky_hours", "default_region", "response", "footer",
-                                             "regions", "detection"))
-        if len(fields) < 6:
-            return None
-        response = self.template(reader, fields["response"], "response", {"emergency", "lines"})
-        footer = self.template(reader, fields["footer"], "footer", {"short"})
-        hours = reader.number(fields["sticky_hours"], "sticky_hours", 0, 24 * 30)
-        regions = self.regions(reader, fields["regions"])
-        default = reader.text(fields["default_region"], "default_region")
-        if default and default not in regions:
-            reader.problem(fields["default_region"], f"default_region '{default}' is not one of the regions")
-        if "INTL" not in regions:
-            reader.problem(fields["regions"], "regions must include INTL, the international fallback")
-        detection = parse_detection(reader, fields["detection"])
-        if None in (response, footer, hours, default):
-            return None
-        return CrisisPolicy(response=response, footer=footer, sticky_hours=hours,  # type: ignore[arg-type]
-                            default_region=default, regions=MappingProxyType(regions),  # type: ignore[arg-type]
-                            detection=detection)
+    def crisis(self) -> tuple[CrisisPolicy | None, set[str]]:
+        """The policy, and the names of its detection categories (the examples file refers to them)."""
+        reader, fields = self.root(self.directory / "crisis.yaml", "crisis policy", required=CRISIS_REQUIRED,
+                                   optional=CRISIS_OPTIONAL)
+        return read_crisis(reader, fields), category_names(fields.get("detection"))
 
-    def template(self, reader: FileReader, node: Node, what: str, allowed: set[str]) -> str | None:
-        """A text with ``{placeholders}``; an unknown or malformed placeholder is reported now, not at 3 a.m."""
-        value = reader.text(node, what)
-        if value is None:
-            return None
-        try:
-            names = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
-        except ValueError as exc:
-            reader.problem(node, f"{what} has a broken {{placeholder}}: {exc}")
-            return None
-        if names - allowed:
-            reader.problem(node, f"{what} uses unknown placeholder(s) {sorted(names - allowed)}; "
-                                 f"allowed: {sorted(allowed)}")
-            return None
-        return value
-
-    def regions(self, reader: FileReader, node: Node) -> dict[str, Region]:
-        regions = {}
-        for code, value in (reader.mapping(node, "regions") or {}).items():
-            fields = reader.mapping(value, f"region {code}", required=("name", "emergency", "lines", "short"),
-                                    optional=("language_codes",)) or {}
-            if len(fields) < 4:
-                continue
-            texts = {key: reader.text(fields[key], f"{key} of region {code}") for key in ("name", "emergency",
-                                                                                          "short")}
-            lines = tuple(text for text, _ in reader.texts(fields["lines"], f"lines of region {code}"))
-            if not lines:
-                reader.problem(fields["lines"], f"region {code} needs at least one crisis line")
-            languages = tuple(text.lower() for text, _ in reader.texts(fields["language_codes"], "language_codes")
-                              ) if "language_codes" in fields else ()
-            if None not in texts.values() and lines:
-                regions[code.upper()] = Region(code.upper(), texts["name"], texts["emergency"],  # type: ignore[arg-type]
-                                               lines, texts["short"], languages)  # type: ignore[arg-type]
-        return regions
+    def crisis_examples(self, categories: set[str]) -> CrisisExamples:
+        """Optional: without it the semantic crisis layer is off (validate warns)."""
+        path = self.directory / "crisis_examples.yaml"
+        if not path.exists():
+            return CrisisExamples()
+        reader, fields = self.root(path, "crisis examples", required=("crisis", "not_crisis"))
+        return read_examples(reader, fields, categories)
 
     # --- cross-file checks ------------------------------------------------------------------
     def check_entries(self, entries: list[tuple[FaqEntry, FileReader, dict[str, Node]]],
@@ -343,7 +301,8 @@ def load_knowledge(directory: Path) -> Knowledge:
     entries = loader.faq_entries()
     smalltalk = loader.intents("smalltalk.yaml", "intents")
     boundaries = loader.intents("boundaries.yaml", "topics")
-    crisis = loader.crisis()
+    crisis, crisis_categories = loader.crisis()
+    examples = loader.crisis_examples(crisis_categories)
     out_of_scope, other_reader, other_items = loader.out_of_scope()
     loader.check_entries(entries, categories)
     loader.check_phrasings(
@@ -357,6 +316,7 @@ def load_knowledge(directory: Path) -> Knowledge:
         entries=tuple(e for e, _, _ in entries), smalltalk=tuple(i for i, _, _ in smalltalk),
         boundaries=tuple(i for i, _, _ in boundaries), categories=categories, texts=texts,
         matching=matching, crisis=crisis, version=loader.digest.hexdigest()[:12], out_of_scope=out_of_scope,
+        crisis_examples=examples,
         warnings=tuple(sorted(loader.warnings)),
     )
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from bot.crisis.lexicon import EMPTY, Lexicon
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
@@ -61,6 +63,7 @@ class Texts:
     unknown_topic: str
     related_heading: str
     nearest: str  # heading of the nearest questions a fallback offers
+    unknown_command: str  # the reply to a command the bot does not have (or an admin's, from anyone else)
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,19 @@ class MatchSettings:
     lexical_only: bool = False
 
 
+ENGLISH_ONLY = ("I can only answer questions in English. If you are in crisis or in danger, please call your "
+                "local emergency number now.")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a number or a translation was checked, and when: what a human signs off before launch."""
+
+    what: str
+    url: str
+    checked: str
+
+
 @dataclass(frozen=True)
 class Region:
     """Emergency and crisis-line contacts for one region."""
@@ -94,11 +110,42 @@ class Region:
     lines: tuple[str, ...]
     short: str  # the one-line footer form, e.g. "call or text 988"
     language_codes: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()
+
+
+@dataclass(frozen=True)
+class LanguagePolicy:
+    """What the bot knows in one language besides English: crisis phrases, and the replies written in it."""
+
+    code: str
+    name: str
+    phrases: tuple[str, ...]
+    response: str | None = None  # the fixed crisis response, translated
+    footer: str | None = None
+    english_only: str | None = None  # "I answer in English; if in crisis..." in this language
+    region: str | None = None  # the region this language implies, where it implies exactly one
+    keep_marks: bool = False
+    words: bool = True
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class CrisisThresholds:
+    """The semantic detector's probability thresholds (crisis.yaml ``semantic:``)."""
+
+    crisis: float = 0.5  # escalate at or above
+    support: float = 0.25  # distress below ``crisis``: the support reply instead of a fallback or answer
+    calm: float = 0.1  # below this (and every other layer calm) a message may be stored
+    veto: float = 1.01  # a calm kind this sure overrules a pattern that only names a crisis word (>1: never)
+    veto_alarm: float = 0.0  # ... and sees less crisis than this in every sentence
+    veto_kinds: frozenset[str] = frozenset()
+    veto_categories: frozenset[str] = frozenset()
+    distress_kinds: frozenset[str] = frozenset()  # calm kinds that still mean distress (support)
 
 
 @dataclass(frozen=True)
 class CrisisPolicy:
-    """The crisis knowledge file: the fixed response, hotlines, and detection rules."""
+    """The crisis knowledge file: the fixed response, hotlines, detection rules and languages."""
 
     response: str
     footer: str
@@ -107,16 +154,75 @@ class CrisisPolicy:
     regions: Mapping[str, Region]
     detection: DetectionRules
     international_region: str = "INTL"
+    support: str = ""  # the support tier's reply, with {lines}
+    thresholds: CrisisThresholds = CrisisThresholds()
+    languages: Mapping[str, LanguagePolicy] = field(default_factory=dict)
+    lexicon: Lexicon = EMPTY
+    aliases: Mapping[str, str] = field(default_factory=dict)  # "GB" -> "UK"
+
+    def known_region(self, code: str | None) -> Region | None:
+        """The region for a code or its alias ("gb" -> UK), or None: unknown codes are refused, never guessed."""
+        wanted = (code or "").upper()
+        return self.regions.get(self.aliases.get(wanted, wanted))
 
     def region(self, code: str | None) -> Region:
-        """The region for ``code``, falling back to the configured default."""
-        return self.regions.get((code or "").upper()) or self.regions[self.default_region]
+        """The region for ``code``, or the default region when none was chosen (or a stored one no longer exists)."""
+        return self.known_region(code) or self.regions[self.default_region]
 
     def region_for_language(self, language_code: str | None) -> str | None:
         """Region implied by a Telegram language code, only where it is unambiguous ("en-gb")."""
         wanted = (language_code or "").lower()
         matches = [r.code for r in self.regions.values() if wanted and wanted in r.language_codes]
         return matches[0] if len(matches) == 1 else None
+
+    def reply_region(self, chosen: str | None, language: str = "en", default: str | None = None) -> Region:
+        """Whose numbers a reply gives: the chat's choice; else, for a message in another language, the
+        country that language implies or the international lines (never US numbers by accident);
+        else ``default`` (DEFAULT_REGION) or the file's default region."""
+        if (region := self.known_region(chosen)) is not None:
+            return region
+        if language != "en":
+            implied = self.languages.get(language)
+            return self.known_region(implied.region if implied else None) or self.regions[self.international_region]
+        return self.known_region(default) or self.regions[self.default_region]
+
+    def lines(self, region: Region, international: bool = False) -> str:
+        """The region's lines as bullets, with the international directory when asked for."""
+        lines = list(region.lines)
+        directory = self.regions.get(self.international_region)
+        if international and directory is not None and region is not directory:
+            lines.extend(directory.lines)
+        return "\n".join(f"• {line}" for line in lines)
+
+    def crisis_text(self, chosen: str | None, language: str = "en", default: str | None = None) -> str:
+        """The fixed escalation, in ``language`` where this file has it, else in English.
+
+        The international directory is added for another language, and when the chat's stored
+        region no longer exists here (it falls back to the default region, never an error).
+        """
+        region = self.reply_region(chosen, language, default)
+        lost = chosen is not None and self.known_region(chosen) is None
+        translated = self.languages.get(language)
+        template = translated.response if translated and translated.response else self.response
+        return template.format(emergency=region.emergency, lines=self.lines(region, language != "en" or lost)).strip()
+
+    def support_text(self, chosen: str | None, default: str | None = None) -> str:
+        region = self.reply_region(chosen, "en", default)
+        return self.support.format(lines=self.lines(region, chosen is not None and region.code != chosen)).strip()
+
+    def english_only_text(self, language: str) -> str:
+        """For a message in a language the bot cannot answer: that it answers in English, and the lines."""
+        translated = self.languages.get(language)
+        text = translated.english_only if translated and translated.english_only else ENGLISH_ONLY
+        return f"{text}\n{self.lines(self.reply_region(None, language), international=True)}".strip()
+
+
+@dataclass(frozen=True)
+class CrisisExamples:
+    """``knowledge/crisis_examples.yaml``: what the semantic crisis detector learns from."""
+
+    crisis: tuple[tuple[str, str], ...] = ()  # (text, category)
+    calm: tuple[tuple[str, str], ...] = ()  # (text, kind of hard negative)
 
 
 @dataclass(frozen=True)
@@ -132,6 +238,7 @@ class Knowledge:
     crisis: CrisisPolicy
     version: str
     out_of_scope: tuple[str, ...] = ()  # messages the FAQ must not answer: the classifier's "other" class
+    crisis_examples: CrisisExamples = CrisisExamples()
     warnings: tuple[Problem, ...] = ()  # what the loader saw in the text that loads but is likely a slip
     by_id: Mapping[str, FaqEntry] = field(init=False, repr=False, compare=False)
 

@@ -99,11 +99,14 @@ class Understanding:
     def labels(self) -> tuple[Label, ...]:
         return self.classifier.labels
 
-    def read(self, text: str) -> Reading:
+    def read(self, text: str, windows: list[str] | None = None, vectors: np.ndarray | None = None) -> Reading:
+        """Both views of a message; ``windows``/``vectors`` when the caller embedded it already (the crisis
+        screen reads the same vectors, so a message is embedded once)."""
         clean = strip_markup(text)
         query = self.lexical.analyze(clean)
         ranked = tuple(self.lexical.rank(query, limit=5))
-        windows, vectors = self.embedder.message_vectors(clean)
+        if windows is None or vectors is None:
+            windows, vectors = self.embedder.message_vectors(clean)
         if not windows:
             probabilities = np.zeros(len(self.labels))
             probabilities[self.labels.index(OTHER_LABEL)] = 1.0

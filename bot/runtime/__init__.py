@@ -1,5 +1,6 @@
 """Runtime: the live knowledge version (swapped atomically on reload), the folder watcher, the
-operators' validation report, and per-chat state shared by the terminal and Telegram.
+operators' validation report, the health report, and per-chat state shared by the terminal and
+Telegram.
 
 Sits above ``bot.decision`` (it holds a ``Responder``); never imports a shell.
 """

@@ -25,25 +25,21 @@ class _ChatMemory:
 class ChatStates:
     """Region choices and footer expiry times by chat id, with an injectable clock for tests.
 
-    ``known_regions``, when given, names the regions the knowledge has: a remembered region it
-    no longer has is reported as ``region_lost`` (default region plus the international lines).
+    A remembered region the knowledge no longer has is passed on as it is: the crisis policy then
+    answers with the default region plus the international lines (``CrisisPolicy.crisis_text``).
     """
 
     def __init__(self, sticky_hours: float, clock: Callable[[], float] = time.time) -> None:
         self.sticky_seconds = sticky_hours * 3600
         self._clock = clock
         self._chats: dict[int, _ChatMemory] = {}
-        self.known_regions: frozenset[str] | None = None
 
     def context(self, chat_id: int, language: str | None = None,
                 region_from_language: str | None = None) -> ChatContext:
         memory = self._chats.get(chat_id, _ChatMemory())
         until = memory.footer_until
         flagged = until is not None and self._clock() < until
-        chosen = memory.region
-        if chosen and self.known_regions is not None and chosen not in self.known_regions:
-            return ChatContext(region=region_from_language, flagged=flagged, language=language, region_lost=True)
-        return ChatContext(region=chosen or region_from_language, flagged=flagged, language=language)
+        return ChatContext(region=memory.region or region_from_language, flagged=flagged, language=language)
 
     def choose_region(self, chat_id: int, region: str) -> None:
         self._chats.setdefault(chat_id, _ChatMemory()).region = region

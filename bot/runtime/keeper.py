@@ -73,6 +73,10 @@ class StateKeeper:
     def health(self) -> Health:
         return self.writes.snapshot()
 
+    async def reachable(self) -> bool:
+        """For ``GET /healthz``: whether the database answers now (one that cannot serve this run never does)."""
+        return await self.writes.ping()
+
     # --- chat state --------------------------------------------------------------------------------
 
     async def context(self, chat_id: int, language: str | None = None,
@@ -124,7 +128,7 @@ class StateKeeper:
     async def _read(self, chat_id: int) -> StoredChat | None:
         """Read the stored state and lay it, plus changes not yet written, into memory."""
         key = chat_key(self._secret, chat_id)
-        started = self._changes.get(chat_id, 0)
+        started, commits = self._changes.get(chat_id, 0), self.writes.commits
         assert self.writes.database is not None
         try:
             async with self.writes.database.sessions() as session:
@@ -132,8 +136,8 @@ class StateKeeper:
         except Exception as exc:
             self.writes.failed(type(exc).__name__)
             return None
-        if self._changes.get(chat_id, 0) != started:  # changed here meanwhile: memory is newer than this read
-            return stored
+        if self._changes.get(chat_id, 0) != started or self.writes.commits != commits:
+            return stored  # changed here, or a write committed, meanwhile: memory is at least as new as this read
         change = self.writes.overlay(key)
         region = stored.region if stored else None
         until = stored.footer_until if stored else None

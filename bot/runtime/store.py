@@ -17,12 +17,17 @@ from bot.knowledge.yamlsource import Problem
 
 @dataclass(frozen=True)
 class ReloadResult:
-    """What a reload did: the new version's summary, or the problems that kept the old one."""
+    """What a reload did: the new version's summary, or the problems that kept the old one.
+
+    ``recovered``: this good version ends a run of refused edits, so whoever heard about the
+    refusal (the admins) should hear that it is over.
+    """
 
     ok: bool
     version: str
     summary: str
     problems: tuple[Problem, ...] = ()
+    recovered: bool = False
 
 
 def summarize(responder: Responder) -> str:
@@ -38,13 +43,16 @@ class ResponderStore:
     def __init__(self, directory: Path, responder: Responder | None = None) -> None:
         self.directory = Path(directory)
         self.current = responder or Responder(load_knowledge(self.directory))
+        self._refused = False  # the last reload was refused: the next good one is a recovery
 
     def reload(self) -> ReloadResult:
         """Load the folder again; swap only if it is valid (one reference assignment, atomic)."""
         try:
             fresh = Responder(load_knowledge(self.directory))
         except KnowledgeError as exc:
+            self._refused = True
             current = self.current
             return ReloadResult(False, current.knowledge.version, summarize(current), tuple(exc.problems))
         self.current = fresh
-        return ReloadResult(True, fresh.knowledge.version, summarize(fresh))
+        recovered, self._refused = self._refused, False
+        return ReloadResult(True, fresh.knowledge.version, summarize(fresh), recovered=recovered)

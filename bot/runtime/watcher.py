@@ -37,7 +37,8 @@ def snapshot(directory: Path) -> Snapshot:
 def log_result(result: ReloadResult) -> None:
     """Reload outcomes go to the log with every ``path:line: message``; no user data is involved."""
     if result.ok:
-        log.info("knowledge reloaded: version %s, %s", result.version, result.summary)
+        log.info("knowledge %s: version %s, %s", "recovered from a refused edit" if result.recovered else "reloaded",
+                 result.version, result.summary)
         return
     log.error("knowledge edit refused, still serving version %s: %d problem(s)", result.version,
               len(result.problems))
@@ -74,8 +75,10 @@ class KnowledgeWatcher:
         return result
 
     async def run(self, interval: float, on_refused: Callable[[ReloadResult], Awaitable[None]] | None = None,
-                  on_loaded: Callable[[], None] | None = None) -> None:
-        """Poll every ``interval`` seconds; tell ``on_refused`` (e.g. the admins) about refused edits."""
+                  on_loaded: Callable[[], None] | None = None,
+                  on_recovered: Callable[[ReloadResult], Awaitable[None]] | None = None) -> None:
+        """Poll every ``interval`` seconds; tell ``on_refused`` (e.g. the admins) about refused edits,
+        and ``on_recovered`` when a good version follows them."""
         while True:
             await asyncio.sleep(interval)
             try:
@@ -85,5 +88,7 @@ class KnowledgeWatcher:
                 continue
             if result is not None and result.ok and on_loaded is not None:
                 on_loaded()
+            if result is not None and result.recovered and on_recovered is not None:
+                await on_recovered(result)
             if result is not None and not result.ok and on_refused is not None:
                 await on_refused(result)

@@ -65,6 +65,7 @@ class WriteBehind:
         self._clock = clock
         self._pending = Batch()
         self._writing = Batch()  # the batch in flight, still overlaid on reads until committed
+        self.commits = 0  # writes committed so far: a read that spans one cannot tell which side it saw
         self._written: dict[str, int] = {}  # counter values already written
         self._wake = asyncio.Event()
         self._settled = asyncio.Event()  # the first attempt to open the database has ended, either way
@@ -262,6 +263,7 @@ class WriteBehind:
         if self._writing:
             async with self.database.sessions() as session, session.begin():
                 await write(session, self._writing, today)
+            self.commits += 1
         elif self.down_since is not None:  # nothing to write: ask the database whether it is back
             async with self.database.engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))
@@ -276,6 +278,13 @@ class WriteBehind:
             log.info("purged %d expired row(s) (footers, inbox past retention, idle chats)", removed)
 
     # --- health ----------------------------------------------------------------------------------------
+
+    async def ping(self) -> bool:
+        if self.database is None or not self.opened or self.unusable is not None:
+            return False
+        async with self.database.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+        return True
 
     def failed(self, reason: str) -> None:
         """A database operation failed or timed out: count it; log one warning per outage."""

@@ -22,11 +22,13 @@ from pathlib import Path
 import numpy as np
 
 from bot.semantic.encoder import DEFAULT_MODEL_DIR, DIM, Encoder
+from bot.semantic.memory import release_free_memory
 from bot.semantic.store import ArrayStore, cache_dir
 
 MODEL_ENV_VAR = "MODEL_DIR"
 MAX_WINDOWS = 8  # vectors per message: the whole plus up to seven sentence windows
-WINDOWED_WORDS = 40  # a message longer than this is also read by sentence; shorter ones are read whole
+WINDOWED_WORDS = 12  # a message longer than this is also read by sentence; shorter ones are read whole
+LONG_MESSAGE_WINDOWS = 4  # after reading more windows than this, freed memory is handed back
 EMBED_THREADS = 2  # knowledge texts are embedded in this many threads at once (each onnxruntime run is one core)
 MIN_SENTENCE_WORDS = 4  # shorter sentences ("ok.", "hi!") are joined to the next one
 MAX_MESSAGE_CHARS = 4000  # what is looked at, as in the decision
@@ -89,8 +91,12 @@ class Embedder:
     def message_vectors(self, text: str) -> tuple[list[str], np.ndarray]:
         """The message's windows and their vectors, in one batch."""
         windows = self.windows(text)
-        # Small batches: a batch is padded to its longest text, and the whole message is the longest.
-        return windows, self.encoder.encode(windows, batch_size=2)
+        # One window per run: a batch is padded to its longest text, and the activations of a batch of long
+        # windows were the peak of resident memory.
+        vectors = self.encoder.encode(windows, batch_size=1)
+        if len(windows) > LONG_MESSAGE_WINDOWS:
+            release_free_memory()  # a long message's activations would otherwise stay resident
+        return windows, vectors
 
     def _load(self) -> None:
         if self._loaded:

@@ -21,8 +21,7 @@ import numpy as np
 import onnxruntime as ort
 from tokenizers import Tokenizer
 
-MAX_TOKENS = 256  # the model's max_seq_length; longer texts are truncated (split them with token_count)
-WINDOW_TOKENS = MAX_TOKENS - 2  # content tokens that fit in one pass beside [CLS] and [SEP]
+MAX_TOKENS = 256  # the model's max_seq_length; longer texts are truncated (the embedder reads them by sentence)
 DIM = 384
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "model"
 MODEL_FILE = "model.onnx"
@@ -77,10 +76,9 @@ def _read_verified(path: Path, expected_sha256: str) -> tuple[bytes, str]:
 class Encoder:
     """Texts to unit-length float32 vectors of DIM; cosine similarity is then a dot product."""
 
-    def __init__(self, session: ort.InferenceSession, tokenizer: Tokenizer, counter: Tokenizer, model_id: str) -> None:
+    def __init__(self, session: ort.InferenceSession, tokenizer: Tokenizer, model_id: str) -> None:
         self._session = session
         self._tokenizer = tokenizer  # truncates at MAX_TOKENS; padding is done per batch in encode()
-        self._counter = counter  # no truncation, for token_count
         self._model_id = model_id
         self._feeds_type_ids = "token_type_ids" in {i.name for i in session.get_inputs()}
 
@@ -98,13 +96,10 @@ class Encoder:
             # The verified bytes themselves are loaded, so the file cannot change between check and use.
             tok_json = tok_bytes.decode("utf-8")
             tokenizer = Tokenizer.from_str(tok_json)
-            counter = Tokenizer.from_str(tok_json)
         except Exception as exc:
             raise ModelError(tok_path, f"not a valid tokenizer ({exc})") from None
         tokenizer.enable_truncation(max_length=MAX_TOKENS)
         tokenizer.no_padding()
-        counter.no_truncation()
-        counter.no_padding()
 
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = max(1, threads)
@@ -132,16 +127,12 @@ class Encoder:
 
         # The cache key covers everything that shapes a vector: the graph, the tokenizer and the truncation.
         model_id = hashlib.sha256(f"{model_sha} {tok_sha} {MAX_TOKENS}".encode()).hexdigest()[:16]
-        return cls(session, tokenizer, counter, model_id)
+        return cls(session, tokenizer, model_id)
 
     @property
     def model_id(self) -> str:
         """16 hex digits identifying model file + tokenizer + truncation: a cache key for stored vectors."""
         return self._model_id
-
-    def token_count(self, text: str) -> int:
-        """Tokens in text without [CLS]/[SEP] and without truncation; a window fits if <= WINDOW_TOKENS."""
-        return len(self._counter.encode(text, add_special_tokens=False).ids)
 
     def encode(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
         """float32 [len(texts), DIM], L2-normalised, in the order given. Texts over MAX_TOKENS are truncated.

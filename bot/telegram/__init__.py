@@ -10,7 +10,7 @@ from ``bot.decision``. Only this package imports python-telegram-bot.
     format.py     decisions as Telegram HTML messages and inline keyboards
     delivery.py   the one retry policy and the rate limiter with its urgent lane
     processing.py chat-ordered concurrency, crisis first
-    webhook.py    the webhook server (secret checked first, bounded bodies)
+    webhook.py    the webhook server (secret checked first, bounded bodies) and GET /healthz
     settings.py   settings from the environment, logging with secrets redacted
 """
 

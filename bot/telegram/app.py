@@ -35,6 +35,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.runtime.health import DatabaseProbe
 from bot.runtime.store import ResponderStore
 from bot.runtime.watcher import KnowledgeWatcher
 from bot.telegram import format as fmt
@@ -66,10 +67,11 @@ CONNECTION_POOL_SIZE = 32  # HTTP connections for sending; concurrent chats shar
 
 
 def register(app: Application) -> None:
-    """Every handler, in the order PTB tries them: commands, text, edits, non-text, buttons, errors."""
+    """Every handler, in the order PTB tries them: commands, other commands, text, edits, non-text, buttons, errors."""
     new = filters.UpdateType.MESSAGE
     for name, callback in COMMANDS.items():
         app.add_handler(CommandHandler(name, callback, filters=new))
+    app.add_handler(MessageHandler(new & filters.COMMAND, commands.unknown_command))
     text = filters.TEXT | filters.CAPTION
     app.add_handler(MessageHandler(new & text, messages.on_message))
     app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE & text, messages.on_edit))
@@ -91,9 +93,9 @@ async def post_init(app: Application) -> None:
     poll = services.settings.knowledge_poll_seconds
     if poll > 0:
         watcher = KnowledgeWatcher(services.store, debounce=min(2.0, poll))
+        tell_admins = functools.partial(admin.tell_admins, services, app.bot)  # refused edits, then the recovery
         services.watching = asyncio.get_running_loop().create_task(
-            watcher.run(poll, on_refused=lambda result: admin.tell_admins(services, app.bot, result),
-                        on_loaded=services.knowledge_loaded))
+            watcher.run(poll, on_refused=tell_admins, on_loaded=services.knowledge_loaded, on_recovered=tell_admins))
     knowledge = services.store.current.knowledge
     log.info("bot @%s ready: knowledge version %s, %d entries, %d admin(s), %s mode",
              app.bot.username, knowledge.version, len(knowledge.entries), len(services.settings.admin_user_ids),
@@ -109,14 +111,15 @@ async def post_stop(app: Application) -> None:
 def build_application(settings: Settings, store: ResponderStore, *, policy: RetryPolicy = DEFAULT_POLICY,
                       request: BaseRequest | None = None, get_updates_request: BaseRequest | None = None,
                       limits: dict[str, float] | None = None, concurrency: int = DEFAULT_CONCURRENCY,
-                      head_start: float = DEFAULT_HEAD_START) -> Application:
+                      head_start: float = DEFAULT_HEAD_START, database: DatabaseProbe | None = None) -> Application:
     """The configured PTB Application with every handler registered; not started.
 
     ``policy`` is the retry policy of every request; ``limits`` are ``AIORateLimiter``'s keyword
     arguments (``overall_max_rate=0`` turns pacing off, as the fuzz test does). ``request`` and
     ``get_updates_request`` replace PTB's HTTP client (tests record instead of sending).
+    ``database`` tells the health check whether the database answers (none: no database).
     """
-    services = Services(settings, store)
+    services = Services(settings, store, database)
     urgent = functools.partial(is_urgent, services)
     builder = (
         ApplicationBuilder()

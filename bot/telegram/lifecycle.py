@@ -16,6 +16,7 @@ import signal
 from telegram.error import Conflict, InvalidToken, TelegramError
 from telegram.ext import Application
 
+from bot.runtime.health import DatabaseProbe
 from bot.runtime.store import ResponderStore
 from bot.telegram.app import ALLOWED_UPDATES, build_application, post_init, post_stop
 from bot.telegram.services import SERVICES_KEY, Services
@@ -53,8 +54,10 @@ async def start_receiving(app: Application, settings: Settings, *, listen: str =
         await app.updater.start_polling(timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES, bootstrap_retries=0,
                                         error_callback=_polling_error)
         return None
+    services: Services = app.bot_data[SERVICES_KEY]
     server = WebhookServer(bot=app.bot, update_queue=app.update_queue, path=settings.webhook_path,
-                           secret=settings.webhook_secret, port=settings.port, listen=listen)
+                           secret=settings.webhook_secret, port=settings.port, listen=listen,
+                           health=services.health.report)
     server.start()
     try:
         await app.bot.set_webhook(settings.webhook_url or "", allowed_updates=ALLOWED_UPDATES,
@@ -124,10 +127,13 @@ def _in_progress(app: Application) -> int:
     return processor.current_concurrent_updates
 
 
-def run(settings: Settings, store: ResponderStore) -> int:
-    """Run until SIGINT/SIGTERM: webhook mode when ``WEBHOOK_URL`` is set, else long polling."""
+def run(settings: Settings, store: ResponderStore, database: DatabaseProbe | None = None) -> int:
+    """Run until SIGINT/SIGTERM: webhook mode when ``WEBHOOK_URL`` is set, else long polling.
+
+    ``database`` is the storage layer's reachability probe for the health check, when there is one.
+    """
     announce_log_policy(settings)
-    app = build_application(settings, store)
+    app = build_application(settings, store, database=database)
     log.info("starting in %s mode", f"webhook (port {settings.port})" if settings.webhook_mode else "polling")
 
     async def main() -> None:

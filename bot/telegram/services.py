@@ -11,6 +11,7 @@ Chat state goes through :class:`bot.runtime.keeper.StateKeeper`: memory in front
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dtm
 import logging
 import time
@@ -23,6 +24,7 @@ from telegram.error import Forbidden
 
 from bot.decision import ANSWER, ChatContext, Decision, Responder
 from bot.runtime.chat_state import ChatStates
+from bot.runtime.health import DatabaseProbe, HealthCheck
 from bot.runtime.keeper import StateKeeper
 from bot.storage.database import Database
 from bot.telegram.delivery import URGENT
@@ -38,32 +40,32 @@ log = logging.getLogger("bot.telegram")
 
 SERVICES_KEY = "services"  # where the Services object lives in Application.bot_data
 STAT_KEYS = ("messages", "edits", "commands", "buttons", "answers", "clarify", "fallback", "smalltalk",
-             "crisis", "non_text", "errors", "blocked", "votes_up", "votes_down")
+             "support", "crisis", "non_text", "errors", "blocked", "votes_up", "votes_down")
 
 
 class Services:
     """Per-process state the handlers share: chat memory and counters (no texts, no users)."""
 
-    def __init__(self, settings: Settings, store: ResponderStore) -> None:
+    def __init__(self, settings: Settings, store: ResponderStore, database: DatabaseProbe | None = None) -> None:
         self.settings = settings
         self.store = store
         self.states = ChatStates(store.current.knowledge.crisis.sticky_hours)
-        self.states.known_regions = frozenset(store.current.knowledge.crisis.regions)
         self.counts: Counter[str] = Counter({key: 0 for key in STAT_KEYS})
         self.entry_hits: Counter[str] = Counter()
         target = settings.database
         self.keeper = StateKeeper(self.states, Database(target) if target else None,
                                   secret=settings.state_secret.encode("utf-8"),
                                   retention_days=settings.unanswered_retention_days, counters=self.counters)
+        if database is None and target is not None:
+            database = self.keeper.reachable
+        self.health = HealthCheck(store, database)  # what GET /healthz reports in webhook mode
         self.started = dtm.datetime.now(dtm.UTC)
         self.started_monotonic = time.monotonic()
         self.watching: asyncio.Task[None] | None = None  # the knowledge folder watcher, when enabled
 
     def knowledge_loaded(self) -> None:
         """A new knowledge version may change how long the crisis footer stays on."""
-        crisis = self.store.current.knowledge.crisis
-        self.states.sticky_seconds = crisis.sticky_hours * 3600
-        self.states.known_regions = frozenset(crisis.regions)
+        self.states.sticky_seconds = self.store.current.knowledge.crisis.sticky_hours * 3600
 
     def counters(self) -> dict[str, int]:
         """The running counts as stored by day: the keys of /stats, and answers per entry."""
@@ -80,8 +82,9 @@ class Services:
         Waits at most ~100 ms for the stored choice (another instance may have made it), then uses memory.
         """
         language = user.language_code if user else None
-        implied = responder.knowledge.crisis.region_for_language(language) or self.settings.default_region
-        return await self.keeper.context(chat_id, language, implied)
+        implied = responder.knowledge.crisis.region_for_language(language)
+        return dataclasses.replace(await self.keeper.context(chat_id, language, implied),
+                                   default_region=self.settings.default_region)
 
     async def send(self, bot: ExtBot, chat_id: int, outgoing: list[fmt.Outgoing], *,
                    reply_to: int | None = None, urgent: bool = False) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import logging
 import os
 import re
@@ -23,6 +24,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bot.storage.url import DatabaseTarget, DatabaseUrlError, parse_database_url
+from bot.telegram.webhook import HEALTH_PATH
 
 TOKEN_PATTERN = re.compile(r"\d+:[A-Za-z0-9_-]{30,}")
 SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram accepts as secret_token
@@ -129,6 +131,12 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     if webhook_url and not _is_http_url(webhook_url):
         problems.append("WEBHOOK_URL must be the public https URL Telegram posts to, "
                         "e.g. https://my-app.example.com/telegram")
+    elif webhook_url and urlsplit(webhook_url).scheme != "https" and not _is_loopback(webhook_url):
+        problems.append("WEBHOOK_URL must start with https:// (Telegram posts only to https; plain http is "
+                        "accepted for 127.0.0.1, ::1 and localhost only, for tests)")
+    elif webhook_url and "/" + urlsplit(webhook_url).path.strip("/") == HEALTH_PATH:
+        problems.append(f"WEBHOOK_URL's path cannot be {HEALTH_PATH}, where the health check answers; "
+                        "use e.g. https://my-app.example.com/telegram")
 
     port = DEFAULT_PORT
     if get("PORT"):
@@ -199,6 +207,17 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
 def _is_http_url(value: str) -> bool:
     parts = urlsplit(value)
     return parts.scheme in ("http", "https") and bool(parts.netloc) and not any(c.isspace() for c in value)
+
+
+def _is_loopback(url: str) -> bool:
+    """Whether ``url`` names this machine: a webhook there is a test (an emulator), never Telegram."""
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _parse_ids(value: str, problems: list[str]) -> frozenset[int]:

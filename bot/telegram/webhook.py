@@ -14,6 +14,10 @@ checks:
 
 Only then does the update join the application's queue, and the answer is 200. Rejections are
 logged by kind only (never the body or headers); repeats are counted, not logged each time.
+
+``GET /healthz`` answers 200 with the health report (``bot.runtime.health``: status, knowledge
+version, database state) for platforms' health checks and uptime monitors. It needs no secret,
+since it reveals none, and it is not logged: monitors call it every few seconds.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import json
 import logging
 import re
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from typing import Any
 
@@ -34,6 +39,9 @@ log = logging.getLogger("bot.telegram.webhook")
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BODY_BYTES = 1024 * 1024
+HEALTH_PATH = "/healthz"
+
+HealthReport = Callable[[], Awaitable[dict[str, str]]]
 
 
 class _Rejections:
@@ -107,6 +115,26 @@ class _UpdateHandler(RequestHandler):
         log.error("webhook handler failed (%s)", typ.__name__ if typ else "unknown")
 
 
+class _HealthHandler(RequestHandler):
+    SUPPORTED_METHODS = ("GET", "HEAD")  # type: ignore[assignment]
+
+    def initialize(self, report: HealthReport) -> None:
+        self.report = report
+
+    async def get(self) -> None:
+        self.set_header("Cache-Control", "no-store")  # live state: no proxy may answer from a cache
+        self.write(await self.report())  # a dict: tornado sends it as JSON
+
+    async def head(self) -> None:  # some uptime monitors only ask for the status
+        await self.get()
+
+    def compute_etag(self) -> None:
+        return None  # no 304 for a monitor that sends If-None-Match: the state may have changed
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        self.finish()
+
+
 class _NotFound(RequestHandler):
     def prepare(self) -> None:
         self.set_status(HTTPStatus.NOT_FOUND)
@@ -114,18 +142,20 @@ class _NotFound(RequestHandler):
 
 
 class WebhookServer:
-    """Serves ``/<path>`` on ``listen:port`` and puts accepted updates on ``update_queue``."""
+    """Serves ``/<path>`` on ``listen:port``, putting accepted updates on ``update_queue``, and ``/healthz``."""
 
     def __init__(self, *, bot: Any, update_queue: Any, path: str, secret: str, port: int,
-                 listen: str = "0.0.0.0") -> None:
+                 listen: str = "0.0.0.0", health: HealthReport | None = None) -> None:
         if not secret:
             raise ValueError("the webhook needs a secret token")
         self.bot, self.update_queue, self.secret = bot, update_queue, secret
         self.path = "/" + path.strip("/")
         self.port, self.listen = port, listen
         self.rejections = _Rejections()
-        app = Application([(_path_pattern(self.path), _UpdateHandler, {"server": self})],
-                          default_handler_class=_NotFound, log_function=lambda handler: None)
+        routes: list[Any] = [(_path_pattern(self.path), _UpdateHandler, {"server": self})]
+        if health is not None:
+            routes.append((_path_pattern(HEALTH_PATH), _HealthHandler, {"report": health}))
+        app = Application(routes, default_handler_class=_NotFound, log_function=lambda handler: None)
         self._http = HTTPServer(app, idle_connection_timeout=75, body_timeout=30, xheaders=False)
         self.running = False
 

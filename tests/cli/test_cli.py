@@ -9,18 +9,21 @@ import os
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
+import bot
 from bot.knowledge.model import Knowledge
+from tests.support.environment import variables_read
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_bot(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True,
-                          cwd=ROOT, env={**os.environ, **(env or {})}, timeout=60)
+                          cwd=ROOT, env={**os.environ, **(env or {})}, timeout=180)
 
 
 def test_ask_json_one_object_per_stdin_line_in_order(knowledge: Knowledge) -> None:
@@ -29,7 +32,8 @@ def test_ask_json_one_object_per_stdin_line_in_order(knowledge: Knowledge) -> No
     assert result.returncode == 0, result.stderr
     objects = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(objects) == len(lines)
-    assert all(set(o) == {"kind", "id", "options", "score", "reply", "topic", "category"} for o in objects)
+    assert all(set(o) == {"kind", "id", "options", "score", "reply", "topic", "category", "layer", "language"}
+               for o in objects)
     assert [o["kind"] for o in objects] == ["answer", "fallback", "smalltalk", "fallback", "crisis"]
     assert objects[0]["id"] == "cost"
     assert objects[0]["reply"] == knowledge.by_id["cost"].answer
@@ -59,12 +63,12 @@ def test_boundary_declines_name_their_topic() -> None:
 
 
 def test_validate_good_and_bad(knowledge_copy: Path) -> None:
-    good = run_bot("validate", str(knowledge_copy))
+    good = run_bot("validate", "--knowledge", str(knowledge_copy))
     assert good.returncode == 0
     assert f"\nok: {knowledge_copy}: " in "\n" + good.stdout
     broken = knowledge_copy / "faq" / "basics.yaml"
     broken.write_text(broken.read_text().replace("related: [", "related: [nowhere, ", 1), encoding="utf-8")
-    bad = run_bot("validate", str(knowledge_copy))
+    bad = run_bot("validate", "--knowledge", str(knowledge_copy))
     assert bad.returncode == 1
     assert f"{broken}:" in bad.stderr
     assert "related id 'nowhere' does not exist" in bad.stderr
@@ -108,7 +112,52 @@ def test_chat_number_picks_a_suggestion(knowledge: Knowledge) -> None:
 def test_every_command_has_help(command: str) -> None:
     result = run_bot(command, "--help")
     assert result.returncode == 0
-    assert "usage: python -m bot" in result.stdout
+    assert result.stdout.startswith(f"usage: python -m bot {command} ")
+
+
+def test_the_installed_script_names_itself() -> None:
+    script = Path(sys.executable).with_name("ketamine-bot")  # installed by `pip install -e .` next to python
+    result = subprocess.run([str(script), "validate", "--help"], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("usage: ketamine-bot validate ")
+    assert "python -m bot" not in result.stdout
+
+
+def test_version_is_the_package_version() -> None:
+    result = run_bot("--version")
+    assert result.returncode == 0
+    assert result.stdout == f"ketamine-faq-bot {bot.__version__}\n"
+
+
+def test_pyproject_takes_the_version_from_the_package() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "version" not in project["project"] and "version" in project["project"]["dynamic"]
+    assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "bot.__version__"}
+
+
+def test_export_format_says_its_choices_and_default() -> None:
+    result = run_bot("export", "--help")
+    assert re.search(r"--format \{csv,json,xlsx\}\s+csv: ", result.stdout), result.stdout
+    assert "(default: csv)" in " ".join(result.stdout.split())
+
+
+def test_run_help_lists_every_variable_the_code_reads() -> None:
+    result = run_bot("run", "--help")
+    read = variables_read()
+    listed = dict(re.findall(r"^  ([A-Z][A-Z0-9_]+) +(\S.*)$", result.stdout, flags=re.MULTILINE))
+    assert read <= set(listed), read - set(listed)
+    assert set(listed) <= read, "run --help lists a variable nothing reads"
+
+
+def test_validate_takes_the_folder_as_knowledge_like_every_command(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere"  # the old positional form still names the folder checked, with a note
+    old = run_bot("validate", str(missing))
+    assert old.returncode == 1
+    assert old.stderr.startswith(f"note: 'validate DIR' is the old form; use 'validate --knowledge {missing}'\n")
+    assert f"{missing}:1: knowledge folder does not exist" in old.stderr
+    both = run_bot("validate", str(missing), "--knowledge", str(ROOT / "knowledge"))
+    assert both.returncode == 2
+    assert both.stderr.startswith("error: two folders given") and both.stdout == ""
 
 
 def test_validate_strict_fails_on_warnings(knowledge_copy: Path) -> None:
@@ -117,12 +166,12 @@ def test_validate_strict_fails_on_warnings(knowledge_copy: Path) -> None:
     thinned = re.sub(r"    phrasings:\n(?:      - .*\n)+", "    phrasings:\n      - only one way to ask this\n",
                      text, count=1)
     basics.write_text(thinned, encoding="utf-8")
-    relaxed = run_bot("validate", str(knowledge_copy))
+    relaxed = run_bot("validate", "--knowledge", str(knowledge_copy))
     assert relaxed.returncode == 0
     assert f"{basics}:" in relaxed.stdout and "phrasings; add at least 10" in relaxed.stdout
     assert "entries per category: " in relaxed.stdout
     assert f"\nok: {knowledge_copy}: " in relaxed.stdout
-    strict = run_bot("validate", "--strict", str(knowledge_copy))
+    strict = run_bot("validate", "--strict", "--knowledge", str(knowledge_copy))
     assert strict.returncode == 1
     assert "ok:" not in strict.stdout  # output and exit status agree
     assert strict.stderr.startswith(f"failed: {knowledge_copy}: ") and "--strict counts warnings" in strict.stderr
@@ -172,3 +221,23 @@ def test_import_problems_name_row_and_column(knowledge_copy: Path, tmp_path: Pat
     assert result.returncode == 1 and result.stdout == ""
     assert result.stderr.splitlines() == [f"{sheet} row 2, column question (B): is empty",
                                           "nothing was written: 1 problem(s)"]
+
+
+@pytest.mark.parametrize("args", [("chat", "--region", "XX"), ("ask", "--region", "ATLANTIS", "hello")])
+def test_an_unknown_region_is_refused_with_the_known_ones(args: tuple[str, ...]) -> None:
+    result = run_bot(*args)
+    assert result.returncode == 2
+    assert "is not a region of crisis.yaml; known: US, UK," in result.stderr and "GB (= UK)" in result.stderr
+
+
+def test_gb_is_the_uk() -> None:
+    result = run_bot("ask", "--json", "--region", "gb", "i want to kill myself")
+    assert "116 123" in json.loads(result.stdout)["reply"]
+
+
+def test_an_unknown_default_region_stops_the_bot(tmp_path: Path) -> None:
+    token = "123456789:AAF-test_token-0123456789abcdefghijk"
+    result = run_bot("run", env={"TELEGRAM_BOT_TOKEN": token, "DEFAULT_REGION": "XX",
+                                 "TELEGRAM_BASE_URL": "http://127.0.0.1:9/bot"})
+    assert result.returncode == 2
+    assert "DEFAULT_REGION 'XX' is not a region of crisis.yaml" in result.stderr

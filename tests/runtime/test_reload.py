@@ -40,6 +40,20 @@ def test_invalid_edit_keeps_serving_the_old_version(knowledge_copy: Path) -> Non
     assert store.current.decide("how much does it cost").id == "cost"
 
 
+def test_a_good_reload_after_refused_ones_is_a_recovery(knowledge_copy: Path) -> None:
+    store = ResponderStore(knowledge_copy)
+    assert not store.reload().recovered  # nothing was refused
+    path = cost_file(knowledge_copy)
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good.replace("related: [", "related: [gone, ", 1), encoding="utf-8")
+    assert not store.reload().ok
+    assert not store.reload().ok  # still broken: refused again, no news
+    path.write_text(good, encoding="utf-8")
+    fixed = store.reload()
+    assert fixed.ok and fixed.recovered and fixed.version == store.current.knowledge.version
+    assert not store.reload().recovered  # once
+
+
 def test_watcher_debounces_a_file_written_in_two_steps(knowledge_copy: Path) -> None:
     clock = FakeClock()
     store = ResponderStore(knowledge_copy)

@@ -36,11 +36,11 @@ class Harness:
     def store(self) -> ResponderStore:
         return self.services.store
 
-    async def say(self, text: str = "", n: int = 1, **kwargs: Any) -> list[dict[str, Any]]:
-        """Send a user message and return the ``n`` new messages the bot sent in reply."""
+    async def say(self, text: str = "", n: int = 1, timeout: float = 5.0, **kwargs: Any) -> list[dict[str, Any]]:
+        """Send a user message and return the ``n`` new messages the bot sent in reply (within ``timeout`` s)."""
         before = len(self.emu.sent_messages)
         self.emu.user_message(text, **kwargs)
-        sent = await self.emu.wait_for_sent(before + n)
+        sent = await self.emu.wait_for_sent(before + n, timeout=timeout)
         return sent[before:]
 
     async def press(self, message: dict[str, Any], data: str, n: int = 1, **kwargs: Any) -> list[dict[str, Any]]:

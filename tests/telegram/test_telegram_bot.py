@@ -318,19 +318,43 @@ async def test_forged_or_stale_callback_data_gets_unknown_topic(bot: Harness, da
 # --- admins -----------------------------------------------------------------------------------------
 
 
-async def test_stats_for_admins_and_the_normal_reply_for_everyone_else(bot: Harness) -> None:
+async def test_stats_for_admins_and_the_unknown_command_reply_for_everyone_else(bot: Harness) -> None:
     await bot.say("how much does it cost")
     await bot.say("hello")
     await bot.say(CRISIS_MESSAGE)
     [normal] = await bot.say("/stats")
-    assert normal["plain_text"] == shown(current(bot).decide("/stats", ChatContext(flagged=True)).reply)
+    footer = current(bot).footer_text(ChatContext(flagged=True))  # the chat escalated: the footer stays on
+    assert normal["plain_text"] == f"{shown(current(bot).knowledge.texts.unknown_command)}\n\n{footer}"
 
     [stats] = await bot.say("/stats", chat_id=ADMIN_ID, user_id=ADMIN_ID)
     text = stats["plain_text"]
-    for line in ("answers: 1", "smalltalk: 1", "crisis: 1", "cost: 1"):
+    for line in ("answers: 1", "smalltalk: 1", "crisis: 1", "cost: 1", "messages: 3", "commands: 2"):
         assert line in text.splitlines(), line
-    assert "messages: 4" in text  # the non-admin's /stats was a message like any other
     assert str(USER_ID) not in text and "kill" not in text and "how much" not in text
+
+
+@pytest.mark.parametrize("command", ["/reload", "/stats", "/nonsense", "/cost", "/START_over", "/reload now"])
+async def test_unknown_commands_say_which_commands_there_are(bot: Harness, command: str) -> None:
+    before = current(bot)
+    [reply] = await bot.say(command)
+    assert reply["plain_text"] == shown(before.knowledge.texts.unknown_command)
+    assert current(bot) is before  # a non-admin's /reload reloads nothing
+
+
+async def test_crisis_words_after_an_unknown_command_still_escalate(bot: Harness) -> None:
+    for command in ("/stats", "/whatever"):
+        [reply] = await bot.say(f"{command} {CRISIS_MESSAGE}")
+        assert reply["plain_text"] == current(bot).crisis_text(ChatContext())
+
+
+async def test_unknown_commands_in_groups(bot: Harness) -> None:
+    texts = current(bot).knowledge.texts
+    [ours] = await bot.say(f"/nonsense@{bot.emu.username}", chat_type="supergroup")
+    assert ours["plain_text"] == shown(texts.unknown_command)
+    await bot.say("/nonsense@some_other_bot", n=0, chat_type="supergroup")  # not ours: no reply
+    await bot.say("/stats@some_other_bot", n=0, chat_type="supergroup")
+    [later] = await bot.say("/help", chat_type="supergroup")  # one chat, in order: nothing came before this
+    assert later["plain_text"].startswith(texts.help.strip())
 
 
 async def test_reload_for_admins_keeps_old_knowledge_on_errors(bot: Harness, knowledge_copy: Path) -> None:
@@ -340,20 +364,26 @@ async def test_reload_for_admins_keeps_old_knowledge_on_errors(bot: Harness, kno
     faq.write_text(good.replace("related: [", "related: [gone, ", 1))
 
     [not_admin] = await bot.say("/reload")
-    assert not_admin["plain_text"] == shown(before.decide("/reload").reply)
+    assert not_admin["plain_text"] == shown(before.knowledge.texts.unknown_command)
     assert current(bot) is before
 
-    [refused] = await bot.say("/reload", chat_id=ADMIN_ID, user_id=ADMIN_ID)
+    [refused] = await bot.say("/reload", chat_id=ADMIN_ID, user_id=ADMIN_ID, timeout=60)  # a reload re-fits
     assert refused["plain_text"].startswith("Knowledge edit refused: 1 problem(s)")
     assert f"{faq}:" in refused["plain_text"] and "related id 'gone' does not exist" in refused["plain_text"]
     assert current(bot) is before
 
+    other_admin = 5151
+    bot.services.settings = dataclasses.replace(bot.services.settings, admin_user_ids={ADMIN_ID, other_admin})
     faq.write_text(good.replace("In the United States a session typically costs", "Sessions usually cost", 1))
-    [reloaded] = await bot.say("/reload", chat_id=ADMIN_ID, user_id=ADMIN_ID)
+    [reloaded, told] = await bot.say("/reload", n=2, chat_id=ADMIN_ID, user_id=ADMIN_ID, timeout=60)  # a reload re-fits
     assert current(bot) is not before
-    assert f"version {current(bot).knowledge.version}" in reloaded["plain_text"]
+    assert f"recovered, version {current(bot).knowledge.version} serving" in reloaded["plain_text"]
+    assert (reloaded["chat_id"], told["chat_id"]) == (ADMIN_ID, other_admin)  # the other admin heard it too
+    assert told["plain_text"] == reloaded["plain_text"]
     [answer] = await bot.say("how much does it cost")
     assert answer["plain_text"].startswith("Sessions usually cost")
+    [again] = await bot.say("/reload", chat_id=ADMIN_ID, user_id=ADMIN_ID)  # nothing to recover from now
+    assert again["plain_text"].startswith(f"Reloaded knowledge version {current(bot).knowledge.version}: ")
 
 
 # --- failures and privacy ---------------------------------------------------------------------------

@@ -77,6 +77,10 @@ def test_every_variable_is_read() -> None:
     ({"TELEGRAM_BOT_TOKEN": TOKEN, "PORT": "80a"}, "PORT must be"),
     ({"TELEGRAM_BOT_TOKEN": TOKEN, "PORT": "70000"}, "PORT must be"),
     ({"TELEGRAM_BOT_TOKEN": TOKEN, "WEBHOOK_URL": "bot.example.com/hook"}, "WEBHOOK_URL must be"),
+    ({"TELEGRAM_BOT_TOKEN": TOKEN, "WEBHOOK_URL": "http://bot.example.com/hook"}, "WEBHOOK_URL must start with"),
+    ({"TELEGRAM_BOT_TOKEN": TOKEN, "WEBHOOK_URL": "http://10.0.0.5:8080/hook"}, "WEBHOOK_URL must start with"),
+    ({"TELEGRAM_BOT_TOKEN": TOKEN, "WEBHOOK_URL": "http://127.0.0.1.example.com/hook"}, "WEBHOOK_URL must start"),
+    ({"TELEGRAM_BOT_TOKEN": TOKEN, "WEBHOOK_URL": "ftp://bot.example.com/hook"}, "WEBHOOK_URL must be"),
     ({"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_BASE_URL": "localhost:8081"}, "TELEGRAM_BASE_URL must be"),
     ({"TELEGRAM_BOT_TOKEN": TOKEN, "WEBHOOK_SECRET": "has spaces"}, "WEBHOOK_SECRET may only"),
     ({"TELEGRAM_BOT_TOKEN": TOKEN, "ADMIN_USER_IDS": "12,@admin"}, "ADMIN_USER_IDS must be"),
@@ -91,6 +95,14 @@ def test_problems_are_one_line_and_never_echo_the_token(env: dict[str, str], mes
     assert "\n" not in error
     token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
     assert not token or token.split(":")[-1] not in error
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8443/telegram", "http://[::1]:8443/telegram",
+                                 "http://localhost:8443/telegram", "http://127.0.0.2/telegram",
+                                 "https://bot.example.com/telegram"])
+def test_webhook_over_http_only_on_this_machine(url: str) -> None:
+    settings = load_settings({"TELEGRAM_BOT_TOKEN": TOKEN, "WEBHOOK_URL": url})
+    assert settings.webhook_mode and settings.webhook_url == url
 
 
 def test_all_problems_are_reported_together() -> None:
@@ -183,7 +195,7 @@ async def test_run_polls_answers_and_stops_cleanly_on_sigterm() -> None:
             sys.executable, "-m", "bot", "run", cwd=ROOT, stderr=asyncio.subprocess.PIPE,
             env=clean_env(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=emu.base_url, LOG_LEVEL="DEBUG"))
         try:
-            await emu.wait_for_calls("getUpdates", timeout=20)
+            await emu.wait_for_calls("getUpdates", timeout=60)  # start-up loads the encoder
             emu.user_message("how much does it cost")
             [reply] = await emu.wait_for_sent(1, timeout=10)
             assert reply["plain_text"].startswith("In the United States")

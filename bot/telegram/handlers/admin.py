@@ -1,6 +1,8 @@
-"""Admins' commands (/reload, /stats) and what admins are told about refused knowledge edits.
+"""Admins' commands (/reload, /stats) and what admins are told about refused knowledge edits and
+the recovery after them.
 
-A non-admin's /reload or /stats is answered like any other text: the commands are not advertised.
+A non-admin's /reload or /stats gets the unknown-command reply: the commands are not advertised,
+and nobody else learns that they exist.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from telegram.ext import ContextTypes, ExtBot
 from bot.runtime.store import ReloadResult
 from bot.runtime.watcher import log_result
 from bot.telegram import format as fmt
-from bot.telegram.handlers.messages import answer_text
+from bot.telegram.handlers.commands import unknown_command
 from bot.telegram.services import STAT_KEYS, Services, reply_to, services_of
 
 log = logging.getLogger("bot.telegram")
@@ -31,23 +33,29 @@ def refused_text(result: ReloadResult) -> str:
                       f"{result.version} ({result.summary}).", "", *map(str, result.problems)])
 
 
-async def tell_admins(services: Services, bot: ExtBot, result: ReloadResult) -> None:
-    """An edit on disk was refused: every admin hears what to fix (the problems name files, not users)."""
-    for admin in services.settings.admin_user_ids:
+def recovered_text(result: ReloadResult) -> str:
+    return f"Knowledge edit fixed: recovered, version {result.version} serving ({result.summary})."
+
+
+async def tell_admins(services: Services, bot: ExtBot, result: ReloadResult, *, skip: int | None = None) -> None:
+    """Every admin (but ``skip``) hears of a refused edit, with what to fix, or of the recovery after one.
+
+    The texts name knowledge files and versions, never users.
+    """
+    text = recovered_text(result) if result.ok else refused_text(result)
+    for admin in services.settings.admin_user_ids - {skip}:
         try:
-            await services.send(bot, admin, fmt.fixed_text(refused_text(result)))
+            await services.send(bot, admin, fmt.fixed_text(text))
         except TelegramError as exc:  # an admin who never started the bot cannot be messaged
-            log.warning("could not tell an admin about the refused edit (%s)", type(exc).__name__)
+            log.warning("could not tell an admin about the knowledge (%s)", type(exc).__name__)
 
 
 async def _admin_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
-    """The chat id for an admin's command; for anyone else, answer it as text and return None."""
+    """The chat id for an admin's command; anyone else gets the unknown-command reply, and None."""
     services = services_of(context)
     user = update.effective_user
     if user is None or user.id not in services.settings.admin_user_ids:
-        message = update.effective_message
-        if message is not None and message.text:
-            await answer_text(update, context, message.text)
+        await unknown_command(update, context)
         return None
     chat = update.effective_chat
     assert chat is not None
@@ -62,13 +70,19 @@ async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     services = services_of(context)
     context.application.create_task(_typing(context.bot, chat_id), update=None)
     result = await asyncio.to_thread(services.store.reload)  # parsing must not stall other chats
-    if result.ok:
-        services.knowledge_loaded()
+    if result.recovered:
+        text = recovered_text(result)
+    elif result.ok:
         text = f"Reloaded knowledge version {result.version}: {result.summary}."
     else:
         text = refused_text(result)
+    if result.ok:
+        services.knowledge_loaded()
     log_result(result)
     await services.send(context.bot, chat_id, fmt.fixed_text(text), reply_to=reply_to(update.effective_message))
+    if result.recovered:  # the other admins heard of the refusal too
+        user = update.effective_user
+        await tell_admins(services, context.bot, result, skip=user.id if user else None)
 
 
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

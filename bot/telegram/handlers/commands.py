@@ -1,4 +1,7 @@
-"""Everyone's commands: /start, /help, /topics, /crisis, /region. (/privacy and /forget: ``privacy``.)"""
+"""Everyone's commands: /start, /help, /topics, /crisis, /region, and the reply to any other command.
+
+(/privacy and /forget live in ``privacy``.)
+"""
 
 from __future__ import annotations
 
@@ -7,8 +10,10 @@ import logging
 from telegram import Chat, Update
 from telegram.ext import ContextTypes
 
+from bot.crisis import detect_crisis
 from bot.decision import ChatContext, Responder
 from bot.telegram import format as fmt
+from bot.telegram.handlers.messages import addressed_text, answer_text
 from bot.telegram.handlers.privacy import inbox_notice
 from bot.telegram.services import Services, reply_to, services_of
 
@@ -61,3 +66,23 @@ async def region(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     services, responder, chat, chat_context, quote = await _setup(update, context, "region")
     view = fmt.region_view(responder.knowledge.crisis, chat_context.region)
     await services.send(context.bot, chat.id, [view], reply_to=quote)
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A command the bot does not have (or an admin's, from anyone else): say which ones it has.
+
+    Not the FAQ fallback, which would read "/stats" as a question. Crisis words after the
+    command still escalate: the crisis check always comes first. In groups, a command for
+    another bot (``/x@otherbot``) is left alone.
+    """
+    message = update.effective_message
+    text = addressed_text(message, context.bot) if message is not None else None
+    if text is None:
+        return
+    if detect_crisis(services_of(context).store.current.knowledge.crisis.detection, text) is not None:
+        await answer_text(update, context, text)
+        return
+    services, responder, chat, chat_context, quote = await _setup(update, context, "unknown")
+    footer = responder.footer_text(chat_context) if chat_context.flagged else None
+    await services.send(context.bot, chat.id, fmt.fixed_text(responder.knowledge.texts.unknown_command, footer),
+                        reply_to=quote)

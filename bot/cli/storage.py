@@ -14,11 +14,9 @@ import asyncio
 import json
 import os
 import sys
-from collections.abc import Callable
-from pathlib import Path
 
+from bot.cli.common import responder_or_exit
 from bot.console.review import render
-from bot.decision import Responder
 from bot.knowledge.location import knowledge_dir
 from bot.knowledge.writer import add_phrasing
 from bot.runtime.review import gather
@@ -64,9 +62,9 @@ def command_db(args: argparse.Namespace) -> int:
     return 0
 
 
-def command_review(args: argparse.Namespace, load: Callable[[Path], Responder]) -> int:
+def command_review(args: argparse.Namespace) -> int:
     database = database_or_exit()
-    responder = load(knowledge_dir(args.knowledge))
+    responder = responder_or_exit(knowledge_dir(args.knowledge))
 
     async def read() -> dict[str, object] | str:
         await _opened(database)
@@ -111,9 +109,7 @@ def command_learn(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_commands(commands: argparse._SubParsersAction, common: argparse.ArgumentParser,
-                 load: Callable[[Path], Responder]) -> None:
-    """Register ``db`` and ``review``; ``load`` builds the Responder (or exits saying why)."""
+def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     db = commands.add_parser("db", help="database schema: `db upgrade` applies the migrations (DATABASE_URL)")
     db.add_argument("action", choices=["upgrade"], help="upgrade: bring the schema to this version's head")
     db.set_defaults(handler=command_db)
@@ -123,7 +119,7 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
     review.add_argument("--json", action="store_true", help="one JSON object: unanswered, feedback, decisions")
     review.add_argument("--days", type=int, default=DEFAULT_REVIEW_DAYS, choices=range(1, 366), metavar="N",
                         help=f"how many days of the inbox to read (default {DEFAULT_REVIEW_DAYS})")
-    review.set_defaults(handler=lambda args: command_review(args, load))
+    review.set_defaults(handler=command_review)
 
     learn = commands.add_parser("learn", parents=[common], help="add a reviewed question to an entry's phrasings "
                                                                  "and drop it from the unanswered inbox")

@@ -1,0 +1,49 @@
+"""Loading the knowledge for a command, or exiting 1 with every problem: what all commands share."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from bot.decision import Responder
+from bot.knowledge.loader import KnowledgeError, load_knowledge
+from bot.knowledge.location import HINT
+from bot.knowledge.model import Knowledge
+from bot.semantic.encoder import ModelError
+
+
+def load_or_exit(directory: Path) -> Knowledge:
+    """Load knowledge, or print every problem as ``path:line: message`` and exit 1."""
+    try:
+        return load_knowledge(directory)
+    except KnowledgeError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        if not directory.is_dir():
+            print(f"hint: {HINT}", file=sys.stderr)
+        print(f"knowledge in {directory} was refused: {len(exc.problems)} problem(s)", file=sys.stderr)
+        raise SystemExit(1) from None
+
+
+def region_or_exit(responder: Responder, code: str | None, what: str) -> str | None:
+    """A region code from crisis.yaml (or its alias, GB for UK); an unknown one is refused with the list,
+    never silently replaced by the default region's numbers."""
+    if not code:
+        return None
+    policy = responder.knowledge.crisis
+    region = policy.known_region(code)
+    if region is None:
+        known = ", ".join([*policy.regions, *(f"{alias} (= {target})" for alias, target in policy.aliases.items())])
+        print(f"error: {what} '{code}' is not a region of crisis.yaml; known: {known}", file=sys.stderr)
+        raise SystemExit(2)
+    return region.code
+
+
+def responder_or_exit(directory: Path) -> Responder:
+    """Load knowledge and build its Responder (the classifier needs the model file), or exit 1 saying why."""
+    knowledge = load_or_exit(directory)
+    try:
+        return Responder(knowledge)
+    except ModelError as exc:  # one line: the file, and how to rebuild it
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(1) from None

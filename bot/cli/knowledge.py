@@ -1,0 +1,107 @@
+"""``validate``, ``export`` and ``import``: checking the knowledge folder and editing it from spreadsheets."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bot.cli.common import load_or_exit, responder_or_exit
+from bot.knowledge.location import knowledge_dir
+from bot.knowledge.spreadsheet import FORMATS, export_entries, import_sheet
+from bot.runtime.report import category_counts, knowledge_warnings
+from bot.runtime.store import summarize
+
+
+def _validate_folder(args: argparse.Namespace) -> Path:
+    """The folder to check: ``--knowledge DIR`` as for every command; ``validate DIR`` still works, with a note."""
+    if args.directory is None:
+        return knowledge_dir(args.knowledge)
+    if args.knowledge is not None and Path(args.knowledge) != Path(args.directory):
+        print(f"error: two folders given ({args.directory} and --knowledge {args.knowledge}); "
+              "give one, as --knowledge DIR", file=sys.stderr)
+        raise SystemExit(2)
+    print(f"note: 'validate DIR' is the old form; use 'validate --knowledge {args.directory}'", file=sys.stderr)
+    return Path(args.directory)
+
+
+def command_validate(args: argparse.Namespace) -> int:
+    directory = _validate_folder(args)
+    responder = responder_or_exit(directory)
+    warnings = knowledge_warnings(responder)
+    counts = ", ".join(f"{category} {count}" for category, count in sorted(category_counts(responder).items()))
+    for warning in warnings:
+        print(warning)
+    print(f"entries per category: {counts}")
+    verdict = f"{directory}: {summarize(responder)} (version {responder.knowledge.version}), {len(warnings)} warning(s)"
+    if warnings and args.strict:  # the last line and the exit status say the same thing
+        print(f"failed: {verdict}; --strict counts warnings as failures", file=sys.stderr)
+        return 1
+    print(f"ok: {verdict}")
+    return 0
+
+
+def command_export(args: argparse.Namespace) -> int:
+    knowledge = load_or_exit(knowledge_dir(args.knowledge))
+    exported = export_entries(knowledge, args.format)
+    if args.output:
+        target = Path(args.output)
+        if isinstance(exported, bytes):
+            target.write_bytes(exported)
+        else:
+            target.write_text(exported, encoding="utf-8", newline="")
+        print(f"wrote {len(knowledge.entries)} entries to {target}", file=sys.stderr)
+    elif isinstance(exported, bytes):
+        if sys.stdout.isatty():
+            print("error: xlsx is a binary file: add --output FILE.xlsx (or redirect to a file)", file=sys.stderr)
+            return 2
+        sys.stdout.buffer.write(exported)
+    else:
+        sys.stdout.write(exported)
+    return 0
+
+
+def command_import(args: argparse.Namespace) -> int:
+    report = import_sheet(Path(args.file), knowledge_dir(args.knowledge), dry_run=args.dry_run)
+    for line in report.lines() if report.ok or args.dry_run else ():
+        print(line)
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    if not report.ok:
+        print(f"nothing was written: {len(report.problems)} problem(s)", file=sys.stderr)
+        return 1
+    changes = report.result.changes if report.result else ()
+    written = ", ".join(str(path) for path in report.result.written) if report.result else ""
+    entries = len({change.entry_id for change in changes})
+    if args.dry_run:
+        print(f"dry run: {entries} entries would change; nothing was written")
+    elif entries:
+        print(f"imported: {entries} entries changed in {written}; the running bot picks the edit up by itself")
+    else:
+        print("no changes: the knowledge already matches the sheet")
+    return 0
+
+
+def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    validate = commands.add_parser("validate", parents=[common],
+                                   help="check a knowledge folder; exit 1 listing every problem")
+    validate.add_argument("directory", nargs="?", help=argparse.SUPPRESS)  # the old form, see _validate_folder
+    validate.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too")
+    validate.set_defaults(handler=command_validate)
+
+    export = commands.add_parser("export", parents=[common],
+                                 help="print all FAQ entries for a spreadsheet (CSV, JSON or XLSX)")
+    export.add_argument("--format", choices=FORMATS, default="csv",
+                        help="csv: lists joined by ' | '; json: an array of entries; xlsx: an Excel workbook "
+                             "(needs --output or a redirect) (default: %(default)s)")
+    export.add_argument("--output", metavar="FILE", help="write to FILE instead of standard output")
+    export.set_defaults(handler=command_export)
+
+    imports = commands.add_parser("import", parents=[common],
+                                  help="update entries by id and add new ones from an edited export (CSV or XLSX), "
+                                       "all or nothing, after checking the whole knowledge folder")
+    imports.add_argument("file", help="a .csv (comma or semicolon separated, UTF-8) or .xlsx file with the "
+                                      "export's columns; phrasings, related and keywords separated by |")
+    imports.add_argument("--dry-run", action="store_true",
+                         help="show what would change, per entry and field, and write nothing")
+    imports.set_defaults(handler=command_import)

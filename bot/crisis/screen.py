@@ -1,0 +1,103 @@
+"""All crisis layers in the order a message meets them, and what each said.
+
+1. Words (no model needed, so a crisis found here is answered before any embedding is done):
+   the patterns and the risk scorer (``bot.crisis.detector``), then, unless the message is
+   confidently English, the multilingual lexicon (``bot.crisis.lexicon``).
+2. Meaning: the semantic classifier (``bot.crisis.semantic``) on the message's windows, the
+   same vectors the FAQ matcher then uses (embedded once).
+
+Any layer that scores a crisis escalates (the fixed response, unchanged). Below that, the
+semantic probability decides the support tier and the "clearly calm" screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.crisis.detector import CrisisHit, clearly_calm, detect_crisis
+from bot.crisis.lexicon import Lexicon
+from bot.crisis.rules import DetectionRules
+from bot.crisis.semantic import CrisisClassifier, Reading
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """crisis.yaml ``semantic:``; see its comments."""
+
+    crisis: float
+    support: float
+    calm: float
+    veto: float = 1.01  # above 1: the meaning never overrules a pattern
+    veto_alarm: float = 0.0
+    veto_kinds: frozenset[str] = frozenset()
+    veto_categories: frozenset[str] = frozenset()
+    distress_kinds: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class MeaningReading:
+    """What the semantic layer made of a message: its crisis probability and, if it escalates, why."""
+
+    probability: float
+    hit: CrisisHit | None
+    reading: Reading | None = None
+
+
+class CrisisScreen:
+    """The layers of one knowledge version."""
+
+    def __init__(self, rules: DetectionRules, lexicon: Lexicon, classifier: CrisisClassifier | None,
+                 thresholds: Thresholds) -> None:
+        self.rules = rules
+        self.lexicon = lexicon
+        self.classifier = classifier
+        self.thresholds = thresholds
+
+    def words(self, text: str, language: str, surely_english: bool) -> CrisisHit | None:
+        """Patterns and risk scorer; then the lexicon, unless the message is surely English."""
+        hit = detect_crisis(self.rules, text)
+        if hit is not None or surely_english:
+            return hit
+        code = self.lexicon.find(text, first=language)
+        return None if code is None else CrisisHit(f"crisis-{code}", code, f"lexicon:{code}", "lexicon")
+
+    def meaning(self, vectors: np.ndarray, windows: int) -> MeaningReading:
+        """The semantic layer on the message's windows (the most alarming one counts)."""
+        if self.classifier is None or not windows:
+            return MeaningReading(0.0, None)
+        reading = self.classifier.read(vectors, self.thresholds.distress_kinds)
+        if reading.probability < self.thresholds.crisis:
+            return MeaningReading(reading.probability, None, reading)
+        label = f"semantic:{reading.probability:.2f}:window{reading.window + 1}of{windows}"
+        return MeaningReading(reading.probability, CrisisHit(reading.category, "en", label, "semantic"), reading)
+
+    def needs_meaning(self, hit: CrisisHit) -> bool:
+        """Whether a words-layer hit may yet be overruled by the meaning (only ones that merely name a crisis word)."""
+        return hit.layer in ("patterns", "risk") and hit.category in self.thresholds.veto_categories
+
+    def overrules(self, hit: CrisisHit, meaning: MeaningReading) -> bool:
+        """The meaning is near-certain that a message naming a crisis word is informational, clinical, past
+        history, grief or fiction, and sees no crisis in any window: the pattern's hit is set aside.
+
+        Never for emergencies, overdose, means or self-harm (not in ``veto_categories``), never for
+        another language (the encoder reads English only; the caller checks).
+        """
+        reading = meaning.reading
+        return (reading is not None and self.needs_meaning(hit) and reading.calm in self.thresholds.veto_kinds
+                and reading.calm_probability >= self.thresholds.veto
+                and reading.probability < self.thresholds.veto_alarm)
+
+    def distressed(self, meaning: MeaningReading, words: int) -> bool:
+        """Distress no layer scores as a crisis (the support tier): hopelessness, exhaustion, giving up.
+        Fragments of one or two words are never read as distress: the model is unsure of them, not alarmed."""
+        reading = meaning.reading
+        return reading is not None and words >= 3 and reading.distress >= self.thresholds.support
+
+    def calm(self, text: str, meaning: MeaningReading) -> bool:
+        """Clearly calm to every layer: the words' over-sensitive screen, a low alarm, and no distress."""
+        reading = meaning.reading
+        distress = reading.distress if reading is not None else 0.0
+        return (meaning.probability < self.thresholds.calm and distress < self.thresholds.support
+                and clearly_calm(self.rules, text))

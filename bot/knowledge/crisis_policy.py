@@ -1,0 +1,234 @@
+"""``crisis.yaml`` and ``crisis_examples.yaml``: the crisis policy read with line numbers.
+
+The fixed response and footer (placeholders checked now, not at 3 a.m.), regions with their
+numbers and where each was checked, region aliases, the semantic detector's thresholds, the
+support tier's reply, the languages (phrases for the multilingual layer, translated replies),
+and the detection rules (``bot.knowledge.crisis_source``). Every problem is reported as
+``path:line``; a language or region that refers to something missing is an error, never a
+silent fallback to US numbers.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from types import MappingProxyType
+
+from yaml.nodes import MappingNode, Node, ScalarNode
+
+from bot.crisis.lexicon import Lexicon, compile_language
+from bot.knowledge.crisis_source import parse_detection
+from bot.knowledge.model import CrisisExamples, CrisisPolicy, CrisisThresholds, LanguagePolicy, Region, Source
+from bot.knowledge.yamlsource import FileReader
+
+REQUIRED = ("sticky_hours", "default_region", "response", "footer", "regions", "detection")
+OPTIONAL = ("support", "semantic", "region_aliases", "languages")
+_CODE = re.compile(r"[a-z]{2,3}\Z")
+_REGION = re.compile(r"[A-Z]{2,5}\Z")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+_KIND = re.compile(r"[a-z][a-z0-9-]*\Z")
+MIN_EXAMPLES = 600  # per side; fewer is a validate warning: the detector generalises from breadth
+
+
+def template(reader: FileReader, node: Node, what: str, allowed: set[str]) -> str | None:
+    """A text with ``{placeholders}``; an unknown or malformed placeholder is reported now."""
+    value = reader.text(node, what)
+    if value is None:
+        return None
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+    except ValueError as exc:
+        reader.problem(node, f"{what} has a broken {{placeholder}}: {exc}")
+        return None
+    if names - allowed:
+        reader.problem(node, f"{what} uses unknown placeholder(s) {sorted(names - allowed)}; "
+                             f"allowed: {sorted(allowed)}")
+        return None
+    return value
+
+
+def read_crisis(reader: FileReader, fields: dict[str, Node]) -> CrisisPolicy | None:
+    """The policy from the fields of crisis.yaml (already checked for unknown keys)."""
+    if any(key not in fields for key in REQUIRED):
+        return None
+    response = template(reader, fields["response"], "response", {"emergency", "lines"})
+    footer = template(reader, fields["footer"], "footer", {"short"})
+    support = template(reader, fields["support"], "support", {"lines"}) if "support" in fields else ""
+    hours = reader.number(fields["sticky_hours"], "sticky_hours", 0, 24 * 30)
+    regions = _regions(reader, fields["regions"])
+    aliases = _aliases(reader, fields.get("region_aliases"), regions)
+    default = reader.text(fields["default_region"], "default_region")
+    if default and default not in regions:
+        reader.problem(fields["default_region"], f"default_region '{default}' is not one of the regions: "
+                                                 f"{', '.join(sorted(regions))}")
+    if "INTL" not in regions:
+        reader.problem(fields["regions"], "regions must include INTL, the international fallback")
+    thresholds = _thresholds(reader, fields["semantic"]) if "semantic" in fields else CrisisThresholds()
+    languages = _languages(reader, fields["languages"], regions) if "languages" in fields else {}
+    detection = parse_detection(reader, fields["detection"])
+    if None in (response, footer, hours, default, support, thresholds):
+        return None
+    lexicon = Lexicon(tuple(compile_language(code, policy.phrases, keep_marks=policy.keep_marks, words=policy.words)
+                            for code, policy in languages.items() if policy.phrases))
+    return CrisisPolicy(response=response, footer=footer, sticky_hours=hours,  # type: ignore[arg-type]
+                        default_region=default, regions=MappingProxyType(regions),  # type: ignore[arg-type]
+                        detection=detection, support=support or "", thresholds=thresholds,  # type: ignore[arg-type]
+                        languages=MappingProxyType(languages), lexicon=lexicon, aliases=MappingProxyType(aliases))
+
+
+def _source(reader: FileReader, node: Node, what: str) -> Source | None:
+    fields = reader.mapping(node, what, required=("what", "source", "checked"), optional=("number", "also")) or {}
+    values = {key: reader.text(fields[key], f"{key} of {what}") for key in ("what", "source", "checked")
+              if key in fields}
+    if values.get("checked") and not _DATE.match(values["checked"]):
+        reader.problem(fields["checked"], f"checked of {what} must be a date like 2026-12-01")
+        return None
+    if len(values) < 3 or None in values.values():
+        return None
+    number = reader.text(fields["number"], f"number of {what}") if "number" in fields else None
+    return Source(f"{number}: {values['what']}" if number else values["what"], values["source"], values["checked"])
+
+
+def _regions(reader: FileReader, node: Node) -> dict[str, Region]:
+    regions = {}
+    for code, value in (reader.mapping(node, "regions") or {}).items():
+        if not _REGION.match(code):
+            reader.problem(value, f"region code '{code}' must be capital letters, like US or INTL")
+            continue
+        fields = reader.mapping(value, f"region {code}", required=("name", "emergency", "lines", "short"),
+                                optional=("language_codes", "sources", "note")) or {}
+        if len(fields) < 4:
+            continue
+        texts = {key: reader.text(fields[key], f"{key} of region {code}") for key in ("name", "emergency", "short")}
+        lines = tuple(text for text, _ in reader.texts(fields["lines"], f"lines of region {code}"))
+        if not lines:
+            reader.problem(fields["lines"], f"region {code} needs at least one crisis line")
+        languages = tuple(text.lower() for text, _ in reader.texts(fields["language_codes"], "language_codes")
+                          ) if "language_codes" in fields else ()
+        sources = tuple(found for item in reader.sequence(fields["sources"], f"sources of region {code}")
+                        if (found := _source(reader, item, f"a source of region {code}")) is not None
+                        ) if "sources" in fields else ()
+        if "note" in fields:
+            reader.text(fields["note"], f"note of region {code}")
+        if None not in texts.values() and lines:
+            regions[code] = Region(code, texts["name"], texts["emergency"], lines,  # type: ignore[arg-type]
+                                   texts["short"], languages, sources)  # type: ignore[arg-type]
+    return regions
+
+
+def _aliases(reader: FileReader, node: Node | None, regions: dict[str, Region]) -> dict[str, str]:
+    aliases: dict[str, str] = {}
+    for alias, value in (reader.mapping(node, "region_aliases") or {}).items() if node is not None else ():
+        target = reader.text(value, f"the region of alias {alias}")
+        if target is None:
+            continue
+        if target not in regions:
+            reader.problem(value, f"alias {alias} points to '{target}', which is not one of the regions: "
+                                  f"{', '.join(sorted(regions))}")
+        elif alias in regions or not _REGION.match(alias):
+            reader.problem(value, f"alias '{alias}' must be capital letters and not itself a region")
+        else:
+            aliases[alias] = target
+    return aliases
+
+
+def _thresholds(reader: FileReader, node: Node) -> CrisisThresholds | None:
+    fields = reader.mapping(node, "semantic", required=("threshold", "support", "calm"),
+                            optional=("veto", "veto_alarm", "veto_kinds", "veto_categories", "distress_kinds")) or {}
+    names = ("threshold", "support", "calm", "veto", "veto_alarm")
+    values = {key: reader.number(fields[key], f"semantic {key}", 0, 1.01) for key in names if key in fields}
+    if len(values) < 3 or None in values.values():
+        return None
+    if not values["calm"] <= values["threshold"]:  # type: ignore[operator]
+        reader.problem(node, "semantic thresholds must satisfy calm <= threshold")
+        return None
+    kinds = frozenset(t for t, _ in reader.texts(fields["veto_kinds"], "semantic veto_kinds")) \
+        if "veto_kinds" in fields else frozenset()
+    categories = frozenset(t for t, _ in reader.texts(fields["veto_categories"], "semantic veto_categories")) \
+        if "veto_categories" in fields else frozenset()
+    distress = frozenset(t for t, _ in reader.texts(fields["distress_kinds"], "semantic distress_kinds")) \
+        if "distress_kinds" in fields else frozenset()
+    return CrisisThresholds(crisis=values["threshold"], support=values["support"], calm=values["calm"],  # type: ignore[arg-type]
+                            veto=values.get("veto", 1.01), veto_alarm=values.get("veto_alarm", 0.0),  # type: ignore[arg-type]
+                            veto_kinds=kinds, veto_categories=categories, distress_kinds=distress)
+
+
+def _languages(reader: FileReader, node: Node, regions: dict[str, Region]) -> dict[str, LanguagePolicy]:
+    languages = {}
+    for code, value in (reader.mapping(node, "languages") or {}).items():
+        what = f"language {code}"
+        if not _CODE.match(code) or code == "en":
+            reader.problem(value, f"{what}: codes are ISO 639-1 like es, pt, zh (English is the default)")
+            continue
+        fields = reader.mapping(value, what, required=("name", "phrases"),
+                                optional=("response", "footer", "english_only", "region", "marks", "words", "source",
+                                          "not_crisis")) or {}
+        name = reader.text(fields["name"], f"name of {what}") if "name" in fields else None
+        phrases = tuple(text for text, _ in reader.texts(fields["phrases"], f"phrases of {what}")) \
+            if "phrases" in fields else ()
+        response = template(reader, fields["response"], f"response of {what}", {"emergency", "lines"}) \
+            if "response" in fields else None
+        footer = template(reader, fields["footer"], f"footer of {what}", {"short"}) if "footer" in fields else None
+        english_only = reader.text(fields["english_only"], f"english_only of {what}") \
+            if "english_only" in fields else None
+        region = reader.text(fields["region"], f"region of {what}") if "region" in fields else None
+        if region is not None and region not in regions:
+            reader.problem(fields["region"], f"{what} implies region '{region}', which is not one of the regions: "
+                                             f"{', '.join(sorted(regions))}")
+            region = None
+        marks = reader.text(fields["marks"], f"marks of {what}") if "marks" in fields else "fold"
+        if marks not in ("fold", "keep"):
+            reader.problem(fields["marks"], f"marks of {what} must be fold or keep")
+        words = reader.flag(fields["words"], f"words of {what}") if "words" in fields else True
+        source = _source(reader, fields["source"], f"the source of {what}") if "source" in fields else None
+        if "not_crisis" in fields:
+            reader.texts(fields["not_crisis"], f"not_crisis of {what}")
+        if (response is None) != (footer is None):
+            reader.problem(value, f"{what} needs both a response and a footer, or neither")
+        if (response or english_only) and source is None:
+            reader.problem(value, f"{what} has translated text but no 'source' (who translated it, checked when)")
+        if name and phrases:
+            languages[code] = LanguagePolicy(code, name, phrases, response, footer, english_only, region,
+                                             marks == "keep", words, source)
+    return languages
+
+
+def read_examples(reader: FileReader, fields: dict[str, Node], categories: set[str]) -> CrisisExamples:
+    """crisis_examples.yaml: crisis examples by a category of crisis.yaml, hard negatives by kind."""
+    crisis = _grouped(reader, fields.get("crisis"), "crisis", categories)
+    calm = _grouped(reader, fields.get("not_crisis"), "not_crisis", None)
+    seen: dict[str, str] = {}
+    for section, items in (("crisis", crisis), ("not_crisis", calm)):
+        for text, _, node in items:
+            key = " ".join(text.lower().split())
+            if key in seen:
+                reader.problem(node, f"'{text}' is listed twice (first under {seen[key]})")
+            seen.setdefault(key, section)
+    return CrisisExamples(tuple((t, c) for t, c, _ in crisis), tuple((t, c) for t, c, _ in calm))
+
+
+def _grouped(reader: FileReader, node: Node | None, what: str,
+             known: set[str] | None) -> list[tuple[str, str, Node]]:
+    if node is None:
+        return []
+    found = []
+    for name, value in (reader.mapping(node, what) or {}).items():
+        if known is not None and name not in known:
+            reader.problem(value, f"{what} category '{name}' is not a category of crisis.yaml: "
+                                  f"{', '.join(sorted(known))}")
+            continue
+        if not _KIND.match(name):
+            reader.problem(value, f"{what} kind '{name}' must be lowercase words joined by '-'")
+            continue
+        found += [(text, name, item) for text, item in reader.texts(value, f"{what} '{name}'")]
+    return found
+
+
+def category_names(node: Node | None) -> set[str]:
+    """The category names under ``detection.categories`` (for checking the examples' categories)."""
+    if not isinstance(node, MappingNode):
+        return set()
+    for key, value in node.value:
+        if isinstance(key, ScalarNode) and key.value == "categories" and isinstance(value, MappingNode):
+            return {k.value for k, _ in value.value if isinstance(k, ScalarNode)}
+    return set()

@@ -1,0 +1,176 @@
+"""Crisis coverage: the semantic layer, the multilingual lexicon, the support tier, languages and regions.
+
+The messages quoted in the crisis issue are development data: they must escalate (or, for the
+distress that no layer scores as a crisis, get the support reply), never the "rephrase" fallback.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.crisis.lexicon import compile_language, fold
+from bot.decision import ANSWER, CRISIS, FALLBACK, SUPPORT, ChatContext, Responder
+from bot.knowledge import Knowledge, KnowledgeError, load_knowledge
+
+ROOT = Path(__file__).resolve().parents[2]
+REQUIRED_TRANSLATIONS = ("es", "fr", "de", "pt", "it", "ru", "tr", "hi", "ar", "zh", "ja")
+
+
+@pytest.mark.parametrize("text", [
+    "i wont be a burden to anyone much longer",
+    "i have a bottle of pills next to me",
+    "it'll all be over soon",
+    "i'm going to disappear for good",
+    "i've made my peace with everything",
+    "i won't need my stuff where i'm going",
+    "nothing matters anymore and i'm so tired",
+])
+def test_issue_examples_escalate(responder: Responder, text: str) -> None:
+    assert responder.decide(text).kind == CRISIS
+
+
+def test_distress_gets_support_not_rephrase(responder: Responder) -> None:
+    decision = responder.decide("i dont see the point in anything anymore")
+    assert decision.kind in (SUPPORT, CRISIS)
+    assert "rephras" not in decision.reply
+    assert "988" in decision.reply  # the region's lines
+
+
+@pytest.mark.parametrize("text", ["?", "asdf", "the and of to", "what is the capital of peru"])
+def test_noise_is_not_distress(responder: Responder, text: str) -> None:
+    assert responder.decide(text).kind == FALLBACK
+
+
+def test_a_crisis_sentence_inside_a_long_question_escalates(responder: Responder) -> None:
+    text = ("Hi, I have a few questions about ketamine infusions. How long does a session usually take, and "
+            "do I need someone to drive me home afterwards? Honestly it probably doesn't matter, I've decided "
+            "this weekend is the end for me. Also does insurance cover any of it?")
+    decision = responder.decide(text)
+    assert decision.kind == CRISIS
+    assert decision.crisis is not None and decision.crisis.layer in ("patterns", "risk", "semantic")
+
+
+def test_informational_questions_stay_answers(responder: Responder) -> None:
+    for text in ("does ketamine reduce suicidal thoughts?", "this wait is killing me, how long until it works?"):
+        assert responder.decide(text).kind != CRISIS
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("quiero morirme, ya no aguanto más", "es"),
+    ("je veux mourir", "fr"),
+    ("ich will nicht mehr leben", "de"),
+    ("я больше не хочу жить, всё решено", "ru"),
+    ("我想死", "zh"),
+    ("死にたい", "ja"),
+    ("أريد أن أموت", "ar"),
+    ("मैं मरना चाहता हूँ", "hi"),
+])
+def test_other_languages_escalate_and_are_answered_in_their_language(responder: Responder, text: str,
+                                                                     language: str) -> None:
+    decision = responder.decide(text)
+    assert decision.kind == CRISIS
+    translated = responder.knowledge.crisis.languages[language]
+    assert translated.response is not None
+    assert decision.reply.startswith(translated.response.split("\n")[0].strip()[:20])
+    assert "findahelpline.com" in decision.reply  # the international directory line
+
+
+def test_a_calm_message_in_another_language_gets_the_english_only_reply(responder: Responder) -> None:
+    decision = responder.decide("hola, ¿cuánto cuesta una sesión de ketamina en mi ciudad?")
+    assert decision.kind == FALLBACK and decision.language == "es"
+    assert decision.reply.startswith(responder.knowledge.crisis.languages["es"].english_only or "")
+    assert "findahelpline.com" in decision.reply and "rephras" not in decision.reply
+
+
+def test_short_english_questions_are_not_read_as_another_language(responder: Responder) -> None:
+    for text in ("will my insurance pay for ketamine", "contraindications?", "is it dangerous"):
+        assert responder.decide(text).language == "en"
+
+
+def test_every_required_language_has_a_translated_response_with_its_source(knowledge: Knowledge) -> None:
+    languages = knowledge.crisis.languages
+    assert len(languages) >= 20
+    for code in REQUIRED_TRANSLATIONS:
+        policy = languages[code]
+        assert policy.response and "{lines}" in policy.response and "{emergency}" in policy.response
+        assert policy.source is not None and policy.source.checked
+
+
+def test_each_lexicon_leaves_its_own_innocent_examples_alone() -> None:
+    data = yaml.safe_load((ROOT / "knowledge" / "crisis.yaml").read_text(encoding="utf-8"))
+    for code, spec in data["languages"].items():
+        lexicon = compile_language(code, spec["phrases"], keep_marks=spec.get("marks") == "keep",
+                                   words=spec.get("words", True))
+        for text in spec.get("not_crisis", []):
+            folded = {False: fold(text, keep_marks=False), True: fold(text, keep_marks=True)}
+            assert not lexicon.matches(folded), (code, text)
+
+
+def test_vowel_signs_are_kept_in_hindi() -> None:
+    lexicon = compile_language("hi", ["जीना नहीं चाहता"], keep_marks=True, words=True)
+    match = lambda text: lexicon.matches({True: fold(text, keep_marks=True), False: fold(text, keep_marks=False)})  # noqa: E731
+    assert match("मैं जीना नहीं चाहता")
+    assert not match("मैं घर जाना नहीं चाहता")  # "go home", not "live"
+
+
+def test_the_region_chooses_the_lines_and_gb_is_uk(responder: Responder) -> None:
+    uk = responder.decide("i want to kill myself", ChatContext(region="GB"))
+    assert "116 123" in uk.reply and "988" not in uk.reply
+    nz = responder.decide("i want to kill myself", ChatContext(region="NZ"))
+    assert "1737" in nz.reply
+
+
+def test_a_stored_region_that_no_longer_exists_falls_back_with_the_international_lines(
+        responder: Responder) -> None:
+    decision = responder.decide("i want to kill myself", ChatContext(region="ATLANTIS"))
+    assert "988" in decision.reply and "findahelpline.com" in decision.reply
+
+
+def test_new_regions_record_where_each_number_was_checked(knowledge: Knowledge) -> None:
+    for code in ("US", "UK", "NZ", "IN", "DE", "FR", "ES", "BR", "MX"):
+        region = knowledge.crisis.regions[code]
+        assert region.sources and all(s.url.startswith("http") and s.checked for s in region.sources), code
+
+
+def test_a_language_pointing_at_an_unknown_region_is_refused(knowledge_copy: Path) -> None:
+    crisis = knowledge_copy / "crisis.yaml"
+    crisis.write_text(crisis.read_text(encoding="utf-8").replace("    region: IN\n", "    region: XX\n", 1),
+                      encoding="utf-8")
+    with pytest.raises(KnowledgeError) as refused:
+        load_knowledge(knowledge_copy)
+    assert any("implies region 'XX', which is not one of the regions" in p.message for p in refused.value.problems)
+
+
+def test_the_meaning_overrules_a_pattern_that_only_names_a_word(knowledge: Knowledge) -> None:
+    text = "As a GP, when should I refer a patient with chronic suicidal ideation for a ketamine assessment?"
+    vetoing = Responder(knowledge)
+    never = Responder(dataclasses.replace(knowledge, crisis=dataclasses.replace(
+        knowledge.crisis, thresholds=dataclasses.replace(knowledge.crisis.thresholds, veto=1.01))))
+    assert never.decide(text).kind == CRISIS  # the pattern alone escalates
+    assert vetoing.decide(text).kind != CRISIS
+
+
+def test_the_semantic_layer_is_named_in_the_json(responder: Responder) -> None:
+    decision = responder.decide("i've made my peace with everything")
+    out = decision.as_json()
+    assert out["kind"] == CRISIS and out["layer"] in ("semantic", "patterns", "risk") and out["category"]
+
+
+def test_crisis_examples_are_broad_enough(knowledge: Knowledge) -> None:
+    examples = knowledge.crisis_examples
+    assert len(examples.crisis) >= 600 and len(examples.calm) >= 600
+    assert ANSWER  # the FAQ keeps answering: see tests/matching
+
+
+def test_a_phrase_matches_loosely_but_not_from_scattered_words() -> None:
+    lexicon = compile_language("fr", ["j'ai avalé toute la boîte"], keep_marks=False, words=True)
+
+    def match(text: str) -> bool:
+        return lexicon.matches({False: fold(text, keep_marks=False), True: fold(text, keep_marks=True)})
+
+    assert match("j'ai avalé toute ma boîte de somnifères il y a une demi-heure")
+    assert not match("toute la boîte ? j'ai avalé mon café trop vite ce matin")  # the words, out of order
