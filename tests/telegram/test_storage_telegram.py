@@ -152,6 +152,7 @@ async def test_forget_deletes_the_chat_state_and_privacy_says_what_is_kept(knowl
         assert "chat_state" not in await database_dump(url) and "'AU'" not in await database_dump(url)
         [escalation] = await say(bot, LATER_CRISIS)
         assert escalation["plain_text"] == responder.crisis_text(ChatContext())  # back to the default region
+        assert (await bot.services.health.report())["database"] == "ok"
         [about] = await say(bot, "/privacy")
         assert "for 14 days" in about["plain_text"] and "/forget" in about["plain_text"]
 
@@ -170,6 +171,8 @@ async def test_a_damaged_sqlite_file_starts_the_bot_on_memory_saying_so(knowledg
         assert escalation["plain_text"] == responder.crisis_text(ChatContext(region="UK"))  # memory serves
         [stats] = await bot.say("/stats", chat_id=ADMIN_ID, user_id=ADMIN_ID)
         assert f"database: SQLite file {path}, memory;" in stats["plain_text"]
+        report = await bot.services.health.report()  # what GET /healthz answers
+        assert (report["status"], report["database"]) == ("degraded", "down")
     [error] = [r.message for r in caplog.records if r.levelno == logging.ERROR]
     assert error.startswith(f"the SQLite file {path} is not a usable database (file is not a database); move it "
                             "away to start a new one. Starting on memory state")
