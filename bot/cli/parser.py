@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Sequence
 
 from bot import __version__
-from bot.cli import knowledge, serve, talk
+from bot.cli import knowledge, serve, storage, talk
 
 DISTRIBUTION = "ketamine-faq-bot"  # the name in pyproject.toml; the version comes from bot.__version__ alone
 
@@ -20,7 +20,7 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     common.add_argument("--knowledge", metavar="DIR",
                         help="knowledge folder (default: $KNOWLEDGE_DIR, else ./knowledge)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for group in (serve, talk, knowledge):  # the order `--help` lists them in
+    for group in (serve, talk, knowledge, storage):  # the order `--help` lists them in
         group.register(commands, common)
     return parser
 

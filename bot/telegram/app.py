@@ -38,8 +38,9 @@ from telegram.request import BaseRequest
 from bot.runtime.health import DatabaseProbe
 from bot.runtime.store import ResponderStore
 from bot.runtime.watcher import KnowledgeWatcher
+from bot.telegram import format as fmt
 from bot.telegram.delivery import DEFAULT_POLICY, PriorityRateLimiter, RetryPolicy
-from bot.telegram.handlers import admin, buttons, commands, errors, messages
+from bot.telegram.handlers import admin, buttons, commands, errors, feedback, messages, privacy
 from bot.telegram.handlers.escalation import is_urgent
 from bot.telegram.processing import DEFAULT_CONCURRENCY, DEFAULT_HEAD_START, ChatOrderedProcessor
 from bot.telegram.services import SERVICES_KEY, Services
@@ -54,9 +55,12 @@ PUBLIC_COMMANDS = (
     ("crisis", "Crisis and emergency lines, now"),
     ("region", "Choose your region for crisis lines"),
     ("help", "How to ask, and the commands"),
+    ("privacy", "What this bot keeps about you"),
+    ("forget", "Delete what is kept for this chat"),
 )
 COMMANDS = {"start": commands.start, "help": commands.help_command, "topics": commands.topics,
-            "crisis": commands.crisis, "region": commands.region, "reload": admin.reload, "stats": admin.stats}
+            "crisis": commands.crisis, "region": commands.region, "privacy": privacy.privacy, "forget": privacy.forget,
+            "reload": admin.reload, "stats": admin.stats}
 NON_TEXT = (filters.Sticker.ALL | filters.VOICE | filters.PHOTO | filters.Document.ALL | filters.VIDEO
             | filters.VIDEO_NOTE | filters.AUDIO | filters.ANIMATION | filters.LOCATION | filters.CONTACT)
 CONNECTION_POOL_SIZE = 32  # HTTP connections for sending; concurrent chats share them
@@ -72,13 +76,16 @@ def register(app: Application) -> None:
     app.add_handler(MessageHandler(new & text, messages.on_message))
     app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE & text, messages.on_edit))
     app.add_handler(MessageHandler(new & filters.ChatType.PRIVATE & NON_TEXT, messages.on_non_text))
+    app.add_handler(CallbackQueryHandler(feedback.on_vote, pattern=fmt.VOTE_PATTERN))
     app.add_handler(CallbackQueryHandler(buttons.on_button))
     app.add_error_handler(errors.on_error)
 
 
 async def post_init(app: Application) -> None:
-    """Register the command list (a failure is logged and the bot runs without it); start the watcher."""
+    """Open the database (or go on from memory), register the command list (a failure is logged and the bot
+    runs without it), start the watcher."""
     services: Services = app.bot_data[SERVICES_KEY]
+    await services.keeper.start()
     try:
         await app.bot.set_my_commands([BotCommand(name, text) for name, text in PUBLIC_COMMANDS])
     except Exception as exc:
@@ -93,6 +100,12 @@ async def post_init(app: Application) -> None:
     log.info("bot @%s ready: knowledge version %s, %d entries, %d admin(s), %s mode",
              app.bot.username, knowledge.version, len(knowledge.entries), len(services.settings.admin_user_ids),
              "webhook" if services.settings.webhook_mode else "polling")
+
+
+async def post_stop(app: Application) -> None:
+    """After the last update was handled: write what is still in memory, close the database."""
+    services: Services = app.bot_data[SERVICES_KEY]
+    await services.keeper.stop()
 
 
 def build_application(settings: Settings, store: ResponderStore, *, policy: RetryPolicy = DEFAULT_POLICY,

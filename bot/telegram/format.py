@@ -9,6 +9,7 @@ Callback data (at most 64 bytes, Telegram's limit) is a short prefix and a stabl
 * ``a:<entry-id>`` show an answer            * ``c:<category-id>`` its questions in a new message
 * ``m:<category-id>`` its questions, in place * ``menu``            back to the categories, in place
 * ``topics`` the categories in a new message  * ``r:<REGION>``      choose the hotline region
+* ``+:<entry-id>:<version>`` / ``-:<entry-id>:<version>`` 👍 / 👎 on an answer of that knowledge version
 
 Data from a button press comes back from the user, so :func:`parse_callback` accepts only
 these shapes; the handler still checks that the id exists in the current knowledge.
@@ -32,6 +33,8 @@ MAX_CALLBACK_BYTES = 64
 ANSWER_PREFIX, CATEGORY_PREFIX, MENU_PREFIX, REGION_PREFIX = "a", "c", "m", "r"
 MENU, TOPICS = "menu", "topics"
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
+VOTE_PATTERN = r"^([+-]):([A-Za-z0-9][A-Za-z0-9_.-]*):([0-9a-f]{1,16})\Z"  # a CallbackQueryHandler pattern
+UP_LABEL, DOWN_LABEL = "👍", "👎"
 
 # Interface words of the Telegram shell (button labels and menu prompts). Everything the bot
 # *says* about ketamine therapy or crises comes from the knowledge files, never from here.
@@ -189,6 +192,26 @@ def questions_keyboard(knowledge: Knowledge, entry_ids: Iterable[str],
     return _keyboard(rows)
 
 
+def vote_datas(knowledge: Knowledge, entry_id: str) -> list[str]:
+    """The 👍 and 👎 callback data of an answer; none when the entry id is too long for 64 bytes."""
+    datas = [f"{sign}:{entry_id}:{knowledge.version}" for sign in "+-"]
+    return datas if all(len(d.encode("utf-8")) <= MAX_CALLBACK_BYTES and _ID.match(entry_id) for d in datas) else []
+
+
+def parse_vote(data: str | None) -> tuple[bool, str, str] | None:
+    """``(up, entry_id, version)`` for 👍/👎 data, else ``None``."""
+    match = re.match(VOTE_PATTERN, data or "")
+    return (match[1] == "+", match[2], match[3]) if match else None
+
+
+def without_votes(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
+    """An answer's keyboard once it was rated: the same buttons, minus 👍/👎 (one vote per answer)."""
+    rows = [[b for b in row if parse_vote(str(b.callback_data)) is None] for row in (markup.inline_keyboard
+                                                                                       if markup else ())]
+    rows = [row for row in rows if row]
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
 def categories_keyboard(knowledge: Knowledge, prefix: str = CATEGORY_PREFIX) -> InlineKeyboardMarkup | None:
     """The categories that have entries, two per row, in the order of settings.yaml."""
     buttons = [(c.title, callback(prefix, c.id)) for c in knowledge.categories if knowledge.in_category(c.id)]
@@ -248,9 +271,11 @@ def format_decision(decision: Decision, knowledge: Knowledge) -> list[Outgoing]:
     if decision.footer:
         blocks.append(Block(decision.footer, "i"))
     keyboard = None
-    if decision.kind == ANSWER and decision.related:
-        keyboard = questions_keyboard(knowledge, decision.related)
-        if keyboard is not None:
+    if decision.kind == ANSWER and decision.id:  # every FAQ answer can be rated; a crisis reply never
+        votes = vote_datas(knowledge, decision.id)
+        keyboard = questions_keyboard(knowledge, decision.related,
+                                      extra=list(zip((UP_LABEL, DOWN_LABEL), votes, strict=False)))
+        if any(i in knowledge.by_id for i in decision.related):
             blocks.append(Block(knowledge.texts.related_heading, "b"))
     elif decision.kind == CLARIFY:
         keyboard = questions_keyboard(knowledge, decision.options)

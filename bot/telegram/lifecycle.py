@@ -18,7 +18,7 @@ from telegram.ext import Application
 
 from bot.runtime.health import DatabaseProbe
 from bot.runtime.store import ResponderStore
-from bot.telegram.app import ALLOWED_UPDATES, build_application, post_init
+from bot.telegram.app import ALLOWED_UPDATES, build_application, post_init, post_stop
 from bot.telegram.services import SERVICES_KEY, Services
 from bot.telegram.settings import Settings
 from bot.telegram.webhook import WebhookServer
@@ -117,6 +117,7 @@ async def serve(app: Application, settings: Settings, stop: asyncio.Event, *, li
         await stop_receiving(app, server)
         if app.running:
             await app.stop()
+        await post_stop(app)
         await app.shutdown()  # a no-op if initialize() never succeeded
     log.info("stopped cleanly")
 

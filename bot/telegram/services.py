@@ -1,8 +1,11 @@
-"""What every handler shares: settings, the live knowledge, chat memory, counters, and sending.
+"""What every handler shares: settings, the live knowledge, chat state, counters, and sending.
 
 One small object instead of one class holding every handler: handlers are plain functions
 (as in python-telegram-bot's own examples) that find this in ``context.bot_data``.
 Privacy: counters hold numbers only, never who asked or what they wrote.
+
+Chat state goes through :class:`bot.runtime.keeper.StateKeeper`: memory in front of the database
+(when ``DATABASE_URL`` gives one), read with a ~100 ms limit and written behind the replies.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from telegram.error import Forbidden
 from bot.decision import ANSWER, ChatContext, Decision, Responder
 from bot.runtime.chat_state import ChatStates
 from bot.runtime.health import DatabaseProbe, HealthCheck
+from bot.runtime.keeper import StateKeeper
+from bot.storage.database import Database
 from bot.telegram.delivery import URGENT
 
 if TYPE_CHECKING:
@@ -35,7 +40,7 @@ log = logging.getLogger("bot.telegram")
 
 SERVICES_KEY = "services"  # where the Services object lives in Application.bot_data
 STAT_KEYS = ("messages", "edits", "commands", "buttons", "answers", "clarify", "fallback", "smalltalk",
-             "support", "crisis", "non_text", "errors", "blocked")
+             "support", "crisis", "non_text", "errors", "blocked", "votes_up", "votes_down")
 
 
 class Services:
@@ -44,10 +49,16 @@ class Services:
     def __init__(self, settings: Settings, store: ResponderStore, database: DatabaseProbe | None = None) -> None:
         self.settings = settings
         self.store = store
-        self.health = HealthCheck(store, database)  # what GET /healthz reports in webhook mode
         self.states = ChatStates(store.current.knowledge.crisis.sticky_hours)
         self.counts: Counter[str] = Counter({key: 0 for key in STAT_KEYS})
         self.entry_hits: Counter[str] = Counter()
+        target = settings.database
+        self.keeper = StateKeeper(self.states, Database(target) if target else None,
+                                  secret=settings.state_secret.encode("utf-8"),
+                                  retention_days=settings.unanswered_retention_days, counters=self.counters)
+        if database is None and target is not None:
+            database = self.keeper.reachable
+        self.health = HealthCheck(store, database)  # what GET /healthz reports in webhook mode
         self.started = dtm.datetime.now(dtm.UTC)
         self.started_monotonic = time.monotonic()
         self.watching: asyncio.Task[None] | None = None  # the knowledge folder watcher, when enabled
@@ -56,16 +67,23 @@ class Services:
         """A new knowledge version may change how long the crisis footer stays on."""
         self.states.sticky_seconds = self.store.current.knowledge.crisis.sticky_hours * 3600
 
+    def counters(self) -> dict[str, int]:
+        """The running counts as stored by day: the keys of /stats, and answers per entry."""
+        return {**self.counts, **{f"entry:{entry}": n for entry, n in self.entry_hits.items()}}
+
     def stop_watching(self) -> None:
         if self.watching is not None:
             self.watching.cancel()
             self.watching = None
 
-    def chat_context(self, responder: Responder, chat_id: int, user: User | None) -> ChatContext:
-        """Region: the chat's /region choice, else the user's language if unambiguous, else DEFAULT_REGION."""
+    async def chat_context(self, responder: Responder, chat_id: int, user: User | None) -> ChatContext:
+        """Region: the chat's /region choice, else the user's language if unambiguous, else DEFAULT_REGION.
+
+        Waits at most ~100 ms for the stored choice (another instance may have made it), then uses memory.
+        """
         language = user.language_code if user else None
         implied = responder.knowledge.crisis.region_for_language(language)
-        return dataclasses.replace(self.states.context(chat_id, language, implied),
+        return dataclasses.replace(await self.keeper.context(chat_id, language, implied),
                                    default_region=self.settings.default_region)
 
     async def send(self, bot: ExtBot, chat_id: int, outgoing: list[fmt.Outgoing], *,

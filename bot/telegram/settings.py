@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bot.storage.url import DatabaseTarget, DatabaseUrlError, parse_database_url
 from bot.telegram.webhook import HEALTH_PATH
 
 TOKEN_PATTERN = re.compile(r"\d+:[A-Za-z0-9_-]{30,}")
@@ -32,6 +33,9 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 DEFAULT_PORT = 8080
 REDACTED = "[REDACTED]"
 _SECRET_SALT = b"ketamine-faq-bot/webhook-secret/v1"
+_STATE_SALT = b"ketamine-faq-bot/state-secret/v1"
+MIN_STATE_SECRET = 16  # characters: the key of the chat hashes must not be guessable
+MAX_RETENTION_DAYS = 365
 
 
 class ConfigError(Exception):
@@ -57,6 +61,14 @@ class Settings:
     crisis_alert_chat_id: int | str | None = None
     log_message_text: bool = False
     knowledge_poll_seconds: float = 0.0  # 0: no hot reload (tests); the environment default is 3 s
+    # None: no database, memory only (tests); from the environment, unset DATABASE_URL means SQLite in data/.
+    database_url: str | None = field(default=None, repr=False)
+    state_secret: str = field(default="", repr=False)
+    unanswered_retention_days: int = 0
+
+    @property
+    def database(self) -> DatabaseTarget | None:
+        return parse_database_url(self.database_url) if self.database_url is not None else None
 
     @property
     def webhook_mode(self) -> bool:
@@ -76,7 +88,9 @@ class Settings:
 
     def secrets(self) -> tuple[str, ...]:
         """Values that must never appear in logs."""
-        return tuple(s for s in (self.token, self.webhook_secret) if s)
+        database = self.database
+        password = database.password if database else None
+        return tuple(s for s in (self.token, self.webhook_secret, self.state_secret, password) if s)
 
 
 def derive_webhook_secret(token: str) -> str:
@@ -86,6 +100,11 @@ def derive_webhook_secret(token: str) -> str:
     about the token; different from the token, so the token is never sent in a header.
     """
     return hmac.new(_SECRET_SALT, token.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def derive_state_secret(token: str) -> str:
+    """The key of the chat hashes when SQLite is used without ``STATE_SECRET``: stable, one-way, not the token."""
+    return hmac.new(_STATE_SALT, token.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -154,6 +173,23 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     if flag not in ("", "0", "1"):
         problems.append("LOG_MESSAGE_TEXT must be 0 or 1")
 
+    database_url = get("DATABASE_URL")
+    state_secret = get("STATE_SECRET")
+    try:
+        database = parse_database_url(database_url)
+    except DatabaseUrlError as exc:
+        problems.append(str(exc))
+    else:
+        if database.backend == "postgresql" and not state_secret:
+            problems.append("STATE_SECRET is required with PostgreSQL: set it to a long random string "
+                            "(e.g. `openssl rand -hex 32`) and keep it; chats are stored under a hash keyed by it")
+    if state_secret and len(state_secret) < MIN_STATE_SECRET:
+        problems.append(f"STATE_SECRET must be at least {MIN_STATE_SECRET} characters (e.g. `openssl rand -hex 32`)")
+    retention = get("UNANSWERED_RETENTION_DAYS") or "0"
+    if not retention.isdigit() or int(retention) > MAX_RETENTION_DAYS:
+        problems.append(f"UNANSWERED_RETENTION_DAYS must be a whole number of days from 0 (off, nothing stored) "
+                        f"to {MAX_RETENTION_DAYS}")
+
     if problems:
         raise ConfigError("; ".join(problems))
     return Settings(
@@ -163,6 +199,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         knowledge_poll_seconds=max(poll, 0.0),
         admin_user_ids=admins, log_level=log_level, default_region=region,
         crisis_alert_chat_id=alert_chat, log_message_text=flag == "1",
+        database_url=database_url, state_secret=state_secret or derive_state_secret(token),
+        unanswered_retention_days=int(retention),
     )
 
 

@@ -77,3 +77,11 @@ def test_the_built_package_carries_the_version_of_bot(installed: Path) -> None:
 
     [metadata] = installed.glob("ketamine_faq_bot-*.dist-info/METADATA")
     assert f"\nVersion: {bot.__version__}\n" in metadata.read_text(encoding="utf-8")
+
+
+def test_the_installed_copy_migrates_a_database(installed: Path, tmp_path: Path) -> None:
+    """The migration scripts ship as package data: `db upgrade` works without the checkout."""
+    result = run_installed(installed, tmp_path, "db", "upgrade", env={"DATABASE_URL": "sqlite:///state/bot.db"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("ok: SQLite file state/bot.db is at schema revision ")
+    assert (tmp_path / "state" / "bot.db").stat().st_size > 0

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from bot.runtime.store import ResponderStore
-from bot.telegram.app import build_application, post_init
+from bot.telegram.app import build_application, post_init, post_stop
 from bot.telegram.delivery import RetryPolicy
 from bot.telegram.lifecycle import start_receiving, stop_receiving
 from bot.telegram.services import SERVICES_KEY, Services
@@ -61,8 +63,9 @@ async def running_bot(store: ResponderStore, *, webhook: bool = False, env: dict
                       build: dict[str, Any] | None = None, **overrides: Any) -> AsyncIterator[Harness]:
     """The emulator and the bot, polling (or serving its webhook on 127.0.0.1); stopped afterwards.
 
-    Settings are built from ``overrides``, or read by ``load_settings`` from ``env`` (plus the
-    emulator's token and address) to test the whole path from environment to running bot.
+    Settings are built from ``overrides`` (no database), or read by ``load_settings`` from ``env`` (plus the
+    emulator's token and address, and a fresh SQLite file unless ``env`` names a ``DATABASE_URL``) to test
+    the whole path from environment to running bot.
     ``build`` holds extra arguments of ``build_application``; the retry policy defaults to
     :data:`FAST_POLICY`. Start and stop are the production ones (``bot.telegram.lifecycle.serve``)
     minus signals, with a 1 s long poll.
@@ -71,8 +74,10 @@ async def running_bot(store: ResponderStore, *, webhook: bool = False, env: dict
         if webhook:  # Telegram would post to a public https URL; here the bot listens on loopback
             port = find_free_port()
             overrides = {"port": port, "webhook_url": f"http://127.0.0.1:{port}/telegram", **overrides}
+        scratch = tempfile.mkdtemp(prefix="bot-harness-")  # unset DATABASE_URL: a fresh file, not ./data/bot.db
         settings = make_settings(emu, **overrides) if env is None else load_settings(
-            {"TELEGRAM_BOT_TOKEN": emu.token, "TELEGRAM_BASE_URL": emu.base_url, **env})
+            {"TELEGRAM_BOT_TOKEN": emu.token, "TELEGRAM_BASE_URL": emu.base_url,
+             "DATABASE_URL": f"sqlite:///{scratch}/bot.db", **env})
         app = build_application(settings, store, **{"policy": FAST_POLICY, **(build or {})})
         server = None
         await app.initialize()
@@ -85,4 +90,6 @@ async def running_bot(store: ResponderStore, *, webhook: bool = False, env: dict
             await stop_receiving(app, server)
             if app.running:
                 await app.stop()
+            await post_stop(app)
             await app.shutdown()
+            shutil.rmtree(scratch, ignore_errors=True)

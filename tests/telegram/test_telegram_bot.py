@@ -100,7 +100,7 @@ async def test_topics_category_question_answer(bot: Harness) -> None:
     [answer] = await bot.press(edited, "a:cost")
     entry = knowledge.by_id["cost"]
     assert answer["plain_text"] == related_text(bot, entry.answer)
-    assert buttons(answer) == [f"a:{i}" for i in entry.related]
+    assert buttons(answer) == [f"a:{i}" for i in entry.related] + fmt.vote_datas(knowledge, "cost")
     assert all(a is not None for a in bot.emu.callback_answers.values())  # every spinner stopped
 
     bot.emu.press_button(edited, "menu")  # back to all topics, in place
@@ -124,7 +124,7 @@ async def test_faq_question_and_typo_get_the_answer_with_related_buttons(bot: Ha
     for text in ("how much does it cost", "how muhc does ketamin cost"):
         [reply] = await bot.say(text)
         assert reply["plain_text"] == related_text(bot, entry.answer)
-        assert buttons(reply) == [f"a:{i}" for i in entry.related]
+        assert buttons(reply) == [f"a:{i}" for i in entry.related] + fmt.vote_datas(current(bot).knowledge, "cost")
     [related] = await bot.press(reply, f"a:{entry.related[0]}")
     assert related["plain_text"].startswith(current(bot).knowledge.by_id[entry.related[0]].answer.strip())
 
@@ -298,7 +298,8 @@ async def test_long_texts_are_split_on_paragraph_boundaries(knowledge_copy: Path
 
         one, two = await harness.say("how much does it cost", n=2)
         assert one["plain_text"].startswith("Section 0.") and two["plain_text"].startswith("Section ")
-        assert (one["reply_markup"], buttons(two)) == (None, [f"a:{i}" for i in cost.related])
+        assert (one["reply_markup"], buttons(two)) == (None, [f"a:{i}" for i in cost.related]
+                                                       + fmt.vote_datas(current(harness).knowledge, "cost"))
         assert one["plain_text"] + "\n\n" + two["plain_text"] == related_text(harness, long_answer)
 
 

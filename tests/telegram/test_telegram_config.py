@@ -18,6 +18,7 @@ from bot.telegram.settings import (
     ConfigError,
     RedactSecrets,
     Settings,
+    derive_state_secret,
     derive_webhook_secret,
     load_settings,
 )
@@ -26,7 +27,8 @@ from tests.support.telegram_harness import TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]
 BOT_ENV = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_BASE_URL", "WEBHOOK_URL", "PORT", "WEBHOOK_SECRET", "KNOWLEDGE_DIR",
-           "ADMIN_USER_IDS", "LOG_LEVEL", "DEFAULT_REGION", "CRISIS_ALERT_CHAT_ID", "LOG_MESSAGE_TEXT")
+           "ADMIN_USER_IDS", "LOG_LEVEL", "DEFAULT_REGION", "CRISIS_ALERT_CHAT_ID", "LOG_MESSAGE_TEXT",
+           "DATABASE_URL", "STATE_SECRET", "UNANSWERED_RETENTION_DAYS")
 
 
 def clean_env(**values: str) -> dict[str, str]:
@@ -119,7 +121,27 @@ def test_derived_webhook_secret_is_stable_valid_and_not_the_token() -> None:
 def test_secrets_stay_out_of_repr() -> None:
     settings = load_settings({"TELEGRAM_BOT_TOKEN": TOKEN, "WEBHOOK_SECRET": "very_secret_value"})
     assert TOKEN not in repr(settings) and "very_secret_value" not in repr(settings)
-    assert settings.secrets() == (TOKEN, "very_secret_value")
+    assert settings.secrets() == (TOKEN, "very_secret_value", derive_state_secret(TOKEN))
+
+
+def test_database_settings() -> None:
+    sqlite = load_settings({"TELEGRAM_BOT_TOKEN": TOKEN})
+    assert sqlite.database is not None and sqlite.database.backend == "sqlite"  # unset: the embedded default
+    assert sqlite.state_secret == derive_state_secret(TOKEN) != TOKEN and sqlite.unanswered_retention_days == 0
+    url = "postgres://bot:pa55word@db.example.com:5432/bot?sslmode=require"
+    postgres = load_settings({"TELEGRAM_BOT_TOKEN": TOKEN, "DATABASE_URL": url, "STATE_SECRET": "s" * 32,
+                              "UNANSWERED_RETENTION_DAYS": "30"})
+    assert postgres.database is not None and postgres.database.connect_args["ssl"] == "require"
+    assert "pa55word" in postgres.secrets() and "s" * 32 in postgres.secrets()  # redacted from every log line
+    assert "pa55word" not in repr(postgres) and postgres.unanswered_retention_days == 30
+    for env, message in [({"DATABASE_URL": url}, "STATE_SECRET is required with PostgreSQL"),
+                         ({"STATE_SECRET": "short"}, "STATE_SECRET must be at least 16 characters"),
+                         ({"UNANSWERED_RETENTION_DAYS": "-1"}, "UNANSWERED_RETENTION_DAYS must be a whole number"),
+                         ({"UNANSWERED_RETENTION_DAYS": "1000"}, "UNANSWERED_RETENTION_DAYS must be a whole number"),
+                         ({"DATABASE_URL": "postgres://bot:pa55word@host:x/db"}, "DATABASE_URL is malformed")]:
+        with pytest.raises(ConfigError) as caught:
+            load_settings({"TELEGRAM_BOT_TOKEN": TOKEN, **env})
+        assert message in str(caught.value) and "pa55word" not in str(caught.value)
 
 
 def test_redaction_covers_messages_arguments_and_tracebacks() -> None:

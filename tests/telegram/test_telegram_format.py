@@ -102,7 +102,7 @@ def test_answer_has_footer_heading_and_related_buttons(responder: Responder) -> 
     [out] = fmt.format_decision(decision, responder.knowledge)
     heading = responder.knowledge.texts.related_heading
     assert plain(out) == f"{decision.body.strip()}\n\n{decision.footer}\n\n{heading}"
-    assert datas(out) == [f"a:{i}" for i in decision.related]
+    assert datas(out) == [f"a:{i}" for i in decision.related] + fmt.vote_datas(responder.knowledge, "cost")
     _, entities = parse_html(out.text)
     assert [e["type"] for e in entities] == ["italic", "bold"]
 
@@ -135,4 +135,20 @@ def test_related_ids_missing_from_knowledge_are_skipped(responder: Responder) ->
     knowledge = responder.knowledge
     entry = dataclasses.replace(knowledge.by_id["cost"], related=("gone", "insurance"))
     decision = Decision(ANSWER, entry.answer, id=entry.id, related=entry.related, body=entry.answer)
-    assert datas(fmt.format_decision(decision, knowledge)[0]) == ["a:insurance"]
+    assert datas(fmt.format_decision(decision, knowledge)[0]) == ["a:insurance", *fmt.vote_datas(knowledge, "cost")]
+
+
+def test_votes_under_every_answer_and_nothing_else(responder: Responder) -> None:
+    knowledge = responder.knowledge
+    for entry in knowledge.entries:
+        decision = responder.decide_entry(entry.id)
+        votes = fmt.vote_datas(knowledge, entry.id)
+        assert votes and datas(fmt.format_decision(decision, knowledge)[-1])[-2:] == votes
+        assert [fmt.parse_vote(d) for d in votes] == [(True, entry.id, knowledge.version),
+                                                      (False, entry.id, knowledge.version)]
+    for text in ("i want to kill myself", "hello", "what is the capital of peru"):
+        assert not any(fmt.parse_vote(d) for d in datas(fmt.format_decision(responder.decide(text), knowledge)[-1]))
+    rated = fmt.without_votes(fmt.format_decision(responder.decide_entry("cost"), knowledge)[-1].reply_markup)
+    assert rated is not None and [b.callback_data for row in rated.inline_keyboard for b in row] == [
+        f"a:{i}" for i in knowledge.by_id["cost"].related]
+    assert fmt.parse_vote("+:cost:zz") is None and fmt.parse_vote("+:cost:" + "a" * 17) is None

@@ -11,6 +11,8 @@ import asyncio
 import datetime as dtm
 import logging
 import time
+from collections import Counter
+from collections.abc import Mapping
 
 from telegram import Update
 from telegram.constants import ChatAction
@@ -88,17 +90,30 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if chat_id is None:
         return
     services = services_of(context)
-    await services.send(context.bot, chat_id, fmt.fixed_text(stats_text(services)),
+    totals = await services.keeper.totals()
+    await services.send(context.bot, chat_id, fmt.fixed_text(stats_text(services, totals)),
                         reply_to=reply_to(update.effective_message))
 
 
-def stats_text(services: Services) -> str:
-    """Counts since start; by design there is nothing here about who asked or what they wrote."""
+def stats_text(services: Services, totals: Mapping[str, int] | None = None) -> str:
+    """Counts (all-time from the database when it answers, else since start) and the database's health.
+
+    By design there is nothing here about who asked or what they wrote.
+    """
     uptime = dtm.timedelta(seconds=int(time.monotonic() - services.started_monotonic))
-    lines = [f"Since {services.started:%Y-%m-%d %H:%M} UTC (up {uptime}), "
-             f"knowledge version {services.store.current.knowledge.version}:"]
-    lines += [f"{key}: {services.counts[key]}" for key in STAT_KEYS]
-    hits = services.entry_hits.most_common()
+    version = services.store.current.knowledge.version
+    if totals is None:
+        counts, hits = services.counts, services.entry_hits.most_common()
+        lines = [f"Since {services.started:%Y-%m-%d %H:%M} UTC (up {uptime}), knowledge version {version}:"]
+    else:
+        counts = Counter(totals)
+        hits = Counter({k.removeprefix("entry:"): n for k, n in totals.items() if k.startswith("entry:")}).most_common()
+        lines = [f"All time, from the database (up {uptime}), knowledge version {version}:"]
+    lines += [f"{key}: {counts[key]}" for key in STAT_KEYS]
+    health = services.keeper.health()
+    lines += ["", f"database: {health.where}, {health.state}; {health.pending} change(s) waiting, "
+                  f"{health.failures} failed or slow operation(s), {health.outages} outage(s) since start"]
+    hits = [(entry, count) for entry, count in hits if count]
     lines += ["", "Answers per entry:" if hits else "Answers per entry: none yet"]
     lines += [f"{entry}: {count}" for entry, count in hits]
     return "\n".join(lines)

@@ -29,7 +29,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     services.counts["buttons"] += 1
     responder = services.store.current
     knowledge = responder.knowledge
-    chat_context = services.chat_context(responder, chat_id, query.from_user)
+    chat_context = await services.chat_context(responder, chat_id, query.from_user)
     parsed = fmt.parse_callback(query.data)
     kind, value = parsed if parsed else ("invalid", "")
     log.info("button kind=%s", kind)
@@ -46,7 +46,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     elif kind in (fmt.MENU, fmt.TOPICS):
         view = fmt.topics_view(knowledge)
     elif kind == fmt.REGION_PREFIX and value in knowledge.crisis.regions:
-        services.states.choose_region(chat_id, value)
+        services.keeper.choose_region(chat_id, value)
         footer = responder.footer_text(services.states.context(chat_id))
         view = fmt.region_chosen_view(knowledge.crisis, value, footer)
     if view is None:  # forged, stale or malformed data: say so politely

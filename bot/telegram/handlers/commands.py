@@ -1,4 +1,7 @@
-"""Everyone's commands: /start, /help, /topics, /crisis, /region, and the reply to any other command."""
+"""Everyone's commands: /start, /help, /topics, /crisis, /region, and the reply to any other command.
+
+(/privacy and /forget live in ``privacy``.)
+"""
 
 from __future__ import annotations
 
@@ -11,53 +14,56 @@ from bot.crisis import detect_crisis
 from bot.decision import ChatContext, Responder
 from bot.telegram import format as fmt
 from bot.telegram.handlers.messages import addressed_text, answer_text
+from bot.telegram.handlers.privacy import inbox_notice
 from bot.telegram.services import Services, reply_to, services_of
 
 log = logging.getLogger("bot.telegram")
 
 
-def _setup(update: Update, context: ContextTypes.DEFAULT_TYPE,
-           name: str) -> tuple[Services, Responder, Chat, ChatContext, int | None]:
+async def _setup(update: Update, context: ContextTypes.DEFAULT_TYPE,
+                 name: str) -> tuple[Services, Responder, Chat, ChatContext, int | None]:
     services = services_of(context)
     chat = update.effective_chat
     assert chat is not None
     services.counts["commands"] += 1
     log.info("command /%s", name)
     responder = services.store.current
-    return (services, responder, chat, services.chat_context(responder, chat.id, update.effective_user),
+    return (services, responder, chat, await services.chat_context(responder, chat.id, update.effective_user),
             reply_to(update.effective_message))
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    services, responder, chat, chat_context, quote = _setup(update, context, "start")
+    services, responder, chat, chat_context, quote = await _setup(update, context, "start")
     knowledge = responder.knowledge
-    await services.send(context.bot, chat.id, fmt.fixed_text(knowledge.texts.start, responder.footer_text(chat_context),
+    text = knowledge.texts.start + inbox_notice(services)
+    await services.send(context.bot, chat.id, fmt.fixed_text(text, responder.footer_text(chat_context),
                                                              fmt.categories_keyboard(knowledge)), reply_to=quote)
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    services, responder, chat, chat_context, quote = _setup(update, context, "help")
-    await services.send(context.bot, chat.id, fmt.fixed_text(responder.knowledge.texts.help,
-                                                             responder.footer_text(chat_context)), reply_to=quote)
+    services, responder, chat, chat_context, quote = await _setup(update, context, "help")
+    text = responder.knowledge.texts.help + inbox_notice(services)
+    await services.send(context.bot, chat.id, fmt.fixed_text(text, responder.footer_text(chat_context)),
+                        reply_to=quote)
 
 
 async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    services, responder, chat, _, quote = _setup(update, context, "topics")
+    services, responder, chat, _, quote = await _setup(update, context, "topics")
     await services.send(context.bot, chat.id, [fmt.topics_view(responder.knowledge)], reply_to=quote)
 
 
 async def crisis(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The hotlines now, through the urgent lane; asking for them also turns on the footer."""
-    services, responder, chat, chat_context, quote = _setup(update, context, "crisis")
+    services, responder, chat, chat_context, quote = await _setup(update, context, "crisis")
     text = responder.crisis_text(chat_context, (chat_context.language or "en")[:2].lower())
     try:
         await services.send(context.bot, chat.id, fmt.fixed_text(text), reply_to=quote, urgent=True)
     finally:
-        services.states.mark_escalated(chat.id)
+        services.keeper.mark_escalated(chat.id)
 
 
 async def region(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    services, responder, chat, chat_context, quote = _setup(update, context, "region")
+    services, responder, chat, chat_context, quote = await _setup(update, context, "region")
     view = fmt.region_view(responder.knowledge.crisis, chat_context.region)
     await services.send(context.bot, chat.id, [view], reply_to=quote)
 
@@ -76,7 +82,7 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if detect_crisis(services_of(context).store.current.knowledge.crisis.detection, text) is not None:
         await answer_text(update, context, text)
         return
-    services, responder, chat, chat_context, quote = _setup(update, context, "unknown")
+    services, responder, chat, chat_context, quote = await _setup(update, context, "unknown")
     footer = responder.footer_text(chat_context) if chat_context.flagged else None
     await services.send(context.bot, chat.id, fmt.fixed_text(responder.knowledge.texts.unknown_command, footer),
                         reply_to=quote)

@@ -30,8 +30,8 @@ async def escalate(context: ContextTypes.DEFAULT_TYPE, responder: Responder, cha
     try:
         await services.send(context.bot, chat.id, fmt.format_decision(decision, responder.knowledge),
                             reply_to=reply_to, urgent=True)
-    finally:
-        services.states.mark_escalated(chat.id)
+    finally:  # only now, after the reply: the footer, in memory at once and stored behind
+        services.keeper.mark_escalated(chat.id)
         if services.settings.crisis_alert_chat_id is not None:
             region = responder.knowledge.crisis.region(chat_context.region).code
             category = decision.crisis.category if decision.crisis else "unknown"

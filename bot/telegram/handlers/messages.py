@@ -67,7 +67,7 @@ async def answer_text(update: Update, context: ContextTypes.DEFAULT_TYPE, text: 
     message, chat = update.effective_message, update.effective_chat
     assert message is not None and chat is not None
     responder = services.store.current
-    chat_context = services.chat_context(responder, chat.id, update.effective_user)
+    chat_context = await services.chat_context(responder, chat.id, update.effective_user)
     decision = responder.decide(text, chat_context)
     services.counts["messages"] += 1
     services.count(decision)
@@ -77,6 +77,7 @@ async def answer_text(update: Update, context: ContextTypes.DEFAULT_TYPE, text: 
         return
     await services.send(context.bot, chat.id, fmt.format_decision(decision, responder.knowledge),
                         reply_to=reply_to(message))
+    services.keeper.unanswered(text, decision, chat_context, responder.knowledge)  # after the reply
 
 
 async def on_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -93,7 +94,7 @@ async def on_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     hit = detect_crisis(responder.knowledge.crisis.detection, text)
     if hit is None:
         return
-    chat_context = services.chat_context(responder, chat.id, update.effective_user)
+    chat_context = await services.chat_context(responder, chat.id, update.effective_user)
     decision = responder.crisis_decision(hit, chat_context)
     services.count(decision)
     services.log_decision("edit", decision, text)
@@ -107,7 +108,7 @@ async def on_non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     services.counts["non_text"] += 1
     responder = services.store.current
-    chat_context = services.chat_context(responder, chat.id, update.effective_user)
+    chat_context = await services.chat_context(responder, chat.id, update.effective_user)
     footer = responder.footer_text(chat_context) if chat_context.flagged else None
     log.info("decision source=non_text kind=non_text")
     await services.send(context.bot, chat.id, fmt.fixed_text(responder.knowledge.texts.non_text, footer))
