@@ -291,8 +291,10 @@ def clearly_calm(rules: DetectionRules, text: str) -> bool:
     """A deliberately over-sensitive screen: no pattern matches even with no exception applied, and the
     risk scorer's upper bound stays below its threshold.
 
-    Used where being wrong about calm costs privacy rather than a reply (what may be stored):
-    figurative speech and informational questions, which the detector lets through, fail it.
+    Used where being wrong about calm costs privacy rather than a reply (what may be stored): a
+    message that a pattern matches before its exception masks it (an informational question about
+    suicide, a past attempt) fails it. Wordings no pattern names at all ("this wait is killing me")
+    pass it; the inbox adds its own wider word screen (``bot.runtime.inbox``).
     """
     canonical = canonical_text(rules, text)
     if any(rules.rules[n].regex.search(canonical) for n in rules.rule_gate.candidates(trigrams(canonical))):
