@@ -23,7 +23,7 @@ from bot.semantic.embedder import Embedder
 from bot.semantic.softmax import SoftmaxModel, fit_softmax
 
 FAQ_KIND = "faq"  # the FAQ's own texts: calm, and the commonest thing people send
-FIT_VERSION = "crisis-semantic-4"
+FIT_VERSION = "crisis-semantic-5"
 LONG_EXAMPLE_WORDS = 25
 FAQ_WEIGHT = 2.0
 

@@ -31,7 +31,7 @@ from bot.matching.semantic import (
 from bot.semantic.embedder import Embedder
 from bot.semantic.softmax import SoftmaxModel
 
-FIT_VERSION = "understanding-3"  # change when training or features change, so old fits are not reused
+FIT_VERSION = "understanding-4"  # change when training or features change, so old fits are not reused
 
 
 @dataclass(frozen=True)

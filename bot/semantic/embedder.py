@@ -27,6 +27,7 @@ from bot.semantic.memory import release_free_memory
 from bot.semantic.store import ArrayStore, cache_dir
 
 MODEL_ENV_VAR = "MODEL_DIR"
+EMBEDDING_VERSION = "alone1"  # how knowledge texts are embedded; a change must not reuse old vectors
 MAX_WINDOWS = 8  # vectors per message: the whole plus up to seven sentence windows
 WINDOWED_WORDS = 12  # a message longer than this is also read by sentence; shorter ones are read whole
 ONE_RUN_CHARS = 600  # up to this length a message's windows are embedded in one run
@@ -63,15 +64,19 @@ class Embedder:
         missing = {key: text for key, text in zip(keys, texts, strict=True) if key not in self._memory}
         if missing:
             texts_to_embed = list(missing.values())
-            half = -(-len(texts_to_embed) // EMBED_THREADS)
-            chunks = [texts_to_embed[i:i + half] for i in range(0, len(texts_to_embed), half)]
+            # One text per run: the int8 model scales activations per batch, so a text batched with others
+            # comes out a little different, and which texts share a batch depends on what the cache already
+            # held. Alone, a text always gets the same vector, so a fresh machine fits what this one did.
             with ThreadPoolExecutor(EMBED_THREADS) as pool:  # onnxruntime releases the GIL while it runs
-                vectors = np.concatenate(list(pool.map(self.encoder.encode, chunks)))
+                vectors = np.concatenate(list(pool.map(self._alone, texts_to_embed, chunksize=64)))
             self._memory.update(zip(missing, vectors, strict=True))
             self._save()
         if not keys:
             return np.zeros((0, DIM), dtype=np.float32)
         return np.stack([self._memory[key] for key in keys])
+
+    def _alone(self, text: str) -> np.ndarray:
+        return self.encoder.encode([text], batch_size=1)
 
     def windows(self, text: str) -> list[str]:
         """The texts a message is embedded as: itself, plus its sentences when it has several."""
@@ -104,14 +109,14 @@ class Embedder:
         if self._loaded:
             return
         self._loaded = True
-        stored = self.store.load(f"embeddings-{self.model_id}")
+        stored = self.store.load(f"embeddings-{self.model_id}-{EMBEDDING_VERSION}")
         if stored is not None and {"keys", "vectors"} <= stored.keys() and stored["vectors"].shape[1:] == (DIM,):
             self._memory.update(zip((bytes(k) for k in stored["keys"]), stored["vectors"], strict=True))
 
     def _save(self) -> None:
         """Keep the vectors this process used only, so the file does not grow with old edits."""
         keys = sorted(self._used)
-        self.store.save(f"embeddings-{self.model_id}",
+        self.store.save(f"embeddings-{self.model_id}-{EMBEDDING_VERSION}",
                         {"keys": np.array(keys, dtype="S32"), "vectors": np.stack([self._memory[k] for k in keys])})
 
 
