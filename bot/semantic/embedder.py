@@ -90,6 +90,8 @@ class Embedder:
                 merged[-1] = f"{merged[-1]} {part}"
             else:
                 merged.append(part)
+        if len(merged) > 1 and len(merged[-1].split()) < MIN_SENTENCE_WORDS:  # a closing "any tips?" read alone
+            merged[-2:] = [f"{merged[-2]} {merged[-1]}"]  # is noise to the models: it joins the sentence before
         if len(merged) > MAX_WINDOWS - 1:
             merged = _pack(merged, MAX_WINDOWS - 1)
         whole = [text] if len(merged) > 1 else []

@@ -74,3 +74,10 @@ def test_windows_are_capped_and_short_sentences_joined(encoder: Encoder) -> None
 
 def test_sentences_split_on_ends_and_lines() -> None:
     assert sentences("one. two!\nthree? four") == ["one.", "two!", "three?", "four"]
+
+
+def test_a_closing_fragment_joins_the_sentence_before(encoder: Encoder) -> None:
+    # Read alone, "Any tips?" is noise the crisis model once scored as alarming.
+    windows = Embedder(encoder).windows("I'm anxious about telling my boss I need time off for sessions. Any tips?")
+    assert windows[-1] == "I'm anxious about telling my boss I need time off for sessions. Any tips?"
+    assert "Any tips?" not in windows
