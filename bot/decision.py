@@ -117,7 +117,8 @@ class Responder:
             self.index = self.understanding.lexical
         limits = policy.thresholds
         thresholds = Thresholds(limits.crisis, limits.support, limits.calm, limits.veto, limits.veto_alarm,
-                                limits.veto_kinds, limits.veto_categories, limits.distress_kinds)
+                                limits.veto_kinds, limits.veto_categories, limits.distress_kinds,
+                                limits.nearest_margin, limits.rescue, limits.rescue_margin)
         self.screen = CrisisScreen(policy.detection, policy.lexicon, classifier, thresholds)
         release_free_memory()  # embedding and fitting freed tens of MB the allocator would otherwise keep
 
@@ -134,7 +135,8 @@ class Responder:
         has_words = any(char.isalpha() for char in clean)  # "?" or "!!!" has nothing for a model to read
         windows, vectors = (self.understanding.embedder.message_vectors(clean) if self.understanding and has_words
                             else ([], np.zeros((0, 0))))
-        meaning = self.screen.meaning(vectors, len(windows))
+        easy = self.understanding.classifier.similarities(vectors).max(axis=1) if len(windows) else None
+        meaning = self.screen.meaning(vectors, len(windows), easy)
         if hit is not None and not self.screen.overrules(hit, meaning):
             return self.crisis_decision(hit, context, language)
         if meaning.hit is not None:

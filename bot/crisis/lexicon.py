@@ -1,8 +1,9 @@
 """The multilingual layer: core crisis phrases per language, matched on folded text.
 
 The sentence encoder reads English only, and patterns are written in English, so messages in
-other languages rest on these phrases (``languages:`` in knowledge/crisis.yaml). Each language
-compiles to one regular expression, once per knowledge load.
+other languages rest on these phrases (``languages:`` in knowledge/crisis.yaml): strong phrases,
+mentions and context cues (see ``LanguageLexicon``), each compiled to one regular expression once per
+knowledge load.
 
 Folding: NFKC, casefold, apostrophes unified, punctuation to spaces; accents dropped on both
 sides (phrase and message) so "quiero morir" and "quiero morír" meet, except for languages
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u02bb": "'", "`": "'"})
 _SPACES = re.compile(r"\s+")
+_QUOTE_EDGES = re.compile(r"(?<!\w)'|'(?!\w)")  # a quote around a word ('perdón por todo'), not inside (j'ai)
 
 
 def fold(text: str, *, keep_marks: bool) -> str:
@@ -35,7 +37,7 @@ def fold(text: str, *, keep_marks: bool) -> str:
         decomposed = unicodedata.normalize("NFD", text)
         text = unicodedata.normalize("NFC", "".join(c for c in decomposed if unicodedata.category(c) != "Mn"))
     spaced = "".join(" " if unicodedata.category(c)[0] in "PSCZ" and c != "'" else c for c in text)
-    return _SPACES.sub(" ", spaced).strip()
+    return _SPACES.sub(" ", _QUOTE_EDGES.sub(" ", spaced)).strip()
 
 
 STEM = 5  # letters of a word that must match in a loose phrase ("avalé" ~ "avalés", "somnifères" ~ "somnifère")
@@ -45,24 +47,20 @@ CONTENT_LETTERS = 4  # shorter words ("het", "de", "ma") are left out of a loose
 
 
 @dataclass(frozen=True)
-class LanguageLexicon:
-    """One language's phrases, compiled: exactly (the regex) and loosely (their content words in order).
+class PhraseSet:
+    """A list of phrases, compiled: exactly (the regex) and loosely (their content words in order).
 
     People rarely type a phrase word for word: "j'ai avalé toute MA boîte" for "j'ai avalé toute LA
     boîte". A phrase of three or more content words (four letters or more) also matches when those
     words appear in order, each by its first five letters, with at most two other words between.
     """
 
-    code: str
-    keep_marks: bool
-    regex: re.Pattern[str]
-    phrases: tuple[str, ...]
+    regex: re.Pattern[str] | None
     loose: tuple[tuple[str, ...], ...] = ()
 
-    def matches(self, folded: Mapping[bool, str]) -> bool:
-        """Whether the message (``folded[keep_marks]``) holds one of the phrases."""
-        text = folded[self.keep_marks]
-        if self.regex.search(text) is not None:
+    def matches(self, text: str) -> bool:
+        """Whether the folded ``text`` holds one of the phrases."""
+        if self.regex is not None and self.regex.search(text) is not None:
             return True
         if not self.loose:
             return False
@@ -71,8 +69,37 @@ class LanguageLexicon:
         return any(set(phrase) <= present and _in_order(phrase, words) for phrase in self.loose)
 
 
-def compile_language(code: str, phrases: Sequence[str], *, keep_marks: bool, words: bool) -> LanguageLexicon:
-    """One alternation for all of a language's phrases (longest first, so the reported phrase is the fullest)."""
+NOTHING = PhraseSet(None)
+
+
+@dataclass(frozen=True)
+class LanguageLexicon:
+    """One language's phrases: strong ones, and mentions that a context cue sets aside.
+
+    A strong phrase says a person is at risk now ("quiero suicidarme") and always escalates. A
+    mention merely names the subject ("pensamientos suicidas", "自杀"): it escalates unless the
+    message also holds a context cue, a sign that it is informational, clinical, about the past or
+    about fiction ("ketamina", "tratamiento", "hace años"). With no cue the mention escalates: when
+    unsure, the bot escalates.
+    """
+
+    code: str
+    keep_marks: bool
+    strong: PhraseSet
+    phrases: tuple[str, ...]
+    mentions: PhraseSet = NOTHING
+    context: PhraseSet = NOTHING
+
+    def matches(self, folded: Mapping[bool, str]) -> bool:
+        """Whether the message (``folded[keep_marks]``) holds a strong phrase, or a mention without context."""
+        text = folded[self.keep_marks]
+        return self.strong.matches(text) or (self.mentions.matches(text) and not self.context.matches(text))
+
+
+def compile_phrases(phrases: Sequence[str], *, keep_marks: bool, words: bool) -> PhraseSet:
+    """One alternation for all the phrases (longest first, so the reported phrase is the fullest)."""
+    if not phrases:
+        return NOTHING
     parts = []
     for phrase in sorted({fold(p.rstrip("*"), keep_marks=keep_marks) + ("*" if p.endswith("*") else "")
                           for p in phrases}, key=len, reverse=True):
@@ -85,7 +112,15 @@ def compile_language(code: str, phrases: Sequence[str], *, keep_marks: bool, wor
     loose = tuple(stems for phrase in phrases if words
                   and len(stems := tuple(w[:STEM] for w in fold(phrase.rstrip("*"), keep_marks=keep_marks).split()
                                          if len(w) >= CONTENT_LETTERS)) >= MIN_LOOSE_WORDS)
-    return LanguageLexicon(code, keep_marks, re.compile("|".join(parts)), tuple(phrases), loose)
+    return PhraseSet(re.compile("|".join(parts)), loose)
+
+
+def compile_language(code: str, phrases: Sequence[str], *, keep_marks: bool, words: bool,
+                     mentions: Sequence[str] = (), context: Sequence[str] = ()) -> LanguageLexicon:
+    """A language's strong phrases, mentions and context cues, each compiled once per knowledge load."""
+    return LanguageLexicon(code, keep_marks, compile_phrases(phrases, keep_marks=keep_marks, words=words),
+                           tuple(phrases), compile_phrases(mentions, keep_marks=keep_marks, words=words),
+                           compile_phrases(context, keep_marks=keep_marks, words=words))
 
 
 def _in_order(phrase: tuple[str, ...], words: list[str]) -> bool:
@@ -111,10 +146,23 @@ class Lexicon:
     languages: tuple[LanguageLexicon, ...]
 
     def find(self, text: str, first: str | None = None) -> str | None:
-        """The language whose phrases the message holds, trying ``first`` (its detected language) first."""
+        """The language whose phrases the message holds, trying ``first`` (its detected language) first.
+
+        A strong phrase in any language escalates. A mention escalates unless a context cue of ANY
+        language is present: languages share words ("suicidio" is Spanish, Italian and Portuguese;
+        "overdose" is everywhere), so a Portuguese question about research must not escalate because
+        the Spanish list names the topic and only the Portuguese one knows the question.
+        """
         folded = {False: fold(text, keep_marks=False), True: fold(text, keep_marks=True)}
         ordered = sorted(self.languages, key=lambda lexicon: lexicon.code != first)
-        return next((lexicon.code for lexicon in ordered if lexicon.matches(folded)), None)
+        strong = next((lexicon.code for lexicon in ordered if lexicon.strong.matches(folded[lexicon.keep_marks])), None)
+        if strong is not None:
+            return strong
+        mentioned = next((lexicon.code for lexicon in ordered if lexicon.mentions.matches(folded[lexicon.keep_marks])),
+                         None)
+        if mentioned is None or any(lexicon.context.matches(folded[lexicon.keep_marks]) for lexicon in ordered):
+            return None
+        return mentioned
 
 
 EMPTY = Lexicon(())

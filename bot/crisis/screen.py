@@ -34,6 +34,9 @@ class Thresholds:
     veto_kinds: frozenset[str] = frozenset()
     veto_categories: frozenset[str] = frozenset()
     distress_kinds: frozenset[str] = frozenset()
+    nearest_margin: float = -2.0  # below -2 never (cosines lie in [-1, 1]): the nearest examples never overrule
+    rescue: float = 1.01  # above 1: no window under the threshold is ever rescued
+    rescue_margin: float = 2.0
 
 
 @dataclass(frozen=True)
@@ -63,15 +66,28 @@ class CrisisScreen:
         code = self.lexicon.find(text, first=language)
         return None if code is None else CrisisHit(f"crisis-{code}", code, f"lexicon:{code}", "lexicon")
 
-    def meaning(self, vectors: np.ndarray, windows: int) -> MeaningReading:
-        """The semantic layer on the message's windows (the most alarming one counts)."""
+    def meaning(self, vectors: np.ndarray, windows: int, easy_similarity: np.ndarray | None = None) -> MeaningReading:
+        """The semantic layer on the message's windows: the most alarming window that escalates counts.
+
+        A window escalates when its alarm reaches the threshold and its nearest calm example is not
+        much nearer than its nearest crisis example (``nearest_margin``), or when its alarm reaches
+        ``rescue`` and its nearest crisis example is clearly the nearer (``rescue_margin``).
+        """
         if self.classifier is None or not windows:
             return MeaningReading(0.0, None)
-        reading = self.classifier.read(vectors, self.thresholds.distress_kinds)
-        if reading.probability < self.thresholds.crisis:
+        limits = self.thresholds
+        reading = self.classifier.read(vectors, limits.distress_kinds, easy_similarity)
+        escalating = [n for n, (alarm, margin) in enumerate(zip(reading.alarms, reading.margins, strict=True))
+                      if (alarm >= limits.crisis and margin >= limits.nearest_margin)
+                      or (alarm >= limits.rescue and margin >= limits.rescue_margin)]
+        if not escalating:
             return MeaningReading(reading.probability, None, reading)
-        label = f"semantic:{reading.probability:.2f}:window{reading.window + 1}of{windows}"
-        return MeaningReading(reading.probability, CrisisHit(reading.category, "en", label, "semantic"), reading)
+        window = max(escalating, key=lambda n: reading.alarms[n])
+        alarm, margin = reading.alarms[window], reading.margins[window]
+        how = "" if alarm >= limits.crisis else f":rescued by nearest examples ({margin:+.2f})"
+        label = f"semantic:{alarm:.2f}:window{window + 1}of{windows}{how}"
+        return MeaningReading(reading.probability, CrisisHit(reading.categories[window], "en", label, "semantic"),
+                              reading)
 
     def needs_meaning(self, hit: CrisisHit) -> bool:
         """Whether a words-layer hit may yet be overruled by the meaning (only ones that merely name a crisis word)."""

@@ -68,7 +68,8 @@ def read_crisis(reader: FileReader, fields: dict[str, Node]) -> CrisisPolicy | N
     detection = parse_detection(reader, fields["detection"])
     if None in (response, footer, hours, default, support, thresholds):
         return None
-    lexicon = Lexicon(tuple(compile_language(code, policy.phrases, keep_marks=policy.keep_marks, words=policy.words)
+    lexicon = Lexicon(tuple(compile_language(code, policy.phrases, keep_marks=policy.keep_marks, words=policy.words,
+                                             mentions=policy.mentions, context=policy.context)
                             for code, policy in languages.items() if policy.phrases))
     return CrisisPolicy(response=response, footer=footer, sticky_hours=hours,  # type: ignore[arg-type]
                         default_region=default, regions=MappingProxyType(regions),  # type: ignore[arg-type]
@@ -134,9 +135,14 @@ def _aliases(reader: FileReader, node: Node | None, regions: dict[str, Region]) 
 
 def _thresholds(reader: FileReader, node: Node) -> CrisisThresholds | None:
     fields = reader.mapping(node, "semantic", required=("threshold", "support", "calm"),
-                            optional=("veto", "veto_alarm", "veto_kinds", "veto_categories", "distress_kinds")) or {}
-    names = ("threshold", "support", "calm", "veto", "veto_alarm")
+                            optional=("veto", "veto_alarm", "veto_kinds", "veto_categories", "distress_kinds",
+                                      "nearest_margin", "rescue", "rescue_margin")) or {}
+    names = ("threshold", "support", "calm", "veto", "veto_alarm", "rescue")
     values = {key: reader.number(fields[key], f"semantic {key}", 0, 1.01) for key in names if key in fields}
+    margins = {key: reader.number(fields[key], f"semantic {key}", -2, 2) for key in ("nearest_margin", "rescue_margin")
+               if key in fields}
+    if None in margins.values():
+        return None
     if len(values) < 3 or None in values.values():
         return None
     if not values["calm"] <= values["threshold"]:  # type: ignore[operator]
@@ -150,7 +156,9 @@ def _thresholds(reader: FileReader, node: Node) -> CrisisThresholds | None:
         if "distress_kinds" in fields else frozenset()
     return CrisisThresholds(crisis=values["threshold"], support=values["support"], calm=values["calm"],  # type: ignore[arg-type]
                             veto=values.get("veto", 1.01), veto_alarm=values.get("veto_alarm", 0.0),  # type: ignore[arg-type]
-                            veto_kinds=kinds, veto_categories=categories, distress_kinds=distress)
+                            veto_kinds=kinds, veto_categories=categories, distress_kinds=distress,
+                            nearest_margin=margins.get("nearest_margin", -2.0),  # type: ignore[arg-type]
+                            rescue=values.get("rescue", 1.01), rescue_margin=margins.get("rescue_margin", 2.0))  # type: ignore[arg-type]
 
 
 def _languages(reader: FileReader, node: Node, regions: dict[str, Region]) -> dict[str, LanguagePolicy]:
@@ -162,10 +170,17 @@ def _languages(reader: FileReader, node: Node, regions: dict[str, Region]) -> di
             continue
         fields = reader.mapping(value, what, required=("name", "phrases"),
                                 optional=("response", "footer", "english_only", "region", "marks", "words", "source",
-                                          "not_crisis")) or {}
+                                          "mentions", "context", "not_crisis")) or {}
         name = reader.text(fields["name"], f"name of {what}") if "name" in fields else None
         phrases = tuple(text for text, _ in reader.texts(fields["phrases"], f"phrases of {what}")) \
             if "phrases" in fields else ()
+        mentions = tuple(text for text, _ in reader.texts(fields["mentions"], f"mentions of {what}")) \
+            if "mentions" in fields else ()
+        context = tuple(text for text, _ in reader.texts(fields["context"], f"context of {what}")) \
+            if "context" in fields else ()
+        if mentions and not context:
+            reader.problem(fields["mentions"], f"{what} has mentions but no context cues: a mention without "
+                                               f"context is a strong phrase, so list it under phrases")
         response = template(reader, fields["response"], f"response of {what}", {"emergency", "lines"}) \
             if "response" in fields else None
         footer = template(reader, fields["footer"], f"footer of {what}", {"short"}) if "footer" in fields else None
@@ -189,7 +204,7 @@ def _languages(reader: FileReader, node: Node, regions: dict[str, Region]) -> di
             reader.problem(value, f"{what} has translated text but no 'source' (who translated it, checked when)")
         if name and phrases:
             languages[code] = LanguagePolicy(code, name, phrases, response, footer, english_only, region,
-                                             marks == "keep", words, source)
+                                             marks == "keep", words, source, mentions, context)
     return languages
 
 

@@ -127,6 +127,8 @@ class LanguagePolicy:
     keep_marks: bool = False
     words: bool = True
     source: Source | None = None
+    mentions: tuple[str, ...] = ()  # words that only name the subject: escalate unless a context cue is present
+    context: tuple[str, ...] = ()  # cues that a mention is informational, clinical, past or fiction
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,9 @@ class CrisisThresholds:
     veto_kinds: frozenset[str] = frozenset()
     veto_categories: frozenset[str] = frozenset()
     distress_kinds: frozenset[str] = frozenset()  # calm kinds that still mean distress (support)
+    nearest_margin: float = -2.0  # an alarming window whose nearest calm example is nearer by more is set aside
+    rescue: float = 1.01  # a window this alarming escalates when its nearest crisis example is nearer by...
+    rescue_margin: float = 2.0  # ... at least this much
 
 
 @dataclass(frozen=True)

@@ -186,3 +186,48 @@ def test_a_typo_in_a_crisis_word_does_not_hide_the_crisis(responder: Responder, 
 def test_lone_surrogates_are_read_not_raised(responder: Responder) -> None:
     assert responder.decide("hola \udcbb quiero morir").kind == CRISIS
     assert responder.decide("\ud800\udcbb how much").kind in (FALLBACK, ANSWER, "clarify")
+
+
+def _with_thresholds(knowledge: Knowledge, **changes: float) -> Responder:
+    thresholds = dataclasses.replace(knowledge.crisis.thresholds, **changes)
+    policy = dataclasses.replace(knowledge.crisis, thresholds=thresholds)
+    return Responder(dataclasses.replace(knowledge, crisis=policy))
+
+
+def test_an_alarm_among_calm_examples_is_set_aside(knowledge: Knowledge) -> None:
+    # Development data: an ordinary question the linear alarm scored just over its threshold.
+    text = "lexapro took almost two months to do anything for me. is ketamine a different kind of drug than that?"
+    assert _with_thresholds(knowledge, nearest_margin=-2.0).decide(text).kind == CRISIS
+    assert Responder(knowledge).decide(text).kind == ANSWER
+
+
+def test_a_near_miss_among_crisis_examples_is_rescued(knowledge: Knowledge) -> None:
+    text = "how high does a building have to be to make sure"  # development data: method seeking, no crisis word
+    assert _with_thresholds(knowledge, rescue=1.01).decide(text).kind != CRISIS
+    decision = Responder(knowledge).decide(text)
+    assert decision.kind == CRISIS and decision.crisis is not None and "rescued" in decision.crisis.rule
+
+
+def _matches(lexicon: object, text: str) -> bool:
+    folded = {False: fold(text, keep_marks=False), True: fold(text, keep_marks=True)}
+    return lexicon.matches(folded)  # type: ignore[attr-defined]
+
+
+def test_a_mention_escalates_unless_the_message_gives_it_context() -> None:
+    lexicon = compile_language("es", ["quiero suicidarme"], keep_marks=False, words=True,
+                               mentions=["suicidio", "pensamientos suicidas"], context=["ketamina", "hace años"])
+    assert not _matches(lexicon, "¿La ketamina ayuda con los pensamientos suicidas?")
+    assert not _matches(lexicon, "hace años tuve pensamientos suicidas, ahora estoy bien")
+    assert _matches(lexicon, "no dejo de tener pensamientos suicidas")  # no context: when unsure, escalate
+    assert _matches(lexicon, "quiero suicidarme, ¿la ketamina sirve de algo?")  # a strong phrase always does
+
+
+def test_mentions_without_context_are_refused(knowledge_copy: Path) -> None:
+    crisis = knowledge_copy / "crisis.yaml"
+    text = crisis.read_text(encoding="utf-8")
+    assert text.rstrip().splitlines()[-1].startswith("      ")  # languages: is the file's last mapping
+    crisis.write_text(text.rstrip() + '\n  eo:\n    name: "Esperanto"\n    phrases: ["mi volas morti"]\n'
+                                      '    mentions: ["memmortigo"]\n', encoding="utf-8")
+    with pytest.raises(KnowledgeError) as refused:
+        load_knowledge(knowledge_copy)
+    assert any("has mentions but no context cues" in p.message and p.line for p in refused.value.problems)
