@@ -153,7 +153,7 @@ class Lexicon:
         "overdose" is everywhere), so a Portuguese question about research must not escalate because
         the Spanish list names the topic and only the Portuguese one knows the question.
         """
-        folded = {False: fold(text, keep_marks=False), True: fold(text, keep_marks=True)}
+        folded = _folded(text)
         ordered = sorted(self.languages, key=lambda lexicon: lexicon.code != first)
         strong = next((lexicon.code for lexicon in ordered if lexicon.strong.matches(folded[lexicon.keep_marks])), None)
         if strong is not None:
@@ -163,6 +163,16 @@ class Lexicon:
         if mentioned is None or any(lexicon.context.matches(folded[lexicon.keep_marks]) for lexicon in ordered):
             return None
         return mentioned
+
+    def in_context(self, text: str) -> bool:
+        """No strong phrase in any language, and a context cue in one: the message talks about the subject."""
+        folded = _folded(text)
+        return not any(lexicon.strong.matches(folded[lexicon.keep_marks]) for lexicon in self.languages) \
+            and any(lexicon.context.matches(folded[lexicon.keep_marks]) for lexicon in self.languages)
+
+
+def _folded(text: str) -> dict[bool, str]:
+    return {False: fold(text, keep_marks=False), True: fold(text, keep_marks=True)}
 
 
 EMPTY = Lexicon(())

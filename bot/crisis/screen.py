@@ -59,8 +59,19 @@ class CrisisScreen:
         self.thresholds = thresholds
 
     def words(self, text: str, language: str, surely_english: bool) -> CrisisHit | None:
-        """Patterns and risk scorer; then the lexicon, unless the message is surely English."""
+        """Patterns and risk scorer; then the lexicon, unless the message is surely English.
+
+        In a message that is not surely English, a pattern that only names the subject (the
+        ``veto_categories``, or another language's patterns) is set aside when the lexicon reads the
+        message as informational, clinical, past or fiction: a context cue and no strong phrase in any
+        language ("¿La ketamina ayuda con los pensamientos suicidas?"). The meaning layer plays that
+        part in English; it cannot read other languages.
+        """
         hit = detect_crisis(self.rules, text)
+        if hit is not None and not surely_english and hit.layer == "patterns" \
+                and (hit.category in self.thresholds.veto_categories or hit.language != "en") \
+                and self.lexicon.in_context(text):
+            hit = None
         if hit is not None or surely_english:
             return hit
         code = self.lexicon.find(text, first=language)
