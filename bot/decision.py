@@ -147,7 +147,9 @@ class Responder:
         decision = self._calm_decision(clean, windows, vectors)
         if decision.kind == FALLBACK and self.screen.distressed(meaning, len(clean.split())):
             decision = self.support_decision(context, meaning)  # distress never hears "rephrase"
-        calm = decision.kind != SUPPORT and self.screen.calm(text, meaning)
+        # Only text in words the bot knows as English may ever be stored: a crisis in a language misread as
+        # English (short Turkish, romanised Hindi) has no pattern or meaning layer that could see it.
+        calm = decision.kind != SUPPORT and identified.in_known_english and self.screen.calm(text, meaning)
         return self._with_footer(dataclasses.replace(decision, screened_calm=calm), context)
 
     def decide_entry(self, entry_id: str, context: ChatContext = NO_CONTEXT) -> Decision:

@@ -34,6 +34,12 @@ class Identified:
     code: str
     confidence: float
     surely_english: bool
+    english_share: float = 0.0  # of its words, the share the bot knows as English
+
+    @property
+    def in_known_english(self) -> bool:
+        """Mostly words the bot knows as English: lingua's confidence alone misreads romanised Hindi."""
+        return self.english_share >= ENGLISH_SHARE
 
 
 class LanguageIdentifier:
@@ -52,16 +58,16 @@ class LanguageIdentifier:
         words = _WORD.findall(text.lower())
         share = sum(word in self.english_words for word in words) / len(words) if words else 0.0
         if self._detector is None or not words:
-            return Identified(ENGLISH, 0.0, share >= ENGLISH_SHARE)
+            return Identified(ENGLISH, 0.0, share >= ENGLISH_SHARE, share)
         # Lone surrogates (possible in a forged update) are not text lingua accepts: drop them.
         values = self._detector.compute_language_confidence_values(text.encode("utf-8", "ignore").decode("utf-8"))
         if not values:
-            return Identified(ENGLISH, 0.0, share >= ENGLISH_SHARE)
+            return Identified(ENGLISH, 0.0, share >= ENGLISH_SHARE, share)
         code, confidence = values[0].language.iso_code_639_1.name.lower(), float(values[0].value)
         surely_english = share >= ENGLISH_SHARE or (code == ENGLISH and confidence >= SURELY_ENGLISH)
         if code != ENGLISH and (confidence < REPLY_CONFIDENCE or share >= ENGLISH_SHARE):
             code = ENGLISH
-        return Identified(code, confidence, surely_english)
+        return Identified(code, confidence, surely_english, share)
 
 
 def _iso(code: str) -> IsoCode639_1 | None:

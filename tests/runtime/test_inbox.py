@@ -51,6 +51,15 @@ async def stored(keeper: StateKeeper) -> list[str]:
         return [q.text for q in await unanswered_since(session, dtm.date(2000, 1, 1))]
 
 
+@pytest.mark.parametrize("text", [
+    "ghar walon ke liye bojh hoon, mere bina unhe sukoon milega. bas kuch din aur",  # romanised Hindi: a burden
+    "Kaç tane hap içersem bir daha uyanmam?",  # Turkish: how many pills so I don't wake up
+])
+def test_a_crisis_in_a_language_misread_as_english_is_never_screened_calm(responder: Responder, text: str) -> None:
+    """lingua reads these as English; no English layer understands them, so the inbox must not keep them."""
+    assert not responder.decide(text).screened_calm
+
+
 async def test_no_crisis_message_of_the_knowledge_or_the_labelled_sets_creates_a_row(
         keeper: StateKeeper, responder: Responder) -> None:
     messages = crisis_examples()
