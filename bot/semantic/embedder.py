@@ -27,7 +27,8 @@ from bot.semantic.memory import release_free_memory
 from bot.semantic.store import ArrayStore, cache_dir
 
 MODEL_ENV_VAR = "MODEL_DIR"
-EMBEDDING_VERSION = "alone1"  # how knowledge texts are embedded; a change must not reuse old vectors
+EMBEDDING_VERSION = "alone2"  # how knowledge texts are embedded and keyed; a change must not reuse old files
+KEY_BYTES = 32  # sha256 digests, kept as raw bytes: numpy's fixed-width bytes type drops trailing NULs
 MAX_WINDOWS = 8  # vectors per message: the whole plus up to seven sentence windows
 WINDOWED_WORDS = 12  # a message longer than this is also read by sentence; shorter ones are read whole
 ONE_RUN_CHARS = 600  # up to this length a message's windows are embedded in one run
@@ -112,14 +113,16 @@ class Embedder:
             return
         self._loaded = True
         stored = self.store.load(f"embeddings-{self.model_id}-{EMBEDDING_VERSION}")
-        if stored is not None and {"keys", "vectors"} <= stored.keys() and stored["vectors"].shape[1:] == (DIM,):
-            self._memory.update(zip((bytes(k) for k in stored["keys"]), stored["vectors"], strict=True))
+        if stored is not None and {"keys", "vectors"} <= stored.keys() and stored["vectors"].shape[1:] == (DIM,) \
+                and stored["keys"].shape[1:] == (KEY_BYTES,):
+            self._memory.update(zip((k.tobytes() for k in stored["keys"]), stored["vectors"], strict=True))
 
     def _save(self) -> None:
         """Keep the vectors this process used only, so the file does not grow with old edits."""
         keys = sorted(self._used)
         self.store.save(f"embeddings-{self.model_id}-{EMBEDDING_VERSION}",
-                        {"keys": np.array(keys, dtype="S32"), "vectors": np.stack([self._memory[k] for k in keys])})
+                        {"keys": np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(len(keys), KEY_BYTES),
+                         "vectors": np.stack([self._memory[k] for k in keys])})
 
 
 def _key(text: str) -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -81,3 +82,18 @@ def test_a_closing_fragment_joins_the_sentence_before(encoder: Encoder) -> None:
     windows = Embedder(encoder).windows("I'm anxious about telling my boss I need time off for sessions. Any tips?")
     assert windows[-1] == "I'm anxious about telling my boss I need time off for sessions. Any tips?"
     assert "Any tips?" not in windows
+
+
+def test_a_text_whose_key_ends_in_a_zero_byte_comes_back_from_disk(encoder: Encoder, tmp_path: Path) -> None:
+    # One key in 256 does; numpy's fixed-width bytes dropped the trailing NUL, and every warm start
+    # re-embedded those texts and rewrote the cache.
+    text = next(t for n in range(100_000) if hashlib.sha256((t := f"question {n}").encode()).digest()[-1] == 0)
+    Embedder(encoder, ArrayStore(tmp_path)).knowledge_vectors([text, "is it safe"])
+
+    class NoEncoding:
+        model_id = encoder.model_id
+
+        def encode(self, texts: list[str], batch_size: int = 1) -> np.ndarray:
+            raise AssertionError(f"encoded {texts} although they were cached")
+
+    assert Embedder(NoEncoding(), ArrayStore(tmp_path)).knowledge_vectors([text]).shape == (1, 384)  # type: ignore[arg-type]
