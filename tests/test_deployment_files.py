@@ -7,7 +7,10 @@ new setting that ``app.json`` (the Heroku button's form) or ``.env.example`` for
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -77,3 +80,14 @@ def test_every_process_runs_the_same_command() -> None:
 def test_readme_has_the_heroku_button() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "[![Deploy to Heroku](https://www.herokucdn.com/deploy/button.svg)](https://heroku.com/deploy" in readme
+
+
+def test_heroku_builds_the_embedding_cache_into_the_slug(tmp_path: Path) -> None:
+    """bin/post_compile (run by Heroku's Python buildpack after installing) leaves a warm cache behind."""
+    hook = ROOT / "bin" / "post_compile"
+    assert os.access(hook, os.X_OK)
+    environment = {**os.environ, "CACHE_DIR": str(tmp_path / "cache"),
+                   "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    done = subprocess.run([str(hook)], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr
+    assert any((tmp_path / "cache").iterdir())

@@ -82,6 +82,15 @@ def test_validate_and_ask_work_from_the_images_workdir(image: Image) -> None:
     assert list(image.path(image.env["CACHE_DIR"]).iterdir())  # the embedding cache went where the image says
 
 
+def test_the_image_starts_warm_its_embeddings_built_with_it(image: Image) -> None:
+    cache = image.path(image.env["CACHE_DIR"])
+    built = {path.name: path.stat().st_mtime_ns for path in cache.iterdir()}
+    assert built  # filled by the build, before anything ran
+    ask = in_image(image, "python", "-m", "bot", "ask", "--json", "what does a ketamine session feel like")
+    assert ask.returncode == 0, ask.stderr
+    assert {path.name: path.stat().st_mtime_ns for path in cache.iterdir()} == built  # nothing re-embedded
+
+
 async def test_cmd_runs_the_bot_and_healthcheck_asks_it_in_webhook_mode(image: Image) -> None:
     port = find_free_port()
     async with BotApiEmulator(token=TOKEN) as emu:

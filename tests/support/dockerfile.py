@@ -185,6 +185,9 @@ def _run(image: Image, command: list[str], pip_env: dict[str, str], where: str) 
         assert arguments[0] == "install" and "-e" not in arguments and "--editable" not in arguments, where
         subprocess.run([str(image.python), "-m", "pip", *arguments], cwd=cwd, check=True, capture_output=True,
                        env=image.environment(pip_env), timeout=900)
+    elif name == "python":  # the image's own Python, from its WORKDIR, with its ENV
+        subprocess.run([str(image.python), *arguments], cwd=cwd, check=True, capture_output=True,
+                       env=image.environment(pip_env), timeout=900)
     elif name == "mkdir":
         for target in (a for a in arguments if not a.startswith("-")):
             image.path(target).mkdir(parents=True, exist_ok=True)
