@@ -134,8 +134,9 @@ class Responder:
         has_words = any(char.isalpha() for char in clean)  # "?" or "!!!" has nothing for a model to read
         windows, vectors = (self.understanding.embedder.message_vectors(clean) if self.understanding and has_words
                             else ([], np.zeros((0, 0))))
-        easy = self.understanding.classifier.similarities(vectors).max(axis=1) if len(windows) else None
-        meaning = self.screen.meaning(vectors, len(windows), easy)
+        # Each window against the FAQ's own examples, once: the crisis screen's nearest calm texts, then the matcher.
+        similarities = self.understanding.classifier.similarities(vectors) if self.understanding and windows else None
+        meaning = self.screen.meaning(vectors, len(windows), None if similarities is None else similarities.max(axis=1))
         if hit is not None and not self.screen.overrules(hit, meaning):
             return self.crisis_decision(hit, context, language)
         if meaning.hit is not None:
@@ -143,7 +144,7 @@ class Responder:
         if language != "en":  # the bot cannot answer in this language; it never sends the English fallback
             reply = self.knowledge.crisis.english_only_text(language)
             return Decision(FALLBACK, reply, body=reply, language=language)
-        decision = self._calm_decision(clean, windows, vectors)
+        decision = self._calm_decision(clean, windows, vectors, similarities)
         if decision.kind == FALLBACK and self.screen.distressed(meaning, len(clean.split())):
             decision = self.support_decision(context, meaning)  # distress never hears "rephrase"
         # Only text in words the bot knows as English may ever be stored: a crisis in a language misread as
@@ -181,7 +182,8 @@ class Responder:
         policy = self.knowledge.crisis
         return policy.footer.format(short=policy.reply_region(context.region, "en", context.default_region).short)
 
-    def _calm_decision(self, clean: str, windows: list[str], vectors: np.ndarray) -> Decision:
+    def _calm_decision(self, clean: str, windows: list[str], vectors: np.ndarray,
+                       similarities: np.ndarray | None = None) -> Decision:
         normalized = normalize(clean)
         if not normalized:
             return self._fallback(0.0)
@@ -190,7 +192,7 @@ class Responder:
             return Decision(SMALLTALK, intent.reply, id=intent.id, score=100.0, body=intent.reply)
         if self.understanding is None:
             return self._from_candidates(self.index.rank(self.index.analyze(clean)))
-        return self._from_reading(self.understanding.read(clean, windows, vectors))
+        return self._from_reading(self.understanding.read(clean, windows, vectors, similarities))
 
     def _from_reading(self, reading: Reading) -> Decision:
         """The FAQ step on the fused confidence; see the module docstring and settings.yaml."""

@@ -99,9 +99,11 @@ class Understanding:
     def labels(self) -> tuple[Label, ...]:
         return self.classifier.labels
 
-    def read(self, text: str, windows: list[str] | None = None, vectors: np.ndarray | None = None) -> Reading:
+    def read(self, text: str, windows: list[str] | None = None, vectors: np.ndarray | None = None,
+             similarities: np.ndarray | None = None) -> Reading:
         """Both views of a message; ``windows``/``vectors`` when the caller embedded it already (the crisis
-        screen reads the same vectors, so a message is embedded once)."""
+        screen reads the same vectors, so a message is embedded once), and ``similarities`` of those
+        vectors when it compared them with the examples already (the crisis screen does)."""
         clean = strip_markup(text)
         query = self.lexical.analyze(clean)
         ranked = tuple(self.lexical.rank(query, limit=5))
@@ -112,8 +114,9 @@ class Understanding:
             probabilities[self.labels.index(OTHER_LABEL)] = 1.0
             nearest = np.zeros(len(self.labels))
         else:
-            probabilities, nearest = combine_windows(self.classifier.probabilities(vectors),
-                                                     self.classifier.similarities(vectors))
+            if similarities is None or len(similarities) != len(vectors):
+                similarities = self.classifier.similarities(vectors)
+            probabilities, nearest = combine_windows(self.classifier.probabilities(vectors), similarities)
         lexical = {Label(c.target.kind, c.target.id): c.score for c in ranked}
         scored = sorted((Scored(evidence, self.fusion.confidence(features))
                          for evidence, features in candidates(self.labels, probabilities, nearest, lexical,
