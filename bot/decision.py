@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bot.crisis.detector import CrisisHit
-from bot.crisis.screen import CrisisScreen, MeaningReading, Thresholds
+from bot.crisis.screen import CrisisScreen, MeaningReading
 from bot.crisis.semantic import CrisisClassifier
 from bot.knowledge.model import FaqEntry, Knowledge
 from bot.language.identify import LanguageIdentifier
@@ -114,11 +114,7 @@ class Responder:
             self.understanding = Understanding(knowledge, embedder)
             classifier = _crisis_classifier(knowledge, embedder)
             self.index = self.understanding.lexical
-        limits = policy.thresholds
-        thresholds = Thresholds(limits.crisis, limits.support, limits.calm, limits.veto, limits.veto_alarm,
-                                limits.veto_kinds, limits.veto_categories, limits.distress_kinds,
-                                limits.nearest_margin, limits.rescue, limits.rescue_margin)
-        self.screen = CrisisScreen(policy.detection, policy.lexicon, classifier, thresholds)
+        self.screen = CrisisScreen(policy.detection, policy.lexicon, classifier, policy.thresholds)
         release_free_memory()  # embedding and fitting freed tens of MB the allocator would otherwise keep
 
     def decide(self, text: str, context: ChatContext = NO_CONTEXT) -> Decision:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u02bb": "'", "`": "'"})
@@ -78,9 +78,9 @@ class LanguageLexicon:
 
     A strong phrase says a person is at risk now ("quiero suicidarme") and always escalates. A
     mention merely names the subject ("pensamientos suicidas", "自杀"): it escalates unless the
-    message also holds a context cue, a sign that it is informational, clinical, about the past or
-    about fiction ("ketamina", "tratamiento", "hace años"). With no cue the mention escalates: when
-    unsure, the bot escalates.
+    message also holds a context cue (of any language: ``Lexicon.find``), a sign that it is
+    informational, clinical, about the past or about fiction ("ketamina", "tratamiento", "hace
+    años"). With no cue the mention escalates: when unsure, the bot escalates.
     """
 
     code: str
@@ -89,11 +89,6 @@ class LanguageLexicon:
     phrases: tuple[str, ...]
     mentions: PhraseSet = NOTHING
     context: PhraseSet = NOTHING
-
-    def matches(self, folded: Mapping[bool, str]) -> bool:
-        """Whether the message (``folded[keep_marks]``) holds a strong phrase, or a mention without context."""
-        text = folded[self.keep_marks]
-        return self.strong.matches(text) or (self.mentions.matches(text) and not self.context.matches(text))
 
 
 def compile_phrases(phrases: Sequence[str], *, keep_marks: bool, words: bool) -> PhraseSet:

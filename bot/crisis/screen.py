@@ -20,23 +20,7 @@ from bot.crisis.detector import CrisisHit, clearly_calm, detect_crisis
 from bot.crisis.lexicon import Lexicon
 from bot.crisis.rules import DetectionRules
 from bot.crisis.semantic import CrisisClassifier, Reading
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """crisis.yaml ``semantic:``; see its comments."""
-
-    crisis: float
-    support: float
-    calm: float
-    veto: float = 1.01  # above 1: the meaning never overrules a pattern
-    veto_alarm: float = 0.0
-    veto_kinds: frozenset[str] = frozenset()
-    veto_categories: frozenset[str] = frozenset()
-    distress_kinds: frozenset[str] = frozenset()
-    nearest_margin: float = -2.0  # below -2 never (cosines lie in [-1, 1]): the nearest examples never overrule
-    rescue: float = 1.01  # above 1: no window under the threshold is ever rescued
-    rescue_margin: float = 2.0
+from bot.crisis.thresholds import Thresholds
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,9 @@ from types import MappingProxyType
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from bot.crisis.lexicon import Lexicon, compile_language
+from bot.crisis.thresholds import Thresholds
 from bot.knowledge.crisis_source import parse_detection
-from bot.knowledge.model import CrisisExamples, CrisisPolicy, CrisisThresholds, LanguagePolicy, Region, Source
+from bot.knowledge.model import CrisisExamples, CrisisPolicy, LanguagePolicy, Region, Source
 from bot.knowledge.yamlsource import FileReader
 
 REQUIRED = ("sticky_hours", "default_region", "response", "footer", "regions", "detection")
@@ -63,7 +64,7 @@ def read_crisis(reader: FileReader, fields: dict[str, Node]) -> CrisisPolicy | N
                                                  f"{', '.join(sorted(regions))}")
     if "INTL" not in regions:
         reader.problem(fields["regions"], "regions must include INTL, the international fallback")
-    thresholds = _thresholds(reader, fields["semantic"]) if "semantic" in fields else CrisisThresholds()
+    thresholds = _thresholds(reader, fields["semantic"]) if "semantic" in fields else Thresholds()
     languages = _languages(reader, fields["languages"], regions) if "languages" in fields else {}
     detection = parse_detection(reader, fields["detection"])
     if None in (response, footer, hours, default, support, thresholds):
@@ -133,7 +134,7 @@ def _aliases(reader: FileReader, node: Node | None, regions: dict[str, Region]) 
     return aliases
 
 
-def _thresholds(reader: FileReader, node: Node) -> CrisisThresholds | None:
+def _thresholds(reader: FileReader, node: Node) -> Thresholds | None:
     fields = reader.mapping(node, "semantic", required=("threshold", "support", "calm"),
                             optional=("veto", "veto_alarm", "veto_kinds", "veto_categories", "distress_kinds",
                                       "nearest_margin", "rescue", "rescue_margin")) or {}
@@ -154,7 +155,7 @@ def _thresholds(reader: FileReader, node: Node) -> CrisisThresholds | None:
         if "veto_categories" in fields else frozenset()
     distress = frozenset(t for t, _ in reader.texts(fields["distress_kinds"], "semantic distress_kinds")) \
         if "distress_kinds" in fields else frozenset()
-    return CrisisThresholds(crisis=values["threshold"], support=values["support"], calm=values["calm"],  # type: ignore[arg-type]
+    return Thresholds(crisis=values["threshold"], support=values["support"], calm=values["calm"],  # type: ignore[arg-type]
                             veto=values.get("veto", 1.01), veto_alarm=values.get("veto_alarm", 0.0),  # type: ignore[arg-type]
                             veto_kinds=kinds, veto_categories=categories, distress_kinds=distress,
                             nearest_margin=margins.get("nearest_margin", -2.0),  # type: ignore[arg-type]

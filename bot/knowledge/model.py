@@ -11,6 +11,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from bot.crisis.lexicon import EMPTY, Lexicon
+from bot.crisis.thresholds import Thresholds
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -132,23 +133,6 @@ class LanguagePolicy:
 
 
 @dataclass(frozen=True)
-class CrisisThresholds:
-    """The semantic detector's probability thresholds (crisis.yaml ``semantic:``)."""
-
-    crisis: float = 0.5  # escalate at or above
-    support: float = 0.25  # distress below ``crisis``: the support reply instead of a fallback or answer
-    calm: float = 0.1  # below this (and every other layer calm) a message may be stored
-    veto: float = 1.01  # a calm kind this sure overrules a pattern that only names a crisis word (>1: never)
-    veto_alarm: float = 0.0  # ... and sees less crisis than this in every sentence
-    veto_kinds: frozenset[str] = frozenset()
-    veto_categories: frozenset[str] = frozenset()
-    distress_kinds: frozenset[str] = frozenset()  # calm kinds that still mean distress (support)
-    nearest_margin: float = -2.0  # an alarming window whose nearest calm example is nearer by more is set aside
-    rescue: float = 1.01  # a window this alarming escalates when its nearest crisis example is nearer by...
-    rescue_margin: float = 2.0  # ... at least this much
-
-
-@dataclass(frozen=True)
 class CrisisPolicy:
     """The crisis knowledge file: the fixed response, hotlines, detection rules and languages."""
 
@@ -160,7 +144,7 @@ class CrisisPolicy:
     detection: DetectionRules
     international_region: str = "INTL"
     support: str = ""  # the support tier's reply, with {lines}
-    thresholds: CrisisThresholds = CrisisThresholds()
+    thresholds: Thresholds = field(default_factory=Thresholds)
     languages: Mapping[str, LanguagePolicy] = field(default_factory=dict)
     lexicon: Lexicon = EMPTY
     aliases: Mapping[str, str] = field(default_factory=dict)  # "GB" -> "UK"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.crisis.lexicon import compile_language, fold
+from bot.crisis.lexicon import LanguageLexicon, Lexicon, compile_language
 from bot.decision import ANSWER, CRISIS, FALLBACK, SUPPORT, ChatContext, Responder
 from bot.knowledge import Knowledge, KnowledgeError, load_knowledge
 
@@ -120,7 +120,7 @@ def test_each_language_escalates_its_crisis_checks(responder: Responder, code: s
 
 def test_vowel_signs_are_kept_in_hindi() -> None:
     lexicon = compile_language("hi", ["जीना नहीं चाहता"], keep_marks=True, words=True)
-    match = lambda text: lexicon.matches({True: fold(text, keep_marks=True), False: fold(text, keep_marks=False)})  # noqa: E731
+    match = lambda text: _finds(lexicon, text)  # noqa: E731
     assert match("मैं जीना नहीं चाहता")
     assert not match("मैं घर जाना नहीं चाहता")  # "go home", not "live"
 
@@ -178,7 +178,7 @@ def test_a_phrase_matches_loosely_but_not_from_scattered_words() -> None:
     lexicon = compile_language("fr", ["j'ai avalé toute la boîte"], keep_marks=False, words=True)
 
     def match(text: str) -> bool:
-        return lexicon.matches({False: fold(text, keep_marks=False), True: fold(text, keep_marks=True)})
+        return _finds(lexicon, text)
 
     assert match("j'ai avalé toute ma boîte de somnifères il y a une demi-heure")
     assert not match("toute la boîte ? j'ai avalé mon café trop vite ce matin")  # the words, out of order
@@ -216,18 +216,17 @@ def test_a_near_miss_among_crisis_examples_is_rescued(knowledge: Knowledge) -> N
     assert decision.kind == CRISIS and decision.crisis is not None and "rescued" in decision.crisis.rule
 
 
-def _matches(lexicon: object, text: str) -> bool:
-    folded = {False: fold(text, keep_marks=False), True: fold(text, keep_marks=True)}
-    return lexicon.matches(folded)  # type: ignore[attr-defined]
+def _finds(lexicon: LanguageLexicon, text: str) -> bool:
+    return Lexicon((lexicon,)).find(text) is not None
 
 
 def test_a_mention_escalates_unless_the_message_gives_it_context() -> None:
     lexicon = compile_language("es", ["quiero suicidarme"], keep_marks=False, words=True,
                                mentions=["suicidio", "pensamientos suicidas"], context=["ketamina", "hace años"])
-    assert not _matches(lexicon, "¿La ketamina ayuda con los pensamientos suicidas?")
-    assert not _matches(lexicon, "hace años tuve pensamientos suicidas, ahora estoy bien")
-    assert _matches(lexicon, "no dejo de tener pensamientos suicidas")  # no context: when unsure, escalate
-    assert _matches(lexicon, "quiero suicidarme, ¿la ketamina sirve de algo?")  # a strong phrase always does
+    assert not _finds(lexicon, "¿La ketamina ayuda con los pensamientos suicidas?")
+    assert not _finds(lexicon, "hace años tuve pensamientos suicidas, ahora estoy bien")
+    assert _finds(lexicon, "no dejo de tener pensamientos suicidas")  # no context: when unsure, escalate
+    assert _finds(lexicon, "quiero suicidarme, ¿la ketamina sirve de algo?")  # a strong phrase always does
 
 
 def test_mentions_without_context_are_refused(knowledge_copy: Path) -> None:

@@ -1,0 +1,22 @@
+"""The semantic crisis layer's thresholds (crisis.yaml ``semantic:``), read by the knowledge loader and
+used by the screen: one definition, so a new threshold is added in one place. crisis.yaml's comments
+say what each does; the defaults apply when the file has no ``semantic:`` section."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    crisis: float = 0.5  # escalate at or above
+    support: float = 0.25  # distress below ``crisis``: the support reply instead of a fallback or answer
+    calm: float = 0.1  # below this (and every other layer calm) a message may be stored
+    veto: float = 1.01  # a calm kind this sure overrules a pattern that only names a crisis word (>1: never)
+    veto_alarm: float = 0.0  # ... and sees less crisis than this in every sentence
+    veto_kinds: frozenset[str] = frozenset()
+    veto_categories: frozenset[str] = frozenset()
+    distress_kinds: frozenset[str] = frozenset()  # calm kinds that still mean distress (support)
+    nearest_margin: float = -2.0  # an alarming window whose nearest calm example is nearer by more is set aside
+    rescue: float = 1.01  # a window this alarming escalates when its nearest crisis example is nearer by...
+    rescue_margin: float = 2.0  # ... at least this much (cosines lie in [-1, 1]: the defaults never act)
