@@ -18,7 +18,7 @@ import time
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from telegram import Chat, LinkPreviewOptions, Message, ReplyParameters, User
+from telegram import Chat, LinkPreviewOptions, Message, ReplyParameters, Update, User
 from telegram.constants import ParseMode
 from telegram.error import Forbidden
 
@@ -125,6 +125,16 @@ class Services:
 def services_of(context: CallbackContext) -> Services:
     """The shared services of the application a handler runs in."""
     return context.bot_data[SERVICES_KEY]
+
+
+def command_started(update: Update, context: CallbackContext, name: str) -> tuple[Services, Chat]:
+    """What every command handler does first: its services and chat, the command counted and logged (no ids)."""
+    services = services_of(context)
+    chat = update.effective_chat
+    assert chat is not None
+    services.counts["commands"] += 1
+    log.info("command /%s", name)
+    return services, chat
 
 
 def reply_to(message: Message | None) -> int | None:

@@ -23,7 +23,7 @@ from bot.runtime.store import ReloadResult
 from bot.runtime.watcher import log_result
 from bot.telegram import format as fmt
 from bot.telegram.handlers.commands import unknown_command
-from bot.telegram.services import STAT_KEYS, Services, reply_to, services_of
+from bot.telegram.services import STAT_KEYS, Services, command_started, reply_to, services_of
 
 log = logging.getLogger("bot.telegram")
 
@@ -50,21 +50,19 @@ async def tell_admins(services: Services, bot: ExtBot, result: ReloadResult, *, 
             log.warning("could not tell an admin about the knowledge (%s)", type(exc).__name__)
 
 
-async def _admin_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
+async def _admin_chat(update: Update, context: ContextTypes.DEFAULT_TYPE, name: str) -> int | None:
     """The chat id for an admin's command; anyone else gets the unknown-command reply, and None."""
     services = services_of(context)
     user = update.effective_user
     if user is None or user.id not in services.settings.admin_user_ids:
         await unknown_command(update, context)
         return None
-    chat = update.effective_chat
-    assert chat is not None
-    services.counts["commands"] += 1
+    _, chat = command_started(update, context, name)
     return chat.id
 
 
 async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    chat_id = await _admin_chat(update, context)
+    chat_id = await _admin_chat(update, context, "reload")
     if chat_id is None:
         return
     services = services_of(context)
@@ -86,7 +84,7 @@ async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    chat_id = await _admin_chat(update, context)
+    chat_id = await _admin_chat(update, context, "stats")
     if chat_id is None:
         return
     services = services_of(context)

@@ -5,8 +5,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from telegram import Chat, Update
 from telegram.ext import ContextTypes
 
@@ -15,18 +13,12 @@ from bot.decision import ChatContext, Responder
 from bot.telegram import format as fmt
 from bot.telegram.handlers.messages import addressed_text, answer_text
 from bot.telegram.handlers.privacy import inbox_notice
-from bot.telegram.services import Services, reply_to, services_of
-
-log = logging.getLogger("bot.telegram")
+from bot.telegram.services import Services, command_started, reply_to, services_of
 
 
 async def _setup(update: Update, context: ContextTypes.DEFAULT_TYPE,
                  name: str) -> tuple[Services, Responder, Chat, ChatContext, int | None]:
-    services = services_of(context)
-    chat = update.effective_chat
-    assert chat is not None
-    services.counts["commands"] += 1
-    log.info("command /%s", name)
+    services, chat = command_started(update, context, name)
     responder = services.store.current
     return (services, responder, chat, await services.chat_context(responder, chat.id, update.effective_user),
             reply_to(update.effective_message))

@@ -5,15 +5,11 @@ The texts describe exactly what ``bot.storage.models`` holds; keep them in step 
 
 from __future__ import annotations
 
-import logging
-
 from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.telegram import format as fmt
-from bot.telegram.services import Services, reply_to, services_of
-
-log = logging.getLogger("bot.telegram")
+from bot.telegram.services import Services, command_started, reply_to
 
 INBOX_NOTICE = ("Questions I cannot answer are kept for {days} days, with contact details and names removed and "
                 "nothing that links them to you, so the answers can improve (/privacy).")
@@ -43,11 +39,7 @@ def inbox_notice(services: Services) -> str:
 
 
 async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    services = services_of(context)
-    chat = update.effective_chat
-    assert chat is not None
-    services.counts["commands"] += 1
-    log.info("command /privacy")
+    services, chat = command_started(update, context, "privacy")
     days = services.settings.unanswered_retention_days
     inbox = INBOX_ON.format(days=days) if days > 0 else INBOX_OFF
     text = PRIVACY.format(hours=services.store.current.knowledge.crisis.sticky_hours, inbox=inbox)
@@ -55,11 +47,7 @@ async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    services = services_of(context)
-    chat = update.effective_chat
-    assert chat is not None
-    services.counts["commands"] += 1
-    log.info("command /forget")
+    services, chat = command_started(update, context, "forget")
     deleted = await services.keeper.forget(chat.id)
     await services.send(context.bot, chat.id, fmt.fixed_text(FORGOTTEN if deleted else FORGOTTEN_LATER),
                         reply_to=reply_to(update.effective_message))
