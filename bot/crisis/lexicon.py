@@ -86,7 +86,6 @@ class LanguageLexicon:
     code: str
     keep_marks: bool
     strong: PhraseSet
-    phrases: tuple[str, ...]
     mentions: PhraseSet = NOTHING
     context: PhraseSet = NOTHING
 
@@ -114,7 +113,7 @@ def compile_language(code: str, phrases: Sequence[str], *, keep_marks: bool, wor
                      mentions: Sequence[str] = (), context: Sequence[str] = ()) -> LanguageLexicon:
     """A language's strong phrases, mentions and context cues, each compiled once per knowledge load."""
     return LanguageLexicon(code, keep_marks, compile_phrases(phrases, keep_marks=keep_marks, words=words),
-                           tuple(phrases), compile_phrases(mentions, keep_marks=keep_marks, words=words),
+                           compile_phrases(mentions, keep_marks=keep_marks, words=words),
                            compile_phrases(context, keep_marks=keep_marks, words=words))
 
 
