@@ -5,12 +5,12 @@ other languages rest on these phrases (``languages:`` in knowledge/crisis.yaml):
 mentions and context cues (see ``LanguageLexicon``), each compiled to one regular expression once per
 knowledge load.
 
-Folding: NFKC, casefold, apostrophes unified, punctuation to spaces; accents dropped on both
-sides (phrase and message) so "quiero morir" and "quiero morír" meet, except for languages
-marked ``marks: keep`` (Vietnamese tones, Devanagari and Thai vowel signs, Japanese voicing
-marks carry meaning there). Phrases match whole words; a trailing ``*`` allows any ending
-("suicid*"); languages written without spaces (``words: false``: Chinese, Japanese, Thai)
-match as substrings.
+Folding: NFKC, casefold, apostrophes and interchangeable Arabic-script letters unified,
+punctuation to spaces; accents dropped on both sides (phrase and message) so "quiero morir" and
+"quiero morír" meet, except for languages marked ``marks: keep`` (Vietnamese tones, Devanagari
+and Thai vowel signs, Japanese voicing marks carry meaning there). Phrases match whole words; a
+trailing ``*`` allows any ending ("suicid*"); languages written without spaces (``words: false``:
+Chinese, Japanese, Thai) match as substrings.
 """
 
 from __future__ import annotations
@@ -20,24 +20,59 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u02bb": "'", "`": "'"})
 _SPACES = re.compile(r"\s+")
 _QUOTE_EDGES = re.compile(r"(?<!\w)'|'(?!\w)")  # a quote around a word ('perdón por todo'), not inside (j'ai)
 
 
-def fold(text: str, *, keep_marks: bool) -> str:
-    """Text as lexicon phrases are compared: see the module docstring.
+class _Folding(dict[int, str | None]):
+    """What ``fold`` does to each character, worked out the first time it is met, for ``str.translate``.
 
-    Punctuation, symbols and control characters become spaces by their Unicode category, not by
-    ``\\W``: Python's ``\\w`` does not cover combining marks, and Hindi, Bengali or Thai vowel signs
-    turned into spaces made "जीना" (to live) and "जाना" (to go) the same consonants.
+    Apostrophes become one; Arabic-script letters that keyboards and writers swap freely become one
+    (Arabic and Persian/Urdu yeh and kaf, the Urdu heh forms, and teh marbuta, which chat writes as
+    heh: "حياه" for "حياة"); punctuation, symbols, control characters and separators become spaces by
+    their Unicode category, not by ``\\W``: Python's ``\\w`` does not cover combining marks, and Hindi,
+    Bengali or Thai vowel signs turned into spaces made "जीना" (to live) and "जाना" (to go) the same.
+    A table rather than a loop over characters: the glossaries fold some 200,000 forms at every load.
     """
-    text = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
-    if not keep_marks:
-        decomposed = unicodedata.normalize("NFD", text)
-        text = unicodedata.normalize("NFC", "".join(c for c in decomposed if unicodedata.category(c) != "Mn"))
-    spaced = "".join(" " if unicodedata.category(c)[0] in "PSCZ" and c != "'" else c for c in text)
-    return _SPACES.sub(" ", _QUOTE_EDGES.sub(" ", spaced)).strip()
+
+    def __missing__(self, code: int) -> str | None:
+        char = chr(code)
+        folded = _LETTERS.get(char, char)
+        self[code] = folded = " " if unicodedata.category(folded)[0] in "PSCZ" and folded != "'" else folded
+        return folded
+
+
+_LETTERS = {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u02bb": "'", "`": "'", "\u064a": "\u06cc",
+            "\u0649": "\u06cc", "\u0643": "\u06a9", "\u06c1": "\u0647", "\u06c0": "\u0647", "\u0629": "\u0647"}
+_FOLDING = _Folding()
+
+
+def fold(text: str, *, keep_marks: bool) -> str:
+    """Text as lexicon phrases are compared: see the module docstring and ``_Folding``."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    if not keep_marks and not text.isascii():
+        text = strip_marks(text)
+    spaced = text.translate(_FOLDING)
+    return _SPACES.sub(" ", _QUOTE_EDGES.sub(" ", spaced) if "'" in spaced else spaced).strip()
+
+
+class _Unmarked(dict[int, str]):
+    """Each character without its combining marks, worked out the first time it is met, for ``str.translate``."""
+
+    def __missing__(self, code: int) -> str:
+        decomposed = unicodedata.normalize("NFD", chr(code))
+        self[code] = bare = unicodedata.normalize("NFC", "".join(c for c in decomposed
+                                                                 if unicodedata.category(c) != "Mn"))
+        return bare
+
+
+_UNMARKED = _Unmarked()
+
+
+def strip_marks(text: str) -> str:
+    """``text`` (composed, as NFKC leaves it) without its combining marks: accents, tones, vowel signs
+    ("öldü" -> "oldu"). Character by character through a table: the glossaries strip some 150,000 forms."""
+    return text if text.isascii() else text.translate(_UNMARKED)
 
 
 STEM = 5  # letters of a word that must match in a loose phrase ("avalé" ~ "avalés", "somnifères" ~ "somnifère")
