@@ -137,6 +137,8 @@ class Responder:
             return self.crisis_decision(hit, context, language)
         if meaning.hit is not None:
             return self.crisis_decision(meaning.hit, context, language)
+        if not identified.in_known_english and (glossed := self.glossed_hit(text, language)) is not None:
+            return self.crisis_decision(glossed, context, glossed.language)
         if language != "en":  # the bot cannot answer in this language; it never sends the English fallback
             reply = self.knowledge.crisis.english_only_text(language)
             return Decision(FALLBACK, reply, body=reply, language=language)
@@ -159,6 +161,25 @@ class Responder:
             text = self.knowledge.texts.unknown_topic
             return self._with_footer(Decision(FALLBACK, text, body=text), context)
         return self._with_footer(self._answer(entry, 100.0), context)
+
+    def glossed_hit(self, text: str, language: str) -> CrisisHit | None:
+        """The meaning layer on the message's English gloss (``bot.crisis.gloss``): for text not in English words.
+
+        The encoder reads English only; in other languages the lexicon catches the phrases someone listed,
+        and the gloss lets the classifier read the rest ("me las tomo todas" -> "me them take all").
+        """
+        if self.understanding is None:
+            return None
+        glossed = self.knowledge.glossaries.gloss(strip_markup(text), first=language)
+        if glossed is None or glossed.words < self.screen.thresholds.gloss_words \
+                or glossed.coverage < self.screen.thresholds.gloss_coverage:
+            return None
+        windows, vectors = self.understanding.embedder.message_vectors(glossed.text)
+        similarities = self.understanding.classifier.similarities(vectors)
+        meaning = self.screen.meaning(vectors, len(windows), similarities.max(axis=1), glossed=True)
+        hit = meaning.hit
+        return None if hit is None else CrisisHit(hit.category, glossed.language,
+                                                  f"gloss:{glossed.language}:{hit.rule}", "gloss")
 
     def crisis_decision(self, hit: CrisisHit | None, context: ChatContext, language: str = "en") -> Decision:
         text = self.crisis_text(context, language)

@@ -38,8 +38,9 @@ def layers(responder: Responder, text: str) -> dict[str, bool]:
         if responder.understanding else ([], None)
     meaning = screen.meaning(vectors, len(windows)) if windows else None
     decision = responder.decide(text)
+    glossed = not identified.in_known_english and responder.glossed_hit(text, identified.code) is not None
     return {"patterns": hit is not None, "lexicon": words is not None and words.layer == "lexicon",
-            "semantic": bool(meaning and meaning.hit), "all layers": decision.kind == CRISIS,
+            "semantic": bool(meaning and meaning.hit), "gloss": glossed, "all layers": decision.kind == CRISIS,
             "support": decision.kind == SUPPORT}
 
 
@@ -58,7 +59,7 @@ def main() -> int:
     responder = Responder(load_knowledge(ROOT / "knowledge"))
     found = [layers(responder, text) for text in crisis]
     alarms = [layers(responder, text) for text in calm]
-    names = ["patterns", "lexicon", "semantic", "all layers"]
+    names = ["patterns", "lexicon", "semantic", "gloss", "all layers"]
     print(f"set: {args.set.name}  crisis {len(crisis)}  not_crisis {len(calm)}")
     print(f"{'layer':12}{'recall':>8}{'false alarms':>14}")
     for name in names:

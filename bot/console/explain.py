@@ -58,11 +58,14 @@ def explain(responder: Responder, text: str, context: ChatContext = NO_CONTEXT) 
     identified = responder.languages.identify(text)
     lines.append(f"language:    read as {decision.language} (lingua {identified.confidence:.2f}; "
                  f"{'surely English: other languages not looked for' if identified.surely_english else 'lexicons on'})")
+    if not identified.in_known_english and (glossed := responder.knowledge.glossaries.gloss(text, decision.language)):
+        lines.append(f"gloss:       {glossed.language}, {glossed.coverage:.0%} of it known: '{glossed.text}'")
     if decision.crisis is not None:
         hit = decision.crisis
         why = {"patterns": f"pattern {hit.rule} of crisis.yaml matched", "risk": f"risk signals {hit.rule}",
                "lexicon": f"a crisis phrase of language {hit.language} (crisis.yaml languages)",
-               "semantic": f"the semantic detector ({hit.rule}: probability, window)"}.get(hit.layer, hit.rule)
+               "semantic": f"the semantic detector ({hit.rule}: probability, window)",
+               "gloss": f"the semantic detector on the English gloss ({hit.rule})"}.get(hit.layer, hit.rule)
         lines.append(f"crisis:      layer {hit.layer}: {why}")
     label = decision.id or ", ".join(decision.options) or "-"
     crisis = f" (crisis category {decision.crisis.category})" if decision.crisis else ""

@@ -66,7 +66,8 @@ class CrisisHit:
     """Why a message escalated: the category, its language, the rule label and the layer (never message text).
 
     Layers: ``patterns`` (crisis.yaml categories), ``risk`` (the risk scorer), ``semantic`` (the
-    classifier over sentence embeddings), ``lexicon`` (the multilingual phrases).
+    classifier over sentence embeddings), ``lexicon`` (the multilingual phrases), ``gloss`` (the
+    classifier on another language's English gloss).
     """
 
     category: str

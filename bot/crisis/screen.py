@@ -4,7 +4,8 @@
    the patterns and the risk scorer (``bot.crisis.detector``), then, unless the message is
    confidently English, the multilingual lexicon (``bot.crisis.lexicon``).
 2. Meaning: the semantic classifier (``bot.crisis.semantic``) on the message's windows, the
-   same vectors the FAQ matcher then uses (embedded once).
+   same vectors the FAQ matcher then uses (embedded once); for a message not in words the bot knows
+   as English, also on its English gloss (``bot.crisis.gloss``; the decision embeds it).
 
 Any layer that scores a crisis escalates (the fixed response, unchanged). Below that, the
 semantic probability decides the support tier and the "clearly calm" screen.
@@ -61,25 +62,35 @@ class CrisisScreen:
         code = self.lexicon.find(text, first=language)
         return None if code is None else CrisisHit(f"crisis-{code}", code, f"lexicon:{code}", "lexicon")
 
-    def meaning(self, vectors: np.ndarray, windows: int, easy_similarity: np.ndarray | None = None) -> MeaningReading:
+    def meaning(self, vectors: np.ndarray, windows: int, easy_similarity: np.ndarray | None = None, *,
+                glossed: bool = False) -> MeaningReading:
         """The semantic layer on the message's windows: the most alarming window that escalates counts.
 
         A window escalates when its alarm reaches the threshold and its nearest calm example is not
         much nearer than its nearest crisis example (``nearest_margin``), or when its alarm reaches
-        ``rescue`` and its nearest crisis example is clearly the nearer (``rescue_margin``).
+        ``rescue`` and its nearest crisis example is clearly the nearer (``rescue_margin``). A gloss
+        (``glossed``: another language in English words, ``bot.crisis.gloss``) is broken English the
+        model never saw in training: its windows escalate on their own bars (``gloss``, ``gloss_margin``)
+        and are never rescued.
         """
         if self.classifier is None or not windows:
             return MeaningReading(0.0, None)
         limits = self.thresholds
         reading = self.classifier.read(vectors, limits.distress_kinds, easy_similarity)
-        escalating = [n for n, (alarm, margin) in enumerate(zip(reading.alarms, reading.margins, strict=True))
-                      if (alarm >= limits.crisis and margin >= limits.nearest_margin)
-                      or (alarm >= limits.rescue and margin >= limits.rescue_margin)]
+        pairs = list(enumerate(zip(reading.alarms, reading.margins, strict=True)))
+        if glossed:
+            threshold = limits.gloss
+            escalating = [n for n, (alarm, margin) in pairs if alarm >= threshold and margin >= limits.gloss_margin]
+        else:
+            threshold = limits.crisis
+            escalating = [n for n, (alarm, margin) in pairs
+                          if (alarm >= threshold and margin >= limits.nearest_margin)
+                          or (alarm >= limits.rescue and margin >= limits.rescue_margin)]
         if not escalating:
             return MeaningReading(reading.probability, None, reading)
         window = max(escalating, key=lambda n: reading.alarms[n])
         alarm, margin = reading.alarms[window], reading.margins[window]
-        how = "" if alarm >= limits.crisis else f":rescued by nearest examples ({margin:+.2f})"
+        how = "" if alarm >= threshold else f":rescued by nearest examples ({margin:+.2f})"
         label = f"semantic:{alarm:.2f}:window{window + 1}of{windows}{how}"
         return MeaningReading(reading.probability, CrisisHit(reading.categories[window], "en", label, "semantic"),
                               reading)

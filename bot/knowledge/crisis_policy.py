@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Mapping
 from types import MappingProxyType
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+from bot.crisis.gloss import Glossary, compile_glossary, fold_form
 from bot.crisis.lexicon import Lexicon, compile_language
 from bot.crisis.thresholds import Thresholds
 from bot.knowledge.crisis_source import parse_detection
@@ -137,12 +139,14 @@ def _aliases(reader: FileReader, node: Node | None, regions: dict[str, Region]) 
 def _thresholds(reader: FileReader, node: Node) -> Thresholds | None:
     fields = reader.mapping(node, "semantic", required=("threshold", "support", "calm"),
                             optional=("veto", "veto_alarm", "veto_kinds", "veto_categories", "distress_kinds",
-                                      "nearest_margin", "rescue", "rescue_margin")) or {}
-    names = ("threshold", "support", "calm", "veto", "veto_alarm", "rescue")
+                                      "nearest_margin", "rescue", "rescue_margin", "gloss", "gloss_margin",
+                                      "gloss_coverage", "gloss_words")) or {}
+    names = ("threshold", "support", "calm", "veto", "veto_alarm", "rescue", "gloss", "gloss_coverage")
     values = {key: reader.number(fields[key], f"semantic {key}", 0, 1.01) for key in names if key in fields}
-    margins = {key: reader.number(fields[key], f"semantic {key}", -2, 2) for key in ("nearest_margin", "rescue_margin")
-               if key in fields}
-    if None in margins.values():
+    margins = {key: reader.number(fields[key], f"semantic {key}", -2, 2)
+               for key in ("nearest_margin", "rescue_margin", "gloss_margin") if key in fields}
+    gloss_words = reader.number(fields["gloss_words"], "semantic gloss_words", 1, 50) if "gloss_words" in fields else 2
+    if None in margins.values() or gloss_words is None:
         return None
     if len(values) < 3 or None in values.values():
         return None
@@ -159,7 +163,10 @@ def _thresholds(reader: FileReader, node: Node) -> Thresholds | None:
                             veto=values.get("veto", 1.01), veto_alarm=values.get("veto_alarm", 0.0),  # type: ignore[arg-type]
                             veto_kinds=kinds, veto_categories=categories, distress_kinds=distress,
                             nearest_margin=margins.get("nearest_margin", -2.0),  # type: ignore[arg-type]
-                            rescue=values.get("rescue", 1.01), rescue_margin=margins.get("rescue_margin", 2.0))  # type: ignore[arg-type]
+                            rescue=values.get("rescue", 1.01), rescue_margin=margins.get("rescue_margin", 2.0),  # type: ignore[arg-type]
+                            gloss=values.get("gloss", 1.01), gloss_margin=margins.get("gloss_margin", 2.0),  # type: ignore[arg-type]
+                            gloss_coverage=values.get("gloss_coverage", 0.5),  # type: ignore[arg-type]
+                            gloss_words=int(gloss_words))
 
 
 def _languages(reader: FileReader, node: Node, regions: dict[str, Region]) -> dict[str, LanguagePolicy]:
@@ -248,3 +255,44 @@ def category_names(node: Node | None) -> set[str]:
         if isinstance(key, ScalarNode) and key.value == "categories" and isinstance(value, MappingNode):
             return {k.value for k, _ in value.value if isinstance(k, ScalarNode)}
     return set()
+
+
+def read_glossary(reader: FileReader, fields: dict[str, Node], languages: Mapping[str, LanguagePolicy],
+                  stem: str) -> Glossary | None:
+    """``glossary/<code>.yaml``: English keys, each with the language's forms that stand for it.
+
+    The language must be one of crisis.yaml's (its ``marks`` and ``words`` say how it is folded and
+    matched) and the file named after it. A form under two keys would gloss as whichever came first:
+    refused at its line, as is a form that folds to nothing.
+    """
+    code = reader.text(fields["language"], "language")
+    if code is None:
+        return None
+    if code not in languages:
+        reader.problem(fields["language"], f"language '{code}' is not one of crisis.yaml's languages: "
+                                           f"{', '.join(sorted(languages))}")
+        return None
+    if stem != code:
+        reader.problem(fields["language"], f"a glossary for '{code}' must be named {code}.yaml")
+    if "checked" in fields:
+        reader.text(fields["checked"], "checked")
+    policy = languages[code]
+    gloss: dict[str, list[str]] = {}
+    seen: dict[str, str] = {}
+    for english, value in (reader.mapping(fields["gloss"], "gloss") or {}).items():
+        if not english.strip():
+            reader.problem(value, "a gloss key (the English) is empty")
+            continue
+        forms = []
+        for form, node in reader.texts(value, f"the forms of '{english}'"):
+            # as written (accents kept): "oldu" (happened) and "öldü" (died) are two forms (see compile_glossary)
+            folded = fold_form(form)
+            if not folded.rstrip("*"):
+                reader.problem(node, f"form '{form}' of '{english}' has no letters")
+            elif folded in seen and seen[folded] != english:
+                reader.problem(node, f"form '{form}' stands for '{english}' here and for '{seen[folded]}' above")
+            else:
+                seen.setdefault(folded, english)
+                forms.append(folded)
+        gloss[english] = forms
+    return compile_glossary(code, gloss, keep_marks=policy.keep_marks, words=policy.words)

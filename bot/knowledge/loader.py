@@ -10,6 +10,10 @@ Layout of a knowledge folder::
     smalltalk.yaml     greetings, thanks, "are you a bot", ...
     boundaries.yaml    topics the bot recognises and declines honestly (dosing, ...)
     crisis.yaml        the crisis policy: response, hotlines by region, detection rules
+    crisis_examples.yaml  what the semantic crisis layer learns from
+    out_of_scope.yaml  questions the FAQ must not answer
+    glossary/*.yaml    per language: its words and the English they stand for (the semantic
+                       crisis layer reads other languages through them)
 """
 
 from __future__ import annotations
@@ -20,9 +24,10 @@ from pathlib import Path
 
 from yaml.nodes import Node, ScalarNode, SequenceNode
 
+from bot.crisis.gloss import Glossaries
 from bot.knowledge.crisis_policy import OPTIONAL as CRISIS_OPTIONAL
 from bot.knowledge.crisis_policy import REQUIRED as CRISIS_REQUIRED
-from bot.knowledge.crisis_policy import category_names, read_crisis, read_examples
+from bot.knowledge.crisis_policy import category_names, read_crisis, read_examples, read_glossary
 from bot.knowledge.model import (
     Category,
     CrisisExamples,
@@ -43,6 +48,7 @@ TOP_LEVEL_FILES = ("settings.yaml", "smalltalk.yaml", "boundaries.yaml", "crisis
 CONFIDENCES = ("answer_confidence", "clarify_margin", "suggest_confidence", "boundary_margin",
                "smalltalk_probability", "short_message_confidence")
 FAQ_FOLDER = "faq"
+GLOSSARY_FOLDER = "glossary"
 ENTRY_FIELDS = ("id", "category", "question", "phrasings", "answer", "related")
 ENTRY_OPTIONAL = ("keywords", "hotline_footer")
 TEXT_FIELDS = tuple(Texts.__dataclass_fields__)
@@ -236,6 +242,17 @@ class _Loader:
         reader, fields = self.root(path, "crisis examples", required=("crisis", "not_crisis"))
         return read_examples(reader, fields, categories)
 
+    def glossaries(self, crisis: CrisisPolicy | None) -> Glossaries:
+        """Optional: ``glossary/<code>.yaml``, one per language of crisis.yaml (whose flags say how it is written)."""
+        folder = self.directory / GLOSSARY_FOLDER
+        compiled = []
+        for path in yaml_files(folder) if folder.is_dir() else ():
+            reader, fields = self.root(path, "glossary", required=("language", "gloss"), optional=("checked",))
+            if fields and crisis is not None and (glossary := read_glossary(reader, fields, crisis.languages,
+                                                                              path.stem)) is not None:
+                compiled.append(glossary)
+        return Glossaries(tuple(compiled))
+
     # --- cross-file checks ------------------------------------------------------------------
     def check_entries(self, entries: list[tuple[FaqEntry, FileReader, dict[str, Node]]],
                       categories: tuple[Category, ...]) -> None:
@@ -304,6 +321,7 @@ def load_knowledge(directory: Path) -> Knowledge:
     crisis, crisis_categories = loader.crisis()
     examples = loader.crisis_examples(crisis_categories)
     out_of_scope, other_reader, other_items = loader.out_of_scope()
+    glossaries = loader.glossaries(crisis)
     loader.check_entries(entries, categories)
     loader.check_phrasings(
         [(e.id, _owned(f, ("question", "phrasings")), r) for e, r, f in entries]
@@ -316,7 +334,7 @@ def load_knowledge(directory: Path) -> Knowledge:
         entries=tuple(e for e, _, _ in entries), smalltalk=tuple(i for i, _, _ in smalltalk),
         boundaries=tuple(i for i, _, _ in boundaries), categories=categories, texts=texts,
         matching=matching, crisis=crisis, version=loader.digest.hexdigest()[:12], out_of_scope=out_of_scope,
-        crisis_examples=examples,
+        crisis_examples=examples, glossaries=glossaries,
         warnings=tuple(sorted(loader.warnings)),
     )
 
@@ -325,9 +343,10 @@ def _check_unexpected_files(loader: _Loader) -> None:
     """A stray ``faq-old.yaml`` at the top would be silently ignored; say so instead."""
     for path in yaml_files(loader.directory):
         relative = path.relative_to(loader.directory)
-        if relative.parts[0] != FAQ_FOLDER and str(relative) not in TOP_LEVEL_FILES:
+        if relative.parts[0] not in (FAQ_FOLDER, GLOSSARY_FOLDER) and str(relative) not in TOP_LEVEL_FILES:
             FileReader(path, loader.problems).problem(
-                None, f"unexpected knowledge file; expected {', '.join(TOP_LEVEL_FILES)} or faq/*.yaml")
+                None, f"unexpected knowledge file; expected {', '.join(TOP_LEVEL_FILES)}, faq/*.yaml "
+                      f"or glossary/*.yaml")
 
 
 __all__ = ["KnowledgeError", "Problem", "line_of", "load_knowledge"]

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from bot.crisis.gloss import NO_GLOSSARIES, Glossaries
 from bot.crisis.lexicon import EMPTY, Lexicon
 from bot.crisis.thresholds import Thresholds
 
@@ -228,6 +229,7 @@ class Knowledge:
     version: str
     out_of_scope: tuple[str, ...] = ()  # messages the FAQ must not answer: the classifier's "other" class
     crisis_examples: CrisisExamples = CrisisExamples()
+    glossaries: Glossaries = NO_GLOSSARIES  # other languages in English words, for the semantic crisis layer
     warnings: tuple[Problem, ...] = ()  # what the loader saw in the text that loads but is likely a slip
     by_id: Mapping[str, FaqEntry] = field(init=False, repr=False, compare=False)
 

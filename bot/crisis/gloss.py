@@ -1,0 +1,190 @@
+"""Word-by-word English glosses of other languages, so the English-only meaning layer can read them.
+
+The sentence encoder reads English, and phrase lists only catch the sentences someone wrote
+down: "tengo guardadas las pastillas y hoy me las tomo todas" holds no listed phrase, yet its
+words say it all. A glossary (``knowledge/glossary/<code>.yaml``) maps each language's words
+and idioms, in the forms people type, to plain English; the gloss of a message keeps the word
+order, replaces every known word or phrase by its English and drops the rest ("have saved the
+pills and today me them take all"). The semantic classifier, trained on English examples,
+then reads the gloss as it reads English (``bot.crisis.screen``): one learned model for every
+language, instead of one phrase list per language that can only grow sentence by sentence.
+
+Matching, on text folded as the lexicon folds it (``bot.crisis.lexicon.fold``):
+
+* languages written with spaces: the longest phrase of up to ``MAX_PHRASE_WORDS`` words at each
+  word; else the word itself; else a form written with a trailing ``*`` that begins it; else,
+  for a word of ``INFLECTED_LETTERS`` letters or more, a form it extends by at most
+  ``EXTRA_LETTERS`` letters (inflections: "pastillas" from "pastilla", "tabletkami" from
+  "tabletk(a)"): a step the glossary's writer need not spell out for every ending;
+* languages written without spaces (Chinese, Japanese, Thai): the longest form that starts at
+  each character; characters no form starts at are dropped.
+
+Which glossary reads a message: the one that covers most of its words (language identification
+is unsure on short messages, and a gloss is only useful where it knows the words), the
+identified language first on a tie.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from bot.crisis.lexicon import fold, strip_marks
+
+MAX_PHRASE_WORDS = 4
+INFLECTED_LETTERS = 6  # a word at least this long may be an inflection of a shorter form ...
+EXTRA_LETTERS = 3  # ... adding at most this many letters to it
+MIN_STEM = 4  # the shortest form an inflection may extend, and the shortest ``*`` prefix
+_SENTENCE_END = re.compile("[.!?;\n\u3002\uff01\uff1f\u061f\u0964]+")  # also CJK, Arabic and Devanagari stops
+
+
+@dataclass(frozen=True)
+class Glossary:
+    """One language's forms, compiled: word phrases by their word tuples, or substrings for unspaced scripts."""
+
+    code: str
+    keep_marks: bool
+    words: bool
+    forms: Mapping[str | tuple[str, ...], str]  # folded form (a word tuple where words are spaced) -> English
+    exact: Mapping[tuple[str, ...], str]  # spaced forms with their accents, which win over ``forms``
+    prefixes: Mapping[str, str]  # folded ``*`` forms without the star -> English
+    longest: int  # words in the longest phrase, or characters in the longest unspaced form
+
+    def read(self, text: str) -> tuple[list[str], int, int]:
+        """The English words for ``text``, how many of its words (or characters) were glossed, and of how many."""
+        if not self.words:
+            return self._unspaced(fold(text, keep_marks=self.keep_marks).replace(" ", ""))
+        exact = fold(text, keep_marks=True).split()
+        return self._spaced(exact, exact if self.keep_marks else [strip_marks(word) for word in exact])
+
+    def _spaced(self, exact: list[str], loose: list[str]) -> tuple[list[str], int, int]:
+        """Each word as written first ("oldu", happened), then without its accents ("oldu" for "öldü", died)."""
+        out: list[str] = []
+        known = position = 0
+        while position < len(exact):
+            english = None
+            for size in range(min(self.longest, len(exact) - position), 0, -1):
+                english = self.exact.get(tuple(exact[position: position + size])) \
+                    or self.forms.get(tuple(loose[position: position + size]))
+                if english is not None:
+                    break
+            else:
+                size, english = 1, self._word(loose[position])
+            if english is not None:
+                out.append(english)
+                known += size
+            position += size
+        return out, known, len(exact)
+
+    def _word(self, word: str) -> str | None:
+        """A single word not listed as it is: a number (as written), a ``*`` form it begins with, a form it
+        inflects, or its parts around an elision's apostrophe ("l'hôpital": "the hospital"). The apostrophe
+        comes last: in Uzbek it is part of letters ("o'lim", death)."""
+        if word.isdecimal():
+            return word
+        for end in range(len(word) - 1, MIN_STEM - 1, -1):
+            stem = word[:end]
+            if stem in self.prefixes:
+                return self.prefixes[stem]
+            if len(word) >= INFLECTED_LETTERS and len(word) - end <= EXTRA_LETTERS \
+                    and (english := self.forms.get((stem,))) is not None:
+                return english
+        if "'" in word.strip("'"):
+            head, _, tail = word.partition("'")
+            parts = [self.forms.get((f"{head}'",)) or self.forms.get((head,)), self._word(tail)]
+            return " ".join(part for part in parts if part) or None
+        return None
+
+    def _unspaced(self, text: str) -> tuple[list[str], int, int]:
+        out: list[str] = []
+        known = position = 0
+        while position < len(text):
+            for size in range(min(self.longest, len(text) - position), 0, -1):
+                english = self.forms.get(text[position: position + size])
+                if english is not None:
+                    out.append(english)
+                    known += size
+                    position += size
+                    break
+            else:
+                position += 1
+        return out, known, len(text)
+
+
+def fold_form(form: str) -> str:
+    """A glossary form as written, folded for matching with its accents kept; a trailing ``*`` stays."""
+    return fold(form.rstrip("*"), keep_marks=True) + ("*" if form.endswith("*") else "")
+
+
+def compile_glossary(code: str, gloss: Mapping[str, Sequence[str]], *, keep_marks: bool, words: bool) -> Glossary:
+    """A glossary from ``gloss`` (English -> forms, each already through ``fold_form``: folding is most of
+    the cost of loading some 200,000 forms, and the loader has folded them to check them).
+
+    A form under two English keys keeps the first (validate refuses it). Where accents are folded,
+    forms that differ only by them ("oldu", happened; "öldü", died) meet in ``forms``: the first
+    listed wins there, and each keeps its own English in ``exact``.
+    """
+    forms: dict[str | tuple[str, ...], str] = {}
+    exact: dict[tuple[str, ...], str] = {}
+    prefixes: dict[str, str] = {}
+    for english, written in gloss.items():
+        for form in written:
+            stem = form.rstrip("*")
+            folded = stem if keep_marks else strip_marks(stem)
+            if not folded:
+                continue
+            if form.endswith("*") and words and " " not in folded and len(folded) >= MIN_STEM:
+                prefixes.setdefault(folded, english)
+            elif words:
+                forms.setdefault(tuple(folded.split()), english)
+                if folded != stem:
+                    exact.setdefault(tuple(stem.split()), english)
+            else:
+                forms.setdefault(folded.replace(" ", ""), english)
+    longest = max((len(form) for form in forms), default=1)
+    return Glossary(code, keep_marks, words, forms, exact, prefixes, longest)
+
+
+@dataclass(frozen=True)
+class Gloss:
+    """A message in English words: ``text`` keeps its sentences apart (". "), ``coverage`` is the share glossed."""
+
+    language: str
+    text: str
+    words: int
+    coverage: float
+
+
+@dataclass(frozen=True)
+class Glossaries:
+    """Every language's glossary."""
+
+    languages: tuple[Glossary, ...] = ()
+
+    def gloss(self, text: str, first: str | None = None) -> Gloss | None:
+        """The message glossed by the glossary that knows most of it (``first``, the identified language, on a tie).
+
+        None when no glossary knows a word of it. The gloss keeps the message's sentences: the meaning
+        layer reads it window by window, as it reads English.
+        """
+        best: Gloss | None = None
+        sentences = [part for part in _SENTENCE_END.split(text) if part.strip()]
+        for glossary in sorted(self.languages, key=lambda g: g.code != first):
+            read = [glossary.read(sentence) for sentence in sentences]
+            total = sum(of for _, _, of in read)
+            known = sum(count for _, count, _ in read)
+            if not total or not known:
+                continue
+            coverage = known / total
+            if best is None or coverage > best.coverage:
+                english = ". ".join(" ".join(words) for words, _, _ in read if words)
+                best = Gloss(glossary.code, english, sum(len(words) for words, _, _ in read), coverage)
+        return best
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(glossary.code for glossary in self.languages)
+
+
+NO_GLOSSARIES = Glossaries()

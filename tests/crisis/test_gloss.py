@@ -1,0 +1,77 @@
+"""Glosses: other languages in English words, so the English-only meaning layer can read them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.crisis.gloss import Glossaries, Glossary, compile_glossary, fold_form
+from bot.knowledge.loader import KnowledgeError, load_knowledge
+
+SPANISH = {
+    "I": ["yo"], "have": ["tengo"], "saved": ["guardadas", "guardado"], "the": ["las", "los"],
+    "pills": ["pastilla"], "and": ["y"], "today": ["hoy"], "me": ["me"], "them": ["las"],
+    "take": ["tomo", "tomar"], "all": ["todas", "todo"], "kill myself": ["quitarme la vida", "matarme"],
+    "suicide": ["suicid*"],
+}
+CHINESE = {"I": ["我"], "burden": ["累赘"], "family": ["家里", "家人"], "sleeping pills": ["安眠药"],
+           "tonight": ["今晚"], "take all": ["全吃掉", "全吃"], "saved": ["攒了"], "many": ["很多"]}
+
+
+def compiled(code: str, gloss: dict[str, list[str]], *, words: bool = True) -> Glossary:
+    return compile_glossary(code, {english: [fold_form(form) for form in forms] for english, forms in gloss.items()},
+                            keep_marks=False, words=words)
+
+
+def spanish() -> Glossaries:
+    return Glossaries((compiled("es", SPANISH), compiled("zh", CHINESE, words=False)))
+
+
+def test_words_phrases_and_inflections_become_english_in_order() -> None:
+    gloss = spanish().gloss("Ya tengo guardadas las pastillas y hoy me las tomo todas")
+    assert gloss is not None and gloss.language == "es"
+    # "pastillas" is "pastilla" inflected; "ya" is unknown and dropped; "las" keeps its first English
+    assert gloss.text == "have saved the pills and today me the take all"
+    assert gloss.words == 10 and gloss.coverage == pytest.approx(10 / 11)
+
+
+def test_the_longest_phrase_wins_and_a_star_form_takes_any_ending() -> None:
+    glossaries = spanish()
+    assert glossaries.gloss("voy a quitarme la vida hoy").text == "kill myself today"  # type: ignore[union-attr]
+    assert glossaries.gloss("pensamientos suicidas").text == "suicide"  # type: ignore[union-attr]
+
+
+def test_an_inflection_needs_a_long_word_and_a_short_ending() -> None:
+    glossaries = Glossaries((compiled("es", {"take": ["toma"], "all": ["todo"]}),))
+    assert glossaries.gloss("todos") is None  # five letters: too short to be read as an inflection
+    assert glossaries.gloss("tomaremos") is None  # five letters added to "toma": not an ending
+
+
+def test_unspaced_scripts_match_the_longest_form_at_each_character() -> None:
+    gloss = spanish().gloss("我是家里的累赘。我已经攒了很多安眠药\uff0c今晚就全吃掉")  # (a full-width comma)
+    assert gloss is not None and gloss.language == "zh"
+    assert gloss.text == "I family burden. I saved many sleeping pills tonight take all"
+
+
+def test_the_glossary_that_knows_most_of_the_message_reads_it() -> None:
+    glossaries = spanish()
+    assert glossaries.gloss("tengo todas las pastillas").language == "es"  # type: ignore[union-attr]
+    assert glossaries.gloss("Guten Morgen zusammen") is None  # nothing known: no gloss at all
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("language: es\ngloss:\n  pills: [pastillas]\n  tablets: [pastillas]\n",
+     "es.yaml:4: form 'pastillas' stands for 'tablets' here and for 'pills' above"),
+    ("language: xx\ngloss:\n  pills: [pastillas]\n", "es.yaml:1: language 'xx' is not one of crisis.yaml's languages"),
+    ("language: fr\ngloss:\n  pills: [pilules]\n", "es.yaml:1: a glossary for 'fr' must be named fr.yaml"),
+    ("language: es\ngloss:\n  pills: ['¿?']\n", "es.yaml:3: form '¿?' of 'pills' has no letters"),
+    ("language: es\ngloss:\n  pills: pastillas\n", "es.yaml:3: the forms of 'pills' must be a list"),
+])
+def test_a_broken_glossary_is_refused_at_its_line(knowledge_copy: Path, content: str, message: str) -> None:
+    (knowledge_copy / "glossary").mkdir(exist_ok=True)
+    (knowledge_copy / "glossary" / "es.yaml").write_text(content, encoding="utf-8")
+    with pytest.raises(KnowledgeError) as refused:
+        load_knowledge(knowledge_copy)
+    assert any(str(problem).endswith(message) or message in str(problem) for problem in refused.value.problems), \
+        [str(p) for p in refused.value.problems]
