@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.crisis.gloss import Glossaries, Glossary, compile_glossary, fold_form
+from bot.decision import CRISIS, Responder
 from bot.knowledge.loader import KnowledgeError, load_knowledge
 
 SPANISH = {
@@ -58,6 +59,39 @@ def test_the_glossary_that_knows_most_of_the_message_reads_it() -> None:
     glossaries = spanish()
     assert glossaries.gloss("tengo todas las pastillas").language == "es"  # type: ignore[union-attr]
     assert glossaries.gloss("Guten Morgen zusammen") is None  # nothing known: no gloss at all
+
+
+def test_the_repository_glossaries_load_and_read_their_languages(knowledge_copy: Path) -> None:
+    glossaries = load_knowledge(knowledge_copy).glossaries
+    assert {"es", "fr", "de", "pt", "it", "ru", "tr", "hi", "ar", "zh", "ja"} <= set(glossaries.codes)
+    gloss = glossaries.gloss("no quiero vivir más", first="es")
+    assert gloss is not None and {"want", "live"} <= set(gloss.text.split())
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("mis hijos estarán mejor cuando yo ya no esté, ya les escribí una carta", "es"),
+    ("ich habe heute ein seil gekauft und weiß genau, wofür", "de"),
+    ("já escrevi cartas pra minha família, hoje à noite vou embora pra sempre", "pt"),
+    ("我把药都存起来了，今天晚上全部吃下去", "zh"),  # noqa: RUF001 (Chinese punctuation)
+    ("я накопила таблетки и сегодня ночью выпью их все", "ru"),
+    ("جمعت كل الحبوب وراح آخذها كلها الليلة", "ar"),
+])
+def test_a_crisis_no_phrase_list_holds_is_read_through_its_gloss(responder: Responder, text: str,
+                                                                 language: str) -> None:
+    decision = responder.decide(text)
+    assert (decision.kind, decision.crisis.layer if decision.crisis else None) == (CRISIS, "gloss")
+    assert decision.language == language  # answered in its language, where crisis.yaml has the response
+
+
+@pytest.mark.parametrize("text", [
+    "¿cuántas sesiones de ketamina hacen falta para la depresión?",
+    "Wie teuer ist eine Ketamin-Behandlung und zahlt die Krankenkasse?",
+    "氯胺酮治疗的副作用有哪些？",  # noqa: RUF001
+    "мне грустно после смерти мамы, поможет ли кетамин?",
+    "quanto custa uma sessão de cetamina?",
+])
+def test_ordinary_questions_in_other_languages_are_not_alarms(responder: Responder, text: str) -> None:
+    assert responder.decide(text).kind != CRISIS
 
 
 @pytest.mark.parametrize(("content", "message"), [
