@@ -14,12 +14,14 @@ nearest entries when they are not far off.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from bot.crisis.detector import CrisisHit
+from bot.crisis.gloss import Gloss
 from bot.crisis.screen import CrisisScreen, MeaningReading
 from bot.crisis.semantic import CrisisClassifier
 from bot.knowledge.model import FaqEntry, Knowledge
@@ -89,6 +91,20 @@ class Decision:
                 "layer": self.crisis.layer if self.crisis else None, "language": self.language}
 
 
+@dataclass(frozen=True)
+class GlossReading:
+    """What the meaning layer made of a message's English gloss."""
+
+    gloss: Gloss
+    meaning: MeaningReading
+
+    @property
+    def hit(self) -> CrisisHit | None:
+        """The gloss escalates: the meaning's hit, named as the gloss layer in the message's language."""
+        hit, language = self.meaning.hit, self.gloss.language
+        return None if hit is None else CrisisHit(hit.category, language, f"gloss:{language}:{hit.rule}", "gloss")
+
+
 class Responder:
     """A knowledge version with everything derived from it, ready to decide messages.
 
@@ -124,8 +140,11 @@ class Responder:
         language = identified.code
         hit = self.screen.words(text, language, identified.surely_english)
         overrulable = hit is not None and language == "en" and self.screen.needs_meaning(hit)
-        if hit is not None and not overrulable:  # answered before any embedding is done
-            return self.crisis_decision(hit, context, hit.language if hit.layer == "lexicon" else language)
+        gloss = functools.cache(lambda: None if identified.in_known_english else self.read_gloss(text, language))
+        if hit is not None and not overrulable:  # answered before any embedding is done, unless not in English
+            if (glossed := gloss()) is None or not self.screen.gloss_overrules(glossed.meaning):
+                return self.crisis_decision(hit, context, hit.language if hit.layer == "lexicon" else language)
+            hit = None  # the gloss reads as past history, fiction, grief or a clinician's question
         clean = strip_markup(text)
         has_words = any(char.isalpha() for char in clean)  # "?" or "!!!" has nothing for a model to read
         windows, vectors = (self.understanding.embedder.message_vectors(clean) if self.understanding and has_words
@@ -137,8 +156,8 @@ class Responder:
             return self.crisis_decision(hit, context, language)
         if meaning.hit is not None:
             return self.crisis_decision(meaning.hit, context, language)
-        if not identified.in_known_english and (glossed := self.glossed_hit(text, language)) is not None:
-            return self.crisis_decision(glossed, context, glossed.language)
+        if (glossed := gloss()) is not None and (crisis := glossed.hit) is not None:
+            return self.crisis_decision(crisis, context, crisis.language)
         if language != "en":  # the bot cannot answer in this language; it never sends the English fallback
             reply = self.knowledge.crisis.english_only_text(language)
             return Decision(FALLBACK, reply, body=reply, language=language)
@@ -162,11 +181,12 @@ class Responder:
             return self._with_footer(Decision(FALLBACK, text, body=text), context)
         return self._with_footer(self._answer(entry, 100.0), context)
 
-    def glossed_hit(self, text: str, language: str) -> CrisisHit | None:
+    def read_gloss(self, text: str, language: str) -> GlossReading | None:
         """The meaning layer on the message's English gloss (``bot.crisis.gloss``): for text not in English words.
 
         The encoder reads English only; in other languages the lexicon catches the phrases someone listed,
-        and the gloss lets the classifier read the rest ("me las tomo todas" -> "me them take all").
+        and the gloss lets the classifier read the rest ("me las tomo todas" -> "me them take all"). None
+        when no glossary knows enough of the message (``gloss_coverage``, ``gloss_words``).
         """
         if self.understanding is None:
             return None
@@ -176,10 +196,7 @@ class Responder:
             return None
         windows, vectors = self.understanding.embedder.message_vectors(glossed.text)
         similarities = self.understanding.classifier.similarities(vectors)
-        meaning = self.screen.meaning(vectors, len(windows), similarities.max(axis=1), glossed=True)
-        hit = meaning.hit
-        return None if hit is None else CrisisHit(hit.category, glossed.language,
-                                                  f"gloss:{glossed.language}:{hit.rule}", "gloss")
+        return GlossReading(glossed, self.screen.meaning(vectors, len(windows), similarities.max(axis=1), glossed=True))
 
     def crisis_decision(self, hit: CrisisHit | None, context: ChatContext, language: str = "en") -> Decision:
         text = self.crisis_text(context, language)

@@ -38,7 +38,8 @@ def layers(responder: Responder, text: str) -> dict[str, bool]:
         if responder.understanding else ([], None)
     meaning = screen.meaning(vectors, len(windows)) if windows else None
     decision = responder.decide(text)
-    glossed = not identified.in_known_english and responder.glossed_hit(text, identified.code) is not None
+    gloss = None if identified.in_known_english else responder.read_gloss(text, identified.code)
+    glossed = gloss is not None and gloss.hit is not None
     return {"patterns": hit is not None, "lexicon": words is not None and words.layer == "lexicon",
             "semantic": bool(meaning and meaning.hit), "gloss": glossed, "all layers": decision.kind == CRISIS,
             "support": decision.kind == SUPPORT}

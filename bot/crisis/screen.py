@@ -111,6 +111,16 @@ class CrisisScreen:
                 and reading.calm_probability >= self.thresholds.veto
                 and reading.probability < self.thresholds.veto_alarm)
 
+    def gloss_overrules(self, meaning: MeaningReading) -> bool:
+        """A phrase or pattern hit in a message not in English words is set aside when its gloss reads as
+        near-certainly past history, fiction, grief or a clinician's question (``gloss_veto_kinds``, at least
+        ``gloss_veto``) and no window of it alarms (below ``gloss_veto_alarm``): "vor zehn Jahren wollte ich
+        mir das Leben nehmen, heute geht es mir gut". The English veto's counterpart for every language;
+        informational is not among the kinds, since a question about a lethal dose reads as one."""
+        reading, limits = meaning.reading, self.thresholds
+        return (reading is not None and reading.calm in limits.gloss_veto_kinds
+                and reading.calm_probability >= limits.gloss_veto and reading.probability < limits.gloss_veto_alarm)
+
     def distressed(self, meaning: MeaningReading, words: int) -> bool:
         """Distress no layer scores as a crisis (the support tier): hopelessness, exhaustion, giving up.
         Fragments of one or two words are never read as distress: the model is unsure of them, not alarmed."""

@@ -24,3 +24,6 @@ class Thresholds:
     gloss_margin: float = 2.0  # ... when its nearest crisis example is nearer than its nearest calm one by this
     gloss_coverage: float = 0.5  # a gloss is read when it covers at least this share of the message ...
     gloss_words: int = 2  # ... and has at least this many English words
+    gloss_veto: float = 1.01  # a gloss this sure of one of gloss_veto_kinds sets aside a phrase or pattern ...
+    gloss_veto_alarm: float = 0.0  # ... when no window of the gloss alarms this much (defaults: never)
+    gloss_veto_kinds: frozenset[str] = frozenset()

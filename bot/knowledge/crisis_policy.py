@@ -140,8 +140,10 @@ def _thresholds(reader: FileReader, node: Node) -> Thresholds | None:
     fields = reader.mapping(node, "semantic", required=("threshold", "support", "calm"),
                             optional=("veto", "veto_alarm", "veto_kinds", "veto_categories", "distress_kinds",
                                       "nearest_margin", "rescue", "rescue_margin", "gloss", "gloss_margin",
-                                      "gloss_coverage", "gloss_words")) or {}
-    names = ("threshold", "support", "calm", "veto", "veto_alarm", "rescue", "gloss", "gloss_coverage")
+                                      "gloss_coverage", "gloss_words", "gloss_veto", "gloss_veto_alarm",
+                                      "gloss_veto_kinds")) or {}
+    names = ("threshold", "support", "calm", "veto", "veto_alarm", "rescue", "gloss", "gloss_coverage", "gloss_veto",
+             "gloss_veto_alarm")
     values = {key: reader.number(fields[key], f"semantic {key}", 0, 1.01) for key in names if key in fields}
     margins = {key: reader.number(fields[key], f"semantic {key}", -2, 2)
                for key in ("nearest_margin", "rescue_margin", "gloss_margin") if key in fields}
@@ -159,6 +161,8 @@ def _thresholds(reader: FileReader, node: Node) -> Thresholds | None:
         if "veto_categories" in fields else frozenset()
     distress = frozenset(t for t, _ in reader.texts(fields["distress_kinds"], "semantic distress_kinds")) \
         if "distress_kinds" in fields else frozenset()
+    gloss_kinds = frozenset(t for t, _ in reader.texts(fields["gloss_veto_kinds"], "semantic gloss_veto_kinds")) \
+        if "gloss_veto_kinds" in fields else frozenset()
     return Thresholds(crisis=values["threshold"], support=values["support"], calm=values["calm"],  # type: ignore[arg-type]
                             veto=values.get("veto", 1.01), veto_alarm=values.get("veto_alarm", 0.0),  # type: ignore[arg-type]
                             veto_kinds=kinds, veto_categories=categories, distress_kinds=distress,
@@ -166,7 +170,8 @@ def _thresholds(reader: FileReader, node: Node) -> Thresholds | None:
                             rescue=values.get("rescue", 1.01), rescue_margin=margins.get("rescue_margin", 2.0),  # type: ignore[arg-type]
                             gloss=values.get("gloss", 1.01), gloss_margin=margins.get("gloss_margin", 2.0),  # type: ignore[arg-type]
                             gloss_coverage=values.get("gloss_coverage", 0.5),  # type: ignore[arg-type]
-                            gloss_words=int(gloss_words))
+                            gloss_words=int(gloss_words), gloss_veto=values.get("gloss_veto", 1.01),  # type: ignore[arg-type]
+                            gloss_veto_alarm=values.get("gloss_veto_alarm", 0.0), gloss_veto_kinds=gloss_kinds)  # type: ignore[arg-type]
 
 
 def _languages(reader: FileReader, node: Node, regions: dict[str, Region]) -> dict[str, LanguagePolicy]:

@@ -109,3 +109,19 @@ def test_a_broken_glossary_is_refused_at_its_line(knowledge_copy: Path, content:
         load_knowledge(knowledge_copy)
     assert any(str(problem).endswith(message) or message in str(problem) for problem in refused.value.problems), \
         [str(p) for p in refused.value.problems]
+
+
+@pytest.mark.parametrize("text", [
+    "vor acht Jahren wollte ich mir das Leben nehmen, jetzt geht es mir wirklich gut",  # a pattern
+    "kai saal pehle main khudkushi karna chahta tha, ab main khush hoon",  # a lexicon phrase
+])
+def test_a_phrase_in_a_story_of_the_past_is_set_aside_by_its_gloss(responder: Responder,
+                                                                             text: str) -> None:
+    identified = responder.languages.identify(text)
+    assert responder.screen.words(text, identified.code, identified.surely_english) is not None  # the phrase
+    assert responder.decide(text).kind != CRISIS
+
+
+@pytest.mark.parametrize("text", ["quiero quitarme la vida esta noche", "ich will mir heute das Leben nehmen"])
+def test_the_same_words_now_still_escalate(responder: Responder, text: str) -> None:
+    assert responder.decide(text).kind == CRISIS
