@@ -41,13 +41,16 @@ _SENTENCE_END = re.compile("[.!?;\n\u3002\uff01\uff1f\u061f\u0964]+")  # also CJ
 
 @dataclass(frozen=True)
 class Glossary:
-    """One language's forms, compiled: word phrases by their word tuples, or substrings for unspaced scripts."""
+    """One language's forms, compiled: folded forms (words joined by one space) to their English.
+
+    Plain ``str`` keys, not word tuples: some 200,000 forms stay resident, and a tuple per form cost
+    about 20 MB more."""
 
     code: str
     keep_marks: bool
     words: bool
-    forms: Mapping[str | tuple[str, ...], str]  # folded form (a word tuple where words are spaced) -> English
-    exact: Mapping[tuple[str, ...], str]  # spaced forms with their accents, which win over ``forms``
+    forms: Mapping[str, str]  # folded form -> English
+    exact: Mapping[str, str]  # spaced forms with their accents, where folding changed them: they win over ``forms``
     prefixes: Mapping[str, str]  # folded ``*`` forms without the star -> English
     longest: int  # words in the longest phrase, or characters in the longest unspaced form
 
@@ -65,8 +68,8 @@ class Glossary:
         while position < len(exact):
             english = None
             for size in range(min(self.longest, len(exact) - position), 0, -1):
-                english = self.exact.get(tuple(exact[position: position + size])) \
-                    or self.forms.get(tuple(loose[position: position + size]))
+                english = self.exact.get(" ".join(exact[position: position + size])) \
+                    or self.forms.get(" ".join(loose[position: position + size]))
                 if english is not None:
                     break
             else:
@@ -88,11 +91,11 @@ class Glossary:
             if stem in self.prefixes:
                 return self.prefixes[stem]
             if len(word) >= INFLECTED_LETTERS and len(word) - end <= EXTRA_LETTERS \
-                    and (english := self.forms.get((stem,))) is not None:
+                    and (english := self.forms.get(stem)) is not None:
                 return english
         if "'" in word.strip("'"):
             head, _, tail = word.partition("'")
-            parts = [self.forms.get((f"{head}'",)) or self.forms.get((head,)), self._word(tail)]
+            parts = [self.forms.get(f"{head}'") or self.forms.get(head), self._word(tail)]
             return " ".join(part for part in parts if part) or None
         return None
 
@@ -125,8 +128,8 @@ def compile_glossary(code: str, gloss: Mapping[str, Sequence[str]], *, keep_mark
     forms that differ only by them ("oldu", happened; "öldü", died) meet in ``forms``: the first
     listed wins there, and each keeps its own English in ``exact``.
     """
-    forms: dict[str | tuple[str, ...], str] = {}
-    exact: dict[tuple[str, ...], str] = {}
+    forms: dict[str, str] = {}
+    exact: dict[str, str] = {}
     prefixes: dict[str, str] = {}
     for english, written in gloss.items():
         for form in written:
@@ -137,12 +140,12 @@ def compile_glossary(code: str, gloss: Mapping[str, Sequence[str]], *, keep_mark
             if form.endswith("*") and words and " " not in folded and len(folded) >= MIN_STEM:
                 prefixes.setdefault(folded, english)
             elif words:
-                forms.setdefault(tuple(folded.split()), english)
+                forms.setdefault(folded, english)
                 if folded != stem:
-                    exact.setdefault(tuple(stem.split()), english)
+                    exact.setdefault(stem, english)
             else:
                 forms.setdefault(folded.replace(" ", ""), english)
-    longest = max((len(form) for form in forms), default=1)
+    longest = max((form.count(" ") + 1 if words else len(form) for form in forms), default=1)
     return Glossary(code, keep_marks, words, forms, exact, prefixes, longest)
 
 
