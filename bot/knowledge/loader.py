@@ -24,7 +24,7 @@ from pathlib import Path
 
 from yaml.nodes import Node, ScalarNode, SequenceNode
 
-from bot.crisis.gloss import Glossaries
+from bot.crisis.gloss import Glossaries, Glossary
 from bot.knowledge.crisis_policy import OPTIONAL as CRISIS_OPTIONAL
 from bot.knowledge.crisis_policy import REQUIRED as CRISIS_REQUIRED
 from bot.knowledge.crisis_policy import category_names, read_crisis, read_examples, read_glossary
@@ -49,6 +49,8 @@ CONFIDENCES = ("answer_confidence", "clarify_margin", "suggest_confidence", "bou
                "smalltalk_probability", "short_message_confidence")
 FAQ_FOLDER = "faq"
 GLOSSARY_FOLDER = "glossary"
+MAX_READ_GLOSSARIES = 64  # glossaries kept for reloads: every language twice over
+_READ_GLOSSARIES: dict[tuple[str, str, bool, bool], Glossary] = {}  # (sha256 of the file, name, flags) -> read
 ENTRY_FIELDS = ("id", "category", "question", "phrasings", "answer", "related")
 ENTRY_OPTIONAL = ("keywords", "hotline_footer")
 TEXT_FIELDS = tuple(Texts.__dataclass_fields__)
@@ -243,14 +245,34 @@ class _Loader:
         return read_examples(reader, fields, categories)
 
     def glossaries(self, crisis: CrisisPolicy | None) -> Glossaries:
-        """Optional: ``glossary/<code>.yaml``, one per language of crisis.yaml (whose flags say how it is written)."""
+        """Optional: ``glossary/<code>.yaml``, one per language of crisis.yaml (whose flags say how it is written).
+
+        Reading the glossaries is most of a load's time (about a second for 200,000 forms), and a reload
+        after an edit to the FAQ finds them unchanged: a file whose bytes, name and language flags this
+        process has already read without a problem is taken from ``_READ_GLOSSARIES``.
+        """
         folder = self.directory / GLOSSARY_FOLDER
         compiled = []
         for path in yaml_files(folder) if folder.is_dir() else ():
+            try:
+                raw = path.read_bytes()
+            except OSError:
+                raw = b""  # root() reports the file
+            policy = crisis.languages.get(path.stem) if crisis is not None else None
+            key = (hashlib.sha256(raw).hexdigest(), path.stem, policy.keep_marks, policy.words) if policy else None
+            if key is not None and (glossary := _READ_GLOSSARIES.get(key)) is not None:
+                self.digest.update(raw)
+                compiled.append(glossary)
+                continue
+            problems = len(self.problems)
             reader, fields = self.root(path, "glossary", required=("language", "gloss"), optional=("checked",))
             if fields and crisis is not None and (glossary := read_glossary(reader, fields, crisis.languages,
                                                                               path.stem)) is not None:
                 compiled.append(glossary)
+                if key is not None and len(self.problems) == problems:
+                    _READ_GLOSSARIES[key] = glossary
+                    while len(_READ_GLOSSARIES) > MAX_READ_GLOSSARIES:  # old versions of edited files
+                        del _READ_GLOSSARIES[next(iter(_READ_GLOSSARIES))]
         return Glossaries(tuple(compiled))
 
     # --- cross-file checks ------------------------------------------------------------------

@@ -125,3 +125,16 @@ def test_a_phrase_in_a_story_of_the_past_is_set_aside_by_its_gloss(responder: Re
 @pytest.mark.parametrize("text", ["quiero quitarme la vida esta noche", "ich will mir heute das Leben nehmen"])
 def test_the_same_words_now_still_escalate(responder: Responder, text: str) -> None:
     assert responder.decide(text).kind == CRISIS
+
+
+def test_a_glossary_read_once_is_reused_until_its_file_changes(knowledge_copy: Path) -> None:
+    first = load_knowledge(knowledge_copy)
+    again = load_knowledge(knowledge_copy)
+    assert again.glossaries.languages == first.glossaries.languages  # the same objects, not read twice
+    assert all(a is b for a, b in zip(again.glossaries.languages, first.glossaries.languages, strict=True))
+    assert again.version == first.version
+    spanish = knowledge_copy / "glossary" / "es.yaml"
+    spanish.write_text(spanish.read_text(encoding="utf-8") + "  pills again: [pastillas]\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError) as refused:
+        load_knowledge(knowledge_copy)
+    assert any("form 'pastillas' stands for 'pills again' here" in str(p) for p in refused.value.problems)
