@@ -40,6 +40,19 @@ _SENTENCE_END = re.compile("[.!?;\n\u3002\uff01\uff1f\u061f\u0964]+")  # also CJ
 
 
 @dataclass(frozen=True)
+class Folded:
+    """A sentence folded once for every glossary: its words with their accents, and without."""
+
+    kept: tuple[str, ...]
+    bare: tuple[str, ...]
+
+    @classmethod
+    def of(cls, sentence: str) -> Folded:
+        kept = tuple(fold(sentence, keep_marks=True).split())
+        return cls(kept, tuple(strip_marks(word) for word in kept))
+
+
+@dataclass(frozen=True)
 class Glossary:
     """One language's forms, compiled: folded forms (words joined by one space) to their English.
 
@@ -54,14 +67,13 @@ class Glossary:
     prefixes: Mapping[str, str]  # folded ``*`` forms without the star -> English
     longest: int  # words in the longest phrase, or characters in the longest unspaced form
 
-    def read(self, text: str) -> tuple[list[str], int, int]:
-        """The English words for ``text``, how many of its words (or characters) were glossed, and of how many."""
+    def read(self, sentence: Folded) -> tuple[list[str], int, int]:
+        """The English words for a sentence, how many of its words (or characters) were glossed, and of how many."""
         if not self.words:
-            return self._unspaced(fold(text, keep_marks=self.keep_marks).replace(" ", ""))
-        exact = fold(text, keep_marks=True).split()
-        return self._spaced(exact, exact if self.keep_marks else [strip_marks(word) for word in exact])
+            return self._unspaced("".join(sentence.kept if self.keep_marks else sentence.bare))
+        return self._spaced(sentence.kept, sentence.kept if self.keep_marks else sentence.bare)
 
-    def _spaced(self, exact: list[str], loose: list[str]) -> tuple[list[str], int, int]:
+    def _spaced(self, exact: tuple[str, ...], loose: tuple[str, ...]) -> tuple[list[str], int, int]:
         """Each word as written first ("oldu", happened), then without its accents ("oldu" for "öldü", died)."""
         out: list[str] = []
         known = position = 0
@@ -172,7 +184,7 @@ class Glossaries:
         layer reads it window by window, as it reads English.
         """
         best: Gloss | None = None
-        sentences = [part for part in _SENTENCE_END.split(text) if part.strip()]
+        sentences = [Folded.of(part) for part in _SENTENCE_END.split(text) if part.strip()]
         for glossary in sorted(self.languages, key=lambda g: g.code != first):
             read = [glossary.read(sentence) for sentence in sentences]
             total = sum(of for _, _, of in read)
