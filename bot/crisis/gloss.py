@@ -11,11 +11,11 @@ language, instead of one phrase list per language that can only grow sentence by
 
 Matching, on text folded as the lexicon folds it (``bot.crisis.lexicon.fold``):
 
-* languages written with spaces: the longest phrase of up to ``MAX_PHRASE_WORDS`` words at each
-  word; else the word itself; else a form written with a trailing ``*`` that begins it; else,
-  for a word of ``INFLECTED_LETTERS`` letters or more, a form it extends by at most
-  ``EXTRA_LETTERS`` letters (inflections: "pastillas" from "pastilla", "tabletkami" from
-  "tabletk(a)"): a step the glossary's writer need not spell out for every ending;
+* languages written with spaces: the longest listed phrase at each word; else the word itself;
+  else a form written with a trailing ``*`` that begins it; else, for a word of
+  ``INFLECTED_LETTERS`` letters or more, a form it extends by at most ``EXTRA_LETTERS`` letters
+  (inflections: "pastillas" from "pastilla", "tabletkami" from "tabletk(a)"): a step the
+  glossary's writer need not spell out for every ending;
 * languages written without spaces (Chinese, Japanese, Thai): the longest form that starts at
   each character; characters no form starts at are dropped.
 
@@ -32,7 +32,6 @@ from dataclasses import dataclass
 
 from bot.crisis.lexicon import fold, strip_marks
 
-MAX_PHRASE_WORDS = 4
 INFLECTED_LETTERS = 6  # a word at least this long may be an inflection of a shorter form ...
 EXTRA_LETTERS = 3  # ... adding at most this many letters to it
 MIN_STEM = 4  # the shortest form an inflection may extend, and the shortest ``*`` prefix
