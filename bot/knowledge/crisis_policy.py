@@ -155,14 +155,11 @@ def _thresholds(reader: FileReader, node: Node) -> Thresholds | None:
     if not values["calm"] <= values["threshold"]:  # type: ignore[operator]
         reader.problem(node, "semantic thresholds must satisfy calm <= threshold")
         return None
-    kinds = frozenset(t for t, _ in reader.texts(fields["veto_kinds"], "semantic veto_kinds")) \
-        if "veto_kinds" in fields else frozenset()
-    categories = frozenset(t for t, _ in reader.texts(fields["veto_categories"], "semantic veto_categories")) \
-        if "veto_categories" in fields else frozenset()
-    distress = frozenset(t for t, _ in reader.texts(fields["distress_kinds"], "semantic distress_kinds")) \
-        if "distress_kinds" in fields else frozenset()
-    gloss_kinds = frozenset(t for t, _ in reader.texts(fields["gloss_veto_kinds"], "semantic gloss_veto_kinds")) \
-        if "gloss_veto_kinds" in fields else frozenset()
+    def names(key: str) -> frozenset[str]:
+        return frozenset(t for t, _ in reader.texts(fields[key], f"semantic {key}")) if key in fields else frozenset()
+
+    kinds, categories, distress = names("veto_kinds"), names("veto_categories"), names("distress_kinds")
+    gloss_kinds = names("gloss_veto_kinds")
     return Thresholds(crisis=values["threshold"], support=values["support"], calm=values["calm"],  # type: ignore[arg-type]
                             veto=values.get("veto", 1.01), veto_alarm=values.get("veto_alarm", 0.0),  # type: ignore[arg-type]
                             veto_kinds=kinds, veto_categories=categories, distress_kinds=distress,
