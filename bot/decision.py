@@ -129,6 +129,7 @@ class Responder:
             # each OpenBLAS thread keeps a buffer of about 32 MB (peak 261 MB against 226 MB on one).
             self.understanding = Understanding(knowledge, embedder)
             classifier = _crisis_classifier(knowledge, embedder)
+            embedder.settle()
             self.index = self.understanding.lexical
         self.screen = CrisisScreen(policy.detection, policy.lexicon, classifier, policy.thresholds)
         release_free_memory()  # embedding and fitting freed tens of MB the allocator would otherwise keep

@@ -50,7 +50,8 @@ class Embedder:
         self.encoder = encoder
         self.store = store or ArrayStore(None)
         self._memory: dict[bytes, np.ndarray] = {}
-        self._used: set[bytes] = set()  # asked for by this process: what the saved file keeps
+        self._used: set[bytes] = set()  # asked for by this build of the knowledge: what the saved file keeps
+        self._on_disk: set[bytes] = set()  # what the file holds, as loaded or last saved
         self._loaded = False
 
     @property
@@ -75,6 +76,22 @@ class Embedder:
         if not keys:
             return np.zeros((0, DIM), dtype=np.float32)
         return np.stack([self._memory[key] for key in keys])
+
+    def settle(self) -> None:
+        """The end of one build of the knowledge (every ``knowledge_vectors`` call of a Responder).
+
+        The file then holds exactly the vectors this build used: a build whose FAQ call embedded a new
+        phrasing saved before its crisis call had asked for anything, and the file lost the crisis
+        examples (the next start embedded them all again). Once everything used is on disk, the vectors
+        held in memory are let go (about 13 MB): the classifiers keep their own copies, and the next
+        build reads the file again (tens of milliseconds).
+        """
+        if self._used and self._used != self._on_disk:
+            self._save()
+        if self._used <= self._on_disk:
+            self._memory.clear()
+            self._loaded = False
+        self._used = set()
 
     def _alone(self, text: str) -> np.ndarray:
         return self.encoder.encode([text], batch_size=1)
@@ -116,13 +133,15 @@ class Embedder:
         if stored is not None and {"keys", "vectors"} <= stored.keys() and stored["vectors"].shape[1:] == (DIM,) \
                 and stored["keys"].shape[1:] == (KEY_BYTES,):
             self._memory.update(zip((k.tobytes() for k in stored["keys"]), stored["vectors"], strict=True))
+            self._on_disk = set(self._memory)
 
     def _save(self) -> None:
         """Keep the vectors this process used only, so the file does not grow with old edits."""
         keys = sorted(self._used)
-        self.store.save(f"embeddings-{self.model_id}-{EMBEDDING_VERSION}",
-                        {"keys": np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(len(keys), KEY_BYTES),
-                         "vectors": np.stack([self._memory[k] for k in keys])})
+        if self.store.save(f"embeddings-{self.model_id}-{EMBEDDING_VERSION}",
+                           {"keys": np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(len(keys), KEY_BYTES),
+                            "vectors": np.stack([self._memory[k] for k in keys])}):
+            self._on_disk = set(keys)
 
 
 def _key(text: str) -> bytes:

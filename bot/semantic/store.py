@@ -49,9 +49,10 @@ class ArrayStore:
             self._warn(f"cache file {path} is unreadable ({type(exc).__name__}); rebuilding it")
             return None
 
-    def save(self, name: str, arrays: Mapping[str, np.ndarray]) -> None:
+    def save(self, name: str, arrays: Mapping[str, np.ndarray]) -> bool:
+        """Write ``name`` atomically; whether it is now on disk (False without a folder or on an error)."""
         if self.directory is None:
-            return
+            return False
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=f".{name}.", suffix=".npz")
@@ -62,6 +63,8 @@ class ArrayStore:
         except OSError as exc:
             self._warn(f"cannot write the cache in {self.directory} ({type(exc).__name__}); "
                        "starts will be slower until it is writable")
+            return False
+        return True
 
     def _prune(self) -> None:
         assert self.directory is not None

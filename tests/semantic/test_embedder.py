@@ -41,6 +41,57 @@ def test_the_cache_keeps_only_what_this_process_used(encoder: Encoder, tmp_path:
         assert len(data["keys"]) == 2
 
 
+def _stored_keys(folder: Path) -> set[bytes]:
+    with np.load(next(folder.glob("embeddings-*.npz"))) as data:
+        return {row.tobytes() for row in data["keys"]}
+
+
+def test_a_build_that_embeds_a_new_phrasing_keeps_the_crisis_examples_on_disk(encoder: Encoder,
+                                                                             tmp_path: Path) -> None:
+    faq, crisis = ["how much is a session", "is it safe"], ["i want to end it all", "my traffic is killing me"]
+    first = Embedder(encoder, ArrayStore(tmp_path))
+    first.knowledge_vectors(faq)
+    first.knowledge_vectors(crisis)
+    first.settle()
+    # the next start: an edited FAQ (one new phrasing, saved at once), then the crisis examples, all from disk
+    second = Embedder(encoder, ArrayStore(tmp_path))
+    second.knowledge_vectors([*faq, "what does one infusion cost"])
+    second.knowledge_vectors(crisis)
+    second.settle()
+    wanted = {hashlib.sha256(text.encode()).digest() for text in [*faq, "what does one infusion cost", *crisis]}
+    assert _stored_keys(tmp_path) == wanted
+
+
+def test_after_a_build_the_vectors_come_from_disk_again(encoder: Encoder, tmp_path: Path) -> None:
+    texts = ["how much is a session", "is it safe"]
+    embedder = Embedder(encoder, ArrayStore(tmp_path))
+    before = embedder.knowledge_vectors(texts)
+    embedder.settle()
+    (tmp_path / next(tmp_path.glob("embeddings-*.npz")).name).unlink()  # memory was let go: the file is the copy
+    embedder.encoder = NoEncodingOf(encoder)  # type: ignore[assignment]
+    with pytest.raises(AssertionError, match="encoded"):
+        embedder.knowledge_vectors(texts)
+    assert before.shape == (2, 384)
+
+
+def test_without_a_cache_folder_the_vectors_stay_in_memory(encoder: Encoder) -> None:
+    embedder = Embedder(encoder)
+    before = embedder.knowledge_vectors(["how much is a session"])
+    embedder.settle()
+    embedder.encoder = NoEncodingOf(encoder)  # type: ignore[assignment]
+    assert np.array_equal(embedder.knowledge_vectors(["how much is a session"]), before)
+
+
+class NoEncodingOf:
+    """An encoder that fails the test if anything is embedded."""
+
+    def __init__(self, encoder: Encoder) -> None:
+        self.model_id = encoder.model_id
+
+    def encode(self, texts: list[str], batch_size: int = 1) -> np.ndarray:
+        raise AssertionError(f"encoded {texts}")
+
+
 def test_messages_are_never_written_to_the_cache(encoder: Encoder, tmp_path: Path) -> None:
     Embedder(encoder, ArrayStore(tmp_path)).message_vectors("my private question about my son. how much is it?")
     assert list(tmp_path.iterdir()) == []
