@@ -10,12 +10,13 @@ from bot.knowledge.loader import KnowledgeError, load_knowledge
 from bot.knowledge.location import HINT
 from bot.knowledge.model import Knowledge
 from bot.semantic.encoder import ModelError
+from bot.semantic.store import glossary_cache
 
 
 def load_or_exit(directory: Path) -> Knowledge:
     """Load knowledge, or print every problem as ``path:line: message`` and exit 1."""
     try:
-        return load_knowledge(directory)
+        return load_knowledge(directory, glossary_cache())
     except KnowledgeError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

@@ -18,7 +18,7 @@ VARIABLES: tuple[tuple[str, str], ...] = (
     ("KNOWLEDGE_DIR", "knowledge folder (default ./knowledge; --knowledge wins)"),
     ("KNOWLEDGE_POLL_SECONDS", "seconds between looks for edited knowledge (default 3; 0: no hot reload)"),
     ("MODEL_DIR", "sentence-encoder folder (default: the model shipped in the package)"),
-    ("CACHE_DIR", "embedding cache folder (default ./data/cache; rebuilt when missing)"),
+    ("CACHE_DIR", "cache of embeddings, fits and glossaries (default ./data/cache; rebuilt when missing)"),
     ("DATABASE_URL", "where state is kept: postgres://... or sqlite:///file (default: SQLite data/bot.db)"),
     ("STATE_SECRET", "key of the hash chats are stored under; required with PostgreSQL (never logged)"),
     ("UNANSWERED_RETENTION_DAYS", "days to keep unanswered questions for review (default 0: none kept)"),

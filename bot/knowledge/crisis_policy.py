@@ -17,7 +17,7 @@ from types import MappingProxyType
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from bot.crisis.gloss import Glossary, compile_glossary, fold_form
+from bot.crisis.gloss import fold_form
 from bot.crisis.lexicon import Lexicon, compile_language
 from bot.crisis.thresholds import Thresholds
 from bot.knowledge.crisis_source import parse_detection
@@ -260,12 +260,13 @@ def category_names(node: Node | None) -> set[str]:
 
 
 def read_glossary(reader: FileReader, fields: dict[str, Node], languages: Mapping[str, LanguagePolicy],
-                  stem: str) -> Glossary | None:
+                  stem: str) -> dict[str, list[str]] | None:
     """``glossary/<code>.yaml``: English keys, each with the language's forms that stand for it.
 
     The language must be one of crisis.yaml's (its ``marks`` and ``words`` say how it is folded and
     matched) and the file named after it. A form under two keys would gloss as whichever came first:
-    refused at its line, as is a form that folds to nothing.
+    refused at its line, as is a form that folds to nothing. Returns each English key's forms through
+    ``fold_form``, ready for ``compile_glossary`` (and for the loader's disk cache).
     """
     code = reader.text(fields["language"], "language")
     if code is None:
@@ -278,7 +279,6 @@ def read_glossary(reader: FileReader, fields: dict[str, Node], languages: Mappin
         reader.problem(fields["language"], f"a glossary for '{code}' must be named {code}.yaml")
     if "checked" in fields:
         reader.text(fields["checked"], "checked")
-    policy = languages[code]
     gloss: dict[str, list[str]] = {}
     seen: dict[str, str] = {}
     for english, value in (reader.mapping(fields["gloss"], "gloss") or {}).items():
@@ -297,4 +297,4 @@ def read_glossary(reader: FileReader, fields: dict[str, Node], languages: Mappin
                 seen.setdefault(folded, english)
                 forms.append(folded)
         gloss[english] = forms
-    return compile_glossary(code, gloss, keep_marks=policy.keep_marks, words=policy.words)
+    return gloss

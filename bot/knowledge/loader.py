@@ -19,12 +19,16 @@ Layout of a knowledge folder::
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from pathlib import Path
 
+import numpy as np
 from yaml.nodes import Node, ScalarNode, SequenceNode
 
-from bot.crisis.gloss import Glossaries, Glossary
+from bot.crisis import gloss as gloss_module
+from bot.crisis import lexicon as lexicon_module
+from bot.crisis.gloss import Glossaries, Glossary, compile_glossary
 from bot.knowledge.crisis_policy import OPTIONAL as CRISIS_OPTIONAL
 from bot.knowledge.crisis_policy import REQUIRED as CRISIS_REQUIRED
 from bot.knowledge.crisis_policy import category_names, read_crisis, read_examples, read_glossary
@@ -41,6 +45,7 @@ from bot.knowledge.model import (
 from bot.knowledge.yamlsource import FileReader, KnowledgeError, Problem, compose_file, line_of, yaml_files
 from bot.language.normalize import normalize
 from bot.language.terms import SIGNAL_WORDS, STOP_WORDS
+from bot.semantic.store import ArrayStore
 
 _ID_LINE = re.compile(r"^[ -]*id:[ ]*[\"']?([^\"'#\s]+)", re.MULTILINE)
 TOP_LEVEL_FILES = ("settings.yaml", "smalltalk.yaml", "boundaries.yaml", "crisis.yaml", "crisis_examples.yaml",
@@ -51,6 +56,9 @@ FAQ_FOLDER = "faq"
 GLOSSARY_FOLDER = "glossary"
 MAX_READ_GLOSSARIES = 64  # glossaries kept for reloads: every language twice over
 _READ_GLOSSARIES: dict[tuple[str, str, bool, bool], Glossary] = {}  # (sha256 of the file, name, flags) -> read
+# Folded forms depend on the folding code as well as on the file: a change to either is a new cache name.
+_FOLDING_CODE = hashlib.sha256(b"".join(Path(module.__file__ or "").read_bytes()
+                                        for module in (lexicon_module, gloss_module))).hexdigest()[:12]
 ENTRY_FIELDS = ("id", "category", "question", "phrasings", "answer", "related")
 ENTRY_OPTIONAL = ("keywords", "hotline_footer")
 TEXT_FIELDS = tuple(Texts.__dataclass_fields__)
@@ -61,8 +69,9 @@ ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # lowercase words joined b
 class _Loader:
     """Walks the files of one folder, building values and collecting problems."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, cache: ArrayStore | None = None) -> None:
         self.directory = directory
+        self.cache = cache or ArrayStore(None)  # glossaries read by an earlier process
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []  # loadable but suspicious, for validate's report
         self.digest = hashlib.sha256()
@@ -247,9 +256,11 @@ class _Loader:
     def glossaries(self, crisis: CrisisPolicy | None) -> Glossaries:
         """Optional: ``glossary/<code>.yaml``, one per language of crisis.yaml (whose flags say how it is written).
 
-        Reading the glossaries is most of a load's time (about a second for 200,000 forms), and a reload
-        after an edit to the FAQ finds them unchanged: a file whose bytes, name and language flags this
-        process has already read without a problem is taken from ``_READ_GLOSSARIES``.
+        Reading the glossaries is most of a load's time (about a second for 200,000 forms: parsing the
+        YAML and folding each form), and most loads find them as an earlier load left them. A file whose
+        bytes, name and language flags were already read without a problem is taken from
+        ``_READ_GLOSSARIES`` (a reload in this process) or from the cache folder (a restart), where its
+        folded forms are kept as JSON; only a new or edited file is read and checked line by line.
         """
         folder = self.directory / GLOSSARY_FOLDER
         compiled = []
@@ -260,20 +271,31 @@ class _Loader:
                 raw = b""  # root() reports the file
             policy = crisis.languages.get(path.stem) if crisis is not None else None
             key = (hashlib.sha256(raw).hexdigest(), path.stem, policy.keep_marks, policy.words) if policy else None
-            if key is not None and (glossary := _READ_GLOSSARIES.get(key)) is not None:
+            if key is not None and (glossary := _READ_GLOSSARIES.get(key) or self._cached_glossary(key)) is not None:
                 self.digest.update(raw)
-                compiled.append(glossary)
+                compiled.append(_remember(key, glossary))
                 continue
             problems = len(self.problems)
             reader, fields = self.root(path, "glossary", required=("language", "gloss"), optional=("checked",))
-            if fields and crisis is not None and (glossary := read_glossary(reader, fields, crisis.languages,
-                                                                              path.stem)) is not None:
-                compiled.append(glossary)
+            if fields and crisis is not None and policy is not None \
+                    and (gloss := read_glossary(reader, fields, crisis.languages, path.stem)) is not None:
+                compiled.append(compile_glossary(path.stem, gloss, keep_marks=policy.keep_marks, words=policy.words))
                 if key is not None and len(self.problems) == problems:
-                    _READ_GLOSSARIES[key] = glossary
-                    while len(_READ_GLOSSARIES) > MAX_READ_GLOSSARIES:  # old versions of edited files
-                        del _READ_GLOSSARIES[next(iter(_READ_GLOSSARIES))]
+                    _remember(key, compiled[-1])
+                    self.cache.save(_cache_name(key), {"json": np.frombuffer(json.dumps(gloss).encode(), np.uint8)})
         return Glossaries(tuple(compiled))
+
+    def _cached_glossary(self, key: tuple[str, str, bool, bool]) -> Glossary | None:
+        """The glossary an earlier process read from the same file, kept in the cache folder; None if absent."""
+        arrays = self.cache.load(_cache_name(key))
+        try:
+            gloss = json.loads(arrays["json"].tobytes()) if arrays is not None else None
+        except (KeyError, ValueError):
+            gloss = None  # not a cache file of this kind: the file is read again and the cache rewritten
+        if not isinstance(gloss, dict) or not all(isinstance(forms, list) for forms in gloss.values()):
+            return None
+        _, code, keep_marks, words = key
+        return compile_glossary(code, gloss, keep_marks=keep_marks, words=words)
 
     # --- cross-file checks ------------------------------------------------------------------
     def check_entries(self, entries: list[tuple[FaqEntry, FileReader, dict[str, Node]]],
@@ -322,6 +344,19 @@ def _written_ids(path: Path) -> set[str]:
     return set(_ID_LINE.findall(text))
 
 
+def _cache_name(key: tuple[str, str, bool, bool]) -> str:
+    digest, code, keep_marks, words = key
+    return f"glossary-{code}-{digest[:24]}-{int(keep_marks)}{int(words)}-{_FOLDING_CODE}"
+
+
+def _remember(key: tuple[str, str, bool, bool], glossary: Glossary) -> Glossary:
+    """Keep a glossary read without a problem for the next load in this process."""
+    _READ_GLOSSARIES[key] = glossary
+    while len(_READ_GLOSSARIES) > MAX_READ_GLOSSARIES:  # old versions of edited files
+        del _READ_GLOSSARIES[next(iter(_READ_GLOSSARIES))]
+    return glossary
+
+
 def _owned(fields: dict[str, Node], names: tuple[str, ...]) -> list[tuple[str, Node]]:
     """The texts of some fields (a scalar or a list of scalars), each with its node for its line."""
     nodes = [fields.get(name) for name in names]
@@ -330,9 +365,12 @@ def _owned(fields: dict[str, Node], names: tuple[str, ...]) -> list[tuple[str, N
             if isinstance(item, ScalarNode) and item.value.strip() and not item.tag.endswith(":null")]
 
 
-def load_knowledge(directory: Path) -> Knowledge:
-    """Load and validate ``directory``; raise :class:`KnowledgeError` listing every problem."""
-    loader = _Loader(Path(directory))
+def load_knowledge(directory: Path, cache: ArrayStore | None = None) -> Knowledge:
+    """Load and validate ``directory``; raise :class:`KnowledgeError` listing every problem.
+
+    ``cache``: where glossaries read by an earlier process are kept (see ``_Loader.glossaries``).
+    """
+    loader = _Loader(Path(directory), cache)
     if not loader.directory.is_dir():
         raise KnowledgeError([Problem(str(directory), 1, "knowledge folder does not exist")])
     _check_unexpected_files(loader)

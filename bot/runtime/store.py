@@ -13,6 +13,7 @@ from pathlib import Path
 from bot.decision import Responder
 from bot.knowledge.loader import KnowledgeError, load_knowledge
 from bot.knowledge.yamlsource import Problem
+from bot.semantic.store import glossary_cache
 
 
 @dataclass(frozen=True)
@@ -42,13 +43,13 @@ class ResponderStore:
 
     def __init__(self, directory: Path, responder: Responder | None = None) -> None:
         self.directory = Path(directory)
-        self.current = responder or Responder(load_knowledge(self.directory))
+        self.current = responder or Responder(load_knowledge(self.directory, glossary_cache()))
         self._refused = False  # the last reload was refused: the next good one is a recovery
 
     def reload(self) -> ReloadResult:
         """Load the folder again; swap only if it is valid (one reference assignment, atomic)."""
         try:
-            fresh = Responder(load_knowledge(self.directory))
+            fresh = Responder(load_knowledge(self.directory, glossary_cache()))
         except KnowledgeError as exc:
             self._refused = True
             current = self.current

@@ -1,4 +1,4 @@
-"""Arrays kept on disk between runs: knowledge embeddings and fitted classifiers.
+"""Arrays kept on disk between runs: knowledge embeddings, fitted classifiers and read glossaries.
 
 Why: embedding a few thousand phrasings takes seconds, which a restart should not repeat
 (PaaS platforms restart daily); a cold start (ephemeral disk) still works, only slower. The
@@ -22,6 +22,7 @@ log = logging.getLogger("bot.semantic")
 ENV_VAR = "CACHE_DIR"
 DEFAULT_DIR = Path("data") / "cache"  # under the working directory, next to knowledge/; gitignored
 KEEP_FILES = 12  # newest files kept; older fits of old knowledge versions are removed
+GLOSSARY_FILES = 64  # glossaries kept: every language of crisis.yaml twice over
 
 
 def cache_dir(environ: Mapping[str, str] = os.environ) -> Path:
@@ -29,11 +30,18 @@ def cache_dir(environ: Mapping[str, str] = os.environ) -> Path:
     return Path(environ.get(ENV_VAR) or Path.cwd() / DEFAULT_DIR)
 
 
+def glossary_cache(environ: Mapping[str, str] = os.environ) -> ArrayStore:
+    """Where the knowledge loader keeps the glossaries it has read (``load_knowledge``'s ``cache``): a
+    folder of its own, so that every language's file (twice over, across an edit) outlives the pruning."""
+    return ArrayStore(cache_dir(environ) / "glossaries", keep=GLOSSARY_FILES)
+
+
 class ArrayStore:
     """Named groups of numpy arrays in one folder, written atomically, read without pickle."""
 
-    def __init__(self, directory: Path | None) -> None:
+    def __init__(self, directory: Path | None, keep: int = KEEP_FILES) -> None:
         self.directory = directory
+        self.keep = keep  # newest files kept in the folder
         self._warned = False
 
     def load(self, name: str) -> dict[str, np.ndarray] | None:
@@ -69,7 +77,7 @@ class ArrayStore:
     def _prune(self) -> None:
         assert self.directory is not None
         files = sorted(self.directory.glob("*.npz"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in files[KEEP_FILES:]:
+        for old in files[self.keep:]:
             old.unlink(missing_ok=True)
 
     def _warn(self, message: str) -> None:

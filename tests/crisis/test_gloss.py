@@ -8,7 +8,9 @@ import pytest
 
 from bot.crisis.gloss import Glossaries, Glossary, compile_glossary, fold_form
 from bot.decision import CRISIS, Responder
+from bot.knowledge import loader
 from bot.knowledge.loader import KnowledgeError, load_knowledge
+from bot.semantic.store import ArrayStore
 
 SPANISH = {
     "I": ["yo"], "have": ["tengo"], "saved": ["guardadas", "guardado"], "the": ["las", "los"],
@@ -138,3 +140,47 @@ def test_a_glossary_read_once_is_reused_until_its_file_changes(knowledge_copy: P
     with pytest.raises(KnowledgeError) as refused:
         load_knowledge(knowledge_copy)
     assert any("form 'pastillas' stands for 'pills again' here" in str(p) for p in refused.value.problems)
+
+
+def test_a_restart_reads_the_glossaries_from_the_cache_folder(knowledge_copy: Path, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(loader, "_READ_GLOSSARIES", {})  # this process has read none yet
+    cache = ArrayStore(tmp_path / "glossaries", keep=64)
+    first = load_knowledge(knowledge_copy, cache)
+    assert len(list((tmp_path / "glossaries").glob("glossary-es-*.npz"))) == 1
+    monkeypatch.setattr(loader, "_READ_GLOSSARIES", {})  # a new process: nothing read yet
+    monkeypatch.setattr(loader, "read_glossary", _must_not_read)
+    again = load_knowledge(knowledge_copy, cache)
+    assert again.glossaries.languages == first.glossaries.languages  # equal, rebuilt from the cache files
+    assert again.version == first.version
+
+
+def test_an_edited_glossary_is_read_again_and_checked_despite_the_cache(knowledge_copy: Path,
+                                                                         tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(loader, "_READ_GLOSSARIES", {})
+    cache = ArrayStore(tmp_path / "glossaries", keep=64)
+    load_knowledge(knowledge_copy, cache)
+    monkeypatch.setattr(loader, "_READ_GLOSSARIES", {})
+    spanish = knowledge_copy / "glossary" / "es.yaml"
+    spanish.write_text(spanish.read_text(encoding="utf-8") + "  pills again: [pastillas]\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError) as refused:
+        load_knowledge(knowledge_copy, cache)
+    assert any("form 'pastillas' stands for 'pills again' here" in str(p) for p in refused.value.problems)
+
+
+def test_a_damaged_cache_file_is_read_past_and_rewritten(knowledge_copy: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(loader, "_READ_GLOSSARIES", {})
+    cache = ArrayStore(tmp_path / "glossaries", keep=64)
+    first = load_knowledge(knowledge_copy, cache)
+    (stored,) = (tmp_path / "glossaries").glob("glossary-es-*.npz")
+    stored.write_bytes(b"not an npz file")
+    monkeypatch.setattr(loader, "_READ_GLOSSARIES", {})
+    again = load_knowledge(knowledge_copy, cache)
+    assert again.glossaries.languages == first.glossaries.languages
+    assert stored.read_bytes() != b"not an npz file"
+
+
+def _must_not_read(*args: object) -> None:
+    raise AssertionError("a cached glossary was read from its YAML again")
