@@ -5,6 +5,9 @@ say what is wrong in one line: a malformed URL, a database that cannot be reache
 ``learn`` writes the knowledge through the one shared writer (``bot.knowledge.writer``: comments
 kept, the folder validated in a scratch copy, files swapped atomically), so the running bot's hot
 reload picks the new phrasing up.
+
+SQLAlchemy and Alembic (about 40 MB resident) are imported by these commands when they run, not
+with the module: every command loads the whole CLI, and ``ask`` or ``validate`` never open a database.
 """
 
 from __future__ import annotations
@@ -14,20 +17,22 @@ import asyncio
 import json
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from bot.cli.common import responder_or_exit
-from bot.console.review import render
 from bot.knowledge.location import knowledge_dir
 from bot.knowledge.writer import add_phrasing
-from bot.runtime.review import gather
-from bot.storage.database import Database, DatabaseUnusable
-from bot.storage.repositories import remove_unanswered
-from bot.storage.url import DatabaseUrlError, parse_database_url
+
+if TYPE_CHECKING:
+    from bot.storage.database import Database
 
 DEFAULT_REVIEW_DAYS = 30
 
 
 def database_or_exit() -> Database:
+    from bot.storage.database import Database  # see the module docstring
+    from bot.storage.url import DatabaseUrlError, parse_database_url
+
     try:
         return Database(parse_database_url(os.environ.get("DATABASE_URL")))
     except DatabaseUrlError as exc:
@@ -37,6 +42,8 @@ def database_or_exit() -> Database:
 
 async def _opened(database: Database) -> str:
     """Open (and migrate) the database, or exit 1 with one line saying why."""
+    from bot.storage.database import DatabaseUnusable  # see the module docstring
+
     try:
         return await database.open()
     except DatabaseUnusable as exc:
@@ -63,6 +70,9 @@ def command_db(args: argparse.Namespace) -> int:
 
 
 def command_review(args: argparse.Namespace) -> int:
+    from bot.console.review import render  # see the module docstring
+    from bot.runtime.review import gather
+
     database = database_or_exit()
     responder = responder_or_exit(knowledge_dir(args.knowledge))
 
@@ -81,6 +91,8 @@ def command_review(args: argparse.Namespace) -> int:
 
 def command_learn(args: argparse.Namespace) -> int:
     """Add a reviewed question to an entry's phrasings, then drop it from the inbox (best effort)."""
+    from bot.storage.repositories import remove_unanswered  # see the module docstring
+
     database = database_or_exit()
     result = add_phrasing(knowledge_dir(args.knowledge), args.entry_id, args.question)
     if not result.ok:

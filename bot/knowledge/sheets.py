@@ -4,7 +4,9 @@ Why a module of its own: what a file looks like (Excel's semicolons in many loca
 UTF-8 byte-order mark, cells that are numbers or booleans in a workbook) has nothing to do with
 what the columns mean (``bot.knowledge.spreadsheet``). Rows are numbered as spreadsheets
 number them: the header is row 1, every record is one row, even when a cell spans lines.
-XLSX goes through openpyxl, the maintained library for it, rather than hand-written XML.
+XLSX goes through openpyxl, the maintained library for it, rather than hand-written XML. It is
+imported where a workbook is read or written, not with this module: it costs about 25 MB resident,
+and every command that loads the CLI (the bot itself, ``ask``) would carry it.
 """
 
 from __future__ import annotations
@@ -14,11 +16,6 @@ import datetime
 import io
 import zipfile
 from pathlib import Path
-
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 MAX_BYTES = 20 * 1024 * 1024
 DELIMITERS = (",", ";", "\t")
@@ -32,6 +29,8 @@ class SheetError(Exception):
 
 def column_letter(index: int) -> str:
     """The spreadsheet letter of a 0-based column index (0 -> A), for problem messages."""
+    from openpyxl.utils import get_column_letter  # here, not at the top: see the module docstring
+
     return get_column_letter(index + 1)
 
 
@@ -75,6 +74,9 @@ def _delimiter(header: str, known_columns: tuple[str, ...]) -> str:
 
 
 def _read_xlsx(raw: bytes) -> Table:
+    from openpyxl import load_workbook  # here, not at the top: see the module docstring
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
@@ -107,6 +109,9 @@ def write_csv(table: Table) -> str:
 
 def write_xlsx(table: Table, *, wrap: tuple[str, ...] = (), title: str = "faq") -> bytes:
     """One sheet with a bold, frozen header; columns named in ``wrap`` wrap their text."""
+    from openpyxl import Workbook  # here, not at the top: see the module docstring
+    from openpyxl.styles import Alignment, Font
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title
