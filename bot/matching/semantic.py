@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 
 import numpy as np
 
@@ -95,16 +95,18 @@ class SemanticClassifier:
     labels: tuple[Label, ...]
     model: SoftmaxModel
     examples: TrainingSet
-    vectors: np.ndarray  # of the examples, for the nearest-phrasing report
-    _by_label: np.ndarray = field(init=False, repr=False)  # example vectors grouped by label
+    vectors: InitVar[np.ndarray]  # of the examples; kept only as ``_by_label`` (one copy: some 7 MB)
+    _by_label: np.ndarray = field(init=False, repr=False)  # example vectors grouped by label, one per column
+    _order: np.ndarray = field(init=False, repr=False)  # the example in each column of ``_by_label``
     _starts: np.ndarray = field(init=False, repr=False)  # where each label's group starts
     _present: np.ndarray = field(init=False, repr=False)  # the labels that have examples
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, vectors: np.ndarray) -> None:
         order = sorted(range(len(self.examples.labels)), key=lambda i: self.examples.labels[i])
         grouped = [self.examples.labels[i] for i in order]
         present = [n for n, label in enumerate(self.labels) if label in grouped]
-        object.__setattr__(self, "_by_label", np.ascontiguousarray(self.vectors[order].T))
+        object.__setattr__(self, "_by_label", np.ascontiguousarray(vectors[order].T))
+        object.__setattr__(self, "_order", np.array(order, dtype=np.int64))
         object.__setattr__(self, "_starts", np.array([grouped.index(self.labels[n]) for n in present]))
         object.__setattr__(self, "_present", np.array(present, dtype=np.int64))
 
@@ -130,9 +132,9 @@ class SemanticClassifier:
         return result
 
     def nearest(self, vector: np.ndarray, count: int = 3) -> list[tuple[float, str, Label]]:
-        similarity = self.vectors @ vector
-        best = np.argsort(-similarity)[:count]
-        return [(float(similarity[i]), self.examples.texts[i], self.examples.labels[i]) for i in best]
+        similarity = vector @ self._by_label
+        best = [(column, int(self._order[column])) for column in np.argsort(-similarity)[:count]]
+        return [(float(similarity[column]), self.examples.texts[i], self.examples.labels[i]) for column, i in best]
 
 
 def all_labels(examples: TrainingSet) -> tuple[Label, ...]:
