@@ -67,10 +67,25 @@ def _read_verified(path: Path, expected_sha256: str) -> tuple[bytes, str]:
         raise ModelError(path, "missing") from None
     except OSError as exc:
         raise ModelError(path, f"unreadable ({exc})") from None
-    digest = hashlib.sha256(data).hexdigest()
+    return data, _checked(path, hashlib.sha256(data).hexdigest(), expected_sha256)
+
+
+def _verified_digest(path: Path, expected_sha256: str) -> str:
+    """The file's sha256, hashed as it streams by, or ModelError when it is missing or differs from SHA256SUMS."""
+    try:
+        with path.open("rb") as file:
+            digest = hashlib.file_digest(file, "sha256").hexdigest()
+    except FileNotFoundError:
+        raise ModelError(path, "missing") from None
+    except OSError as exc:
+        raise ModelError(path, f"unreadable ({exc})") from None
+    return _checked(path, digest, expected_sha256)
+
+
+def _checked(path: Path, digest: str, expected_sha256: str) -> str:
     if digest != expected_sha256:
         raise ModelError(path, f"sha256 {digest[:16]}... does not match {SUMS_FILE} ({expected_sha256[:16]}...)")
-    return data, digest
+    return digest
 
 
 class Encoder:
@@ -89,11 +104,11 @@ class Encoder:
         sums = _read_sums(model_dir / SUMS_FILE)
         model_path = model_dir / MODEL_FILE
         tok_path = model_dir / TOKENIZER_FILE
-        model_bytes, model_sha = _read_verified(model_path, sums[MODEL_FILE])
+        model_sha = _verified_digest(model_path, sums[MODEL_FILE])
         tok_bytes, tok_sha = _read_verified(tok_path, sums[TOKENIZER_FILE])
 
         try:
-            # The verified bytes themselves are loaded, so the file cannot change between check and use.
+            # The verified bytes themselves are read, so the file cannot change between check and use.
             tok_json = tok_bytes.decode("utf-8")
             tokenizer = Tokenizer.from_str(tok_json)
         except Exception as exc:
@@ -113,11 +128,14 @@ class Encoder:
         # No memory arena: it keeps the peak of the largest batch ever run (hundreds of MB after a
         # batch of long windows) for the life of the process; freeing costs little at these sizes.
         opts.enable_cpu_mem_arena = False
+        # The model is loaded from its path, not from the verified bytes: given bytes, onnxruntime kept a
+        # second copy of the weights (22 MB resident for the life of the process). It is hashed again once
+        # loaded instead, so a file that changed between the check and the load is still refused.
         try:
-            session = ort.InferenceSession(model_bytes, opts, providers=["CPUExecutionProvider"])
+            session = ort.InferenceSession(str(model_path), opts, providers=["CPUExecutionProvider"])
         except Exception as exc:
             raise ModelError(model_path, f"onnxruntime cannot load it ({exc})") from None
-        del model_bytes
+        _verified_digest(model_path, model_sha)
         inputs = {i.name for i in session.get_inputs()}
         outputs = {o.name: o.shape for o in session.get_outputs()}
         if not {"input_ids", "attention_mask"} <= inputs or inputs - set(_INPUTS):
