@@ -117,10 +117,10 @@ class CrisisClassifier:
         hard = len(crisis) + len(calm)  # the examples kept for the margin: crisis, then the hard negatives
         if stored is not None and {"alarm_w", "alarm_b", "kinds_w", "kinds_b"} <= stored.keys() \
                 and stored["kinds_b"].shape == (len(labels),):
-            vectors = embedder.knowledge_vectors(texts[:hard])
+            vectors = embedder.knowledge_vectors(texts[:hard])  # exactly the kept examples: views, no copies
             return cls(labels, len(categories), SoftmaxModel(stored["alarm_w"], stored["alarm_b"]),
-                       SoftmaxModel(stored["kinds_w"], stored["kinds_b"]), vectors[: len(crisis)].copy(),
-                       vectors[len(crisis):hard].copy())
+                       SoftmaxModel(stored["kinds_w"], stored["kinds_b"]), vectors[: len(crisis)],
+                       vectors[len(crisis):])
         vectors = embedder.knowledge_vectors(texts)
         # The alarm learns from short crisis examples only: a long one ("what does a session cost? ... i won't be
         # around after friday") taught it that the FAQ question around the crisis sentence was alarming, and
