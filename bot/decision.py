@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bot.crisis.detector import CrisisHit
+from bot.crisis.detector import CrisisHit, canonical_text
 from bot.crisis.gloss import Gloss
 from bot.crisis.screen import CrisisScreen, MeaningReading
 from bot.crisis.semantic import CrisisClassifier
@@ -140,7 +140,10 @@ class Responder:
         identified = self.languages.identify(text)
         language = identified.code
         hit = self.screen.words(text, language, identified.surely_english)
-        overrulable = hit is not None and language == "en" and self.screen.needs_meaning(hit)
+        # The meaning may overrule a pattern only where the encoder can read the message: in English words it
+        # knows. "suicide korbo ajke" (romanised Bengali, "I'll do it today") is English to lingua, noise to it.
+        overrulable = hit is not None and identified.in_known_english and language == "en" \
+            and self.screen.needs_meaning(hit)
         gloss = functools.cache(lambda: None if identified.in_known_english else self.read_gloss(text, language))
         if hit is not None and not overrulable:  # answered before any embedding is done, unless not in English
             if (glossed := gloss()) is None or not self.screen.gloss_overrules(glossed.meaning):
@@ -153,7 +156,7 @@ class Responder:
         # Each window against the FAQ's own examples, once: the crisis screen's nearest calm texts, then the matcher.
         similarities = self.understanding.classifier.similarities(vectors) if self.understanding and windows else None
         meaning = self.screen.meaning(vectors, len(windows), None if similarities is None else similarities.max(axis=1))
-        if hit is not None and not self.screen.overrules(hit, meaning):
+        if hit is not None and not self.screen.overrules(hit, meaning, self._repaired_meaning(clean)):
             return self.crisis_decision(hit, context, language)
         if meaning.hit is not None:
             return self.crisis_decision(meaning.hit, context, language)
@@ -181,6 +184,15 @@ class Responder:
             text = self.knowledge.texts.unknown_topic
             return self._with_footer(Decision(FALLBACK, text, body=text), context)
         return self._with_footer(self._answer(entry, 100.0), context)
+
+    def _repaired_meaning(self, clean: str) -> MeaningReading | None:
+        """The meaning layer on the words the patterns read (``canonical_text``: leetspeak, spaced letters
+        and slang repaired), when the repair changed any; for the veto (``CrisisScreen.overrules``)."""
+        repaired = canonical_text(self.screen.rules, clean)
+        if self.understanding is None or repaired == normalize(clean):
+            return None
+        windows, vectors = self.understanding.embedder.message_vectors(repaired)
+        return self.screen.meaning(vectors, len(windows))
 
     def read_gloss(self, text: str, language: str) -> GlossReading | None:
         """The meaning layer on the message's English gloss (``bot.crisis.gloss``): for text not in English words.

@@ -99,17 +99,25 @@ class CrisisScreen:
         """Whether a words-layer hit may yet be overruled by the meaning (only ones that merely name a crisis word)."""
         return hit.layer in ("patterns", "risk") and hit.category in self.thresholds.veto_categories
 
-    def overrules(self, hit: CrisisHit, meaning: MeaningReading) -> bool:
-        """The meaning is near-certain that a message naming a crisis word is informational, clinical, past
-        history, grief or fiction, and sees no crisis in any window: the pattern's hit is set aside.
+    def overrules(self, hit: CrisisHit, meaning: MeaningReading, repaired: MeaningReading | None = None) -> bool:
+        """The meaning sets aside a pattern's hit on a message that merely names a crisis word, when it is
+        near-certain the message is informational, clinical, past history, grief or fiction and sees no
+        crisis in any window (below ``veto_alarm``), or sees no crisis at all (below ``veto_quiet``: "as a
+        GP, when should I refer a patient with chronic suicidal ideation?").
+
+        ``repaired``: the meaning of the words the patterns read, when they repaired the spelling
+        (leetspeak, spaced letters, slang): the encoder reads "su1c1d3 is the only option" as noise, and a
+        veto must not rest on a reading of noise, so the repaired words must be calm too.
 
         Never for emergencies, overdose, means or self-harm (not in ``veto_categories``), never for
         another language (the encoder reads English only; the caller checks).
         """
-        reading = meaning.reading
-        return (reading is not None and self.needs_meaning(hit) and reading.calm in self.thresholds.veto_kinds
-                and reading.calm_probability >= self.thresholds.veto
-                and reading.probability < self.thresholds.veto_alarm)
+        reading, limits = meaning.reading, self.thresholds
+        if reading is None or not self.needs_meaning(hit):
+            return False
+        alarm = max(reading.probability, repaired.probability if repaired is not None else 0.0)
+        return alarm < limits.veto_quiet or (reading.calm in limits.veto_kinds
+                                             and reading.calm_probability >= limits.veto and alarm < limits.veto_alarm)
 
     def gloss_overrules(self, meaning: MeaningReading) -> bool:
         """A phrase or pattern hit in a message not in English words is set aside when its gloss reads as

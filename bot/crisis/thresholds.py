@@ -14,6 +14,7 @@ class Thresholds:
     calm: float = 0.1  # below this (and every other layer calm) a message may be stored
     veto: float = 1.01  # a calm kind this sure overrules a pattern that only names a crisis word (>1: never)
     veto_alarm: float = 0.0  # ... and sees less crisis than this in every sentence
+    veto_quiet: float = 0.0  # a pattern that only names a crisis word is also set aside below this alarm (0: never)
     veto_kinds: frozenset[str] = frozenset()
     veto_categories: frozenset[str] = frozenset()
     distress_kinds: frozenset[str] = frozenset()  # calm kinds that still mean distress (support)

@@ -138,12 +138,12 @@ def _aliases(reader: FileReader, node: Node | None, regions: dict[str, Region]) 
 
 def _thresholds(reader: FileReader, node: Node) -> Thresholds | None:
     fields = reader.mapping(node, "semantic", required=("threshold", "support", "calm"),
-                            optional=("veto", "veto_alarm", "veto_kinds", "veto_categories", "distress_kinds",
-                                      "nearest_margin", "rescue", "rescue_margin", "gloss", "gloss_margin",
-                                      "gloss_coverage", "gloss_words", "gloss_veto", "gloss_veto_alarm",
+                            optional=("veto", "veto_alarm", "veto_quiet", "veto_kinds", "veto_categories",
+                                      "distress_kinds", "nearest_margin", "rescue", "rescue_margin", "gloss",
+                                      "gloss_margin", "gloss_coverage", "gloss_words", "gloss_veto", "gloss_veto_alarm",
                                       "gloss_veto_kinds")) or {}
-    names = ("threshold", "support", "calm", "veto", "veto_alarm", "rescue", "gloss", "gloss_coverage", "gloss_veto",
-             "gloss_veto_alarm")
+    names = ("threshold", "support", "calm", "veto", "veto_alarm", "veto_quiet", "rescue", "gloss", "gloss_coverage",
+             "gloss_veto", "gloss_veto_alarm")
     values = {key: reader.number(fields[key], f"semantic {key}", 0, 1.01) for key in names if key in fields}
     margins = {key: reader.number(fields[key], f"semantic {key}", -2, 2)
                for key in ("nearest_margin", "rescue_margin", "gloss_margin") if key in fields}
@@ -162,6 +162,7 @@ def _thresholds(reader: FileReader, node: Node) -> Thresholds | None:
     gloss_kinds = names("gloss_veto_kinds")
     return Thresholds(crisis=values["threshold"], support=values["support"], calm=values["calm"],  # type: ignore[arg-type]
                             veto=values.get("veto", 1.01), veto_alarm=values.get("veto_alarm", 0.0),  # type: ignore[arg-type]
+                            veto_quiet=values.get("veto_quiet", 0.0),  # type: ignore[arg-type]
                             veto_kinds=kinds, veto_categories=categories, distress_kinds=distress,
                             nearest_margin=margins.get("nearest_margin", -2.0),  # type: ignore[arg-type]
                             rescue=values.get("rescue", 1.01), rescue_margin=margins.get("rescue_margin", 2.0),  # type: ignore[arg-type]

@@ -159,13 +159,29 @@ def test_a_language_pointing_at_an_unknown_region_is_refused(knowledge_copy: Pat
     assert any("implies region 'XX', which is not one of the regions" in p.message for p in refused.value.problems)
 
 
+def _with_thresholds(knowledge: Knowledge, **changes: object) -> Responder:
+    return Responder(dataclasses.replace(knowledge, crisis=dataclasses.replace(
+        knowledge.crisis, thresholds=dataclasses.replace(knowledge.crisis.thresholds, **changes))))
+
+
 def test_the_meaning_overrules_a_pattern_that_only_names_a_word(knowledge: Knowledge) -> None:
     text = "As a GP, when should I refer a patient with chronic suicidal ideation for a ketamine assessment?"
-    vetoing = Responder(knowledge)
-    never = Responder(dataclasses.replace(knowledge, crisis=dataclasses.replace(
-        knowledge.crisis, thresholds=dataclasses.replace(knowledge.crisis.thresholds, veto=1.01))))
-    assert never.decide(text).kind == CRISIS  # the pattern alone escalates
-    assert vetoing.decide(text).kind != CRISIS
+    assert _with_thresholds(knowledge, veto=1.01, veto_quiet=0.0).decide(text).kind == CRISIS  # the pattern alone
+    assert Responder(knowledge).decide(text).kind != CRISIS
+    assert _with_thresholds(knowledge, veto=1.01).decide(text).kind != CRISIS  # quiet alone suffices
+
+
+def test_a_quiet_meaning_never_sets_aside_an_emergency_pattern(responder: Responder) -> None:
+    # medical-emergency is not a veto category: the meaning may not overrule it however calm it reads
+    assert responder.decide("my friend took a bunch of pills and now he won't wake up").kind == CRISIS
+
+
+def test_a_repaired_spelling_must_read_calm_too(knowledge: Knowledge) -> None:
+    text = "i keep thinking about k1ll1ng mys3lf"
+    lenient = _with_thresholds(knowledge, veto_quiet=0.5)
+    windows, vectors = lenient.understanding.embedder.message_vectors(text)  # type: ignore[union-attr]
+    assert lenient.screen.meaning(vectors, len(windows)).probability < 0.5  # as written, the encoder reads noise
+    assert lenient.decide(text).kind == CRISIS  # "killing myself", read repaired, is not calm
 
 
 def test_the_semantic_layer_is_named_in_the_json(responder: Responder) -> None:
