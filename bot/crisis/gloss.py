@@ -162,7 +162,8 @@ def compile_glossary(code: str, gloss: Mapping[str, Sequence[str]], *, keep_mark
 
 @dataclass(frozen=True)
 class Gloss:
-    """A message in English words: ``text`` keeps its sentences apart (". "), ``coverage`` is the share glossed."""
+    """A message in English words: ``text`` keeps its sentences apart (". "), ``words`` counts its English words
+    (a phrase glossed as "kill myself" is two), ``coverage`` is the share of the message glossed."""
 
     language: str
     text: str
@@ -193,7 +194,7 @@ class Glossaries:
             coverage = known / total
             if best is None or coverage > best.coverage:
                 english = ". ".join(" ".join(words) for words, _, _ in read if words)
-                best = Gloss(glossary.code, english, sum(len(words) for words, _, _ in read), coverage)
+                best = Gloss(glossary.code, english, len(english.replace(".", " ").split()), coverage)
         return best
 
     @property

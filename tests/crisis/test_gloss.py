@@ -63,6 +63,12 @@ def test_the_glossary_that_knows_most_of_the_message_reads_it() -> None:
     assert glossaries.gloss("Guten Morgen zusammen") is None  # nothing known: no gloss at all
 
 
+def test_a_gloss_counts_its_english_words_not_its_phrases() -> None:
+    glossed = spanish().gloss("hoy matarme. todo")
+    assert glossed is not None and glossed.text == "today kill myself. all"
+    assert glossed.words == 4  # "kill myself" is two words: gloss_words is a count of English words
+
+
 def test_the_repository_glossaries_load_and_read_their_languages(knowledge_copy: Path) -> None:
     glossaries = load_knowledge(knowledge_copy).glossaries
     assert {"es", "fr", "de", "pt", "it", "ru", "tr", "hi", "ar", "zh", "ja"} <= set(glossaries.codes)
