@@ -97,7 +97,9 @@ class CrisisScreen:
 
     def needs_meaning(self, hit: CrisisHit) -> bool:
         """Whether a words-layer hit may yet be overruled by the meaning (only ones that merely name a crisis word)."""
-        return hit.layer in ("patterns", "risk") and hit.category in self.thresholds.veto_categories
+        limits = self.thresholds
+        return hit.layer in ("patterns", "risk") \
+            and (hit.category in limits.veto_categories or hit.category in limits.quiet_categories)
 
     def overrules(self, hit: CrisisHit, meaning: MeaningReading, repaired: MeaningReading | None = None) -> bool:
         """The meaning sets aside a pattern's hit on a message that merely names a crisis word, when it is
@@ -109,15 +111,19 @@ class CrisisScreen:
         (leetspeak, spaced letters, slang): the encoder reads "su1c1d3 is the only option" as noise, and a
         veto must not rest on a reading of noise, so the repaired words must be calm too.
 
-        Never for emergencies, overdose, means or self-harm (not in ``veto_categories``), never for
-        another language (the encoder reads English only; the caller checks).
+        In ``quiet_categories`` (self-harm: "old self-harm scars", a therapist's client) only the second
+        applies: "relapsed on self harm after two years" reads as past history, and is not. Never for
+        emergencies, overdose or means (in neither list), never for another language (the encoder reads
+        English only; the caller checks).
         """
         reading, limits = meaning.reading, self.thresholds
         if reading is None or not self.needs_meaning(hit):
             return False
         alarm = max(reading.probability, repaired.probability if repaired is not None else 0.0)
-        return alarm < limits.veto_quiet or (reading.calm in limits.veto_kinds
-                                             and reading.calm_probability >= limits.veto and alarm < limits.veto_alarm)
+        if alarm < limits.veto_quiet:
+            return True
+        return hit.category in limits.veto_categories and reading.calm in limits.veto_kinds \
+            and reading.calm_probability >= limits.veto and alarm < limits.veto_alarm
 
     def gloss_overrules(self, meaning: MeaningReading) -> bool:
         """A phrase or pattern hit in a message not in English words is set aside when its gloss reads as

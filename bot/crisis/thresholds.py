@@ -17,6 +17,7 @@ class Thresholds:
     veto_quiet: float = 0.0  # a pattern that only names a crisis word is also set aside below this alarm (0: never)
     veto_kinds: frozenset[str] = frozenset()
     veto_categories: frozenset[str] = frozenset()
+    quiet_categories: frozenset[str] = frozenset()  # where only ``veto_quiet`` may set a pattern aside
     distress_kinds: frozenset[str] = frozenset()  # calm kinds that still mean distress (support)
     nearest_margin: float = -2.0  # an alarming window whose nearest calm example is nearer by more is set aside
     rescue: float = 1.01  # a window this alarming escalates when its nearest crisis example is nearer by...

@@ -141,7 +141,7 @@ def _thresholds(reader: FileReader, node: Node) -> Thresholds | None:
                             optional=("veto", "veto_alarm", "veto_quiet", "veto_kinds", "veto_categories",
                                       "distress_kinds", "nearest_margin", "rescue", "rescue_margin", "gloss",
                                       "gloss_margin", "gloss_coverage", "gloss_words", "gloss_veto", "gloss_veto_alarm",
-                                      "gloss_veto_kinds")) or {}
+                                      "gloss_veto_kinds", "quiet_categories")) or {}
     names = ("threshold", "support", "calm", "veto", "veto_alarm", "veto_quiet", "rescue", "gloss", "gloss_coverage",
              "gloss_veto", "gloss_veto_alarm")
     values = {key: reader.number(fields[key], f"semantic {key}", 0, 1.01) for key in names if key in fields}
@@ -159,11 +159,12 @@ def _thresholds(reader: FileReader, node: Node) -> Thresholds | None:
         return frozenset(t for t, _ in reader.texts(fields[key], f"semantic {key}")) if key in fields else frozenset()
 
     kinds, categories, distress = names("veto_kinds"), names("veto_categories"), names("distress_kinds")
-    gloss_kinds = names("gloss_veto_kinds")
+    gloss_kinds, quiet = names("gloss_veto_kinds"), names("quiet_categories")
     return Thresholds(crisis=values["threshold"], support=values["support"], calm=values["calm"],  # type: ignore[arg-type]
                             veto=values.get("veto", 1.01), veto_alarm=values.get("veto_alarm", 0.0),  # type: ignore[arg-type]
                             veto_quiet=values.get("veto_quiet", 0.0),  # type: ignore[arg-type]
-                            veto_kinds=kinds, veto_categories=categories, distress_kinds=distress,
+                            veto_kinds=kinds, veto_categories=categories, quiet_categories=quiet,
+                            distress_kinds=distress,
                             nearest_margin=margins.get("nearest_margin", -2.0),  # type: ignore[arg-type]
                             rescue=values.get("rescue", 1.01), rescue_margin=margins.get("rescue_margin", 2.0),  # type: ignore[arg-type]
                             gloss=values.get("gloss", 1.01), gloss_margin=margins.get("gloss_margin", 2.0),  # type: ignore[arg-type]

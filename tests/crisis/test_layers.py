@@ -176,6 +176,19 @@ def test_a_quiet_meaning_never_sets_aside_an_emergency_pattern(responder: Respon
     assert responder.decide("my friend took a bunch of pills and now he won't wake up").kind == CRISIS
 
 
+def test_a_self_harm_pattern_gives_way_only_to_a_quiet_meaning(knowledge: Knowledge) -> None:
+    text = "Do I need to tell the nurse about my old self-harm scars before the IV?"
+    assert Responder(knowledge).decide(text).kind != CRISIS
+    assert _with_thresholds(knowledge, veto_quiet=0.0).decide(text).kind == CRISIS  # "past history" is not enough
+    assert _with_thresholds(knowledge, quiet_categories=frozenset()).decide(text).kind == CRISIS
+    assert Responder(knowledge).decide("my old self-harm scars are itching today and I want to cut again").kind \
+        == CRISIS
+
+
+def test_a_figure_of_speech_sets_aside_a_pattern(responder: Responder) -> None:
+    assert responder.decide("running a marathon in this heat would be suicide lol").kind != CRISIS
+
+
 def test_a_repaired_spelling_must_read_calm_too(knowledge: Knowledge) -> None:
     text = "i keep thinking about k1ll1ng mys3lf"
     lenient = _with_thresholds(knowledge, veto_quiet=0.5)
