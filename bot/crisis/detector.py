@@ -140,7 +140,10 @@ def canonical_text(rules: DetectionRules, text: str) -> str:
     Steps: spaced-out letters, symbol leetspeak, ``normalize()``, digit leetspeak (then
     normalize() again, so a decoded "1m" still becomes "i am"), then slang and typos.
     """
-    return _canonical(rules, _fold_symbols(_join_spaced(text, rules.vocabulary)))
+    text = _fold_symbols(_join_spaced(text, rules.vocabulary))
+    if _SENTENCE_END.search(text):  # marked, so that a word split in two is never joined across a sentence end
+        return _marked(rules, text)[0]
+    return _canonical(rules, text)
 
 
 def _canonical(rules: DetectionRules, text: str) -> str:
@@ -152,10 +155,31 @@ def _canonical(rules: DetectionRules, text: str) -> str:
         if folded != words:
             text = normalize(" ".join(folded))
             words = text.split()
+    if rules.joinable and (joined := _join_split_words(words, rules)) != words:
+        words = joined
+        text = " ".join(words)
     spellings = rules.spellings
     if spellings.keys().isdisjoint(words):  # the usual case: nothing to rewrite
         return text
     return " ".join([spellings.get(word, word) for word in words])
+
+
+def _join_split_words(words: list[str], rules: DetectionRules) -> list[str]:
+    """A crisis word split in two ("sui cidal", "ki ll myself") joined again: two neighbours are joined
+    when together they spell a word the typo repair knows (or a typo of one) and one of them is no
+    word of the patterns' vocabulary, so "over dose" or "my self" (two words) stay as written."""
+    out: list[str] = []
+    position = 0
+    while position < len(words):
+        pair = words[position: position + 2]
+        if len(pair) == 2 and "".join(pair) in rules.joinable \
+                and not (pair[0] in rules.vocabulary and pair[1] in rules.vocabulary):
+            out.append("".join(pair))
+            position += 2
+        else:
+            out.append(words[position])
+            position += 1
+    return out
 
 
 def _marked_canonical(rules: DetectionRules, text: str) -> tuple[str, frozenset[int]]:
@@ -165,7 +189,11 @@ def _marked_canonical(rules: DetectionRules, text: str) -> tuple[str, frozenset[
     spaced letters are joined: "s.u.i.c.i.d.e" is a word, not seven sentences), then comes out
     again. Every later step works word by word, so the words are those of ``canonical_text``.
     """
-    text = _fold_symbols(_join_spaced(text, rules.vocabulary))
+    return _marked(rules, _fold_symbols(_join_spaced(text, rules.vocabulary)))
+
+
+def _marked(rules: DetectionRules, text: str) -> tuple[str, frozenset[int]]:
+    """``_marked_canonical`` after its first two steps (spaced letters and symbols are done)."""
     marked = _canonical(rules, _SENTENCE_END.sub(_PLACEHOLDER, text))
     words, starts = [], set()
     for word in marked.split():

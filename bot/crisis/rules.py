@@ -100,6 +100,7 @@ class DetectionRules:
     sources: Mapping[str, str]  # rule label -> "path:line" of its pattern
     risk: RiskRules | None = None  # the risk scorer, run when no pattern matched
     risk_scope: int = 0  # index into ``scopes``: the exceptions that mask text for the scorer
+    joinable: frozenset[str] = frozenset()  # crisis words (and their typos) a message may split in two: "sui cidal"
 
 
 def compile_tree(pattern: str, tree: sre_parser.SubPattern) -> re.Pattern[str]:

@@ -338,6 +338,8 @@ def parse_detection(reader: FileReader, node: Node | None) -> DetectionRules:
         sources=MappingProxyType(build.sources),
         risk=risk,
         risk_scope=risk_scope,
+        joinable=frozenset(word for pair in {**fuzzy, **spellings}.items() if " " not in pair[1]
+                           for word in pair if " " not in word),
     )
 
 

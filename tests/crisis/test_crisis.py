@@ -1099,3 +1099,19 @@ def test_pattern_matching_empty_text_is_reported(tmp_path: Path) -> None:
 def test_spelling_must_be_normalised(tmp_path: Path) -> None:
     problems = _problems_for(tmp_path, "  spellings:\n    KMS: kill myself\n" + MINIMAL)
     assert len(problems) == 1 and problems[0].line == 3 and "'kms'" in problems[0].message
+
+
+@pytest.mark.parametrize(("text", "canonical"), [
+    ("feeling sui cidal tonight", "feeling suicidal tonight"),
+    ("i want to ki ll myself", "i want to kill myself"),
+    ("thinking about suic ide again", "thinking about suicide again"),
+])
+def test_a_crisis_word_split_in_two_is_joined_again(rules: DetectionRules, text: str, canonical: str) -> None:
+    assert canonical_text(rules, text) == canonical
+    assert detect_crisis(rules, text) is not None
+
+
+@pytest.mark.parametrize("text", ["is an over dose of vitamin c harmful", "my self esteem is low",
+                                  "a beauti ful day at the lake"])
+def test_two_words_are_not_joined_into_a_crisis_word(rules: DetectionRules, text: str) -> None:
+    assert canonical_text(rules, text) == text
