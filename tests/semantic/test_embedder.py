@@ -67,7 +67,7 @@ def test_after_a_build_the_vectors_come_from_disk_again(encoder: Encoder, tmp_pa
     embedder = Embedder(encoder, ArrayStore(tmp_path))
     before = embedder.knowledge_vectors(texts)
     embedder.settle()
-    (tmp_path / next(tmp_path.glob("embeddings-*.npz")).name).unlink()  # memory was let go: the file is the copy
+    next(tmp_path.glob("embeddings-*.npz")).unlink()  # memory was let go: the file is the only copy
     embedder.encoder = NoEncodingOf(encoder)  # type: ignore[assignment]
     with pytest.raises(AssertionError, match="encoded"):
         embedder.knowledge_vectors(texts)
