@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bot.crisis.detector import CrisisHit, canonical_text
+from bot.crisis.detector import CrisisHit, canonical_text, detect_crisis
 from bot.crisis.gloss import Gloss
 from bot.crisis.screen import CrisisScreen, MeaningReading
 from bot.crisis.semantic import CrisisClassifier
@@ -28,6 +28,7 @@ from bot.knowledge.model import FaqEntry, Knowledge
 from bot.language.identify import LanguageIdentifier
 from bot.language.markup import strip_markup
 from bot.language.normalize import normalize
+from bot.language.spelling import SpellingRepair
 from bot.language.terms import SIGNAL_WORDS, STOP_WORDS
 from bot.matching.lexical import BOUNDARY, Candidate, MatchIndex
 from bot.matching.semantic import FAQ
@@ -119,6 +120,7 @@ class Responder:
         policy = knowledge.crisis
         self.languages = LanguageIdentifier(policy.languages, _english_words(knowledge))
         classifier = None
+        self.spelling: SpellingRepair | None = None
         if knowledge.matching.lexical_only:
             log.warning("LEXICAL-ONLY matching (settings.yaml matching.lexical_only): the sentence encoder is off, "
                         "so questions worded unlike the phrasings will be missed, and the semantic crisis layer too")
@@ -131,6 +133,10 @@ class Responder:
             classifier = _crisis_classifier(knowledge, embedder)
             embedder.settle()
             self.index = self.understanding.lexical
+            rules = policy.detection
+            self.spelling = SpellingRepair(self.languages.english_words, embedder.encoder.words(),
+                                           rules.vocabulary | rules.spellings.keys()
+                                           | {word for meant in rules.spellings.values() for word in meant.split()})
         self.screen = CrisisScreen(policy.detection, policy.lexicon, classifier, policy.thresholds)
         release_free_memory()  # embedding and fitting freed tens of MB the allocator would otherwise keep
 
@@ -139,7 +145,7 @@ class Responder:
         text = text[:MAX_MESSAGE_CHARS]
         identified = self.languages.identify(text)
         language = identified.code
-        hit = self.screen.words(text, language, identified.surely_english)
+        hit = words_hit = self.screen.words(text, language, identified.surely_english)
         # The meaning may overrule a pattern only where the encoder can read the message: in English words it
         # knows. "suicide korbo ajke" (romanised Bengali, "I'll do it today") is English to lingua, noise to it.
         overrulable = hit is not None and identified.in_known_english and language == "en" \
@@ -160,6 +166,8 @@ class Responder:
             return self.crisis_decision(hit, context, language)
         if meaning.hit is not None:
             return self.crisis_decision(meaning.hit, context, language)
+        if language == "en" and words_hit is None and (mended := self._mended_hit(clean)) is not None:
+            return self.crisis_decision(mended, context, language)
         if (glossed := gloss()) is not None and (crisis := glossed.hit) is not None:
             return self.crisis_decision(crisis, context, crisis.language)
         if language != "en":  # the bot cannot answer in this language; it never sends the English fallback
@@ -193,6 +201,23 @@ class Responder:
             return None
         windows, vectors = self.understanding.embedder.message_vectors(repaired)
         return self.screen.meaning(vectors, len(windows))
+
+    def _mended_hit(self, clean: str) -> CrisisHit | None:
+        """A crisis the typos hid from the patterns: "I ujst swalluwed everything in my medicnie cabinet".
+
+        The message's misspelt words are mended (``bot.language.spelling``) and the patterns read it again;
+        a hit that merely names a crisis word faces the meaning's veto on the mended words. Only the patterns
+        get a second reading: the meaning of mended text was measured as no safer than that of the typos."""
+        if self.spelling is None or self.understanding is None or (mended := self.spelling.text(clean)) is None:
+            return None
+        hit = detect_crisis(self.screen.rules, mended)
+        if hit is None:
+            return None
+        if self.screen.needs_meaning(hit):
+            windows, vectors = self.understanding.embedder.message_vectors(mended)
+            if self.screen.overrules(hit, self.screen.meaning(vectors, len(windows))):
+                return None
+        return hit
 
     def read_gloss(self, text: str, language: str) -> GlossReading | None:
         """The meaning layer on the message's English gloss (``bot.crisis.gloss``): for text not in English words.

@@ -147,6 +147,11 @@ class Encoder:
         model_id = hashlib.sha256(f"{model_sha} {tok_sha} {MAX_TOKENS}".encode()).hexdigest()[:16]
         return cls(session, tokenizer, model_id)
 
+    def words(self) -> dict[str, int]:
+        """The whole words of the tokenizer's vocabulary (no word pieces, letters only), each with its id:
+        WordPiece ids run roughly from frequent to rare, so an id doubles as a rank."""
+        return {token: n for token, n in self._tokenizer.get_vocab().items() if token.isalpha() and token.isascii()}
+
     @property
     def model_id(self) -> str:
         """16 hex digits identifying model file + tokenizer + truncation: a cache key for stored vectors."""

@@ -1,0 +1,83 @@
+"""Misspelt English words put right against the words the bot knows, for a second reading of a message.
+
+Why: the sentence encoder reads an unknown word as a handful of word pieces, and a short calm question
+with one or two typos ("whats the weathre toorrow", "hwo much does it cots") can then land nearer the
+crisis examples than anything calm: on typo-laden copies of the evaluation sets' FAQ questions, about
+one message in forty raised the crisis alarm that its clean wording did not. The words are mended
+here, the mended text is read again, and the caller decides what each reading may overrule.
+
+The vocabulary is the knowledge's own English words (first choice: "ketamine", "esketamine") and the
+whole-word entries of the encoder's WordPiece vocabulary, which the model was trained to read and
+whose ids run roughly from frequent to rare (the tie-break). Edit distance is rapidfuzz's
+Damerau-Levenshtein (a swap of two letters is one edit, as in "hwo"): at most one edit in a word of up
+to six letters, two in a longer one. Words the crisis patterns know (their slang and misspellings:
+"kms", "unalive", "sucide") are never touched: the patterns have already read them as meant.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+MIN_LETTERS = 4  # shorter words ("ur", "ugh", "idk") are texting and interjections more often than typos
+LONG_WORD = 7  # from this many letters a word may be two edits off
+_WORD = re.compile(r"[a-z]+")
+_RAW_WORD = re.compile(r"(?<![\w'])[A-Za-z]+(?![\w'])")  # a whole word of letters ("don't" is left alone)
+_TOKEN = re.compile(r"\S+")
+_ADDRESS = re.compile(r"[/@]|www\.|\.(?:com|org|net|gov)\b", re.IGNORECASE)  # links and handles are not words
+CACHED_WORDS = 4096  # words looked up lately: a chat repeats its rare words
+
+
+class SpellingRepair:
+    """One vocabulary, indexed by word length so a lookup compares a word with few candidates."""
+
+    def __init__(self, preferred: Iterable[str], ranked: Mapping[str, int], protected: Iterable[str] = ()) -> None:
+        """``preferred``: the knowledge's words, chosen before any other at the same distance; ``ranked``:
+        more words with a rank (lower is commoner); ``protected``: words never changed (and never offered)."""
+        self._protected = frozenset(protected)
+        rank = {word: n for word, n in ranked.items() if _WORD.fullmatch(word)}
+        rank |= {word: -1 for word in preferred if _WORD.fullmatch(word)}  # the knowledge's words come first
+        self._rank = rank
+        by_length: defaultdict[int, list[str]] = defaultdict(list)
+        for word in sorted(rank, key=rank.__getitem__):
+            by_length[len(word)].append(word)
+        self._by_length = dict(by_length)
+        self.word = functools.lru_cache(maxsize=CACHED_WORDS)(self._nearest)  # lower-case word -> mended
+
+    def _nearest(self, word: str) -> str:
+        """The nearest known word, or ``word`` itself when it is known, protected, short or has no near neighbour."""
+        if len(word) < MIN_LETTERS or word in self._rank or word in self._protected or not _WORD.fullmatch(word):
+            return word
+        limit = 2 if len(word) >= LONG_WORD else 1
+        best: tuple[int, int, str] | None = None
+        for length in range(len(word) - limit, len(word) + limit + 1):
+            choices = self._by_length.get(length)
+            if not choices:
+                continue
+            for candidate, distance, _ in process.extract(word, choices, scorer=OSA.distance,
+                                                          score_cutoff=limit, limit=None):
+                key = (int(distance), self._rank[candidate], candidate)
+                if best is None or key < best:
+                    best = key
+        return word if best is None else best[2]
+
+    def text(self, text: str) -> str | None:
+        """``text`` with its unknown words mended in place (case folded; punctuation, emoji and known words
+        kept as written, since the patterns read them too), or None when no word changed."""
+        changed = False
+
+        def mend(match: re.Match[str]) -> str:
+            nonlocal changed
+            word = match.group().lower()
+            mended = self.word(word)
+            changed = changed or mended != word
+            return mended if mended != word else match.group()
+
+        mended = _TOKEN.sub(lambda token: token.group() if _ADDRESS.search(token.group())
+                            else _RAW_WORD.sub(mend, token.group()), text)
+        return mended if changed else None

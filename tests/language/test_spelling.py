@@ -1,0 +1,60 @@
+"""Misspelt words mended against a vocabulary (bot.language.spelling), and what the decision does with it."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.decision import CRISIS, Responder
+from bot.language.spelling import SpellingRepair
+
+RANKED = {"how": 1, "much": 2, "does": 3, "cost": 40, "cats": 30, "swallowed": 900, "medicine": 700,
+          "everything": 80, "cabinet": 950, "hugh": 5000, "fine": 60, "weather": 400, "tomorrow": 300}
+
+
+@pytest.fixture
+def repair() -> SpellingRepair:
+    return SpellingRepair(preferred={"ketamine", "cost"}, ranked=RANKED, protected={"kms", "unalive", "sucide"})
+
+
+def test_a_swap_of_two_letters_is_one_edit(repair: SpellingRepair) -> None:
+    assert repair.word("hwo") == "hwo"  # three letters: left alone, like "ugh" and "idk"
+    assert repair.word("wheather") == "weather"
+    assert repair.text("hwo mcuh does it cots") == "hwo much does it cost"  # knowledge word before the commoner "cats"
+
+
+def test_long_words_may_be_two_edits_off_short_ones_one(repair: SpellingRepair) -> None:
+    assert repair.word("swalluwed") == "swallowed"
+    assert repair.word("medicnie") == "medicine"
+    assert repair.word("fnie") == "fine"
+    assert repair.word("fxnx") == "fxnx"  # two edits in a short word: no guess
+
+
+def test_protected_and_known_words_are_never_changed(repair: SpellingRepair) -> None:
+    assert repair.text("kms unalive sucide") is None
+    assert repair.text("Ketamine COST") is None  # known in any case
+    assert repair.text("") is None
+
+
+def test_text_keeps_everything_but_the_mended_words(repair: SpellingRepair) -> None:
+    assert repair.text("I ujst swalluwed EVERYTHNG in my medicnie cabinet 😭. now?") == \
+        "I ujst swallowed everything in my medicine cabinet 😭. now?"
+
+
+def test_links_and_handles_are_not_mended(repair: SpellingRepair) -> None:
+    assert repair.text("see www.nimh.nih.gov/news or @medicnie_bot") is None
+
+
+def test_a_crisis_hidden_by_typos_escalates(responder: Responder) -> None:
+    for text in ("I ujst swalluwed everything in my medicnie cabinet. what hapepns now",
+                 "i keep picturing my own fnneral and it feels like relief"):
+        decision = responder.decide(text)
+        assert decision.kind == CRISIS, text
+        assert decision.crisis is not None and decision.crisis.layer == "patterns"
+
+
+def test_a_pattern_the_meaning_set_aside_gets_no_second_reading(responder: Responder) -> None:
+    """The patterns saw "suicidal thoughts" as written and the meaning read a question: mending the typos
+    ("deos ketamien") must not reopen that."""
+    text = ("saw this https://www.nimh.nih.gov/news/science-news and wondered, "
+            "deos ketamien really cut suicidal thoughts?")
+    assert responder.decide(text).kind != CRISIS
