@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -134,7 +135,7 @@ class Responder:
             embedder.settle()
             self.index = self.understanding.lexical
             rules = policy.detection
-            self.spelling = SpellingRepair(self.languages.english_words, embedder.encoder.words(),
+            self.spelling = SpellingRepair(_word_counts(knowledge), embedder.encoder.words(),
                                            rules.vocabulary | rules.spellings.keys()
                                            | {word for meant in rules.spellings.values() for word in meant.split()})
         self.screen = CrisisScreen(policy.detection, policy.lexicon, classifier, policy.thresholds)
@@ -166,13 +167,18 @@ class Responder:
             return self.crisis_decision(hit, context, language)
         if meaning.hit is not None:
             return self.crisis_decision(meaning.hit, context, language)
-        if language == "en" and words_hit is None and (mended := self._mended_hit(clean)) is not None:
-            return self.crisis_decision(mended, context, language)
+        # Typos mended ("how saef is thus"): a second reading for the patterns, and the text the FAQ step reads.
+        mended = self.spelling.text(clean) if self.spelling is not None and language == "en" else None
+        if mended is not None and words_hit is None and (missed := self._mended_hit(mended)) is not None:
+            return self.crisis_decision(missed, context, language)
         if (glossed := gloss()) is not None and (crisis := glossed.hit) is not None:
             return self.crisis_decision(crisis, context, crisis.language)
         if language != "en":  # the bot cannot answer in this language; it never sends the English fallback
             reply = self.knowledge.crisis.english_only_text(language)
             return Decision(FALLBACK, reply, body=reply, language=language)
+        if mended is not None and self.understanding is not None:  # the FAQ step reads the mended words
+            clean, similarities = mended, None
+            windows, vectors = self.understanding.embedder.message_vectors(mended)
         decision = self._calm_decision(clean, windows, vectors, similarities)
         if decision.kind == FALLBACK and self.screen.distressed(meaning, len(clean.split())):
             decision = self.support_decision(context, meaning)  # distress never hears "rephrase"
@@ -202,14 +208,13 @@ class Responder:
         windows, vectors = self.understanding.embedder.message_vectors(repaired)
         return self.screen.meaning(vectors, len(windows))
 
-    def _mended_hit(self, clean: str) -> CrisisHit | None:
+    def _mended_hit(self, mended: str) -> CrisisHit | None:
         """A crisis the typos hid from the patterns: "I ujst swalluwed everything in my medicnie cabinet".
 
-        The message's misspelt words are mended (``bot.language.spelling``) and the patterns read it again;
-        a hit that merely names a crisis word faces the meaning's veto on the mended words. Only the patterns
-        get a second reading: the meaning of mended text was measured as no safer than that of the typos."""
-        if self.spelling is None or self.understanding is None or (mended := self.spelling.text(clean)) is None:
-            return None
+        The patterns read the message again with its misspelt words mended (``bot.language.spelling``); a hit
+        that merely names a crisis word faces the meaning's veto on the mended words. Only the patterns get a
+        second reading: the meaning of mended text was measured as no safer than that of the typos."""
+        assert self.understanding is not None  # the speller exists only beside the encoder (its vocabulary)
         hit = detect_crisis(self.screen.rules, mended)
         if hit is None:
             return None
@@ -362,7 +367,12 @@ def _crisis_classifier(knowledge: Knowledge, embedder: Embedder) -> CrisisClassi
 
 def _english_words(knowledge: Knowledge) -> set[str]:
     """Every word the knowledge uses in English, and the function words: what makes a message English."""
+    return set(_word_counts(knowledge)) | STOP_WORDS | SIGNAL_WORDS
+
+
+def _word_counts(knowledge: Knowledge) -> Counter[str]:
+    """How often the knowledge's English texts use each word."""
     texts = [text for entry in knowledge.entries for text in (entry.question, *entry.phrasings, entry.answer)]
     texts += [text for intent in (*knowledge.smalltalk, *knowledge.boundaries) for text in (*intent.phrasings,)]
     texts += list(knowledge.out_of_scope)
-    return {word for text in texts for word in normalize(text).split()} | STOP_WORDS | SIGNAL_WORDS
+    return Counter(word for text in texts for word in normalize(text).split())

@@ -1,6 +1,6 @@
 """``ask --explain``: why the bot decided what it did, for operators fixing phrasings.
 
-It shows both views and what decided: the lexical view (normalised text, terms, spelling
+It shows both views and what decided: the typos mended, the lexical view (normalised text, terms, spelling
 corrections, unknown words, top entries with the phrasing that matched), the semantic view
 (the windows a long message was read as, the nearest phrasings, the class probabilities),
 the fused confidence per candidate, the thresholds, and the decision.
@@ -9,6 +9,7 @@ the fused confidence per candidate, the thresholds, and the decision.
 from __future__ import annotations
 
 from bot.decision import NO_CONTEXT, ChatContext, Responder
+from bot.language.markup import strip_markup
 from bot.matching.fusion import FEATURES
 
 
@@ -18,8 +19,10 @@ def explain(responder: Responder, text: str, context: ChatContext = NO_CONTEXT) 
     reading = decision.reading
     query = reading.query if reading else responder.index.analyze(text)
     settings = responder.knowledge.matching
+    mended = responder.spelling.text(strip_markup(text)) if responder.spelling is not None else None
     lines = [
         f"message:     {text!r}",
+        *([f"mended:      {mended!r} (misspelt words put right; the FAQ step reads this)"] if mended else []),
         f"normalised:  {query.normalized!r}",
         f"terms:       {', '.join(f'{t}' if q == 1 else f'{t} ({q:.2f})' for t, q in query.terms.items()) or '-'}",
     ]

@@ -24,7 +24,10 @@ from collections.abc import Iterable, Mapping
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-MIN_LETTERS = 4  # shorter words ("ur", "ugh", "idk") are texting and interjections more often than typos
+from bot.language.normalize import normalize
+
+SHORT_WORD = 3  # shorter words ("u", "ur") are texting, never typos
+MIN_LETTERS = 4  # a three-letter word ("ugh", "idk") is mended only when two letters swapped ("hwo", "teh")
 LONG_WORD = 7  # from this many letters a word may be two edits off
 _WORD = re.compile(r"[a-z]+")
 _RAW_WORD = re.compile(r"(?<![\w'])[A-Za-z]+(?![\w'])")  # a whole word of letters ("don't" is left alone)
@@ -36,12 +39,13 @@ CACHED_WORDS = 4096  # words looked up lately: a chat repeats its rare words
 class SpellingRepair:
     """One vocabulary, indexed by word length so a lookup compares a word with few candidates."""
 
-    def __init__(self, preferred: Iterable[str], ranked: Mapping[str, int], protected: Iterable[str] = ()) -> None:
-        """``preferred``: the knowledge's words, chosen before any other at the same distance; ``ranked``:
-        more words with a rank (lower is commoner); ``protected``: words never changed (and never offered)."""
+    def __init__(self, preferred: Mapping[str, int], ranked: Mapping[str, int], protected: Iterable[str] = ()) -> None:
+        """``preferred``: the knowledge's words with how often it uses them, chosen before any other word at
+        the same distance ("cots" is "cost" here, not "cats"); ``ranked``: more words with a rank (lower is
+        commoner); ``protected``: words never changed (and never offered)."""
         self._protected = frozenset(protected)
         rank = {word: n for word, n in ranked.items() if _WORD.fullmatch(word)}
-        rank |= {word: -1 for word in preferred if _WORD.fullmatch(word)}  # the knowledge's words come first
+        rank |= {word: -count for word, count in preferred.items() if _WORD.fullmatch(word)}
         self._rank = rank
         by_length: defaultdict[int, list[str]] = defaultdict(list)
         for word in sorted(rank, key=rank.__getitem__):
@@ -51,8 +55,13 @@ class SpellingRepair:
 
     def _nearest(self, word: str) -> str:
         """The nearest known word, or ``word`` itself when it is known, protected, short or has no near neighbour."""
-        if len(word) < MIN_LETTERS or word in self._rank or word in self._protected or not _WORD.fullmatch(word):
+        if len(word) < SHORT_WORD or word in self._rank or word in self._protected or not _WORD.fullmatch(word) \
+                or normalize(word) != word:  # "shouldnt", "gonna", "sooo": the normaliser's to rewrite
             return word
+        if len(word) < MIN_LETTERS:  # "hwo", "teh": only two letters swapped, into a known word
+            swaps = [word[:n] + word[n + 1] + word[n] + word[n + 2:] for n in range(len(word) - 1)]
+            known = sorted((self._rank[swap], swap) for swap in swaps if swap in self._rank)
+            return known[0][1] if known else word
         limit = 2 if len(word) >= LONG_WORD else 1
         best: tuple[int, int, str] | None = None
         for length in range(len(word) - limit, len(word) + limit + 1):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.decision import CRISIS, Responder
+from bot.decision import ANSWER, CRISIS, Responder
 from bot.language.spelling import SpellingRepair
 
 RANKED = {"how": 1, "much": 2, "does": 3, "cost": 40, "cats": 30, "swallowed": 900, "medicine": 700,
@@ -13,13 +13,20 @@ RANKED = {"how": 1, "much": 2, "does": 3, "cost": 40, "cats": 30, "swallowed": 9
 
 @pytest.fixture
 def repair() -> SpellingRepair:
-    return SpellingRepair(preferred={"ketamine", "cost"}, ranked=RANKED, protected={"kms", "unalive", "sucide"})
+    return SpellingRepair(preferred={"ketamine": 900, "cost": 40, "cats": 1}, ranked=RANKED,
+                          protected={"kms", "unalive", "sucide"})
 
 
 def test_a_swap_of_two_letters_is_one_edit(repair: SpellingRepair) -> None:
-    assert repair.word("hwo") == "hwo"  # three letters: left alone, like "ugh" and "idk"
     assert repair.word("wheather") == "weather"
-    assert repair.text("hwo mcuh does it cots") == "hwo much does it cost"  # knowledge word before the commoner "cats"
+    assert repair.text("hwo mcuh does it cots") == "how much does it cost"  # the knowledge's commoner word
+
+
+def test_three_letter_words_are_mended_only_when_two_letters_swapped(repair: SpellingRepair) -> None:
+    assert repair.word("hwo") == "how"
+    assert repair.word("ugh") == "ugh"
+    assert repair.word("hoq") == "hoq"  # one letter off, but three letters are too few to guess from
+    assert repair.word("ur") == "ur"
 
 
 def test_long_words_may_be_two_edits_off_short_ones_one(repair: SpellingRepair) -> None:
@@ -31,6 +38,7 @@ def test_long_words_may_be_two_edits_off_short_ones_one(repair: SpellingRepair) 
 
 def test_protected_and_known_words_are_never_changed(repair: SpellingRepair) -> None:
     assert repair.text("kms unalive sucide") is None
+    assert repair.text("shouldnt doesnt gonna sooo") is None  # the normaliser's shorthand, not typos
     assert repair.text("Ketamine COST") is None  # known in any case
     assert repair.text("") is None
 
@@ -58,3 +66,13 @@ def test_a_pattern_the_meaning_set_aside_gets_no_second_reading(responder: Respo
     text = ("saw this https://www.nimh.nih.gov/news/science-news and wondered, "
             "deos ketamien really cut suicidal thoughts?")
     assert responder.decide(text).kind != CRISIS
+
+
+@pytest.mark.parametrize(("text", "entry"), [
+    ("hwo much does a sesion cots", "cost"),  # was the support reply: the typos read as distress
+    ("waht are the side efects", "side-effects"),  # was a fallback
+    ("how manny sesions will i nede", "number-of-sessions"),  # was a fallback
+])
+def test_the_faq_step_reads_the_mended_words(responder: Responder, text: str, entry: str) -> None:
+    decision = responder.decide(text)
+    assert (decision.kind, decision.id) == (ANSWER, entry)
