@@ -84,29 +84,33 @@ class Glossary:
                 if english is not None:
                     break
             else:
-                size, english = 1, self._word(loose[position])
+                size, english = 1, self._word(exact[position], loose[position])
             if english is not None:
                 out.append(english)
                 known += size
             position += size
         return out, known, len(exact)
 
-    def _word(self, word: str) -> str | None:
-        """A single word not listed as it is: a number (as written), a ``*`` form it begins with, a form it
-        inflects, or its parts around an elision's apostrophe ("l'hôpital": "the hospital"). The apostrophe
-        comes last: in Uzbek it is part of letters ("o'lim", death)."""
+    def _word(self, written: str, word: str) -> str | None:
+        """A single word not listed as it is (``written``, and ``word`` as matched): a number, a ``*`` form it
+        begins with, a form it inflects (the stem as written first: "oldunuz", you became, extends "oldu",
+        happened, not "öldü", died), or its parts around an elision's apostrophe ("l'hôpital": "the
+        hospital"). The apostrophe comes last: in Uzbek it is part of letters ("o'lim", death)."""
         if word.isdecimal():
             return word
+        aligned = len(written) == len(word)  # folding kept every letter, so a stem as written lines up
         for end in range(len(word) - 1, MIN_STEM - 1, -1):
             stem = word[:end]
             if stem in self.prefixes:
                 return self.prefixes[stem]
             if len(word) >= INFLECTED_LETTERS and len(word) - end <= EXTRA_LETTERS \
-                    and (english := self.forms.get(stem)) is not None:
+                    and (english := (self.exact.get(written[:end]) if aligned else None)
+                         or self.forms.get(stem)) is not None:
                 return english
         if "'" in word.strip("'"):
             head, _, tail = word.partition("'")
-            parts = [self.forms.get(f"{head}'") or self.forms.get(head), self._word(tail)]
+            rest = written.partition("'")[2] if written.count("'") == word.count("'") else tail
+            parts = [self.forms.get(f"{head}'") or self.forms.get(head), self._word(rest, tail)]
             return " ".join(part for part in parts if part) or None
         return None
 
@@ -137,10 +141,11 @@ def compile_glossary(code: str, gloss: Mapping[str, Sequence[str]], *, keep_mark
 
     A form under two English keys keeps the first (validate refuses it). Where accents are folded,
     forms that differ only by them ("oldu", happened; "öldü", died) meet in ``forms``: the first
-    listed wins there, and each keeps its own English in ``exact``.
+    listed wins there, and each keeps its own English in ``exact``, the one without accents too.
     """
     forms: dict[str, str] = {}
     exact: dict[str, str] = {}
+    plain: dict[str, str] = {}  # forms written without accents, for where an accented form folds onto them
     prefixes: dict[str, str] = {}
     for english, written in gloss.items():
         for form in written:
@@ -154,8 +159,12 @@ def compile_glossary(code: str, gloss: Mapping[str, Sequence[str]], *, keep_mark
                 forms.setdefault(folded, english)
                 if folded != stem:
                     exact.setdefault(stem, english)
+                else:
+                    plain.setdefault(folded, english)
             else:
                 forms.setdefault(folded.replace(" ", ""), english)
+    # "oldu" (happened) as written is itself, even where "öldü" (died) was listed first and took the folded key.
+    exact.update({form: english for form, english in plain.items() if forms[form] != english and form not in exact})
     longest = max((form.count(" ") + 1 if words else len(form) for form in forms), default=1)
     return Glossary(code, keep_marks, words, forms, exact, prefixes, longest)
 

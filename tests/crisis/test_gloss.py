@@ -51,6 +51,16 @@ def test_an_inflection_needs_a_long_word_and_a_short_ending() -> None:
     assert glossaries.gloss("tomaremos") is None  # five letters added to "toma": not an ending
 
 
+def test_a_word_as_written_wins_over_one_whose_accents_were_folded_onto_it() -> None:
+    """Turkish "öldü" is "died", "oldu" is "happened": listed in that order, "öldü" takes the folded key, yet
+    "oldu" as written, and its inflections ("oldunuz", you became), stay "happened"."""
+    glossaries = Glossaries((compiled("tr", {"died": ["öldü"], "happened": ["oldu"], "sick": ["hasta"]}),))
+    assert glossaries.gloss("hasta oldu").text == "sick happened"  # type: ignore[union-attr]
+    assert glossaries.gloss("hasta oldunuz").text == "sick happened"  # type: ignore[union-attr]
+    assert glossaries.gloss("hasta öldü").text == "sick died"  # type: ignore[union-attr]
+    assert glossaries.gloss("hasta öldüler").text == "sick died"  # type: ignore[union-attr]
+
+
 def test_unspaced_scripts_match_the_longest_form_at_each_character() -> None:
     gloss = spanish().gloss("我是家里的累赘。我已经攒了很多安眠药\uff0c今晚就全吃掉")  # (a full-width comma)
     assert gloss is not None and gloss.language == "zh"
