@@ -19,6 +19,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 from bot.crisis.gloss import fold_form
 from bot.crisis.lexicon import Lexicon, compile_language
+from bot.crisis.risk import RISK_CATEGORY
 from bot.crisis.thresholds import Thresholds
 from bot.knowledge.crisis_source import parse_detection
 from bot.knowledge.model import CrisisExamples, CrisisPolicy, LanguagePolicy, Region, Source
@@ -50,6 +51,9 @@ def template(reader: FileReader, node: Node, what: str, allowed: set[str]) -> st
     return value
 
 
+CATEGORY_LISTS = ("veto_categories", "quiet_categories")  # semantic lists that name detection categories
+KIND_LISTS = ("veto_kinds", "gloss_veto_kinds", "distress_kinds")  # semantic lists that name calm example kinds
+
 def read_crisis(reader: FileReader, fields: dict[str, Node]) -> CrisisPolicy | None:
     """The policy from the fields of crisis.yaml (already checked for unknown keys)."""
     if any(key not in fields for key in REQUIRED):
@@ -66,7 +70,8 @@ def read_crisis(reader: FileReader, fields: dict[str, Node]) -> CrisisPolicy | N
                                                  f"{', '.join(sorted(regions))}")
     if "INTL" not in regions:
         reader.problem(fields["regions"], "regions must include INTL, the international fallback")
-    thresholds = _thresholds(reader, fields["semantic"]) if "semantic" in fields else Thresholds()
+    thresholds = _thresholds(reader, fields["semantic"], category_names(fields["detection"]) | {RISK_CATEGORY}) \
+        if "semantic" in fields else Thresholds()
     languages = _languages(reader, fields["languages"], regions) if "languages" in fields else {}
     detection = parse_detection(reader, fields["detection"])
     if None in (response, footer, hours, default, support, thresholds):
@@ -136,7 +141,8 @@ def _aliases(reader: FileReader, node: Node | None, regions: dict[str, Region]) 
     return aliases
 
 
-def _thresholds(reader: FileReader, node: Node) -> Thresholds | None:
+def _thresholds(reader: FileReader, node: Node, detection: set[str]) -> Thresholds | None:
+    """``detection``: the categories a hit can have (the patterns' and the risk scorer's)."""
     fields = reader.mapping(node, "semantic", required=("threshold", "support", "calm"),
                             optional=("veto", "veto_alarm", "veto_quiet", "veto_kinds", "veto_categories",
                                       "distress_kinds", "nearest_margin", "rescue", "rescue_margin", "gloss",
@@ -156,7 +162,13 @@ def _thresholds(reader: FileReader, node: Node) -> Thresholds | None:
         reader.problem(node, "semantic thresholds must satisfy calm <= threshold")
         return None
     def names(key: str) -> frozenset[str]:
-        return frozenset(t for t, _ in reader.texts(fields[key], f"semantic {key}")) if key in fields else frozenset()
+        found = reader.texts(fields[key], f"semantic {key}") if key in fields else []
+        if key in CATEGORY_LISTS:  # a misspelt name would silently switch its rule off
+            for name, item in found:
+                if name not in detection:
+                    reader.problem(item, f"semantic {key}: '{name}' is not a category of crisis.yaml: "
+                                         f"{', '.join(sorted(detection))}")
+        return frozenset(name for name, _ in found)
 
     kinds, categories, distress = names("veto_kinds"), names("veto_categories"), names("distress_kinds")
     gloss_kinds, quiet = names("gloss_veto_kinds"), names("quiet_categories")
@@ -218,6 +230,19 @@ def _languages(reader: FileReader, node: Node, regions: dict[str, Region]) -> di
             languages[code] = LanguagePolicy(code, name, phrases, response, footer, english_only, region,
                                              marks == "keep", words, source, mentions, context)
     return languages
+
+
+def check_calm_kinds(reader: FileReader, semantic: Node | None, kinds: set[str]) -> None:
+    """The ``semantic`` lists of calm kinds (``KIND_LISTS``) name kinds of crisis_examples.yaml's
+    ``not_crisis``: a misspelt kind would silently switch its rule off (a veto that never applies)."""
+    if not isinstance(semantic, MappingNode):
+        return
+    for key, value in semantic.value:
+        if isinstance(key, ScalarNode) and key.value in KIND_LISTS:
+            for name, item in reader.texts(value, f"semantic {key.value}"):
+                if name not in kinds:
+                    reader.problem(item, f"semantic {key.value}: '{name}' is not a kind of not_crisis in "
+                                         f"crisis_examples.yaml: {', '.join(sorted(kinds))}")
 
 
 def read_examples(reader: FileReader, fields: dict[str, Node], categories: set[str]) -> CrisisExamples:

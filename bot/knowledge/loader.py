@@ -31,7 +31,7 @@ from bot.crisis import lexicon as lexicon_module
 from bot.crisis.gloss import Glossaries, Glossary, compile_glossary
 from bot.knowledge.crisis_policy import OPTIONAL as CRISIS_OPTIONAL
 from bot.knowledge.crisis_policy import REQUIRED as CRISIS_REQUIRED
-from bot.knowledge.crisis_policy import category_names, read_crisis, read_examples, read_glossary
+from bot.knowledge.crisis_policy import category_names, check_calm_kinds, read_crisis, read_examples, read_glossary
 from bot.knowledge.model import (
     Category,
     CrisisExamples,
@@ -76,6 +76,7 @@ class _Loader:
         self.warnings: list[Problem] = []  # loadable but suspicious, for validate's report
         self.digest = hashlib.sha256()
         self.unreadable_ids: set[str] = set()  # ids written in FAQ files that do not parse
+        self._crisis_source: tuple[FileReader | None, Node | None] = (None, None)  # crisis.yaml's semantic block
 
     def root(self, path: Path, what: str, *, required: tuple[str, ...],
              optional: tuple[str, ...] = ()) -> tuple[FileReader, dict[str, Node]]:
@@ -243,7 +244,14 @@ class _Loader:
         """The policy, and the names of its detection categories (the examples file refers to them)."""
         reader, fields = self.root(self.directory / "crisis.yaml", "crisis policy", required=CRISIS_REQUIRED,
                                    optional=CRISIS_OPTIONAL)
+        self._crisis_source = (reader, fields.get("semantic"))
         return read_crisis(reader, fields), category_names(fields.get("detection"))
+
+    def check_calm_kinds(self, kinds: set[str]) -> None:
+        """crisis.yaml's lists of calm kinds against the kinds crisis_examples.yaml has (read after it)."""
+        reader, semantic = self._crisis_source
+        if reader is not None:
+            check_calm_kinds(reader, semantic, kinds)
 
     def crisis_examples(self, categories: set[str]) -> CrisisExamples:
         """Optional: without it the semantic crisis layer is off (validate warns)."""
@@ -380,6 +388,8 @@ def load_knowledge(directory: Path, cache: ArrayStore | None = None) -> Knowledg
     boundaries = loader.intents("boundaries.yaml", "topics")
     crisis, crisis_categories = loader.crisis()
     examples = loader.crisis_examples(crisis_categories)
+    if examples.calm:  # without examples the semantic layer is off, and its kinds name nothing yet
+        loader.check_calm_kinds({kind for _, kind in examples.calm})
     out_of_scope, other_reader, other_items = loader.out_of_scope()
     glossaries = loader.glossaries(crisis)
     loader.check_entries(entries, categories)

@@ -273,3 +273,22 @@ def test_mentions_without_context_are_refused(knowledge_copy: Path) -> None:
     with pytest.raises(KnowledgeError) as refused:
         load_knowledge(knowledge_copy)
     assert any("has mentions but no context cues" in p.message and p.line for p in refused.value.problems)
+
+
+@pytest.mark.parametrize(("line", "misspelt", "names"), [
+    ("  veto_kinds: [informational, clinician,", "  veto_kinds: [informationl, clinician,", "a kind of not_crisis"),
+    ("  quiet_categories: [self-harm]", "  quiet_categories: [self-harms]", "a category of crisis.yaml"),
+    ("  gloss_veto_kinds: [past-history,", "  gloss_veto_kinds: [past-histroy,", "a kind of not_crisis"),
+])
+def test_a_misspelt_name_in_the_semantic_lists_is_refused_at_its_line(knowledge_copy: Path, line: str,
+                                                                       misspelt: str, names: str) -> None:
+    """A veto naming a kind or category that does not exist would never apply, silently."""
+    crisis = knowledge_copy / "crisis.yaml"
+    text = crisis.read_text(encoding="utf-8")
+    assert text.count(line) == 1
+    crisis.write_text(text.replace(line, misspelt), encoding="utf-8")
+    expected_line = text[: text.index(line)].count("\n") + 1
+    with pytest.raises(KnowledgeError) as refused:
+        load_knowledge(knowledge_copy)
+    [problem] = refused.value.problems
+    assert names in problem.message and problem.path.endswith("crisis.yaml") and problem.line == expected_line
