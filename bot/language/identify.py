@@ -23,6 +23,8 @@ ENGLISH = "en"
 REPLY_CONFIDENCE = 0.8  # lingua's confidence at which a message is answered as written in another language
 SURELY_ENGLISH = 0.9  # lingua's confidence in English above which other languages' phrases are not looked for
 ENGLISH_SHARE = 0.5  # share of a message's words the bot knows as English: at least this, and it is English
+FOREIGN_SHARE = 0.25  # below this share (and with FOREIGN_WORDS words), the bot cannot read the message at all
+FOREIGN_WORDS = 3
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
 
@@ -35,6 +37,11 @@ class Identified:
     confidence: float
     surely_english: bool
     english_share: float = 0.0  # of its words, the share the bot knows as English
+
+    def unreadable(self, words: int) -> bool:
+        """A message of ``words`` words that is hardly English to the bot, in a language it has no phrases for
+        ("Nataka kufa leo, siwezi tena"): nothing the bot has can tell whether it is a crisis."""
+        return self.code == ENGLISH and words >= FOREIGN_WORDS and self.english_share < FOREIGN_SHARE
 
     @property
     def in_known_english(self) -> bool:

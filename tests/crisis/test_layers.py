@@ -292,3 +292,23 @@ def test_a_misspelt_name_in_the_semantic_lists_is_refused_at_its_line(knowledge_
         load_knowledge(knowledge_copy)
     [problem] = refused.value.problems
     assert names in problem.message and problem.path.endswith("crisis.yaml") and problem.line == expected_line
+
+
+@pytest.mark.parametrize("text", [
+    "Nataka kufa leo, siwezi tena",  # Swahili: no phrases, no glossary; lingua guessed Tagalog
+    "Chci umřít, nemůžu dál",  # Czech: lingua guessed Portuguese
+    "blorf znak wibble",
+])
+def test_a_language_the_bot_has_no_words_for_gets_the_lines_in_english(responder: Responder, text: str) -> None:
+    decision = responder.decide(text)
+    assert decision.kind == FALLBACK and decision.language == "en"
+    assert decision.reply.startswith("I can only answer questions in English")
+    assert "findahelpline.com" in decision.reply and "rephras" not in decision.reply
+
+
+@pytest.mark.parametrize(("text", "language"), [("¿Cuánto cuesta una sesión?", "es"),
+                                                ("Wie viel kostet eine Sitzung?", "de")])
+def test_a_language_the_bot_has_words_for_gets_its_own_reply(responder: Responder, text: str, language: str) -> None:
+    decision = responder.decide(text)
+    assert (decision.kind, decision.language) == (FALLBACK, language)
+    assert "findahelpline.com" in decision.reply and not decision.reply.startswith("I can only")
