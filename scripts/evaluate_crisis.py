@@ -31,9 +31,8 @@ def layers(responder: Responder, text: str) -> dict[str, bool]:
     """Which layers would escalate ``text`` on their own, and what the whole decision does."""
     screen = responder.screen
     identified = responder.languages.identify(text)
-    english = identified.confidence if identified.code == "en" else 0.0
     hit = detect_crisis(screen.rules, text)
-    words = screen.words(text, identified.code, english)
+    words = screen.words(text, identified.code, identified.surely_english)
     windows, vectors = responder.understanding.embedder.message_vectors(strip_markup(text)) \
         if responder.understanding else ([], None)
     meaning = screen.meaning(vectors, len(windows)) if windows else None

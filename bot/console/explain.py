@@ -59,7 +59,9 @@ def explain(responder: Responder, text: str, context: ChatContext = NO_CONTEXT) 
                          f"lexical {evidence.lexical:.1f})")
         lines.append(f"fusion:      learned from held-out phrasings over {', '.join(FEATURES[:-1])}")
     identified = responder.languages.identify(text)
-    lines.append(f"language:    read as {decision.language} (lingua {identified.confidence:.2f}; "
+    how = f"lingua {identified.confidence:.2f}" if identified.confidence is not None \
+        else f"{identified.english_share:.0%} of its words known as English"
+    lines.append(f"language:    read as {decision.language} ({how}; "
                  f"{'surely English: other languages not looked for' if identified.surely_english else 'lexicons on'})")
     if not identified.in_known_english and (glossed := responder.knowledge.glossaries.gloss(text, decision.language)):
         lines.append(f"gloss:       {glossed.language}, {glossed.coverage:.0%} of it known: '{glossed.text}'")

@@ -34,7 +34,7 @@ class Identified:
     ``surely_english`` when other languages' crisis phrases need not be looked for."""
 
     code: str
-    confidence: float
+    confidence: float | None  # lingua's, or None where it was not asked (the words alone made it English)
     surely_english: bool
     english_share: float = 0.0  # of its words, the share the bot knows as English
 
@@ -64,15 +64,17 @@ class LanguageIdentifier:
     def identify(self, text: str) -> Identified:
         words = _WORD.findall(text.lower())
         share = sum(word in self.english_words for word in words) / len(words) if words else 0.0
+        if share >= ENGLISH_SHARE:  # English whatever lingua says: most messages, and lingua is a third of a ms
+            return Identified(ENGLISH, None, True, share)
         if self._detector is None or not words:
-            return Identified(ENGLISH, 0.0, share >= ENGLISH_SHARE, share)
+            return Identified(ENGLISH, 0.0, False, share)
         # Lone surrogates (possible in a forged update) are not text lingua accepts: drop them.
         values = self._detector.compute_language_confidence_values(text.encode("utf-8", "ignore").decode("utf-8"))
         if not values:
             return Identified(ENGLISH, 0.0, share >= ENGLISH_SHARE, share)
         code, confidence = values[0].language.iso_code_639_1.name.lower(), float(values[0].value)
-        surely_english = share >= ENGLISH_SHARE or (code == ENGLISH and confidence >= SURELY_ENGLISH)
-        if code != ENGLISH and (confidence < REPLY_CONFIDENCE or share >= ENGLISH_SHARE):
+        surely_english = code == ENGLISH and confidence >= SURELY_ENGLISH
+        if code != ENGLISH and confidence < REPLY_CONFIDENCE:
             code = ENGLISH
         return Identified(code, confidence, surely_english, share)
 

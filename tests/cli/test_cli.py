@@ -49,8 +49,8 @@ def test_ask_arguments_are_messages() -> None:
 def test_ask_explain_shows_the_reasoning() -> None:
     result = run_bot("ask", "--explain", "ketamin infusoin cost")
     assert result.returncode == 0
-    assert "normalised:  'ketamin infusoin cost'" in result.stdout
-    assert "infusoin -> infusion" in result.stdout
+    assert "mended:      'ketamin infusion cost'" in result.stdout  # the typo, put right before reading
+    assert "normalised:  'ketamin infusion cost'" in result.stdout
     assert "1. " in result.stdout and "faq:cost" in result.stdout
     assert "decision:    answer cost" in result.stdout
 
