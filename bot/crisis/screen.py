@@ -76,7 +76,8 @@ class CrisisScreen:
         if self.classifier is None or not windows:
             return MeaningReading(0.0, None)
         limits = self.thresholds
-        reading = self.classifier.read(vectors, limits.distress_kinds, easy_similarity)
+        margin_from = limits.gloss if glossed else min(limits.crisis, limits.rescue)  # the rules below read no other
+        reading = self.classifier.read(vectors, limits.distress_kinds, easy_similarity, margin_from)
         pairs = list(enumerate(zip(reading.alarms, reading.margins, strict=True)))
         if glossed:
             threshold = limits.gloss

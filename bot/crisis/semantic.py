@@ -56,7 +56,9 @@ class Reading:
     calm_probability: float
     distress: float = 0.0
     alarms: tuple[float, ...] = ()  # per window, as ``probability``
-    margins: tuple[float, ...] = ()  # per window: nearest crisis example's cosine minus nearest calm one's
+    # per window: nearest crisis example's cosine minus nearest calm one's; NaN where the alarm was below the
+    # caller's ``margin_from``, which no rule reads (measuring it scans some 7 MB of example vectors)
+    margins: tuple[float, ...] = ()
     categories: tuple[str, ...] = ()  # per window: the likeliest crisis category
 
 
@@ -78,8 +80,9 @@ class CrisisClassifier:
     calm_vectors: np.ndarray  # the hard negatives' (the FAQ's texts are the matcher's; the caller passes those)
 
     def read(self, vectors: np.ndarray, distress_kinds: frozenset[str] = frozenset(),
-             easy_similarity: np.ndarray | None = None) -> Reading:
-        """The message's windows read; ``easy_similarity``: per window, the cosine of the nearest FAQ text."""
+             easy_similarity: np.ndarray | None = None, margin_from: float = 0.0) -> Reading:
+        """The message's windows read; ``easy_similarity``: per window, the cosine of the nearest FAQ text;
+        ``margin_from``: the alarm from which a window's nearest-example margin is measured."""
         if not len(vectors):
             return Reading(0.0, "", -1, FAQ_KIND, 1.0)
         kinds = self.kinds.probabilities(vectors)
@@ -89,10 +92,13 @@ class CrisisClassifier:
         calm = int(np.argmax(kinds[0, self.crisis_classes:]))
         distress = float(crisis[0].sum()
                          + sum(kinds[0, n] for n, label in enumerate(self.labels) if label in distress_kinds))
-        nearest_calm = (vectors @ self.calm_vectors.T).max(axis=1)
-        if easy_similarity is not None:
-            nearest_calm = np.maximum(nearest_calm, easy_similarity)
-        margins = (vectors @ self.crisis_vectors.T).max(axis=1) - nearest_calm
+        margins = np.full(len(vectors), np.nan)
+        if (measured := alarm >= margin_from).any():  # most messages: no window alarms enough to need it
+            near = vectors[measured]
+            nearest_calm = (near @ self.calm_vectors.T).max(axis=1)
+            if easy_similarity is not None:
+                nearest_calm = np.maximum(nearest_calm, easy_similarity[measured])
+            margins[measured] = (near @ self.crisis_vectors.T).max(axis=1) - nearest_calm
         categories = tuple(self.labels[int(n)] for n in np.argmax(crisis, axis=1))
         return Reading(float(alarm[window]), categories[window], window,
                        self.labels[self.crisis_classes + calm], float(kinds[0, self.crisis_classes + calm]), distress,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 
@@ -312,3 +313,20 @@ def test_a_language_the_bot_has_words_for_gets_its_own_reply(responder: Responde
     decision = responder.decide(text)
     assert (decision.kind, decision.language) == (FALLBACK, language)
     assert "findahelpline.com" in decision.reply and not decision.reply.startswith("I can only")
+
+
+def test_margins_are_measured_only_where_the_alarm_could_use_them(responder: Responder) -> None:
+    """The nearest-example margin scans every example vector; a window too calm for any rule to read it
+    is left unmeasured (NaN), and nothing else in the reading changes."""
+    assert responder.understanding is not None and responder.screen.classifier is not None
+    text = "how much does a session cost? i won't be around after friday anyway"
+    _, vectors = responder.understanding.embedder.message_vectors(text)
+    everywhere = responder.screen.classifier.read(vectors, margin_from=0.0)
+    nowhere = responder.screen.classifier.read(vectors, margin_from=1.01)
+    assert all(np.isfinite(everywhere.margins)) and all(np.isnan(nowhere.margins))
+    assert (everywhere.alarms, everywhere.probability) == (nowhere.alarms, nowhere.probability)
+    limits = responder.screen.thresholds
+    some = responder.screen.classifier.read(vectors, margin_from=min(limits.crisis, limits.rescue))
+    for alarm, margin, full in zip(some.alarms, some.margins, everywhere.margins, strict=True):
+        assert margin == pytest.approx(full) if alarm >= min(limits.crisis, limits.rescue) else np.isnan(margin)
+    assert responder.decide(text).kind == CRISIS
