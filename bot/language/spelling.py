@@ -8,9 +8,10 @@ here, the mended text is read again, and the caller decides what each reading ma
 
 The vocabulary is the knowledge's own English words (first choice: "ketamine", "esketamine") and the
 whole-word entries of the encoder's WordPiece vocabulary, which the model was trained to read and
-whose ids run roughly from frequent to rare (the tie-break). Edit distance is rapidfuzz's
-Damerau-Levenshtein (a swap of two letters is one edit, as in "hwo"): at most one edit in a word of up
-to six letters, two in a longer one. Words the crisis patterns know (their slang and misspellings:
+whose ids run roughly from frequent to rare (the tie-break). Edit distance is rapidfuzz's optimal
+string alignment (Damerau-Levenshtein: a swap of two letters is one edit, as in "hwo"), at most one
+edit: the vocabulary lacks many real words, and two edits turned "insomnia" into "insignia" and
+"sceptic" into "acetic" on a blind set. Words the crisis patterns know (their slang and misspellings:
 "kms", "unalive", "sucide") are never touched: the patterns have already read them as meant.
 """
 
@@ -28,7 +29,6 @@ from bot.language.normalize import normalize
 
 SHORT_WORD = 3  # shorter words ("u", "ur") are texting, never typos
 MIN_LETTERS = 4  # a three-letter word ("ugh", "idk") is mended only when two letters swapped ("hwo", "teh")
-LONG_WORD = 7  # from this many letters a word may be two edits off
 _WORD = re.compile(r"[a-z]+")
 _RAW_WORD = re.compile(r"(?<![\w'])[A-Za-z]+(?![\w'])")  # a whole word of letters ("don't" is left alone)
 _TOKEN = re.compile(r"\S+")
@@ -62,18 +62,13 @@ class SpellingRepair:
             swaps = [word[:n] + word[n + 1] + word[n] + word[n + 2:] for n in range(len(word) - 1)]
             known = sorted((self._rank[swap], swap) for swap in swaps if swap in self._rank)
             return known[0][1] if known else word
-        limit = 2 if len(word) >= LONG_WORD else 1
-        best: tuple[int, int, str] | None = None
-        for length in range(len(word) - limit, len(word) + limit + 1):
-            choices = self._by_length.get(length)
-            if not choices:
-                continue
-            for candidate, distance, _ in process.extract(word, choices, scorer=OSA.distance,
-                                                          score_cutoff=limit, limit=None):
-                key = (int(distance), self._rank[candidate], candidate)
-                if best is None or key < best:
-                    best = key
-        return word if best is None else best[2]
+        best: tuple[int, str] | None = None
+        for length in range(len(word) - 1, len(word) + 2):
+            for candidate, _, _ in process.extract(word, self._by_length.get(length, ()), scorer=OSA.distance,
+                                                   score_cutoff=1, limit=None):
+                if best is None or (self._rank[candidate], candidate) < best:
+                    best = (self._rank[candidate], candidate)
+        return word if best is None else best[1]
 
     def text(self, text: str) -> str | None:
         """``text`` with its unknown words mended in place (case folded; punctuation, emoji and known words
