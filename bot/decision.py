@@ -2,7 +2,9 @@
 
 Order is fixed and deliberate: crisis first (on the whole message, it always wins),
 then small talk, then the FAQ, then an honest fallback. Every reply text comes from
-the knowledge files; nothing is generated.
+the knowledge files; nothing is generated. An English message with misspelt words is
+read again with them mended (``bot.language.spelling``): by the crisis patterns, when
+they found nothing as written, and by the FAQ step.
 
 The FAQ step acts on the fused confidence of both views (``bot.matching.understanding``),
 with thresholds from ``settings.yaml``: answer when confident and clearly ahead; ask "did you
@@ -120,7 +122,8 @@ class Responder:
         self.smalltalk = SmallTalkIndex(knowledge.smalltalk)
         self.understanding: Understanding | None = None
         policy = knowledge.crisis
-        self.languages = LanguageIdentifier(policy.languages, _english_words(knowledge))
+        word_counts = _word_counts(knowledge)
+        self.languages = LanguageIdentifier(policy.languages, set(word_counts) | STOP_WORDS | SIGNAL_WORDS)
         classifier = None
         self.spelling: SpellingRepair | None = None
         if knowledge.matching.lexical_only:
@@ -136,7 +139,7 @@ class Responder:
             embedder.settle()
             self.index = self.understanding.lexical
             rules = policy.detection
-            self.spelling = SpellingRepair(_word_counts(knowledge), embedder.encoder.words(),
+            self.spelling = SpellingRepair(word_counts, embedder.encoder.words(),
                                            rules.vocabulary | rules.spellings.keys()
                                            | {word for meant in rules.spellings.values() for word in meant.split()})
         self.screen = CrisisScreen(policy.detection, policy.lexicon, classifier, policy.thresholds)
@@ -378,13 +381,9 @@ def _crisis_classifier(knowledge: Knowledge, embedder: Embedder) -> CrisisClassi
     return CrisisClassifier.build(examples.crisis, examples.calm, easy, embedder)
 
 
-def _english_words(knowledge: Knowledge) -> set[str]:
-    """Every word the knowledge uses in English, and the function words: what makes a message English."""
-    return set(_word_counts(knowledge)) | STOP_WORDS | SIGNAL_WORDS
-
-
 def _word_counts(knowledge: Knowledge) -> Counter[str]:
-    """How often the knowledge's English texts use each word."""
+    """How often the knowledge's English texts use each word: with the function words, what makes a message
+    English to the language identifier; ranked, the speller's first choices."""
     texts = [text for entry in knowledge.entries for text in (entry.question, *entry.phrasings, entry.answer)]
     texts += [text for intent in (*knowledge.smalltalk, *knowledge.boundaries) for text in (*intent.phrasings,)]
     texts += list(knowledge.out_of_scope)
