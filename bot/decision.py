@@ -155,7 +155,8 @@ class Responder:
         # knows. "suicide korbo ajke" (romanised Bengali, "I'll do it today") is English to lingua, noise to it.
         overrulable = hit is not None and identified.in_known_english and language == "en" \
             and self.screen.needs_meaning(hit)
-        gloss = functools.cache(lambda: None if identified.in_known_english else self.read_gloss(text, language))
+        in_english = functools.cache(lambda: self.knowledge.glossaries.gloss(strip_markup(text), first=language))
+        gloss = functools.cache(lambda: None if identified.in_known_english else self.read_glossed(in_english()))
         if hit is not None and not overrulable:  # answered before any embedding is done, unless not in English
             if (glossed := gloss()) is None or not self.screen.gloss_overrules(glossed.meaning):
                 return self.crisis_decision(hit, context, hit.language if hit.layer == "lexicon" else language)
@@ -178,7 +179,7 @@ class Responder:
         if (glossed := gloss()) is not None and (crisis := glossed.hit) is not None:
             return self.crisis_decision(crisis, context, crisis.language)
         if language != "en":  # the bot cannot answer in this language; it never sends the English fallback
-            return self._english_only(text, language)
+            return self._english_only(in_english())
         if mended is not None and self.understanding is not None:  # the FAQ step reads the mended words
             clean, similarities = mended, None
             windows, vectors = self.understanding.embedder.message_vectors(mended)
@@ -186,7 +187,7 @@ class Responder:
         if decision.kind == FALLBACK and self.screen.distressed(meaning, len(clean.split())):
             decision = self.support_decision(context, meaning)  # distress never hears "rephrase"
         elif decision.kind == FALLBACK and decision.topic is None and identified.unreadable(len(clean.split())):
-            decision = self._english_only(text, language)  # hardly English: never "try rephrasing" without lines
+            decision = self._english_only(in_english())  # hardly English: never "try rephrasing" without lines
         # Only text in words the bot knows as English may ever be stored: a crisis in a language misread as
         # English (short Turkish, romanised Hindi) has no pattern or meaning layer that could see it.
         calm = decision.kind != SUPPORT and identified.in_known_english and self.screen.calm(text, meaning)
@@ -236,23 +237,23 @@ class Responder:
         and the gloss lets the classifier read the rest ("me las tomo todas" -> "me them take all"). None
         when no glossary knows enough of the message (``gloss_coverage``, ``gloss_words``).
         """
-        if self.understanding is None:
-            return None
-        glossed = self.knowledge.glossaries.gloss(strip_markup(text), first=language)
-        if glossed is None or glossed.words < self.screen.thresholds.gloss_words \
+        return self.read_glossed(self.knowledge.glossaries.gloss(strip_markup(text), first=language))
+
+    def read_glossed(self, glossed: Gloss | None) -> GlossReading | None:
+        """``read_gloss`` of a message already glossed."""
+        if self.understanding is None or glossed is None or glossed.words < self.screen.thresholds.gloss_words \
                 or glossed.coverage < self.screen.thresholds.gloss_coverage:
             return None
         windows, vectors = self.understanding.embedder.message_vectors(glossed.text)
         similarities = self.understanding.classifier.similarities(vectors)
         return GlossReading(glossed, self.screen.meaning(vectors, len(windows), similarities.max(axis=1), glossed=True))
 
-    def _english_only(self, text: str, language: str) -> Decision:
+    def _english_only(self, glossed: Gloss | None) -> Decision:
         """ "I can only answer in English", with the lines, in the language of the glossary that knows most of
         the message's words, else in English. Lingua picks among the languages the bot serves, so a language it
         does not serve gets a wrong one (Czech read as Portuguese), and it misreads romanised Hindi as Tagalog;
         the same-language glossary knew at least half the words of 840 of 842 messages lingua read right, and
-        the guessed language's of none of the 24 it read wrong."""
-        glossed = self.knowledge.glossaries.gloss(strip_markup(text), first=language)
+        the guessed language's of none of the 24 it read wrong. ``glossed``: the message's gloss."""
         reply_language = glossed.language if glossed is not None and glossed.coverage >= REPLY_COVERAGE else ENGLISH
         reply = self.knowledge.crisis.english_only_text(reply_language)
         return Decision(FALLBACK, reply, body=reply, language=reply_language)
