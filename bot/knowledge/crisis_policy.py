@@ -15,7 +15,7 @@ import string
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from yaml.nodes import MappingNode, Node, ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bot.crisis.gloss import fold_form
 from bot.crisis.lexicon import Lexicon, compile_language
@@ -54,6 +54,7 @@ def template(reader: FileReader, node: Node, what: str, allowed: set[str]) -> st
 CATEGORY_LISTS = ("veto_categories", "quiet_categories")  # semantic lists that name detection categories
 KIND_LISTS = ("veto_kinds", "gloss_veto_kinds", "distress_kinds")  # semantic lists that name calm example kinds
 
+
 def read_crisis(reader: FileReader, fields: dict[str, Node]) -> CrisisPolicy | None:
     """The policy from the fields of crisis.yaml (already checked for unknown keys)."""
     if any(key not in fields for key in REQUIRED):
@@ -70,8 +71,9 @@ def read_crisis(reader: FileReader, fields: dict[str, Node]) -> CrisisPolicy | N
                                                  f"{', '.join(sorted(regions))}")
     if "INTL" not in regions:
         reader.problem(fields["regions"], "regions must include INTL, the international fallback")
-    thresholds = _thresholds(reader, fields["semantic"], category_names(fields["detection"]) | {RISK_CATEGORY}) \
-        if "semantic" in fields else Thresholds()
+    thresholds = _thresholds(reader, fields["semantic"]) if "semantic" in fields else Thresholds()
+    check_names(reader, fields.get("semantic"), CATEGORY_LISTS, category_names(fields["detection"]) | {RISK_CATEGORY},
+                "a category of crisis.yaml")
     languages = _languages(reader, fields["languages"], regions) if "languages" in fields else {}
     detection = parse_detection(reader, fields["detection"])
     if None in (response, footer, hours, default, support, thresholds):
@@ -141,8 +143,7 @@ def _aliases(reader: FileReader, node: Node | None, regions: dict[str, Region]) 
     return aliases
 
 
-def _thresholds(reader: FileReader, node: Node, detection: set[str]) -> Thresholds | None:
-    """``detection``: the categories a hit can have (the patterns' and the risk scorer's)."""
+def _thresholds(reader: FileReader, node: Node) -> Thresholds | None:
     fields = reader.mapping(node, "semantic", required=("threshold", "support", "calm"),
                             optional=("veto", "veto_alarm", "veto_quiet", "veto_kinds", "veto_categories",
                                       "distress_kinds", "nearest_margin", "rescue", "rescue_margin", "gloss",
@@ -162,13 +163,7 @@ def _thresholds(reader: FileReader, node: Node, detection: set[str]) -> Threshol
         reader.problem(node, "semantic thresholds must satisfy calm <= threshold")
         return None
     def names(key: str) -> frozenset[str]:
-        found = reader.texts(fields[key], f"semantic {key}") if key in fields else []
-        if key in CATEGORY_LISTS:  # a misspelt name would silently switch its rule off
-            for name, item in found:
-                if name not in detection:
-                    reader.problem(item, f"semantic {key}: '{name}' is not a category of crisis.yaml: "
-                                         f"{', '.join(sorted(detection))}")
-        return frozenset(name for name, _ in found)
+        return frozenset(t for t, _ in reader.texts(fields[key], f"semantic {key}")) if key in fields else frozenset()
 
     kinds, categories, distress = names("veto_kinds"), names("veto_categories"), names("distress_kinds")
     gloss_kinds, quiet = names("gloss_veto_kinds"), names("quiet_categories")
@@ -232,17 +227,19 @@ def _languages(reader: FileReader, node: Node, regions: dict[str, Region]) -> di
     return languages
 
 
-def check_calm_kinds(reader: FileReader, semantic: Node | None, kinds: set[str]) -> None:
-    """The ``semantic`` lists of calm kinds (``KIND_LISTS``) name kinds of crisis_examples.yaml's
-    ``not_crisis``: a misspelt kind would silently switch its rule off (a veto that never applies)."""
+def check_names(reader: FileReader, semantic: Node | None, lists: tuple[str, ...], known: set[str],
+                what: str) -> None:
+    """Each name in the ``semantic`` lists ``lists`` is one of ``known`` (``what`` they are): a misspelt
+    category or kind would silently switch its rule off (a veto that never applies). Only well-formed lists
+    are looked at; ``_thresholds`` reports the others."""
     if not isinstance(semantic, MappingNode):
         return
     for key, value in semantic.value:
-        if isinstance(key, ScalarNode) and key.value in KIND_LISTS:
-            for name, item in reader.texts(value, f"semantic {key.value}"):
-                if name not in kinds:
-                    reader.problem(item, f"semantic {key.value}: '{name}' is not a kind of not_crisis in "
-                                         f"crisis_examples.yaml: {', '.join(sorted(kinds))}")
+        if isinstance(key, ScalarNode) and key.value in lists and isinstance(value, SequenceNode):
+            for item in value.value:
+                if isinstance(item, ScalarNode) and item.value not in known:
+                    reader.problem(item, f"semantic {key.value}: '{item.value}' is not {what}: "
+                                         f"{', '.join(sorted(known))}")
 
 
 def read_examples(reader: FileReader, fields: dict[str, Node], categories: set[str]) -> CrisisExamples:

@@ -29,9 +29,16 @@ from yaml.nodes import Node, ScalarNode, SequenceNode
 from bot.crisis import gloss as gloss_module
 from bot.crisis import lexicon as lexicon_module
 from bot.crisis.gloss import Glossaries, Glossary, compile_glossary
+from bot.knowledge.crisis_policy import (
+    KIND_LISTS,
+    category_names,
+    check_names,
+    read_crisis,
+    read_examples,
+    read_glossary,
+)
 from bot.knowledge.crisis_policy import OPTIONAL as CRISIS_OPTIONAL
 from bot.knowledge.crisis_policy import REQUIRED as CRISIS_REQUIRED
-from bot.knowledge.crisis_policy import category_names, check_calm_kinds, read_crisis, read_examples, read_glossary
 from bot.knowledge.model import (
     Category,
     CrisisExamples,
@@ -251,7 +258,7 @@ class _Loader:
         """crisis.yaml's lists of calm kinds against the kinds crisis_examples.yaml has (read after it)."""
         reader, semantic = self._crisis_source
         if reader is not None:
-            check_calm_kinds(reader, semantic, kinds)
+            check_names(reader, semantic, KIND_LISTS, kinds, "a kind of not_crisis in crisis_examples.yaml")
 
     def crisis_examples(self, categories: set[str]) -> CrisisExamples:
         """Optional: without it the semantic crisis layer is off (validate warns)."""

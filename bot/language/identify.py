@@ -71,7 +71,7 @@ class LanguageIdentifier:
         # Lone surrogates (possible in a forged update) are not text lingua accepts: drop them.
         values = self._detector.compute_language_confidence_values(text.encode("utf-8", "ignore").decode("utf-8"))
         if not values:
-            return Identified(ENGLISH, 0.0, share >= ENGLISH_SHARE, share)
+            return Identified(ENGLISH, 0.0, False, share)
         code, confidence = values[0].language.iso_code_639_1.name.lower(), float(values[0].value)
         surely_english = code == ENGLISH and confidence >= SURELY_ENGLISH
         if code != ENGLISH and confidence < REPLY_CONFIDENCE:
