@@ -19,6 +19,7 @@ import dataclasses
 import functools
 import logging
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -174,15 +175,16 @@ class Responder:
             return self.crisis_decision(meaning.hit, context, language)
         # Typos mended ("how saef is thus"): a second reading for the patterns, and the text the FAQ step reads.
         mended = self.spelling.text(clean) if self.spelling is not None and language == "en" else None
-        if mended is not None and words_hit is None and (missed := self._mended_hit(mended)) is not None:
+        mended_read = functools.cache(lambda: self._read(mended))
+        if mended is not None and words_hit is None and (missed := self._mended_hit(mended, mended_read)) is not None:
             return self.crisis_decision(missed, context, language)
         if (glossed := gloss()) is not None and (crisis := glossed.hit) is not None:
             return self.crisis_decision(crisis, context, crisis.language)
         if language != "en":  # the bot cannot answer in this language; it never sends the English fallback
             return self._english_only(in_english())
-        if mended is not None and self.understanding is not None:  # the FAQ step reads the mended words
+        if mended is not None:  # the FAQ step reads the mended words
             clean, similarities = mended, None
-            windows, vectors = self.understanding.embedder.message_vectors(mended)
+            windows, vectors = mended_read()
         decision = self._calm_decision(clean, windows, vectors, similarities)
         if decision.kind == FALLBACK and self.screen.distressed(meaning, len(clean.split())):
             decision = self.support_decision(context, meaning)  # distress never hears "rephrase"
@@ -214,18 +216,23 @@ class Responder:
         windows, vectors = self.understanding.embedder.message_vectors(repaired)
         return self.screen.meaning(vectors, len(windows))
 
-    def _mended_hit(self, mended: str) -> CrisisHit | None:
+    def _read(self, text: str | None) -> tuple[list[str], np.ndarray]:
+        """A text's windows and vectors (the speller, which makes the texts read this way, needs the encoder)."""
+        assert self.understanding is not None and text is not None
+        return self.understanding.embedder.message_vectors(text)
+
+    def _mended_hit(self, mended: str, read: Callable[[], tuple[list[str], np.ndarray]]) -> CrisisHit | None:
         """A crisis the typos hid from the patterns: "I ujst swalluwed everything in my medicnie cabinet".
 
         The patterns read the message again with its misspelt words mended (``bot.language.spelling``); a hit
         that merely names a crisis word faces the meaning's veto on the mended words. Only the patterns get a
-        second reading: the meaning of mended text was measured as no safer than that of the typos."""
-        assert self.understanding is not None  # the speller exists only beside the encoder (its vocabulary)
+        second reading: the meaning of mended text was measured as no safer than that of the typos. ``read``:
+        the mended text's windows and vectors, embedded once for this and the FAQ step."""
         hit = detect_crisis(self.screen.rules, mended)
         if hit is None:
             return None
         if self.screen.needs_meaning(hit):
-            windows, vectors = self.understanding.embedder.message_vectors(mended)
+            windows, vectors = read()
             if self.screen.overrules(hit, self.screen.meaning(vectors, len(windows))):
                 return None
         return hit
