@@ -25,7 +25,7 @@ from telegram.error import Forbidden
 from bot.decision import ANSWER, ChatContext, Decision, Responder
 from bot.runtime.chat_state import ChatStates
 from bot.runtime.health import DatabaseProbe, HealthCheck
-from bot.runtime.keeper import StateKeeper
+from bot.runtime.keeper import READ_TIMEOUT, StateKeeper
 from bot.storage.database import Database
 from bot.telegram.delivery import URGENT
 
@@ -55,7 +55,8 @@ class Services:
         target = settings.database
         self.keeper = StateKeeper(self.states, Database(target) if target else None,
                                   secret=settings.state_secret.encode("utf-8"),
-                                  retention_days=settings.unanswered_retention_days, counters=self.counters)
+                                  retention_days=settings.unanswered_retention_days, counters=self.counters,
+                                  read_timeout=settings.database_read_wait or READ_TIMEOUT)
         if database is None and target is not None:
             database = self.keeper.reachable
         self.health = HealthCheck(store, database)  # what GET /healthz reports in webhook mode
@@ -79,7 +80,8 @@ class Services:
     async def chat_context(self, responder: Responder, chat_id: int, user: User | None) -> ChatContext:
         """Region: the chat's /region choice, else the user's language if unambiguous, else DEFAULT_REGION.
 
-        Waits at most ~100 ms for the stored choice (another instance may have made it), then uses memory.
+        Waits at most ``DATABASE_READ_WAIT_MS`` (100 ms) for the stored choice (another instance may have made
+        it), then uses memory.
         """
         language = user.language_code if user else None
         implied = responder.knowledge.crisis.region_for_language(language)

@@ -36,6 +36,7 @@ _SECRET_SALT = b"ketamine-faq-bot/webhook-secret/v1"
 _STATE_SALT = b"ketamine-faq-bot/state-secret/v1"
 MIN_STATE_SECRET = 16  # characters: the key of the chat hashes must not be guessable
 MAX_RETENTION_DAYS = 365
+READ_WAIT_MS = (10, 5000)  # bounds of DATABASE_READ_WAIT_MS: below, every read "fails"; above, replies lag
 
 
 class ConfigError(Exception):
@@ -65,6 +66,7 @@ class Settings:
     database_url: str | None = field(default=None, repr=False)
     state_secret: str = field(default="", repr=False)
     unanswered_retention_days: int = 0
+    database_read_wait: float | None = None  # seconds a reply waits for the chat's stored state; None: the default
 
     @property
     def database(self) -> DatabaseTarget | None:
@@ -189,6 +191,11 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     if not retention.isdigit() or int(retention) > MAX_RETENTION_DAYS:
         problems.append(f"UNANSWERED_RETENTION_DAYS must be a whole number of days from 0 (off, nothing stored) "
                         f"to {MAX_RETENTION_DAYS}")
+    read_wait = get("DATABASE_READ_WAIT_MS")
+    low, high = READ_WAIT_MS
+    if read_wait and not (read_wait.isdigit() and low <= int(read_wait) <= high):
+        problems.append(f"DATABASE_READ_WAIT_MS must be a whole number of milliseconds from {low} to {high} "
+                        "(empty: 100)")
 
     if problems:
         raise ConfigError("; ".join(problems))
@@ -201,6 +208,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         crisis_alert_chat_id=alert_chat, log_message_text=flag == "1",
         database_url=database_url, state_secret=state_secret or derive_state_secret(token),
         unanswered_retention_days=int(retention),
+        database_read_wait=int(read_wait) / 1000 if read_wait else None,
     )
 
 

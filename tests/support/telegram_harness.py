@@ -19,6 +19,9 @@ from tests.emulator import BotApiEmulator, find_free_port
 
 TOKEN = "123456789:AAF-test_token-0123456789abcdefghijk"  # the shape @BotFather hands out
 ADMIN_ID = 4242
+# For tests of what state survives, not of how long a reply waits for it: a shared CI machine can take
+# more than the default 100 ms for a first read, which the bot rightly treats as an outage.
+PATIENT_READS = {"DATABASE_READ_WAIT_MS": "5000"}
 USER_ID = 1001
 # The production schedule (5 attempts, waits of 1 s growing to 14 s) at a hundredth of the time; the
 # deadline has room for the attempts themselves, which do not get a hundred times faster.

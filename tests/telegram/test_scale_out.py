@@ -23,7 +23,7 @@ from bot.storage.models import ChatState
 from bot.storage.url import parse_database_url
 from bot.telegram.settings import derive_webhook_secret
 from tests.emulator import BotApiEmulator, find_free_port
-from tests.support.telegram_harness import TOKEN
+from tests.support.telegram_harness import PATIENT_READS, TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]
 READY = "running; send SIGTERM"
@@ -38,7 +38,7 @@ async def instance(emu: BotApiEmulator, database_url: str) -> AsyncIterator[str]
     url = f"http://127.0.0.1:{port}/telegram"
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_BASE_URL": emu.base_url, "WEBHOOK_URL": url,
            "PORT": str(port), "DATABASE_URL": database_url, "STATE_SECRET": STATE_SECRET,
-           "KNOWLEDGE_POLL_SECONDS": "0", "LOG_LEVEL": "INFO"}
+           "KNOWLEDGE_POLL_SECONDS": "0", "LOG_LEVEL": "INFO", **PATIENT_READS}
     process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", cwd=ROOT, env=env,
                                                    stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
     assert process.stderr is not None

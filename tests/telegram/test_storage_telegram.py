@@ -27,7 +27,7 @@ from bot.storage.url import parse_database_url
 from bot.telegram import format as fmt
 from bot.telegram.handlers import feedback, privacy
 from tests.support.postgres import PostgresServer
-from tests.support.telegram_harness import ADMIN_ID, Harness, running_bot
+from tests.support.telegram_harness import ADMIN_ID, PATIENT_READS, Harness, running_bot
 
 ROOT = Path(__file__).resolve().parents[2]
 CHAT = 734512998  # the user's private chat (= user id); never to be found in the database
@@ -75,7 +75,7 @@ def review_json(url: str) -> dict[str, Any]:
 async def test_done_when_state_survives_a_restart_and_review_learns(database_url: str, knowledge_copy: Path,
                                                                     responder: Responder) -> None:
     env = {"DATABASE_URL": database_url, "STATE_SECRET": STATE_SECRET, "UNANSWERED_RETENTION_DAYS": "30",
-           "ADMIN_USER_IDS": str(ADMIN_ID)}
+           "ADMIN_USER_IDS": str(ADMIN_ID), **PATIENT_READS}
     store = ResponderStore(knowledge_copy, responder)
     knowledge = responder.knowledge
     uk = responder.crisis_text(ChatContext(region="UK"))
@@ -102,6 +102,7 @@ async def test_done_when_state_survives_a_restart_and_review_learns(database_url
         assert escalation["plain_text"] == uk and buttons(escalation) == []  # no 👍/👎 under a crisis reply
 
     async with running_bot(store, env=env) as bot:  # a restart on the same database
+        assert bot.services.keeper.read_timeout == 5.0  # DATABASE_READ_WAIT_MS reached the keeper
         [escalation] = await say(bot, LATER_CRISIS)
         assert escalation["plain_text"] == uk
         [stats] = await bot.say("/stats", chat_id=ADMIN_ID, user_id=ADMIN_ID)
@@ -139,7 +140,7 @@ async def test_thumbs_down_offers_the_related_questions(knowledge_copy: Path, re
 async def test_forget_deletes_the_chat_state_and_privacy_says_what_is_kept(knowledge_copy: Path, responder: Responder,
                                                                           tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'bot.db'}"
-    env = {"DATABASE_URL": url, "UNANSWERED_RETENTION_DAYS": "14"}
+    env = {"DATABASE_URL": url, "UNANSWERED_RETENTION_DAYS": "14", **PATIENT_READS}
     async with running_bot(ResponderStore(knowledge_copy, responder), env=env) as bot:
         [picker] = await say(bot, "/region")
         bot.emu.press_button(picker, "r:AU")

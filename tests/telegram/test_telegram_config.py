@@ -28,7 +28,7 @@ from tests.support.telegram_harness import TOKEN
 ROOT = Path(__file__).resolve().parents[2]
 BOT_ENV = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_BASE_URL", "WEBHOOK_URL", "PORT", "WEBHOOK_SECRET", "KNOWLEDGE_DIR",
            "ADMIN_USER_IDS", "LOG_LEVEL", "DEFAULT_REGION", "CRISIS_ALERT_CHAT_ID", "LOG_MESSAGE_TEXT",
-           "DATABASE_URL", "STATE_SECRET", "UNANSWERED_RETENTION_DAYS")
+           "DATABASE_URL", "STATE_SECRET", "UNANSWERED_RETENTION_DAYS", "DATABASE_READ_WAIT_MS")
 
 
 def clean_env(**values: str) -> dict[str, str]:
@@ -134,10 +134,14 @@ def test_database_settings() -> None:
     assert postgres.database is not None and postgres.database.connect_args["ssl"] == "require"
     assert "pa55word" in postgres.secrets() and "s" * 32 in postgres.secrets()  # redacted from every log line
     assert "pa55word" not in repr(postgres) and postgres.unanswered_retention_days == 30
+    assert sqlite.database_read_wait is None  # the keeper's default
+    assert load_settings({"TELEGRAM_BOT_TOKEN": TOKEN, "DATABASE_READ_WAIT_MS": "300"}).database_read_wait == 0.3
     for env, message in [({"DATABASE_URL": url}, "STATE_SECRET is required with PostgreSQL"),
                          ({"STATE_SECRET": "short"}, "STATE_SECRET must be at least 16 characters"),
                          ({"UNANSWERED_RETENTION_DAYS": "-1"}, "UNANSWERED_RETENTION_DAYS must be a whole number"),
                          ({"UNANSWERED_RETENTION_DAYS": "1000"}, "UNANSWERED_RETENTION_DAYS must be a whole number"),
+                         ({"DATABASE_READ_WAIT_MS": "5"}, "DATABASE_READ_WAIT_MS must be a whole number"),
+                         ({"DATABASE_READ_WAIT_MS": "0.3"}, "DATABASE_READ_WAIT_MS must be a whole number"),
                          ({"DATABASE_URL": "postgres://bot:pa55word@host:x/db"}, "DATABASE_URL is malformed")]:
         with pytest.raises(ConfigError) as caught:
             load_settings({"TELEGRAM_BOT_TOKEN": TOKEN, **env})
