@@ -22,6 +22,7 @@ VARIABLES: tuple[tuple[str, str], ...] = (
     ("DATABASE_URL", "where state is kept: postgres://... or sqlite:///file (default: SQLite data/bot.db)"),
     ("STATE_SECRET", "key of the hash chats are stored under; required with PostgreSQL (never logged)"),
     ("UNANSWERED_RETENTION_DAYS", "days to keep unanswered questions for review (default 0: none kept)"),
+    ("DATABASE_READ_WAIT_MS", "ms a reply waits for the chat's stored state (default 100; 10-5000)"),
     ("LOG_LEVEL", "DEBUG, INFO (default), WARNING, ERROR or CRITICAL"),
     ("LOG_MESSAGE_TEXT", "1 logs message texts, for local debugging only; never in production"),
     ("TELEGRAM_BASE_URL", "Bot API server ending in /bot (default Telegram's); local servers, tests"),
