@@ -313,8 +313,8 @@ class Responder:
                 : settings.max_options]  # when meaning finds nothing close, entries sharing its words
         fragment = len(reading.query.normalized.split()) <= FRAGMENT_WORDS  # "ketamine", "spravato insurance?"
         topical = any(t not in SIGNAL_WORDS for t in reading.query.terms) or bool(reading.query.unknown)
-        if not topical:  # only function words ("what is the"): nothing to answer
-            return self._fallback(100 * confidence, reading=reading)
+        if not topical:  # only function words ("how much", "who is it for"): never an answer; the entries the
+            return self._fallback(100 * confidence, nearest, reading)  # meaning points to are offered as buttons
         if best is None or confidence < (settings.short_message_confidence if fragment else settings.answer_confidence):
             if fragment and nearest:  # a bare topic word: ask which question it is
                 return self._clarify(nearest, 100 * confidence, reading)

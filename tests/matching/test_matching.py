@@ -38,6 +38,15 @@ def test_stop_words_alone_match_nothing(responder: Responder, text: str) -> None
     assert responder.decide(text).kind == FALLBACK
 
 
+@pytest.mark.parametrize(("text", "offered"), [("HOW MUCH", "cost"), ("how much is it", "cost"),
+                                               ("who is it for", "who-is-eligible")])
+def test_function_words_are_never_answered_but_offer_what_they_mean(responder: Responder, text: str,
+                                                                    offered: str) -> None:
+    """No topic word, so no answer ("how much" is not the cost entry's synonym); the meaning's pick is a button."""
+    decision = responder.decide(text)
+    assert decision.kind == FALLBACK and offered in decision.options
+
+
 @pytest.mark.parametrize("text", ["what's the weather in oslo tomorrow", "recommend a pizza place",
                                   "how do i reset my router"])
 def test_out_of_scope_falls_back_honestly(responder: Responder, knowledge: Knowledge, text: str) -> None:
