@@ -3,7 +3,7 @@
 Usage (from the repository root):
     python scripts/evaluate_crisis.py SET.yaml [--tagged TAGGED.yaml] [--show-misses]
 
-SET.yaml has ``crisis:`` (a list of messages) and ``not_crisis:`` (a list of ``{q: ...}``), the
+SET.yaml has ``crisis:`` and ``not_crisis:``, lists of messages (plain or ``{q: ...}``), the
 format of the evaluation sets. TAGGED.yaml holds the same messages in the same order with
 ``lang`` and ``category`` keys, for per-language figures. Messages are printed only with
 ``--show-misses`` (never for a blind set).
@@ -44,6 +44,11 @@ def layers(responder: Responder, text: str) -> dict[str, bool]:
             "support": decision.kind == SUPPORT}
 
 
+def _text(item: str | dict[str, str]) -> str:
+    """A message written as a plain string or as ``{q: ...}``: the sets use both."""
+    return item if isinstance(item, str) else item["q"]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("set", type=Path)
@@ -51,8 +56,8 @@ def main() -> int:
     parser.add_argument("--show-misses", action="store_true")
     args = parser.parse_args()
     data = yaml.safe_load(args.set.read_text(encoding="utf-8"))
-    crisis = list(data.get("crisis") or [])
-    calm = [item["q"] for item in data.get("not_crisis") or []]
+    crisis = [_text(item) for item in data.get("crisis") or []]
+    calm = [_text(item) for item in data.get("not_crisis") or []]
     tags = yaml.safe_load(args.tagged.read_text(encoding="utf-8")) if args.tagged else None
     crisis_langs = [t.get("lang", "?") for t in tags["crisis"]] if tags else ["?"] * len(crisis)
     calm_langs = [t.get("lang", "?") for t in tags["not_crisis"]] if tags else ["?"] * len(calm)
