@@ -163,11 +163,11 @@ def compile_glossary(code: str, gloss: Mapping[str, Sequence[str]], *, keep_mark
                     plain.setdefault(folded, english)
             else:
                 forms.setdefault(folded.replace(" ", ""), english)
-    # "oldu" (happened) as written is itself, even where "öldü" (died) was listed first and took the folded key.
-    exact.update({form: english for form, english in plain.items() if forms[form] != english and form not in exact})
     # An accented form whose folded key reads the same English needs no entry of its own: read as written or
     # folded, it is the same word. Most accented forms are such; keeping them cost about 5 MB resident.
-    exact = {form: english for form, english in exact.items() if forms.get(strip_marks(form)) != english}
+    exact = {form: english for form, english in exact.items() if forms[strip_marks(form)] != english}
+    # "oldu" (happened) as written is itself, even where "öldü" (died) was listed first and took the folded key.
+    exact |= {form: english for form, english in plain.items() if forms[form] != english}
     longest = max((form.count(" ") + 1 if words else len(form) for form in forms), default=1)
     return Glossary(code, keep_marks, words, forms, exact, prefixes, longest)
 
