@@ -7,13 +7,14 @@ distress that no layer scores as a crisis, get the support reply), never the "re
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 import yaml
 
-from bot.crisis.lexicon import LanguageLexicon, Lexicon, compile_language
+from bot.crisis.lexicon import LanguageLexicon, Lexicon, compile_language, fold
 from bot.decision import ANSWER, CRISIS, FALLBACK, SUPPORT, ChatContext, Responder
 from bot.knowledge import Knowledge, KnowledgeError, load_knowledge
 
@@ -218,6 +219,47 @@ def test_a_phrase_matches_loosely_but_not_from_scattered_words() -> None:
 
     assert match("j'ai avalé toute ma boîte de somnifères il y a une demi-heure")
     assert not match("toute la boîte ? j'ai avalé mon café trop vite ce matin")  # the words, out of order
+
+
+def test_a_phrase_without_spaces_matches_with_a_few_characters_put_in() -> None:
+    # "I am a burden" written as "I am the family's burden": 个 became 家里的 (development data).
+    lexicon = compile_language("zh", ["我是个累赘", "想死"], keep_marks=False, words=False)
+
+    def match(text: str) -> bool:
+        return _finds(lexicon, text)
+
+    assert match("我是家里的累赘。没有我他们会过得更好")
+    assert match("我是一个累赘")  # a character added
+    assert not match("我是个好学生家里的累赘都是我哥哥")  # anchors too far apart
+    assert not match("我是。家里的累赘")  # not across a sentence end
+    assert not match("想去死亡谷旅游")  # a two-character phrase matches only as written ("想死")
+    ascii_phrase = compile_language("zh", ["kms tonight"], keep_marks=False, words=False)
+    assert not _finds(ascii_phrase, "kmsxtonight")
+
+
+def _flat_phrase(phrase: str, *, keep_marks: bool, words: bool) -> re.Pattern[str]:
+    """One phrase as the lexicon's regex must read it, written out plainly: whole words, ``*`` any ending."""
+    stem = fold(phrase.rstrip("*"), keep_marks=keep_marks)
+    body = r"\s+".join(re.escape(word) for word in stem.split())
+    if not words:
+        return re.compile(body)
+    return re.compile(rf"(?<!\w){body}" + (r"\w*" if phrase.endswith("*") else r"(?!\w)"))
+
+
+def test_the_phrase_trie_matches_exactly_what_the_phrases_match(knowledge: Knowledge) -> None:
+    """The lexicon's one regex per list (a trie) against every phrase written out alone, on phrases of
+    crisis.yaml cut short, run on and joined to a word: a trie that lost a branch or an ending fails."""
+    for code, policy in knowledge.crisis.languages.items():
+        if not policy.phrases:
+            continue
+        compiled = compile_language(code, policy.phrases, keep_marks=policy.keep_marks, words=policy.words).strong
+        flat = [_flat_phrase(phrase, keep_marks=policy.keep_marks, words=policy.words) for phrase in policy.phrases]
+        samples = [variant for phrase in policy.phrases[::5] for stem in [phrase.rstrip("*")]
+                   for variant in (stem, stem[:-1], stem + "x", "a" + stem, f"hmm {stem} ok")]
+        for text in samples:
+            folded = fold(text, keep_marks=policy.keep_marks)
+            expected = any(regex.search(folded) for regex in flat)
+            assert (compiled.regex is not None and compiled.regex.search(folded) is not None) == expected, (code, text)
 
 
 @pytest.mark.parametrize("text", ["i want to kil myself", "i want to klil myself", "going to end my lfie tonight",
