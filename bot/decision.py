@@ -103,11 +103,13 @@ class GlossReading:
 
     gloss: Gloss
     meaning: MeaningReading
+    words: CrisisHit | None = None  # an English pattern that matched the gloss (``CrisisScreen.gloss_words``)
 
     @property
     def hit(self) -> CrisisHit | None:
-        """The gloss escalates: the meaning's hit, named as the gloss layer in the message's language."""
-        hit, language = self.meaning.hit, self.gloss.language
+        """The gloss escalates: the meaning's hit, else a pattern's, named as the gloss layer in the message's
+        language."""
+        hit, language = self.meaning.hit or self.words, self.gloss.language
         return None if hit is None else CrisisHit(hit.category, language, f"gloss:{language}:{hit.rule}", "gloss")
 
 
@@ -253,7 +255,8 @@ class Responder:
             return None
         windows, vectors = self.understanding.embedder.message_vectors(glossed.text)
         similarities = self.understanding.classifier.similarities(vectors)
-        return GlossReading(glossed, self.screen.meaning(vectors, len(windows), similarities.max(axis=1), glossed=True))
+        return GlossReading(glossed, self.screen.meaning(vectors, len(windows), similarities.max(axis=1), glossed=True),
+                            self.screen.gloss_words(glossed.text))
 
     def _english_only(self, glossed: Gloss | None) -> Decision:
         """ "I can only answer in English", with the lines, in the language of the glossary that knows most of

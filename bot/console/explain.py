@@ -67,10 +67,11 @@ def explain(responder: Responder, text: str, context: ChatContext = NO_CONTEXT) 
         lines.append(f"gloss:       {glossed.language}, {glossed.coverage:.0%} of it known: '{glossed.text}'")
     if decision.crisis is not None:
         hit = decision.crisis
+        gloss_reader = "the semantic detector" if ":semantic:" in hit.rule else "a pattern"
         why = {"patterns": f"pattern {hit.rule} of crisis.yaml matched", "risk": f"risk signals {hit.rule}",
                "lexicon": f"a crisis phrase of language {hit.language} (crisis.yaml languages)",
                "semantic": f"the semantic detector ({hit.rule}: probability, window)",
-               "gloss": f"the semantic detector on the English gloss ({hit.rule})"}.get(hit.layer, hit.rule)
+               "gloss": f"the English gloss read by {gloss_reader} ({hit.rule})"}.get(hit.layer, hit.rule)
         lines.append(f"crisis:      layer {hit.layer}: {why}")
     label = decision.id or ", ".join(decision.options) or "-"
     crisis = f" (crisis category {decision.crisis.category})" if decision.crisis else ""

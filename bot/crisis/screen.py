@@ -126,6 +126,18 @@ class CrisisScreen:
         return hit.category in limits.veto_categories and reading.calm in limits.veto_kinds \
             and reading.calm_probability >= limits.veto and alarm < limits.veto_alarm
 
+    def gloss_words(self, gloss: str) -> CrisisHit | None:
+        """The English patterns of ``gloss_patterns`` on a message's English gloss: "quanto de cetamina precisa pra
+        morrer?" glosses as "how much of ketamine needs to die", which the lethal-means patterns know. Only
+        categories whose patterns name a concrete act (a lethal amount, an overdose, an emergency): the
+        others mostly name the subject, and a gloss keeps the subject while losing what made it calm ("I
+        used to have suicidal thoughts, now I'm fine" glosses as "used to suicidal thoughts now fine")."""
+        categories = self.thresholds.gloss_patterns
+        if not categories:
+            return None
+        hit = detect_crisis(self.rules, gloss)
+        return hit if hit is not None and hit.category in categories else None
+
     def gloss_overrules(self, meaning: MeaningReading) -> bool:
         """A phrase or pattern hit in a message not in English words is set aside when its gloss reads as
         near-certainly past history, fiction, grief or a clinician's question (``gloss_veto_kinds``, at least

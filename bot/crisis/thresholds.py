@@ -29,3 +29,4 @@ class Thresholds:
     gloss_veto: float = 1.01  # a gloss this sure of one of gloss_veto_kinds sets aside a phrase or pattern ...
     gloss_veto_alarm: float = 0.0  # ... when no window of the gloss alarms this much (defaults: never)
     gloss_veto_kinds: frozenset[str] = frozenset()
+    gloss_patterns: frozenset[str] = frozenset()  # categories whose English patterns also read a gloss

@@ -51,7 +51,8 @@ def template(reader: FileReader, node: Node, what: str, allowed: set[str]) -> st
     return value
 
 
-CATEGORY_LISTS = ("veto_categories", "quiet_categories")  # semantic lists that name detection categories
+# semantic lists that name detection categories
+CATEGORY_LISTS = ("veto_categories", "quiet_categories", "gloss_patterns")
 KIND_LISTS = ("veto_kinds", "gloss_veto_kinds", "distress_kinds")  # semantic lists that name calm example kinds
 
 
@@ -148,7 +149,7 @@ def _thresholds(reader: FileReader, node: Node) -> Thresholds | None:
                             optional=("veto", "veto_alarm", "veto_quiet", "veto_kinds", "veto_categories",
                                       "distress_kinds", "nearest_margin", "rescue", "rescue_margin", "gloss",
                                       "gloss_margin", "gloss_coverage", "gloss_words", "gloss_veto", "gloss_veto_alarm",
-                                      "gloss_veto_kinds", "quiet_categories")) or {}
+                                      "gloss_veto_kinds", "quiet_categories", "gloss_patterns")) or {}
     names = ("threshold", "support", "calm", "veto", "veto_alarm", "veto_quiet", "rescue", "gloss", "gloss_coverage",
              "gloss_veto", "gloss_veto_alarm")
     values = {key: reader.number(fields[key], f"semantic {key}", 0, 1.01) for key in names if key in fields}
@@ -166,7 +167,7 @@ def _thresholds(reader: FileReader, node: Node) -> Thresholds | None:
         return frozenset(t for t, _ in reader.texts(fields[key], f"semantic {key}")) if key in fields else frozenset()
 
     kinds, categories, distress = names("veto_kinds"), names("veto_categories"), names("distress_kinds")
-    gloss_kinds, quiet = names("gloss_veto_kinds"), names("quiet_categories")
+    gloss_kinds, quiet, gloss_patterns = names("gloss_veto_kinds"), names("quiet_categories"), names("gloss_patterns")
     return Thresholds(crisis=values["threshold"], support=values["support"], calm=values["calm"],  # type: ignore[arg-type]
                             veto=values.get("veto", 1.01), veto_alarm=values.get("veto_alarm", 0.0),  # type: ignore[arg-type]
                             veto_quiet=values.get("veto_quiet", 0.0),  # type: ignore[arg-type]
@@ -177,7 +178,8 @@ def _thresholds(reader: FileReader, node: Node) -> Thresholds | None:
                             gloss=values.get("gloss", 1.01), gloss_margin=margins.get("gloss_margin", 2.0),  # type: ignore[arg-type]
                             gloss_coverage=values.get("gloss_coverage", 0.5),  # type: ignore[arg-type]
                             gloss_words=int(gloss_words), gloss_veto=values.get("gloss_veto", 1.01),  # type: ignore[arg-type]
-                            gloss_veto_alarm=values.get("gloss_veto_alarm", 0.0), gloss_veto_kinds=gloss_kinds)  # type: ignore[arg-type]
+                            gloss_veto_alarm=values.get("gloss_veto_alarm", 0.0), gloss_veto_kinds=gloss_kinds,  # type: ignore[arg-type]
+                            gloss_patterns=gloss_patterns)
 
 
 def _languages(reader: FileReader, node: Node, regions: dict[str, Region]) -> dict[str, LanguagePolicy]:

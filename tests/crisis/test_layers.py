@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 import yaml
 
+from bot.console.explain import explain
 from bot.crisis.lexicon import LanguageLexicon, Lexicon, compile_language, fold
 from bot.decision import ANSWER, CRISIS, FALLBACK, SUPPORT, ChatContext, Responder
 from bot.knowledge import Knowledge, KnowledgeError, load_knowledge
@@ -287,6 +288,28 @@ def test_an_alarm_among_calm_examples_is_set_aside(knowledge: Knowledge) -> None
     assert Responder(knowledge).decide(text).kind == ANSWER
 
 
+@pytest.mark.parametrize(("text", "category"), [
+    ("quanto de cetamina precisa pra morrer? ja decidi", "lethal-means"),  # gloss: how much ... needs to die
+    ("min vän svarar inte efter ketamin och andas konstigt", "medical-emergency"),  # unresponsive, breathes strangely
+])
+def test_a_gloss_that_reads_as_a_lethal_amount_or_an_emergency_escalates(knowledge: Knowledge, text: str,
+                                                                         category: str) -> None:
+    """The English patterns of concrete acts read the gloss too; without them the gloss's meaning alone was
+    not sure enough (development data: a spent set's message, and one reworded)."""
+    responder = Responder(knowledge)
+    decision = responder.decide(text)
+    assert decision.kind == CRISIS and decision.crisis is not None
+    assert decision.crisis.layer == "gloss" and decision.crisis.category == category
+    assert f"the English gloss read by a pattern (gloss:{decision.language}:{category}#" in explain(responder, text)
+    assert _with_thresholds(knowledge, gloss_patterns=frozenset()).decide(text).kind != CRISIS
+
+
+def test_a_gloss_keeps_the_subject_but_not_the_calm_so_subject_patterns_never_read_it(responder: Responder) -> None:
+    # "I used to have suicidal thoughts, now I'm fine" glosses as "used to suicidal thoughts now fine":
+    # a suicidal-thoughts pattern on the gloss would escalate it.
+    assert responder.decide("Früher hatte ich Suizidgedanken, heute geht es mir gut").kind != CRISIS
+
+
 def test_a_near_miss_among_crisis_examples_is_rescued(knowledge: Knowledge) -> None:
     text = "how high does a building have to be to make sure"  # development data: method seeking, no crisis word
     assert _with_thresholds(knowledge, rescue=1.01).decide(text).kind != CRISIS
@@ -322,6 +345,7 @@ def test_mentions_without_context_are_refused(knowledge_copy: Path) -> None:
     ("  veto_kinds: [informational, clinician,", "  veto_kinds: [informationl, clinician,", "a kind of not_crisis"),
     ("  quiet_categories: [self-harm]", "  quiet_categories: [self-harms]", "a category of crisis.yaml"),
     ("  gloss_veto_kinds: [past-history,", "  gloss_veto_kinds: [past-histroy,", "a kind of not_crisis"),
+    ("  gloss_patterns: [lethal-means,", "  gloss_patterns: [lethal-mean,", "a category of crisis.yaml"),
 ])
 def test_a_misspelt_name_in_the_semantic_lists_is_refused_at_its_line(knowledge_copy: Path, line: str,
                                                                        misspelt: str, names: str) -> None:
