@@ -225,10 +225,49 @@ def _gapped(phrases: set[str]) -> GappedPhrases | None:
 
 def compile_language(code: str, phrases: Sequence[str], *, keep_marks: bool, words: bool,
                      mentions: Sequence[str] = (), context: Sequence[str] = ()) -> LanguageLexicon:
-    """A language's strong phrases, mentions and context cues, each compiled once per knowledge load."""
-    return LanguageLexicon(code, keep_marks, compile_phrases(phrases, keep_marks=keep_marks, words=words),
-                           compile_phrases(mentions, keep_marks=keep_marks, words=words),
-                           compile_phrases(context, keep_marks=keep_marks, words=words))
+    """A language's strong phrases, mentions and context cues (with their Latin spellings where people
+    type the language in Latin letters: ``romanised``), each compiled once per knowledge load."""
+    def compiled(listed: Sequence[str]) -> PhraseSet:
+        return compile_phrases([*listed, *romanised(code, listed)], keep_marks=keep_marks, words=words)
+
+    return LanguageLexicon(code, keep_marks, compiled(phrases), compiled(mentions), compiled(context))
+
+
+# Cyrillic letters as chat writes them in Latin, two ways: (common chat, formal). Russian and Ukrainian
+# speakers often type in Latin letters ("ne hochu zhit" for "не хочу жить"); a phrase list in Cyrillic
+# alone missed every such message. Only these two: Arabic, Persian or Hindi written in Latin letters
+# leave out vowels the script leaves out too, so no table can spell them; their lists name such
+# spellings directly ("3ayez amot", "mikham bemiram", "marna chahta").
+_CYRILLIC = {  # language: (its letters, each letter's Latin spelling in common chat, and in formal use; "-": none)
+    "ru": ("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+           "a b v g d e e zh z i y k l m n o p r s t u f h ts ch sh sch - y - e yu ya",
+           "a b v g d e e zh z i i k l m n o p r s t u f kh c ch sh shch - y - e yu ya"),
+    "uk": ("абвгґдеєжзиіїйклмнопрстуфхцчшщьюя'",
+           "a b v h g d e ye zh z y i yi y k l m n o p r s t u f kh ts ch sh shch - yu ya -",
+           "a b v h g d e ie zh z y i i i k l m n o p r s t u f h ts ch sh sch - iu ia -"),
+}
+# Shorter phrases, and single words, in Latin letters could be words of other languages ("суицид" -> "suicid").
+ROMANISED_MIN_LETTERS = 6
+
+
+def romanised(code: str, phrases: Sequence[str]) -> list[str]:
+    """The phrases of language ``code`` spelt in Latin letters both ways of ``_CYRILLIC`` (none for other
+    languages); phrases with a letter the table lacks, or too short to be safe (one word, or fewer than
+    ``ROMANISED_MIN_LETTERS`` letters), are left out."""
+    if code not in _CYRILLIC:
+        return []
+    letters, *ways = _CYRILLIC[code]
+    tables = [dict(zip(letters, way.replace("-", "").split(" "), strict=True)) for way in ways]
+    spelt = []
+    for phrase in phrases:
+        stem = phrase.rstrip("*").casefold()
+        written = [char for char in stem if not char.isspace()]
+        if len(written) < ROMANISED_MIN_LETTERS or len(stem.split()) < 2 \
+                or any(char not in letters for char in written):
+            continue
+        spelt += ["".join(table.get(char, char) for char in stem) + phrase[len(phrase.rstrip("*")):]
+                  for table in tables]
+    return spelt
 
 
 def _in_order(phrase: tuple[str, ...], words: list[str]) -> bool:

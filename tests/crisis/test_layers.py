@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from bot.console.explain import explain
-from bot.crisis.lexicon import LanguageLexicon, Lexicon, compile_language, fold
+from bot.crisis.lexicon import LanguageLexicon, Lexicon, compile_language, fold, romanised
 from bot.decision import ANSWER, CRISIS, FALLBACK, SUPPORT, ChatContext, Responder
 from bot.knowledge import Knowledge, KnowledgeError, load_knowledge
 
@@ -245,6 +245,15 @@ def _flat_phrase(phrase: str, *, keep_marks: bool, words: bool) -> re.Pattern[st
     if not words:
         return re.compile(body)
     return re.compile(rf"(?<!\w){body}" + (r"\w*" if phrase.endswith("*") else r"(?!\w)"))
+
+
+def test_russian_and_ukrainian_phrases_also_match_in_latin_letters(responder: Responder) -> None:
+    lexicon = compile_language("ru", ["не хочу больше жить"], keep_marks=False, words=True)
+    assert _finds(lexicon, "ya ne hochu bolshe zhit, eto vse")  # chat spelling
+    assert _finds(lexicon, "ne khochu bolshe zhit")  # formal spelling
+    assert romanised("ru", ["суицид", "хочу"]) == []  # one word in Latin letters could be another language's
+    decision = responder.decide("ya ne hochu bolshe zhit")  # development data (a spent set)
+    assert decision.kind == CRISIS and decision.crisis is not None and decision.crisis.language == "ru"
 
 
 def test_the_phrase_trie_matches_exactly_what_the_phrases_match(knowledge: Knowledge) -> None:
