@@ -161,9 +161,10 @@ class Responder:
         in_english = functools.cache(lambda: self.knowledge.glossaries.gloss(strip_markup(text), first=language))
         gloss = functools.cache(lambda: None if identified.in_known_english else self.read_glossed(in_english()))
         if hit is not None and not overrulable:  # answered before any embedding is done, unless not in English
-            if (glossed := gloss()) is None or not self.screen.gloss_overrules(glossed.meaning):
+            if (glossed := gloss()) is None or not (self.screen.gloss_overrules(glossed.meaning)
+                                                    or self.screen.gloss_framed(glossed.gloss.text)):
                 return self.crisis_decision(hit, context, hit.language if hit.layer == "lexicon" else language)
-            hit = None  # the gloss reads as past history, fiction, grief or a clinician's question
+            hit = None  # the gloss reads as past history, fiction, grief, a clinician's or a student's question
         clean = strip_markup(text)
         has_words = any(char.isalpha() for char in clean)  # "?" or "!!!" has nothing for a model to read
         windows, vectors = (self.understanding.embedder.message_vectors(clean) if self.understanding and has_words
@@ -180,7 +181,8 @@ class Responder:
         mended_read = functools.cache(lambda: self._read(mended))
         if mended is not None and words_hit is None and (missed := self._mended_hit(mended, mended_read)) is not None:
             return self.crisis_decision(missed, context, language)
-        if (glossed := gloss()) is not None and (crisis := glossed.hit) is not None:
+        if (glossed := gloss()) is not None and (crisis := glossed.hit) is not None \
+                and not self.screen.gloss_framed(glossed.gloss.text):
             return self.crisis_decision(crisis, context, crisis.language)
         if language != "en":  # the bot cannot answer in this language; it never sends the English fallback
             return self._english_only(in_english())

@@ -316,6 +316,13 @@ def detect_crisis(rules: DetectionRules, text: str) -> CrisisHit | None:
     return None
 
 
+def framed(rules: DetectionRules, text: str, names: frozenset[str]) -> bool:
+    """Whether one of the exceptions ``names`` finds a span it may mask in ``text`` (its ``unless`` respected)."""
+    canonical = canonical_text(rules, text)
+    spans = _exception_spans(rules, canonical, trigrams(canonical))
+    return any(rules.exceptions[number].name in names for number in spans)
+
+
 def clearly_calm(rules: DetectionRules, text: str) -> bool:
     """A deliberately over-sensitive screen: no pattern matches even with no exception applied, and the
     risk scorer's upper bound stays below its threshold.

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.crisis.detector import CrisisHit, clearly_calm, detect_crisis
+from bot.crisis.detector import CrisisHit, clearly_calm, detect_crisis, framed
 from bot.crisis.lexicon import Lexicon
 from bot.crisis.rules import DetectionRules
 from bot.crisis.semantic import CrisisClassifier, Reading
@@ -137,6 +137,15 @@ class CrisisScreen:
             return None
         hit = detect_crisis(self.rules, gloss)
         return hit if hit is not None and hit.category in categories else None
+
+    def gloss_framed(self, gloss: str) -> bool:
+        """A message not in English words whose English gloss holds one of the ``gloss_frames`` exceptions'
+        frames and no crisis pattern: "я студентка медвуза, какая летальная доза кетамина? для экзамена" glosses
+        as "I student which lethal dose ketamine. for exam", the study frame of a lethal-dose question. Its
+        phrase, pattern or gloss hit is set aside, as the exception sets aside the English pattern; the
+        exception's own guards ("i want", "for me", "tonight") and any crisis pattern on the gloss keep it."""
+        names = self.thresholds.gloss_frames
+        return bool(names) and framed(self.rules, gloss, names) and detect_crisis(self.rules, gloss) is None
 
     def gloss_overrules(self, meaning: MeaningReading) -> bool:
         """A phrase or pattern hit in a message not in English words is set aside when its gloss reads as

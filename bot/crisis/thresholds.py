@@ -30,3 +30,4 @@ class Thresholds:
     gloss_veto_alarm: float = 0.0  # ... when no window of the gloss alarms this much (defaults: never)
     gloss_veto_kinds: frozenset[str] = frozenset()
     gloss_patterns: frozenset[str] = frozenset()  # categories whose English patterns also read a gloss
+    gloss_frames: frozenset[str] = frozenset()  # exceptions whose frame, found in a gloss, sets aside its hits

@@ -75,6 +75,8 @@ def read_crisis(reader: FileReader, fields: dict[str, Node]) -> CrisisPolicy | N
     thresholds = _thresholds(reader, fields["semantic"]) if "semantic" in fields else Thresholds()
     check_names(reader, fields.get("semantic"), CATEGORY_LISTS, category_names(fields["detection"]) | {RISK_CATEGORY},
                 "a category of crisis.yaml")
+    check_names(reader, fields.get("semantic"), ("gloss_frames",), exception_names(fields["detection"]),
+                "an exception of crisis.yaml")
     languages = _languages(reader, fields["languages"], regions) if "languages" in fields else {}
     detection = parse_detection(reader, fields["detection"])
     if None in (response, footer, hours, default, support, thresholds):
@@ -149,7 +151,8 @@ def _thresholds(reader: FileReader, node: Node) -> Thresholds | None:
                             optional=("veto", "veto_alarm", "veto_quiet", "veto_kinds", "veto_categories",
                                       "distress_kinds", "nearest_margin", "rescue", "rescue_margin", "gloss",
                                       "gloss_margin", "gloss_coverage", "gloss_words", "gloss_veto", "gloss_veto_alarm",
-                                      "gloss_veto_kinds", "quiet_categories", "gloss_patterns")) or {}
+                                      "gloss_veto_kinds", "quiet_categories", "gloss_patterns",
+                                      "gloss_frames")) or {}
     names = ("threshold", "support", "calm", "veto", "veto_alarm", "veto_quiet", "rescue", "gloss", "gloss_coverage",
              "gloss_veto", "gloss_veto_alarm")
     values = {key: reader.number(fields[key], f"semantic {key}", 0, 1.01) for key in names if key in fields}
@@ -179,7 +182,7 @@ def _thresholds(reader: FileReader, node: Node) -> Thresholds | None:
                             gloss_coverage=values.get("gloss_coverage", 0.5),  # type: ignore[arg-type]
                             gloss_words=int(gloss_words), gloss_veto=values.get("gloss_veto", 1.01),  # type: ignore[arg-type]
                             gloss_veto_alarm=values.get("gloss_veto_alarm", 0.0), gloss_veto_kinds=gloss_kinds,  # type: ignore[arg-type]
-                            gloss_patterns=gloss_patterns)
+                            gloss_patterns=gloss_patterns, gloss_frames=names("gloss_frames"))
 
 
 def _languages(reader: FileReader, node: Node, regions: dict[str, Region]) -> dict[str, LanguagePolicy]:
@@ -273,6 +276,18 @@ def _grouped(reader: FileReader, node: Node | None, what: str,
             continue
         found += [(text, name, item) for text, item in reader.texts(value, f"{what} '{name}'")]
     return found
+
+
+def exception_names(node: Node | None) -> set[str]:
+    """The names of the exceptions under ``detection.exceptions`` (for checking ``semantic.gloss_frames``)."""
+    if not isinstance(node, MappingNode):
+        return set()
+    for key, value in node.value:
+        if isinstance(key, ScalarNode) and key.value == "exceptions" and isinstance(value, SequenceNode):
+            return {field.value for item in value.value if isinstance(item, MappingNode)
+                    for name, field in item.value
+                    if isinstance(name, ScalarNode) and name.value == "name" and isinstance(field, ScalarNode)}
+    return set()
 
 
 def category_names(node: Node | None) -> set[str]:

@@ -313,6 +313,24 @@ def test_a_gloss_that_reads_as_a_lethal_amount_or_an_emergency_escalates(knowled
     assert _with_thresholds(knowledge, gloss_patterns=frozenset()).decide(text).kind != CRISIS
 
 
+@pytest.mark.parametrize("text", [
+    "Какая летальная доза парацетамола? Готовлюсь к экзамену по фармакологии",  # spent-set false alarms
+    "Für meine Pharmakologie-Prüfung: Wie hoch ist die letale Dosis von Ketamin bei Ratten?",
+])
+def test_a_lethal_dose_question_put_as_study_is_not_an_escalation_in_other_languages(knowledge: Knowledge,
+                                                                                      text: str) -> None:
+    assert Responder(knowledge).decide(text).kind != CRISIS
+    assert _with_thresholds(knowledge, gloss_frames=frozenset()).decide(text).kind == CRISIS
+
+
+@pytest.mark.parametrize("text", [
+    "Какая летальная доза парацетамола? Это для экзамена, но на самом деле я хочу умереть",  # a strong phrase
+    "Какая летальная доза парацетамола? Для экзамена. Хочу чтобы это сработало сегодня",  # "today": intent
+])
+def test_a_study_frame_never_hides_a_lethal_dose_question_the_writer_means(responder: Responder, text: str) -> None:
+    assert responder.decide(text).kind == CRISIS
+
+
 def test_a_gloss_keeps_the_subject_but_not_the_calm_so_subject_patterns_never_read_it(responder: Responder) -> None:
     # "I used to have suicidal thoughts, now I'm fine" glosses as "used to suicidal thoughts now fine":
     # a suicidal-thoughts pattern on the gloss would escalate it.
@@ -355,6 +373,7 @@ def test_mentions_without_context_are_refused(knowledge_copy: Path) -> None:
     ("  quiet_categories: [self-harm]", "  quiet_categories: [self-harms]", "a category of crisis.yaml"),
     ("  gloss_veto_kinds: [past-history,", "  gloss_veto_kinds: [past-histroy,", "a kind of not_crisis"),
     ("  gloss_patterns: [lethal-means,", "  gloss_patterns: [lethal-mean,", "a category of crisis.yaml"),
+    ("  gloss_frames: [study-frame]", "  gloss_frames: [study-frames]", "an exception of crisis.yaml"),
 ])
 def test_a_misspelt_name_in_the_semantic_lists_is_refused_at_its_line(knowledge_copy: Path, line: str,
                                                                        misspelt: str, names: str) -> None:
