@@ -188,6 +188,15 @@ def test_a_self_harm_pattern_gives_way_only_to_a_quiet_meaning(knowledge: Knowle
         == CRISIS
 
 
+def test_a_goodbye_pattern_gives_way_only_to_a_quiet_meaning(knowledge: Knowledge) -> None:
+    text = "writing a poem about my grandma's death, is 'final goodbye' too cliché for a title?"  # spent set
+    assert Responder(knowledge).decide(text).kind != CRISIS
+    assert _with_thresholds(knowledge, quiet_categories=frozenset({"self-harm"})).decide(text).kind == CRISIS
+    # Fiction as the frame is not enough: the meaning is not quiet here.
+    assert Responder(knowledge).decide("In my story the hero writes goodbye letters. I've written mine too.").kind \
+        == CRISIS
+
+
 def test_a_figure_of_speech_sets_aside_a_pattern(responder: Responder) -> None:
     assert responder.decide("running a marathon in this heat would be suicide lol").kind != CRISIS
 
@@ -370,7 +379,7 @@ def test_mentions_without_context_are_refused(knowledge_copy: Path) -> None:
 
 @pytest.mark.parametrize(("line", "misspelt", "names"), [
     ("  veto_kinds: [informational, clinician,", "  veto_kinds: [informationl, clinician,", "a kind of not_crisis"),
-    ("  quiet_categories: [self-harm]", "  quiet_categories: [self-harms]", "a category of crisis.yaml"),
+    ("  quiet_categories: [self-harm,", "  quiet_categories: [self-harms,", "a category of crisis.yaml"),
     ("  gloss_veto_kinds: [past-history,", "  gloss_veto_kinds: [past-histroy,", "a kind of not_crisis"),
     ("  gloss_patterns: [lethal-means,", "  gloss_patterns: [lethal-mean,", "a category of crisis.yaml"),
     ("  gloss_frames: [study-frame]", "  gloss_frames: [study-frames]", "an exception of crisis.yaml"),
