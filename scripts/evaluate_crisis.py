@@ -4,8 +4,8 @@ Usage (from the repository root):
     python scripts/evaluate_crisis.py SET.yaml [--tagged TAGGED.yaml] [--show-misses]
 
 SET.yaml has ``crisis:`` and ``not_crisis:``, lists of messages (plain or ``{q: ...}``), the
-format of the evaluation sets. TAGGED.yaml holds the same messages in the same order with
-``lang`` and ``category`` keys, for per-language figures. Messages are printed only with
+format of the evaluation sets. TAGGED.yaml holds the same messages with a ``lang`` key, for
+per-language figures: in the same layout, or as one list of ``{text, label, lang}``. Messages are printed only with
 ``--show-misses`` (never for a blind set).
 """
 
@@ -49,6 +49,13 @@ def _text(item: str | dict[str, str]) -> str:
     return item if isinstance(item, str) else item["q"]
 
 
+def _languages(tagged: dict | list) -> dict[str, str]:
+    """Each tagged message's language, by its text. Tagged files come as the set's own layout (``crisis:``
+    and ``not_crisis:`` lists of ``{q, lang}``) or as one list of ``{text, label, lang}``."""
+    items = tagged if isinstance(tagged, list) else [*(tagged.get("crisis") or []), *(tagged.get("not_crisis") or [])]
+    return {item.get("q") or item.get("text"): item.get("lang", "?") for item in items if isinstance(item, dict)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("set", type=Path)
@@ -58,9 +65,9 @@ def main() -> int:
     data = yaml.safe_load(args.set.read_text(encoding="utf-8"))
     crisis = [_text(item) for item in data.get("crisis") or []]
     calm = [_text(item) for item in data.get("not_crisis") or []]
-    tags = yaml.safe_load(args.tagged.read_text(encoding="utf-8")) if args.tagged else None
-    crisis_langs = [t.get("lang", "?") for t in tags["crisis"]] if tags else ["?"] * len(crisis)
-    calm_langs = [t.get("lang", "?") for t in tags["not_crisis"]] if tags else ["?"] * len(calm)
+    tags = _languages(yaml.safe_load(args.tagged.read_text(encoding="utf-8"))) if args.tagged else None
+    crisis_langs = [tags.get(text, "?") if tags else "?" for text in crisis]
+    calm_langs = [tags.get(text, "?") if tags else "?" for text in calm]
     responder = Responder(load_knowledge(ROOT / "knowledge"))
     found = [layers(responder, text) for text in crisis]
     alarms = [layers(responder, text) for text in calm]
