@@ -103,7 +103,8 @@ class GlossReading:
 
     gloss: Gloss
     meaning: MeaningReading
-    words: CrisisHit | None = None  # an English pattern that matched the gloss (``CrisisScreen.gloss_words``)
+    words: CrisisHit | None = None  # an English pattern that matched the gloss (``CrisisScreen.gloss_patterns``)
+    framed: bool = False  # the gloss holds a study frame and no crisis pattern (``CrisisScreen.gloss_patterns``)
 
     @property
     def hit(self) -> CrisisHit | None:
@@ -161,8 +162,7 @@ class Responder:
         in_english = functools.cache(lambda: self.knowledge.glossaries.gloss(strip_markup(text), first=language))
         gloss = functools.cache(lambda: None if identified.in_known_english else self.read_glossed(in_english()))
         if hit is not None and not overrulable:  # answered before any embedding is done, unless not in English
-            if (glossed := gloss()) is None or not (self.screen.gloss_overrules(glossed.meaning)
-                                                    or self.screen.gloss_framed(glossed.gloss.text)):
+            if (glossed := gloss()) is None or not (self.screen.gloss_overrules(glossed.meaning) or glossed.framed):
                 return self.crisis_decision(hit, context, hit.language if hit.layer == "lexicon" else language)
             hit = None  # the gloss reads as past history, fiction, grief, a clinician's or a student's question
         clean = strip_markup(text)
@@ -181,8 +181,7 @@ class Responder:
         mended_read = functools.cache(lambda: self._read(mended))
         if mended is not None and words_hit is None and (missed := self._mended_hit(mended, mended_read)) is not None:
             return self.crisis_decision(missed, context, language)
-        if (glossed := gloss()) is not None and (crisis := glossed.hit) is not None \
-                and not self.screen.gloss_framed(glossed.gloss.text):
+        if (glossed := gloss()) is not None and (crisis := glossed.hit) is not None and not glossed.framed:
             return self.crisis_decision(crisis, context, crisis.language)
         if language != "en":  # the bot cannot answer in this language; it never sends the English fallback
             return self._english_only(in_english())
@@ -258,7 +257,7 @@ class Responder:
         windows, vectors = self.understanding.embedder.message_vectors(glossed.text)
         similarities = self.understanding.classifier.similarities(vectors)
         return GlossReading(glossed, self.screen.meaning(vectors, len(windows), similarities.max(axis=1), glossed=True),
-                            self.screen.gloss_words(glossed.text))
+                            *self.screen.gloss_patterns(glossed.text))
 
     def _english_only(self, glossed: Gloss | None) -> Decision:
         """ "I can only answer in English", with the lines, in the language of the glossary that knows most of

@@ -126,26 +126,27 @@ class CrisisScreen:
         return hit.category in limits.veto_categories and reading.calm in limits.veto_kinds \
             and reading.calm_probability >= limits.veto and alarm < limits.veto_alarm
 
-    def gloss_words(self, gloss: str) -> CrisisHit | None:
-        """The English patterns of ``gloss_patterns`` on a message's English gloss: "quanto de cetamina precisa pra
-        morrer?" glosses as "how much of ketamine needs to die", which the lethal-means patterns know. Only
-        categories whose patterns name a concrete act (a lethal amount, an overdose, an emergency): the
-        others mostly name the subject, and a gloss keeps the subject while losing what made it calm ("I
-        used to have suicidal thoughts, now I'm fine" glosses as "used to suicidal thoughts now fine")."""
-        categories = self.thresholds.gloss_patterns
-        if not categories:
-            return None
-        hit = detect_crisis(self.rules, gloss)
-        return hit if hit is not None and hit.category in categories else None
+    def gloss_patterns(self, gloss: str) -> tuple[CrisisHit | None, bool]:
+        """What the English patterns make of a message's English gloss, read once: a hit of a ``gloss_patterns``
+        category, and whether the gloss is framed (one of the ``gloss_frames`` exceptions' frames, and no
+        crisis pattern at all).
 
-    def gloss_framed(self, gloss: str) -> bool:
-        """A message not in English words whose English gloss holds one of the ``gloss_frames`` exceptions'
-        frames and no crisis pattern: "я студентка медвуза, какая летальная доза кетамина? для экзамена" glosses
-        as "I student which lethal dose ketamine. for exam", the study frame of a lethal-dose question. Its
-        phrase, pattern or gloss hit is set aside, as the exception sets aside the English pattern; the
+        The hit: "quanto de cetamina precisa pra morrer?" glosses as "how much of ketamine needs to die", which
+        the lethal-means patterns know. Only categories whose patterns name a concrete act (a lethal amount,
+        an overdose, an emergency): the others mostly name the subject, and a gloss keeps the subject while
+        losing what made it calm ("I used to have suicidal thoughts, now I'm fine" glosses as "used to
+        suicidal thoughts now fine").
+
+        The frame: "я студентка медвуза, какая летальная доза кетамина? для экзамена" glosses as "I student
+        which lethal dose ketamine. for exam", the study frame of a lethal-dose question. The message's phrase,
+        pattern or gloss hit is then set aside, as the exception sets aside the English pattern; the
         exception's own guards ("i want", "for me", "tonight") and any crisis pattern on the gloss keep it."""
-        names = self.thresholds.gloss_frames
-        return bool(names) and framed(self.rules, gloss, names) and detect_crisis(self.rules, gloss) is None
+        limits = self.thresholds
+        if not limits.gloss_patterns and not limits.gloss_frames:
+            return None, False
+        hit = detect_crisis(self.rules, gloss)
+        framed_gloss = hit is None and bool(limits.gloss_frames) and framed(self.rules, gloss, limits.gloss_frames)
+        return (hit if hit is not None and hit.category in limits.gloss_patterns else None), framed_gloss
 
     def gloss_overrules(self, meaning: MeaningReading) -> bool:
         """A phrase or pattern hit in a message not in English words is set aside when its gloss reads as
