@@ -95,9 +95,10 @@ class PhraseSet:
     People rarely type a phrase word for word: "j'ai avalé toute MA boîte" for "j'ai avalé toute LA
     boîte". A phrase of three or more content words (four letters or more) also matches when those
     words appear in order, each by its first five letters, with at most two other words between.
-    Chinese, Japanese and Thai have no words to count, so there a phrase of four or more characters
-    also matches with up to three characters added or swapped at one point ("我是个累赘", I am a
-    burden, also in "我是家里的累赘", I am the family's burden).
+    Chinese and Japanese have no words to count, so there a phrase of four or more letters also
+    matches with up to three characters added or swapped at one point ("我是个累赘", I am a burden,
+    also in "我是家里的累赘", I am the family's burden). Thai phrases with vowel or tone marks (most of
+    them) are left out (``_gapped``): a mark is not a letter, and a gap could split a letter from its mark.
     """
 
     regex: re.Pattern[str] | None
@@ -209,7 +210,8 @@ class GappedPhrases:
 
 def _gapped(phrases: set[str]) -> GappedPhrases | None:
     """The ``GappedPhrases`` of phrases of at least ``GAPPED_MIN`` letters, none of them ASCII (none: no such
-    phrase). Latin words in these lists ("overdose", "kms") are words, matched as written."""
+    phrase). Latin words in these lists ("overdose", "kms") are words, matched as written; a phrase with
+    a combining mark (Thai vowels and tones) is not all letters and is left out too."""
     splits: dict[str, set[tuple[str, str, int]]] = {}
     for phrase in phrases:
         if len(phrase) < GAPPED_MIN or not phrase.isalpha() or phrase.isascii():
