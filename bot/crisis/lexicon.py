@@ -143,18 +143,18 @@ def compile_phrases(phrases: Sequence[str], *, keep_marks: bool, words: bool) ->
     """All the phrases in one regex, written as a trie (see ``_trie``)."""
     if not phrases:
         return NOTHING
+    folded = {phrase: fold(phrase.rstrip("*"), keep_marks=keep_marks) for phrase in phrases}  # folded once
     spellings = []
-    for phrase in {fold(p.rstrip("*"), keep_marks=keep_marks) + ("*" if p.endswith("*") else "") for p in phrases}:
-        stem, open_end = phrase.rstrip("*"), phrase.endswith("*")
+    for stem, open_end in {(stem, phrase.endswith("*")) for phrase, stem in folded.items()}:
         tokens = [r"\s+" if char == " " else re.escape(char) for char in " ".join(stem.split())]
         if words:
             tokens.append(r"\w*" if open_end else r"(?!\w)")
         spellings.append(tokens)
     trie = _trie(spellings)
-    loose = tuple(stems for phrase in phrases if words
-                  and len(stems := tuple(w[:STEM] for w in fold(phrase.rstrip("*"), keep_marks=keep_marks).split()
-                                         if len(w) >= CONTENT_LETTERS)) >= MIN_LOOSE_WORDS)
-    gapped = None if words else _gapped({fold(p.rstrip("*"), keep_marks=keep_marks) for p in phrases})
+    loose = tuple(stems for stem in folded.values() if words
+                  and len(stems := tuple(w[:STEM] for w in stem.split() if len(w) >= CONTENT_LETTERS))
+                  >= MIN_LOOSE_WORDS)
+    gapped = None if words else _gapped(set(folded.values()))
     return PhraseSet(re.compile(rf"(?<!\w){trie}" if words else trie), loose, gapped)
 
 
