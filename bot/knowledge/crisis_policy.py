@@ -300,6 +300,9 @@ def category_names(node: Node | None) -> set[str]:
     return set()
 
 
+_ROUND_TRIPPED_KEYS = frozenset({"True", "False", "None"})
+
+
 def read_glossary(reader: FileReader, fields: dict[str, Node], languages: Mapping[str, LanguagePolicy],
                   stem: str) -> dict[str, list[str]] | None:
     """``glossary/<code>.yaml``: English keys, each with the language's forms that stand for it.
@@ -325,6 +328,12 @@ def read_glossary(reader: FileReader, fields: dict[str, Node], languages: Mappin
     for english, value in (reader.mapping(fields["gloss"], "gloss") or {}).items():
         if not english.strip():
             reader.problem(value, "a gloss key (the English) is empty")
+            continue
+        if english in _ROUND_TRIPPED_KEYS:
+            # Not English: a YAML 1.1 tool reads an unquoted on/yes/no/off as a boolean and writes it back as
+            # 'True' or 'False'; two keys then become one, and every gloss says "True" for "on" and for "yes".
+            reader.problem(value, f"gloss key '{english}' is what a YAML tool writes back for an unquoted "
+                                  "on, yes, off or no: write the English word, quoted ('on', 'yes', 'no')")
             continue
         forms = []
         for form, node in reader.texts(value, f"the forms of '{english}'"):

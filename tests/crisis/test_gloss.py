@@ -119,6 +119,7 @@ def test_ordinary_questions_in_other_languages_are_not_alarms(responder: Respond
     ("language: fr\ngloss:\n  pills: [pilules]\n", "es.yaml:1: a glossary for 'fr' must be named fr.yaml"),
     ("language: es\ngloss:\n  pills: ['¿?']\n", "es.yaml:3: form '¿?' of 'pills' has no letters"),
     ("language: es\ngloss:\n  pills: pastillas\n", "es.yaml:3: the forms of 'pills' must be a list"),
+    ("language: es\ngloss:\n  'True': [encima, sí]\n", "es.yaml:3: gloss key 'True' is what a YAML tool writes back"),
 ])
 def test_a_broken_glossary_is_refused_at_its_line(knowledge_copy: Path, content: str, message: str) -> None:
     (knowledge_copy / "glossary").mkdir(exist_ok=True)
