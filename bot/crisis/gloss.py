@@ -40,47 +40,55 @@ _SENTENCE_END = re.compile("[.!?;\n\u3002\uff01\uff1f\u061f\u0964]+")  # also CJ
 
 @dataclass(frozen=True)
 class Folded:
-    """A sentence folded once for every glossary: its words with their accents, and without."""
+    """A sentence folded once for every glossary: its words with their accents, and without, as text and as
+    the UTF-8 the glossaries are keyed by (encoded here once, not at every glossary's every lookup)."""
 
     kept: tuple[str, ...]
     bare: tuple[str, ...]
+    kept_utf8: tuple[bytes, ...]
+    bare_utf8: tuple[bytes, ...]
 
     @classmethod
     def of(cls, sentence: str) -> Folded:
         kept = tuple(fold(sentence, keep_marks=True).split())
-        return cls(kept, tuple(strip_marks(word) for word in kept))
+        bare = tuple(strip_marks(word) for word in kept)
+        return cls(kept, bare, tuple(word.encode() for word in kept), tuple(word.encode() for word in bare))
 
 
 @dataclass(frozen=True)
 class Glossary:
     """One language's forms, compiled: folded forms (words joined by one space) to their English.
 
-    Plain ``str`` keys, not word tuples: some 200,000 forms stay resident, and a tuple per form cost
-    about 20 MB more."""
+    Keys are the forms' UTF-8 bytes, not ``str`` and not word tuples: some 300,000 forms stay resident. A
+    tuple per form cost about 20 MB more than a string, and a string 7.7 MB more than its bytes (most forms
+    are in scripts a ``str`` keeps in two bytes a letter, behind a larger header)."""
 
     code: str
     keep_marks: bool
     words: bool
-    forms: Mapping[str, str]  # folded form -> English
-    exact: Mapping[str, str]  # spaced forms with their accents, where folding changed them: they win over ``forms``
-    prefixes: Mapping[str, str]  # folded ``*`` forms without the star -> English
+    forms: Mapping[bytes, str]  # folded form -> English
+    exact: Mapping[bytes, str]  # spaced forms with their accents, where folding changed them: they win over ``forms``
+    prefixes: Mapping[bytes, str]  # folded ``*`` forms without the star -> English
     longest: int  # words in the longest phrase, or characters in the longest unspaced form
 
     def read(self, sentence: Folded) -> tuple[list[str], int, int]:
         """The English words for a sentence, how many of its words (or characters) were glossed, and of how many."""
         if not self.words:
             return self._unspaced("".join(sentence.kept if self.keep_marks else sentence.bare))
-        return self._spaced(sentence.kept, sentence.kept if self.keep_marks else sentence.bare)
+        if self.keep_marks:
+            return self._spaced(sentence.kept, sentence.kept, sentence.kept_utf8, sentence.kept_utf8)
+        return self._spaced(sentence.kept, sentence.bare, sentence.kept_utf8, sentence.bare_utf8)
 
-    def _spaced(self, exact: tuple[str, ...], loose: tuple[str, ...]) -> tuple[list[str], int, int]:
+    def _spaced(self, exact: tuple[str, ...], loose: tuple[str, ...], exact_utf8: tuple[bytes, ...],
+                loose_utf8: tuple[bytes, ...]) -> tuple[list[str], int, int]:
         """Each word as written first ("oldu", happened), then without its accents ("oldu" for "öldü", died)."""
         out: list[str] = []
         known = position = 0
         while position < len(exact):
             english = None
             for size in range(min(self.longest, len(exact) - position), 0, -1):
-                english = self.exact.get(" ".join(exact[position: position + size])) \
-                    or self.forms.get(" ".join(loose[position: position + size]))
+                english = self.exact.get(b" ".join(exact_utf8[position: position + size])) \
+                    or self.forms.get(b" ".join(loose_utf8[position: position + size]))
                 if english is not None:
                     break
             else:
@@ -100,17 +108,17 @@ class Glossary:
             return word
         aligned = len(written) == len(word)  # folding kept every letter, so a stem as written lines up
         for end in range(len(word) - 1, MIN_STEM - 1, -1):
-            stem = word[:end]
+            stem = word[:end].encode()
             if stem in self.prefixes:
                 return self.prefixes[stem]
             if len(word) >= INFLECTED_LETTERS and len(word) - end <= EXTRA_LETTERS \
-                    and (english := (self.exact.get(written[:end]) if aligned else None)
+                    and (english := (self.exact.get(written[:end].encode()) if aligned else None)
                          or self.forms.get(stem)) is not None:
                 return english
         if "'" in word.strip("'"):
             head, _, tail = word.partition("'")
             rest = written.partition("'")[2] if written.count("'") == word.count("'") else tail
-            parts = [self.forms.get(f"{head}'") or self.forms.get(head), self._word(rest, tail)]
+            parts = [self.forms.get(f"{head}'".encode()) or self.forms.get(head.encode()), self._word(rest, tail)]
             return " ".join(part for part in parts if part) or None
         return None
 
@@ -119,7 +127,7 @@ class Glossary:
         known = position = 0
         while position < len(text):
             for size in range(min(self.longest, len(text) - position), 0, -1):
-                english = self.forms.get(text[position: position + size])
+                english = self.forms.get(text[position: position + size].encode())
                 if english is not None:
                     out.append(english)
                     known += size
@@ -169,7 +177,11 @@ def compile_glossary(code: str, gloss: Mapping[str, Sequence[str]], *, keep_mark
     # "oldu" (happened) as written is itself, even where "öldü" (died) was listed first and took the folded key.
     exact |= {form: english for form, english in plain.items() if forms[form] != english}
     longest = max((form.count(" ") + 1 if words else len(form) for form in forms), default=1)
-    return Glossary(code, keep_marks, words, forms, exact, prefixes, longest)
+    return Glossary(code, keep_marks, words, _utf8_keys(forms), _utf8_keys(exact), _utf8_keys(prefixes), longest)
+
+
+def _utf8_keys(mapping: dict[str, str]) -> dict[bytes, str]:
+    return {form.encode(): english for form, english in mapping.items()}
 
 
 @dataclass(frozen=True)
