@@ -19,11 +19,9 @@ Layout of a knowledge folder::
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from pathlib import Path
 
-import numpy as np
 from yaml.nodes import Node, ScalarNode, SequenceNode
 
 from bot.crisis import gloss as gloss_module
@@ -297,20 +295,19 @@ class _Loader:
                 compiled.append(compile_glossary(path.stem, gloss, keep_marks=policy.keep_marks, words=policy.words))
                 if key is not None and len(self.problems) == problems:
                     _remember(key, compiled[-1])
-                    self.cache.save(_cache_name(key), {"json": np.frombuffer(json.dumps(gloss).encode(), np.uint8)})
+                    self.cache.save(_cache_name(key), compiled[-1].to_arrays())
         return Glossaries(tuple(compiled))
 
     def _cached_glossary(self, key: tuple[str, str, bool, bool]) -> Glossary | None:
         """The glossary an earlier process read from the same file, kept in the cache folder; None if absent."""
         arrays = self.cache.load(_cache_name(key))
-        try:
-            gloss = json.loads(arrays["json"].tobytes()) if arrays is not None else None
-        except (KeyError, ValueError):
-            gloss = None  # not a cache file of this kind: the file is read again and the cache rewritten
-        if not isinstance(gloss, dict) or not all(isinstance(forms, list) for forms in gloss.values()):
+        if arrays is None:
             return None
         _, code, keep_marks, words = key
-        return compile_glossary(code, gloss, keep_marks=keep_marks, words=words)
+        try:
+            return Glossary.from_arrays(code, arrays, keep_marks=keep_marks, words=words)
+        except (KeyError, ValueError, IndexError, TypeError):
+            return None  # not a cache file of this kind: the file is read again and the cache rewritten
 
     # --- cross-file checks ------------------------------------------------------------------
     def check_entries(self, entries: list[tuple[FaqEntry, FileReader, dict[str, Node]]],

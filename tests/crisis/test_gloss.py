@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.crisis.gloss import Glossaries, Glossary, compile_glossary, fold_form
@@ -197,6 +198,28 @@ def test_a_damaged_cache_file_is_read_past_and_rewritten(knowledge_copy: Path, t
     again = load_knowledge(knowledge_copy, cache)
     assert again.glossaries.languages == first.glossaries.languages
     assert stored.read_bytes() != b"not an npz file"
+
+
+@pytest.mark.parametrize("damage", ["one pointer short", "an older kind of cache file"])
+def test_a_cache_file_that_does_not_hold_a_glossary_is_read_past_and_rewritten(
+        knowledge_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
+    monkeypatch.setattr(loader, "_READ_GLOSSARIES", {})
+    cache = ArrayStore(tmp_path / "glossaries", keep=64)
+    first = load_knowledge(knowledge_copy, cache)
+    (stored,) = (tmp_path / "glossaries").glob("glossary-es-*.npz")
+    arrays = cache.load(stored.stem)
+    assert arrays is not None
+    pointers = len(arrays["forms_english"])
+    if damage == "one pointer short":
+        arrays["forms_english"] = arrays["forms_english"][:-1]
+    else:
+        arrays = {"json": np.frombuffer(b'{"pills": ["pastillas"]}', np.uint8)}
+    cache.save(stored.stem, arrays)
+    monkeypatch.setattr(loader, "_READ_GLOSSARIES", {})
+    again = load_knowledge(knowledge_copy, cache)
+    assert again.glossaries.languages == first.glossaries.languages
+    rewritten = cache.load(stored.stem)
+    assert rewritten is not None and len(rewritten["forms_english"]) == pointers
 
 
 def _must_not_read(*args: object) -> None:
