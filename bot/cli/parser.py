@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from bot import __version__
 from bot.cli import knowledge, serve, storage, talk
+from bot.semantic.memory import return_big_blocks_promptly
 
 DISTRIBUTION = "ketamine-faq-bot"  # the name in pyproject.toml; the version comes from bot.__version__ alone
 
@@ -28,4 +29,5 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
     """Run one command; ``python -m bot`` passes ``prog``, the ``ketamine-bot`` script does not need to."""
     args = build_parser(prog).parse_args(argv)
+    return_big_blocks_promptly()  # before anything big is allocated: see bot.semantic.memory
     return args.handler(args)
