@@ -133,6 +133,9 @@ CRISIS = {
         "my roommate took a lot of xanax and i can't wake her up",
         "he's having a seizure on the floor",
         "i can't breathe and my throat is closing up",
+        "My blood pressure reading is 210/130 after the session and I have a pounding headache and blurry vision",
+        "bp 205 over 128 and my head is pounding",
+        "my dad's bp is 190/125 and he's confused",
     ],
 }
 
@@ -172,6 +175,8 @@ OBFUSCATED = [
     "k\u0456ll mys\u0435lf",  # Cyrillic look-alike letters
     "k\u200bill my\u200bself",
     "KILL MYSELF",
+    "i dont wana b here anymor i hav the pils",  # texting shorthand: b, hav
+    "no1 wud even notice if i was gone",
     "im gonna kms 2nite",
     "gonna od tonight",
     "ima unalive myself",
@@ -200,6 +205,10 @@ NOT_CRISIS = {
         "that meme had me dead lmao, anyway is spravato covered?",
     ],
     "informational": [
+        "what blood pressure is too high for ketamine, above 180/110?",
+        "is a bp over 180/120 a contraindication",
+        "my bp was 140/90 during the infusion, nurse said normal",
+        "is plan b a good idea if ketamine fails",
         "my therapist said ketamine can lower suicide risk, is that true?",
         "can ketamine cause suicidal thoughts as a side effect?",
         "what's the suicide rate among people with treatment resistant depression?",
@@ -1061,6 +1070,8 @@ def test_zero_width_and_rtl_marks_do_not_hide_a_crisis(rules: DetectionRules) ->
     ("took 30mg at 2pm", "took 30mg at 2pm"),
     ("kms", "kill myself"),
     ("suicidel", "suicidal"),
+    ("i dont wana b here, no1 cud care", "i do not want to be here no one could care"),
+    ("bp: 198/124", "bp 198 124"),
 ])
 def test_canonical_text(rules: DetectionRules, raw: str, canonical: str) -> None:
     assert canonical_text(rules, raw) == canonical
