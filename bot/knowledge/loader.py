@@ -269,11 +269,12 @@ class _Loader:
     def glossaries(self, crisis: CrisisPolicy | None) -> Glossaries:
         """Optional: ``glossary/<code>.yaml``, one per language of crisis.yaml (whose flags say how it is written).
 
-        Reading the glossaries is most of a load's time (about a second for 200,000 forms: parsing the
-        YAML and folding each form), and most loads find them as an earlier load left them. A file whose
-        bytes, name and language flags were already read without a problem is taken from
+        Reading the glossaries is most of a load's time (seconds for 350,000 forms: parsing the YAML,
+        folding and indexing each form), and most loads find them as an earlier load left them. A file
+        whose bytes, name and language flags were already read without a problem is taken from
         ``_READ_GLOSSARIES`` (a reload in this process) or from the cache folder (a restart), where its
-        folded forms are kept as JSON; only a new or edited file is read and checked line by line.
+        compiled glossary is kept (``Glossary.to_arrays``); only a new or edited file is read and checked
+        line by line.
         """
         folder = self.directory / GLOSSARY_FOLDER
         compiled = []
