@@ -89,15 +89,16 @@ class Glossary:
 
     @classmethod
     def from_arrays(cls, code: str, arrays: Mapping[str, np.ndarray], *, keep_marks: bool, words: bool) -> Glossary:
-        """The glossary ``to_arrays`` stored; KeyError, ValueError or IndexError when they are not such arrays."""
+        """The glossary ``to_arrays`` stored; KeyError, ValueError, IndexError or TypeError when they are not such
+        arrays."""
         english = json.loads(arrays["english"].tobytes())
+        if not isinstance(english, list):
+            raise ValueError("no list of English texts")
 
         def mapping(name: str) -> dict[bytes, str]:
             keys, pointers = arrays[f"{name}_keys"].tobytes(), arrays[f"{name}_english"].tolist()
             forms = keys.split(_SEPARATOR) if keys else []
-            if len(forms) != len(pointers) or not isinstance(english, list):
-                raise ValueError(f"{name}: {len(forms)} forms, {len(pointers)} English texts")
-            return dict(zip(forms, [english[n] for n in pointers], strict=True))
+            return dict(zip(forms, [english[n] for n in pointers], strict=True))  # ValueError when a count differs
 
         return cls(code, keep_marks, words, mapping("forms"), mapping("exact"), mapping("prefixes"),
                    int(arrays["longest"]))

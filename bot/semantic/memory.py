@@ -27,11 +27,6 @@ def _libc() -> ctypes.CDLL | None:
         return None
 
 
-def _trim() -> Callable[[int], int] | None:
-    """glibc's malloc_trim, or None."""
-    return getattr(_libc(), "malloc_trim", None)
-
-
 def return_big_blocks_promptly() -> None:
     """Give every allocation of ``BIG_BLOCK`` bytes or more its own mapping, unmapped when it is freed.
 
@@ -50,6 +45,6 @@ def return_big_blocks_promptly() -> None:
 
 def release_free_memory() -> None:
     """Return the allocator's free pages to the OS (glibc only; cheap enough after a build or a long message)."""
-    trim = _trim()
+    trim: Callable[[int], int] | None = getattr(_libc(), "malloc_trim", None)
     if trim is not None:
         trim(0)
