@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-_BETA1, _BETA2, _EPSILON = 0.9, 0.999, 1e-8
+from bot.semantic.adam import Adam
 
 
 @dataclass(frozen=True)
@@ -53,17 +53,8 @@ def fit_softmax(vectors: np.ndarray, labels: np.ndarray, classes: int, *, l2: fl
     weight = (weight / weight.sum())[:, None]
     w = np.zeros((dim, classes), dtype=np.float32)
     b = np.zeros(classes, dtype=np.float32)
-    moments = [np.zeros_like(w), np.zeros_like(w), np.zeros_like(b), np.zeros_like(b)]
-    for step in range(1, steps + 1):
+    optimiser = Adam([w, b], learning_rate)
+    for _ in range(steps):
         error = (softmax(x @ w + b) - targets) * weight
-        grad_w = x.T @ error + l2 * w
-        grad_b = error.sum(axis=0)
-        for param, grad, first, second in ((w, grad_w, moments[0], moments[1]), (b, grad_b, moments[2], moments[3])):
-            first *= _BETA1
-            first += (1 - _BETA1) * grad
-            second *= _BETA2
-            second += (1 - _BETA2) * grad * grad
-            corrected = first / (1 - _BETA1 ** step)
-            scale = np.sqrt(second / (1 - _BETA2 ** step)) + _EPSILON
-            param -= learning_rate * corrected / scale
+        optimiser.step([x.T @ error + l2 * w, error.sum(axis=0)])
     return SoftmaxModel(w, b)
