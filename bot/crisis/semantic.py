@@ -28,12 +28,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.semantic.embedder import Embedder
+from bot.semantic.network import NetworkModel, fit_network
 from bot.semantic.softmax import SoftmaxModel, fit_softmax
 
 FAQ_KIND = "faq"  # the FAQ's own texts: calm, and the commonest thing people send
-FIT_VERSION = "crisis-semantic-5"
+FIT_VERSION = "crisis-semantic-6"
 LONG_EXAMPLE_WORDS = 25
 FAQ_WEIGHT = 2.0
+# The arrays a fit is cached as: the alarm network's four, then the kinds model's two.
+_STORED = ("alarm_h", "alarm_hb", "alarm_w", "alarm_b", "kinds_w", "kinds_b")
 
 
 @dataclass(frozen=True)
@@ -64,17 +67,18 @@ class Reading:
 
 @dataclass(frozen=True)
 class CrisisClassifier:
-    """Two softmax models over the same examples.
+    """Two models over the same examples.
 
-    ``alarm`` is binary (crisis or not); ``kinds`` has every crisis category and calm kind. Alone, the
-    kinds model's crisis classes summed made uncertain text look alarming (nine crisis classes against
-    ten calm ones), and the alarm alone misfired on some plain questions ("what's the weather like
+    ``alarm`` is binary (crisis or not), a network with one hidden layer (``bot.semantic.network`` says
+    why); ``kinds`` is a softmax regression over every crisis category and calm kind. Alone, the kinds
+    model's crisis classes summed made uncertain text look alarming (nine crisis classes against ten
+    calm ones), and the alarm alone misfired on some plain questions ("what's the weather like
     tomorrow"); the escalating probability is their mean.
     """
 
     labels: tuple[str, ...]  # of ``kinds``: the crisis categories first, then the calm kinds
     crisis_classes: int
-    alarm: SoftmaxModel
+    alarm: NetworkModel
     kinds: SoftmaxModel
     crisis_vectors: np.ndarray  # the crisis examples' vectors ``[n, dim]``, for the nearest-example margin
     calm_vectors: np.ndarray  # the hard negatives' (the FAQ's texts are the matcher's; the caller passes those)
@@ -87,7 +91,7 @@ class CrisisClassifier:
             return Reading(0.0, "", -1, FAQ_KIND, 1.0)
         kinds = self.kinds.probabilities(vectors)
         crisis = kinds[:, : self.crisis_classes]
-        alarm = (self.alarm.probabilities(vectors)[:, 0] + crisis.sum(axis=1)) / 2
+        alarm = (self.alarm.probabilities(vectors)[:, 1] + crisis.sum(axis=1)) / 2
         window = int(np.argmax(alarm))
         calm = int(np.argmax(kinds[0, self.crisis_classes:]))
         distress = float(crisis[0].sum()
@@ -121,10 +125,9 @@ class CrisisClassifier:
                                         ensure_ascii=False).encode("utf-8")).hexdigest()[:24]
         stored = embedder.store.load(f"crisis-{key}")
         hard = len(crisis) + len(calm)  # the examples kept for the margin: crisis, then the hard negatives
-        if stored is not None and {"alarm_w", "alarm_b", "kinds_w", "kinds_b"} <= stored.keys() \
-                and stored["kinds_b"].shape == (len(labels),):
+        if stored is not None and set(_STORED) <= stored.keys() and stored["kinds_b"].shape == (len(labels),):
             vectors = embedder.knowledge_vectors(texts[:hard])  # exactly the kept examples: views, no copies
-            return cls(labels, len(categories), SoftmaxModel(stored["alarm_w"], stored["alarm_b"]),
+            return cls(labels, len(categories), NetworkModel(*(stored[name] for name in _STORED[:4])),
                        SoftmaxModel(stored["kinds_w"], stored["kinds_b"]), vectors[: len(crisis)],
                        vectors[len(crisis):])
         vectors = embedder.knowledge_vectors(texts)
@@ -134,10 +137,10 @@ class CrisisClassifier:
         alarming = np.array([len(text.split()) <= LONG_EXAMPLE_WORDS for text, _ in crisis]
                             + [True] * (len(pairs) - len(crisis)))
         weight = np.where(targets == labels.index(FAQ_KIND), FAQ_WEIGHT, 1.0)[alarming]
-        alarm = fit_softmax(vectors[alarming], (targets[alarming] >= len(categories)).astype(np.int64), 2,
+        alarm = fit_network(vectors[alarming], (targets[alarming] < len(categories)).astype(np.int64), 2,
                             sample_weight=weight)
         kinds = fit_softmax(vectors, targets, len(labels))
-        embedder.store.save(f"crisis-{key}", {"alarm_w": alarm.weights, "alarm_b": alarm.bias,
-                                              "kinds_w": kinds.weights, "kinds_b": kinds.bias})
+        embedder.store.save(f"crisis-{key}", dict(zip(_STORED, (alarm.hidden_weights, alarm.hidden_bias, alarm.weights,
+                                                               alarm.bias, kinds.weights, kinds.bias), strict=True)))
         return cls(labels, len(categories), alarm, kinds, vectors[: len(crisis)].copy(),
                    vectors[len(crisis):hard].copy())

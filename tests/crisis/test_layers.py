@@ -202,7 +202,7 @@ def test_a_figure_of_speech_sets_aside_a_pattern(responder: Responder) -> None:
 
 
 def test_a_repaired_spelling_must_read_calm_too(knowledge: Knowledge) -> None:
-    text = "i keep thinking about k1ll1ng mys3lf"
+    text = "im thinking of k1ll1ng mys3lf"
     lenient = _with_thresholds(knowledge, veto_quiet=0.5)
     windows, vectors = lenient.understanding.embedder.message_vectors(text)  # type: ignore[union-attr]
     assert lenient.screen.meaning(vectors, len(windows)).probability < 0.5  # as written, the encoder reads noise
