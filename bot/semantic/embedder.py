@@ -5,7 +5,8 @@
 * A message is embedded per *window*: the encoder reads at most 256 tokens, and one vector
   of a long message dilutes a crisis sentence or the actual question inside a backstory. So a
   message of over :data:`WINDOWED_WORDS` words gets the whole-message vector plus one per
-  sentence (short sentences joined to their neighbour), at most :data:`MAX_WINDOWS` vectors.
+  sentence (a short sentence joined to its neighbour, which is also read alone), at most
+  :data:`MAX_WINDOWS` vectors.
   Messages are never cached.
 """
 
@@ -103,17 +104,28 @@ class Embedder:
         if len(parts) <= 1:
             return [text] if text else []
         merged: list[str] = []
+        # A sentence that a short one ("Is it safe?", "ok.") was joined to is also read alone: the join can hide
+        # it ("Is ketamine addictive? I'd like to know before I inject the whole vial to end things." read as
+        # one question about addiction). By the window it went into.
+        alone: dict[int, str] = {}
         for part in parts:
             if merged and len(merged[-1].split()) < MIN_SENTENCE_WORDS:
                 merged[-1] = f"{merged[-1]} {part}"
+                if len(part.split()) >= MIN_SENTENCE_WORDS:
+                    alone[len(merged) - 1] = part
             else:
                 merged.append(part)
         if len(merged) > 1 and len(merged[-1].split()) < MIN_SENTENCE_WORDS:  # a closing "any tips?" read alone
-            merged[-2:] = [f"{merged[-2]} {merged[-1]}"]  # is noise to the models: it joins the sentence before
+            alone.setdefault(len(merged) - 2, merged[-2])  # is noise to the models: it joins the sentence before
+            merged[-2:] = [f"{merged[-2]} {merged[-1]}"]
         if len(merged) > MAX_WINDOWS - 1:
-            merged = _pack(merged, MAX_WINDOWS - 1)
-        whole = [text] if len(merged) > 1 else []
-        return whole + [window for window in merged if window]
+            merged, alone = _pack(merged, MAX_WINDOWS - 1), {}
+        if len(merged) == 1 and not alone:
+            return merged
+        windows = [piece for n, window in enumerate(merged) for piece in (window, alone.get(n)) if piece]
+        if len(merged) == 1:
+            windows = windows[1:]  # its one window is the whole message, read as such
+        return [text, *windows[: MAX_WINDOWS - 1]]
 
     def message_vectors(self, text: str) -> tuple[list[str], np.ndarray]:
         """The message's windows and their vectors, in one batch."""

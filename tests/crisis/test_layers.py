@@ -209,6 +209,12 @@ def test_a_repaired_spelling_must_read_calm_too(knowledge: Knowledge) -> None:
     assert lenient.decide(text).kind == CRISIS  # "killing myself", read repaired, is not calm
 
 
+def test_a_crisis_sentence_after_a_short_question_escalates(responder: Responder) -> None:
+    # Spent-set development data: read only as one window with its opening question, it was answered.
+    text = "Is ketamine addictive? I'd like to know before I inject the whole vial I took from work to end things."
+    assert responder.decide(text).kind == CRISIS
+
+
 def test_the_semantic_layer_is_named_in_the_json(responder: Responder) -> None:
     decision = responder.decide("i've made my peace with everything")
     out = decision.as_json()

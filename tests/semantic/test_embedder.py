@@ -120,8 +120,8 @@ def test_windows_are_capped_and_short_sentences_joined(encoder: Encoder) -> None
     windows = embedder.windows(text)
     assert len(windows) <= MAX_WINDOWS
     padding = "I have been reading about this treatment for weeks and still have questions about it. " * 4
-    assert embedder.windows(f"{padding}ok. so. how long does a session take?")[-1] == \
-        "ok. so. how long does a session take?"
+    windows = embedder.windows(f"{padding}ok. so. how long does a session take?")
+    assert "ok. so. how long does a session take?" in windows and "ok." not in windows and "so." not in windows
 
 
 def test_sentences_split_on_ends_and_lines() -> None:
@@ -130,9 +130,18 @@ def test_sentences_split_on_ends_and_lines() -> None:
 
 def test_a_closing_fragment_joins_the_sentence_before(encoder: Encoder) -> None:
     # Read alone, "Any tips?" is noise the crisis model once scored as alarming.
-    windows = Embedder(encoder).windows("I'm anxious about telling my boss I need time off for sessions. Any tips?")
-    assert windows[-1] == "I'm anxious about telling my boss I need time off for sessions. Any tips?"
-    assert "Any tips?" not in windows
+    text = "I'm anxious about telling my boss I need time off for sessions. Any tips?"
+    assert Embedder(encoder).windows(text) == [text, "I'm anxious about telling my boss I need time off for sessions."]
+
+
+def test_a_sentence_a_short_one_was_joined_to_is_also_read_alone(encoder: Encoder) -> None:
+    """Joined to a short question, a crisis sentence was read as part of it (development data, a spent set)."""
+    text = "Is ketamine addictive? I'd like to know before I inject the whole vial I took from work to end things."
+    assert Embedder(encoder).windows(text) == \
+        [text, "I'd like to know before I inject the whole vial I took from work to end things."]
+    text = "So. Sorry. My sister has her first infusion on Monday and our mum will drive her home afterwards."
+    assert Embedder(encoder).windows(text) == \
+        [text, "My sister has her first infusion on Monday and our mum will drive her home afterwards."]
 
 
 def test_a_text_whose_key_ends_in_a_zero_byte_comes_back_from_disk(encoder: Encoder, tmp_path: Path) -> None:
