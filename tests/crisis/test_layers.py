@@ -301,12 +301,6 @@ def test_lone_surrogates_are_read_not_raised(responder: Responder) -> None:
     assert responder.decide("\ud800\udcbb how much").kind in (FALLBACK, ANSWER, "clarify")
 
 
-def _with_thresholds(knowledge: Knowledge, **changes: float) -> Responder:
-    thresholds = dataclasses.replace(knowledge.crisis.thresholds, **changes)
-    policy = dataclasses.replace(knowledge.crisis, thresholds=thresholds)
-    return Responder(dataclasses.replace(knowledge, crisis=policy))
-
-
 def test_an_alarm_among_calm_examples_is_set_aside(knowledge: Knowledge) -> None:
     # Development data: an ordinary question the linear alarm scored just over its threshold.
     text = "lexapro took almost two months to do anything for me. is ketamine a different kind of drug than that?"
