@@ -135,6 +135,7 @@ CRISIS = {
         "i can't breathe and my throat is closing up",
         "My blood pressure reading is 210/130 after the session and I have a pounding headache and blurry vision",
         "bp 205 over 128 and my head is pounding",
+        "my pressure is 220 on 120 after the spray and my head is splitting",
         "my dad's bp is 190/125 and he's confused",
     ],
 }
