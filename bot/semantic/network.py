@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.semantic.adam import Adam
-from bot.semantic.softmax import softmax
+from bot.semantic.softmax import softmax, training_arrays
 
 
 @dataclass(frozen=True)
@@ -44,12 +44,8 @@ def fit_network(vectors: np.ndarray, labels: np.ndarray, classes: int, *, hidden
     and penalties of 1e-4 and 1e-3 all caught 0.86-0.88 of the crisis examples at 8% of hard negatives
     alarmed. 128 units and 200 steps are the cheapest of the best (a few seconds on a small CPU).
     """
-    x = np.asarray(vectors, dtype=np.float32)
-    count, dim = x.shape
-    targets = np.zeros((count, classes), dtype=np.float32)
-    targets[np.arange(count), labels] = 1.0
-    weight = np.ones(count, dtype=np.float32) if sample_weight is None else sample_weight.astype(np.float32)
-    weight = (weight / weight.sum())[:, None]
+    x, targets, weight = training_arrays(vectors, labels, classes, sample_weight)
+    dim = x.shape[1]
     rng = np.random.default_rng(seed)
     first = (rng.standard_normal((dim, hidden)) * np.sqrt(2.0 / dim)).astype(np.float32)
     first_bias = np.zeros(hidden, dtype=np.float32)

@@ -37,6 +37,18 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     return exp / exp.sum(axis=-1, keepdims=True)
 
 
+def training_arrays(vectors: np.ndarray, labels: np.ndarray, classes: int,
+                    sample_weight: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What both numpy fitters train on: the vectors as float32, the labels one-hot, and each example's weight
+    as a column that sums to one (so the loss is a weighted mean, whatever the number of examples)."""
+    x = np.asarray(vectors, dtype=np.float32)
+    count = len(x)
+    targets = np.zeros((count, classes), dtype=np.float32)
+    targets[np.arange(count), labels] = 1.0
+    weight = np.ones(count, dtype=np.float32) if sample_weight is None else sample_weight.astype(np.float32)
+    return x, targets, (weight / weight.sum())[:, None]
+
+
 def fit_softmax(vectors: np.ndarray, labels: np.ndarray, classes: int, *, l2: float = 1e-5, steps: int = 200,
                 learning_rate: float = 0.2, sample_weight: np.ndarray | None = None) -> SoftmaxModel:
     """Fit by full-batch Adam. ``labels`` are class indexes; ``sample_weight`` rebalances classes.
@@ -45,12 +57,8 @@ def fit_softmax(vectors: np.ndarray, labels: np.ndarray, classes: int, *, l2: fl
     a strong penalty flattens every probability (measured on folds of the knowledge phrasings:
     1e-5 keeps held-out accuracy, 1e-3 loses a fifth of it).
     """
-    x = np.asarray(vectors, dtype=np.float32)
-    count, dim = x.shape
-    targets = np.zeros((count, classes), dtype=np.float32)
-    targets[np.arange(count), labels] = 1.0
-    weight = np.ones(count, dtype=np.float32) if sample_weight is None else sample_weight.astype(np.float32)
-    weight = (weight / weight.sum())[:, None]
+    x, targets, weight = training_arrays(vectors, labels, classes, sample_weight)
+    dim = x.shape[1]
     w = np.zeros((dim, classes), dtype=np.float32)
     b = np.zeros(classes, dtype=np.float32)
     optimiser = Adam([w, b], learning_rate)
