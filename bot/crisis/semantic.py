@@ -7,9 +7,9 @@ negatives) plus the FAQ's phrasings and out-of-scope examples as calm text, and 
 message window by window (the embedder's sentences: one crisis sentence inside a long
 question is not diluted). The crisis probability of a message is the highest of its windows.
 
-Beside the linear models it keeps the examples' vectors: for each window, how much nearer its
-nearest crisis example is than its nearest calm one (the FAQ's texts included). A linear model
-over 384 dimensions draws one boundary for every kind of crisis and calm; the nearest examples
+Beside the two models it keeps the examples' vectors: for each window, how much nearer its
+nearest crisis example is than its nearest calm one (the FAQ's texts included). The models draw
+one boundary over 384 dimensions for every kind of crisis and calm; the nearest examples
 say where a window sits locally, so the screen (``bot.crisis.screen``) lets them overrule the
 alarm at the edges: a window just over the threshold that sits among calm examples, and one just
 under it that sits among crisis examples (measured on tuning sets: fewer false alarms on

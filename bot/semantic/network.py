@@ -1,10 +1,12 @@
 """A network with one hidden layer, in numpy: the crisis alarm over sentence embeddings.
 
 Why not the softmax regression (``bot.semantic.softmax``) here: a linear model gives each direction of
-the embedding one sign, so a crisis word counts the same wherever it stands. "the train tracks
-behind my house are so loud at night" scored 0.95. A layer of ReLU units can read a word together
-with what surrounds it. Measured out of fold on the crisis examples (five folds): at the same 8% of
-hard negatives alarmed, the alarm caught 0.87 of the crisis examples instead of 0.83.
+the embedding one sign, so a crisis word counts the same wherever it stands ("went cliff jumping
+into the lake with my cousins" alarmed). A layer of ReLU units can read a word together with what
+surrounds it. It reads better, not perfectly: "the train tracks behind my house are so loud at night"
+went from 0.95 to 0.79, still over the threshold. Measured out of fold on the crisis examples (five
+folds): at the same 8% of hard negatives alarmed, the alarm caught 0.87 of the crisis examples
+instead of 0.83.
 
 Why numpy: the slug, as for the softmax regression (torch or scikit-learn would add hundreds of MB).
 The starting weights come from a fixed seed, so the same data always gives the same model: a restart
