@@ -307,7 +307,7 @@ class _Loader:
         _, code, keep_marks, words = key
         try:
             return Glossary.from_arrays(code, arrays, keep_marks=keep_marks, words=words)
-        except (KeyError, ValueError, IndexError, TypeError):
+        except (KeyError, ValueError, IndexError, TypeError, RuntimeError):
             return None  # not a cache file of this kind: the file is read again and the cache rewritten
 
     # --- cross-file checks ------------------------------------------------------------------

@@ -200,7 +200,7 @@ def test_a_damaged_cache_file_is_read_past_and_rewritten(knowledge_copy: Path, t
     assert stored.read_bytes() != b"not an npz file"
 
 
-@pytest.mark.parametrize("damage", ["one pointer short", "an older kind of cache file"])
+@pytest.mark.parametrize("damage", ["one pointer short", "a trie cut short", "an older kind of cache file"])
 def test_a_cache_file_that_does_not_hold_a_glossary_is_read_past_and_rewritten(
         knowledge_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
     monkeypatch.setattr(loader, "_READ_GLOSSARIES", {})
@@ -212,6 +212,8 @@ def test_a_cache_file_that_does_not_hold_a_glossary_is_read_past_and_rewritten(
     pointers = len(arrays["forms_english"])
     if damage == "one pointer short":
         arrays["forms_english"] = arrays["forms_english"][:-1]
+    elif damage == "a trie cut short":
+        arrays["forms_trie"] = arrays["forms_trie"][:-100]
     else:
         arrays = {"json": np.frombuffer(b'{"pills": ["pastillas"]}', np.uint8)}
     cache.save(stored.stem, arrays)
