@@ -1,8 +1,14 @@
-"""Memory benchmark: peak RSS of the running bot with the repo's knowledge and with 10,000 entries.
+"""Memory benchmark: peak RSS of the running bot with the repo's knowledge and with a larger generated one.
 
 Run directly (not collected by pytest):  python tests/perf/bench_memory.py [--entries N]
 The bot runs as a real process against the loopback Bot API emulator and answers a few
 messages before its peak resident set size (VmHWM) is read from /proc.
+
+The target is the understanding issue's (250 MB with the repo's knowledge). The generated knowledge
+shows how the figure grows with entries: the classifiers are fitted when the knowledge loads, and their
+cost grows with the number of entries times the number of phrasings (300 entries: about 80 s to build
+and some 400 MB at the peak on a 2-core machine), so the default is 300 entries, not the 10,000 the
+lexical-only bot was once measured with.
 """
 
 from __future__ import annotations
@@ -15,12 +21,12 @@ from pathlib import Path
 
 from botprocess import ROOT, run_bot_process, write_generated_knowledge
 
-TARGET_MB = 120
+TARGET_MB = 250
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--entries", type=int, default=10_000)
+    parser.add_argument("--entries", type=int, default=300)
     args = parser.parse_args()
     repo = asyncio.run(run_bot_process(ROOT / "knowledge"))
     with tempfile.TemporaryDirectory() as scratch:

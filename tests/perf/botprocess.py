@@ -25,6 +25,7 @@ from emulator import BotApiEmulator  # noqa: E402
 TOKEN = "123456789:AAF-bench_token-0123456789abcdefghijk"  # the shape @BotFather hands out
 
 READY_MARK = "running; send SIGTERM"
+READY_WAIT_SECONDS = 900
 
 
 @dataclasses.dataclass
@@ -67,7 +68,8 @@ async def run_bot_process(knowledge_dir: Path, messages: int = 20) -> ProcessFig
 async def _wait_ready(process: asyncio.subprocess.Process, started: float) -> float:
     assert process.stderr is not None
     while True:
-        line = await asyncio.wait_for(process.stderr.readline(), 60)
+        # A cold build of a large knowledge logs nothing for minutes while it embeds and fits.
+        line = await asyncio.wait_for(process.stderr.readline(), READY_WAIT_SECONDS)
         if not line:
             raise RuntimeError("the bot exited before it was ready")
         if READY_MARK in line.decode(errors="replace"):
