@@ -158,10 +158,9 @@ class Glossary:
             written = self.exact.starts(" ".join(exact[position: position + widest])) if self.exact else {}
             folded = self.forms.starts(" ".join(loose[position: position + widest]))
             # A phrase of so many words ends at so many characters, each way; most words begin no listed form.
-            by_written = _phrases(written, exact, position, widest)
-            by_folded = _phrases(folded, loose, position, widest)
-            size = max(by_written.keys() | by_folded.keys(), default=1)
-            number = by_written.get(size, by_folded.get(size))
+            phrases = _phrases(folded, loose, position, widest) | _phrases(written, exact, position, widest)
+            size = max(phrases, default=1)
+            number = phrases.get(size)
             english = self.english[number] if number is not None else self._word(exact[position], loose[position])
             if english is not None:
                 out.append(english)
@@ -179,15 +178,16 @@ class Glossary:
         aligned = len(written) == len(word)  # folding kept every letter, so a stem as written lines up
         stems = self.prefixes.starts(word[:-1])
         inflects = len(word) >= INFLECTED_LETTERS
-        as_written = self.exact.starts(written[:-1]) if inflects and aligned and self.exact else {}
-        as_folded = self.forms.starts(word[:-1]) if inflects else {}
+        inflected = {}  # stem length -> English number; a stem as written wins over the folded one
+        if inflects:
+            inflected = self.forms.starts(word[:-1])
+            if aligned and self.exact:
+                inflected |= self.exact.starts(written[:-1])
         for end in range(len(word) - 1, MIN_STEM - 1, -1):
             if end in stems:
                 return self.english[stems[end]]
-            if inflects and len(word) - end <= EXTRA_LETTERS \
-                    and (number := as_written.get(end) if as_written.get(end) is not None else as_folded.get(end)) \
-                    is not None:
-                return self.english[number]
+            if len(word) - end <= EXTRA_LETTERS and end in inflected:
+                return self.english[inflected[end]]
         if "'" in word.strip("'"):
             head, _, tail = word.partition("'")
             rest = written.partition("'")[2] if written.count("'") == word.count("'") else tail
