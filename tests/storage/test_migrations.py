@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import inspect, text
 
 from bot.storage.database import Database, DatabaseUnusable
-from bot.storage.migrate import current, head
+from bot.storage.migrate import SHIPPED_HEAD, current, head
 from bot.storage.models import Base
 from bot.storage.url import parse_database_url
 from tests.support.postgres import PostgresServer
@@ -60,6 +60,48 @@ async def test_concurrent_upgrades_in_one_process_do_not_race(pg_url: str) -> No
         assert names == TABLES and versions == [head()]
     finally:
         await asyncio.gather(*(d.close() for d in databases))
+
+
+def test_the_shipped_head_is_the_newest_migration() -> None:
+    """A new migration must move SHIPPED_HEAD too: a database at the old head would be taken as current."""
+    assert head() == SHIPPED_HEAD
+
+
+_OPEN_AND_REPORT = """
+import asyncio, sys
+from bot.storage.database import Database
+from bot.storage.url import parse_database_url
+
+async def main():
+    database = Database(parse_database_url(sys.argv[1]))
+    try:
+        print(await database.open(), "alembic" in sys.modules)
+    finally:
+        await database.close()
+
+asyncio.run(main())
+"""
+
+
+def test_alembic_is_loaded_only_when_a_migration_is_due(url: str) -> None:
+    """Alembic stays resident once imported (about 10 MB): a start that finds the schema at head never loads it."""
+    def start() -> str:
+        done = subprocess.run([sys.executable, "-c", _OPEN_AND_REPORT, url], cwd=ROOT, capture_output=True,
+                              text=True, timeout=120, check=True)
+        return done.stdout.strip()
+
+    assert start() == f"{head()} True"  # a new database: migrated, with Alembic
+    assert start() == f"{head()} False"  # at head: nothing to do, nothing loaded
+
+    async def check() -> None:
+        database = Database(parse_database_url(url))
+        try:
+            names, versions = await tables_and_versions(database)
+            assert names == TABLES and versions == [head()]
+        finally:
+            await database.close()
+
+    asyncio.run(check())
 
 
 def test_n_instances_starting_together_migrate_once(pg_url: str) -> None:
