@@ -94,8 +94,6 @@ def test_the_repository_glossaries_load_and_read_their_languages(knowledge_copy:
     ("我把药都存起来了，今天晚上全部吃下去", "zh"),  # noqa: RUF001 (Chinese punctuation)
     ("я накопила таблетки и сегодня ночью выпью их все", "ru"),
     ("جمعت كل الحبوب وراح آخذها كلها الليلة", "ar"),
-    # A farewell put as an appointment not needed: its gloss sits near calm talk of appointments (gloss_margin).
-    ("pas la peine de me garder un créneau la semaine prochaine, je ne serai plus là", "fr"),
 ])
 def test_a_crisis_no_phrase_list_holds_is_read_through_its_gloss(responder: Responder, text: str,
                                                                  language: str) -> None:
