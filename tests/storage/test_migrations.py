@@ -28,6 +28,16 @@ async def tables_and_versions(database: Database) -> tuple[set[str], list[str]]:
     return names, versions
 
 
+async def assert_at_head(url: str) -> None:
+    """The database at ``url`` has every table, at the newest revision."""
+    database = Database(parse_database_url(url))
+    try:
+        names, versions = await tables_and_versions(database)
+        assert names == TABLES and versions == [head()]
+    finally:
+        await database.close()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
@@ -92,16 +102,7 @@ def test_alembic_is_loaded_only_when_a_migration_is_due(url: str) -> None:
 
     assert start() == f"{head()} True"  # a new database: migrated, with Alembic
     assert start() == f"{head()} False"  # at head: nothing to do, nothing loaded
-
-    async def check() -> None:
-        database = Database(parse_database_url(url))
-        try:
-            names, versions = await tables_and_versions(database)
-            assert names == TABLES and versions == [head()]
-        finally:
-            await database.close()
-
-    asyncio.run(check())
+    asyncio.run(assert_at_head(url))
 
 
 def test_n_instances_starting_together_migrate_once(pg_url: str) -> None:
@@ -113,16 +114,7 @@ def test_n_instances_starting_together_migrate_once(pg_url: str) -> None:
     for code, out, err in results:
         assert code == 0, err
         assert out.strip() == f"ok: {parse_database_url(pg_url).describe()} is at schema revision {head()}"
-
-    async def check() -> None:
-        database = Database(parse_database_url(pg_url))
-        try:
-            names, versions = await tables_and_versions(database)
-            assert names == TABLES and versions == [head()]
-        finally:
-            await database.close()
-
-    asyncio.run(check())
+    asyncio.run(assert_at_head(pg_url))
 
 
 async def test_the_advisory_lock_makes_a_second_instance_wait(postgres: PostgresServer, pg_url: str) -> None:
