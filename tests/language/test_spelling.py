@@ -26,7 +26,7 @@ def test_three_letter_words_are_mended_only_when_two_letters_swapped(repair: Spe
     assert repair.word("hwo") == "how"
     assert repair.word("ugh") == "ugh"
     assert repair.word("hoq") == "hoq"  # one letter off, but three letters are too few to guess from
-    assert repair.word("ur") == "ur"
+    assert repair.word("ur") == "your"  # texting shorthand, not a typo (bot.language.shorthand)
 
 
 def test_a_word_is_mended_only_one_edit_away(repair: SpellingRepair) -> None:
