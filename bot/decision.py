@@ -48,6 +48,7 @@ ANSWER, CLARIFY, CRISIS, SMALLTALK, FALLBACK, SUPPORT = "answer", "clarify", "cr
     "support"
 MAX_MESSAGE_CHARS = 4000  # the user's text we look at; Telegram itself caps messages at 4096
 FRAGMENT_WORDS = 2  # a message of at most this many words is a fragment: answered only when clearly meant
+GLOSS_QUESTION_WORDS = 2  # a gloss this long may be a question ("is it safe"); the crisis layer asks more
 REPLY_COVERAGE = 0.5  # a glossary knowing this share of a message's words names the language to reply in
 
 
@@ -184,7 +185,7 @@ class Responder:
         if (glossed := gloss()) is not None and (crisis := glossed.hit) is not None and not glossed.framed:
             return self.crisis_decision(crisis, context, crisis.language)
         if language != "en":  # the bot cannot answer in this language; it never sends the English fallback
-            return self._english_only(in_english())
+            return self._other_language(in_english(), context)
         if mended is not None:  # the FAQ step reads the mended words
             clean, similarities = mended, None
             windows, vectors = mended_read()
@@ -268,6 +269,29 @@ class Responder:
         reply_language = glossed.language if glossed is not None and glossed.coverage >= REPLY_COVERAGE else ENGLISH
         reply = self.knowledge.crisis.english_only_text(reply_language)
         return Decision(FALLBACK, reply, body=reply, language=reply_language)
+
+    def _other_language(self, glossed: Gloss | None, context: ChatContext) -> Decision:
+        """A calm message in another language: "I can only answer in English" (``_english_only``), followed by the
+        English answer or "did you mean" when the message's gloss reads as one FAQ question clearly enough.
+
+        Why: "ist es sicher??" glosses as "is it safe", which the FAQ step reads as well as the English. A gloss
+        is broken English, so it must be surer than an English question (``gloss_answer_confidence``) and known
+        as well as a gloss the crisis layer reads (``gloss_coverage``, ``gloss_words``); boundary topics, small
+        talk and fallbacks stay the plain "English only" reply. Crisis screening has already read the message.
+        """
+        english_only = self._english_only(glossed)
+        limits, settings = self.screen.thresholds, self.knowledge.matching
+        if self.understanding is None or glossed is None or glossed.words < GLOSS_QUESTION_WORDS \
+                or glossed.coverage < limits.gloss_coverage:
+            return english_only
+        windows, vectors = self.understanding.embedder.message_vectors(glossed.text)
+        decision = self._calm_decision(glossed.text, windows, vectors)
+        sure = decision.kind == ANSWER and decision.score >= 100 * settings.gloss_answer_confidence
+        if not (sure or decision.kind == CLARIFY):
+            return english_only
+        reply = f"{english_only.reply}\n\n{decision.reply}"
+        return self._with_footer(dataclasses.replace(decision, reply=reply, body=reply, language=english_only.language),
+                                 context)
 
     def crisis_decision(self, hit: CrisisHit | None, context: ChatContext, language: str = "en") -> Decision:
         text = self.crisis_text(context, language)

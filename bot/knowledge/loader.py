@@ -56,7 +56,7 @@ _ID_LINE = re.compile(r"^[ -]*id:[ ]*[\"']?([^\"'#\s]+)", re.MULTILINE)
 TOP_LEVEL_FILES = ("settings.yaml", "smalltalk.yaml", "boundaries.yaml", "crisis.yaml", "crisis_examples.yaml",
                    "out_of_scope.yaml")
 CONFIDENCES = ("answer_confidence", "clarify_margin", "suggest_confidence", "boundary_margin",
-               "smalltalk_probability", "short_message_confidence")
+               "smalltalk_probability", "short_message_confidence", "gloss_answer_confidence")
 FAQ_FOLDER = "faq"
 GLOSSARY_FOLDER = "glossary"
 MAX_READ_GLOSSARIES = 64  # glossaries kept for reloads: every language twice over

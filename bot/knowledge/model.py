@@ -86,6 +86,7 @@ class MatchSettings:
     boundary_margin: float = 0.2
     smalltalk_probability: float = 0.6
     short_message_confidence: float = 0.8
+    gloss_answer_confidence: float = 1.01  # a question in another language, read through its gloss (>1: never)
     lexical_only: bool = False
 
 

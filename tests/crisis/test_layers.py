@@ -16,7 +16,7 @@ import yaml
 
 from bot.console.explain import explain
 from bot.crisis.lexicon import FoldedText, LanguageLexicon, Lexicon, compile_language, fold, romanised
-from bot.decision import ANSWER, CRISIS, FALLBACK, SUPPORT, ChatContext, Responder
+from bot.decision import ANSWER, CLARIFY, CRISIS, FALLBACK, SUPPORT, ChatContext, Responder
 from bot.knowledge import Knowledge, KnowledgeError, load_knowledge
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,10 +82,24 @@ def test_other_languages_escalate_and_are_answered_in_their_language(responder: 
     assert "findahelpline.com" in decision.reply  # the international directory line
 
 
-def test_a_calm_message_in_another_language_gets_the_english_only_reply(responder: Responder) -> None:
+def test_a_question_in_another_language_gets_the_english_answer_after_the_english_only_line(
+        responder: Responder) -> None:
+    """Its gloss ("how much costs one session of ketamine") reads as the cost question: the reply says, in
+    Spanish, that the bot answers in English, with the lines, then gives the English answer."""
     decision = responder.decide("hola, ¿cuánto cuesta una sesión de ketamina en mi ciudad?")
-    assert decision.kind == FALLBACK and decision.language == "es"
+    assert (decision.kind, decision.id, decision.language) == (ANSWER, "cost", "es")
     assert decision.reply.startswith(responder.knowledge.crisis.languages["es"].english_only or "")
+    assert responder.knowledge.by_id["cost"].answer in decision.reply
+    assert "findahelpline.com" in decision.reply and "rephras" not in decision.reply
+
+
+@pytest.mark.parametrize(("text", "language"), [("¿qué tiempo hará mañana en Madrid?", "es"),
+                                                ("Wie wird das Wetter morgen in Berlin?", "de")])
+def test_a_message_in_another_language_that_no_entry_answers_gets_the_english_only_reply(
+        responder: Responder, text: str, language: str) -> None:
+    decision = responder.decide(text)
+    assert (decision.kind, decision.language) == (FALLBACK, language)
+    assert decision.reply == responder.knowledge.crisis.english_only_text(language)
     assert "findahelpline.com" in decision.reply and "rephras" not in decision.reply
 
 
@@ -432,7 +446,7 @@ def test_a_language_the_bot_has_no_words_for_gets_the_lines_in_english(responder
                                                 ("Wie viel kostet eine Sitzung?", "de")])
 def test_a_language_the_bot_has_words_for_gets_its_own_reply(responder: Responder, text: str, language: str) -> None:
     decision = responder.decide(text)
-    assert (decision.kind, decision.language) == (FALLBACK, language)
+    assert decision.language == language and decision.kind in (ANSWER, CLARIFY)
     assert "findahelpline.com" in decision.reply and not decision.reply.startswith("I can only")
 
 
