@@ -144,8 +144,9 @@ class Responder:
             embedder.settle()
             self.index = self.understanding.lexical
             rules = policy.detection
+            risk_words = rules.risk.ones.keys() if rules.risk is not None else frozenset()  # "ctb", not "cbt"
             self.spelling = SpellingRepair(word_counts, embedder.encoder.words(),
-                                           rules.vocabulary | rules.spellings.keys()
+                                           rules.vocabulary | rules.spellings.keys() | risk_words
                                            | {word for meant in rules.spellings.values() for word in meant.split()})
         self.screen = CrisisScreen(policy.detection, policy.lexicon, classifier, policy.thresholds)
         release_free_memory()  # embedding and fitting freed tens of MB the allocator would otherwise keep

@@ -63,3 +63,9 @@ def test_the_faq_step_reads_texting_as_meant(responder: Responder, text: str, en
 def test_a_crisis_in_texting_still_escalates(responder: Responder) -> None:
     for text in ("idk hw mch longer i can do this, got the pills rdy 2nite", "gonna kms b4 the appt tbh"):
         assert responder.decide(text).kind == CRISIS, text
+
+
+def test_the_risk_scorer_s_own_slang_is_never_mended(responder: Responder) -> None:
+    """"ctb" (catch the bus) is one swap from "cbt": mended, the second reading would lose the crisis word."""
+    assert responder.spelling is not None
+    assert responder.spelling.text("ctb soon, got everything ready") is None
