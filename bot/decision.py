@@ -194,7 +194,8 @@ class Responder:
         if decision.kind == FALLBACK and self.screen.distressed(meaning, len(clean.split())):
             decision = self.support_decision(context, meaning)  # distress never hears "rephrase"
         elif decision.kind == FALLBACK and decision.topic is None and identified.unreadable(len(clean.split())):
-            decision = self._english_only(in_english())  # hardly English: never "try rephrasing" without lines
+            # hardly English: never "try rephrasing" without lines, and an answer where its gloss reads as one
+            return self._other_language(in_english(), context)
         # Only text in words the bot knows as English may ever be stored: a crisis in a language misread as
         # English (short Turkish, romanised Hindi) has no pattern or meaning layer that could see it.
         calm = decision.kind != SUPPORT and identified.in_known_english and self.screen.calm(text, meaning)

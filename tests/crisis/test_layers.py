@@ -93,6 +93,16 @@ def test_a_question_in_another_language_gets_the_english_answer_after_the_englis
     assert "findahelpline.com" in decision.reply and "rephras" not in decision.reply
 
 
+def test_a_question_lingua_is_unsure_of_is_answered_through_its_gloss_too(responder: Responder) -> None:
+    """Too short for lingua to be sure it is Spanish, too few English words to be English: the gloss ("what is the
+    therapy with ketamine") still reads as one question, so the reply is not only "I answer in English"."""
+    text = "Qué es la terapia con ketamina?"
+    assert responder.languages.identify(text).unreadable(len(text.split()))
+    decision = responder.decide(text)
+    assert (decision.kind, decision.id, decision.language) == (ANSWER, "what-is-ketamine-therapy", "es")
+    assert decision.reply.startswith(responder.knowledge.crisis.languages["es"].english_only or "")
+
+
 @pytest.mark.parametrize(("text", "language"), [("¿qué tiempo hará mañana en Madrid?", "es"),
                                                 ("Wie wird das Wetter morgen in Berlin?", "de")])
 def test_a_message_in_another_language_that_no_entry_answers_gets_the_english_only_reply(
