@@ -277,8 +277,8 @@ class Responder:
         English answer or "did you mean" when the message's gloss reads as one FAQ question clearly enough.
 
         Why: "ist es sicher??" glosses as "is it safe", which the FAQ step reads as well as the English. A gloss
-        is broken English, so it must be surer than an English question (``gloss_answer_confidence``) and known
-        as well as a gloss the crisis layer reads (``gloss_coverage``, ``gloss_words``); boundary topics, small
+        is broken English, so it must be surer than an English question (``gloss_answer_confidence``) and cover
+        as much of the message as a gloss the crisis layer reads (``gloss_coverage``); boundary topics, small
         talk and fallbacks stay the plain "English only" reply. Crisis screening has already read the message.
         """
         english_only = self._english_only(glossed)
