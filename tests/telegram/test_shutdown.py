@@ -31,8 +31,9 @@ from tests.support.telegram_harness import FAST_POLICY, TOKEN
 ROOT = Path(__file__).resolve().parents[2]
 BOT_ENV = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_BASE_URL", "WEBHOOK_URL", "PORT", "WEBHOOK_SECRET", "KNOWLEDGE_DIR",
            "ADMIN_USER_IDS", "LOG_LEVEL", "DEFAULT_REGION", "CRISIS_ALERT_CHAT_ID", "LOG_MESSAGE_TEXT")
-FIRST_USER = 880_001
-BLOCKED_USER = 880_999
+# Ids as long as real Telegram ones: a six-digit id once matched a log timestamp's microseconds ("32.880010").
+FIRST_USER = 5_880_000_001
+BLOCKED_USER = 5_880_000_999
 MARKER = "zanzibarquokka"  # a word no log line has any business containing
 
 
