@@ -50,6 +50,7 @@ MAX_MESSAGE_CHARS = 4000  # the user's text we look at; Telegram itself caps mes
 FRAGMENT_WORDS = 2  # a message of at most this many words is a fragment: answered only when clearly meant
 GLOSS_QUESTION_WORDS = 2  # a gloss this long may be a question ("is it safe"); the crisis layer asks more
 REPLY_COVERAGE = 0.5  # a glossary knowing this share of a message's words names the language to reply in
+Embedded = tuple[list[str], np.ndarray, np.ndarray]  # a text's windows, their vectors, their similarities to the FAQ
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,10 @@ class Responder:
         overrulable = hit is not None and identified.in_known_english and language == "en" \
             and self.screen.needs_meaning(hit)
         in_english = functools.cache(lambda: self.knowledge.glossaries.gloss(strip_markup(text), first=language))
-        gloss = functools.cache(lambda: None if identified.in_known_english else self.read_glossed(in_english()))
+        # The gloss is embedded once, for the crisis layer and, should the message be calm, for the FAQ step.
+        gloss_embedded = functools.cache(lambda: self._embedded(in_english().text))
+        gloss = functools.cache(lambda: None if identified.in_known_english
+                                else self.read_glossed(in_english(), gloss_embedded))
         if hit is not None and not overrulable:  # answered before any embedding is done, unless not in English
             if (glossed := gloss()) is None or not (self.screen.gloss_overrules(glossed.meaning) or glossed.framed):
                 return self.crisis_decision(hit, context, hit.language if hit.layer == "lexicon" else language)
@@ -186,7 +190,7 @@ class Responder:
         if (glossed := gloss()) is not None and (crisis := glossed.hit) is not None and not glossed.framed:
             return self.crisis_decision(crisis, context, crisis.language)
         if language != "en":  # the bot cannot answer in this language; it never sends the English fallback
-            return self._other_language(in_english(), context)
+            return self._other_language(in_english(), context, gloss_embedded)
         if mended is not None:  # the FAQ step reads the mended words
             clean, similarities = mended, None
             windows, vectors = mended_read()
@@ -195,7 +199,7 @@ class Responder:
             decision = self.support_decision(context, meaning)  # distress never hears "rephrase"
         elif decision.kind == FALLBACK and decision.topic is None and identified.unreadable(len(clean.split())):
             # hardly English: never "try rephrasing" without lines, and an answer where its gloss reads as one
-            return self._other_language(in_english(), context)
+            return self._other_language(in_english(), context, gloss_embedded)
         # Only text in words the bot knows as English may ever be stored: a crisis in a language misread as
         # English (short Turkish, romanised Hindi) has no pattern or meaning layer that could see it.
         calm = decision.kind != SUPPORT and identified.in_known_english and self.screen.calm(text, meaning)
@@ -221,6 +225,12 @@ class Responder:
             return None
         windows, vectors = self.understanding.embedder.message_vectors(repaired)
         return self.screen.meaning(vectors, len(windows))
+
+    def _embedded(self, text: str) -> Embedded:
+        """A text's windows, their vectors and their similarities to the FAQ's examples."""
+        assert self.understanding is not None
+        windows, vectors = self.understanding.embedder.message_vectors(text)
+        return windows, vectors, self.understanding.classifier.similarities(vectors)
 
     def _read(self, text: str | None) -> tuple[list[str], np.ndarray]:
         """A text's windows and vectors (the speller, which makes the texts read this way, needs the encoder)."""
@@ -252,13 +262,13 @@ class Responder:
         """
         return self.read_glossed(self.knowledge.glossaries.gloss(strip_markup(text), first=language))
 
-    def read_glossed(self, glossed: Gloss | None) -> GlossReading | None:
-        """``read_gloss`` of a message already glossed."""
+    def read_glossed(self, glossed: Gloss | None,
+                     embedded: Callable[[], Embedded] | None = None) -> GlossReading | None:
+        """``read_gloss`` of a message already glossed; ``embedded``: its gloss's ``_embedded``, when already made."""
         if self.understanding is None or glossed is None or glossed.words < self.screen.thresholds.gloss_words \
                 or glossed.coverage < self.screen.thresholds.gloss_coverage:
             return None
-        windows, vectors = self.understanding.embedder.message_vectors(glossed.text)
-        similarities = self.understanding.classifier.similarities(vectors)
+        windows, vectors, similarities = embedded() if embedded is not None else self._embedded(glossed.text)
         return GlossReading(glossed, self.screen.meaning(vectors, len(windows), similarities.max(axis=1), glossed=True),
                             *self.screen.gloss_patterns(glossed.text))
 
@@ -272,7 +282,8 @@ class Responder:
         reply = self.knowledge.crisis.english_only_text(reply_language)
         return Decision(FALLBACK, reply, body=reply, language=reply_language)
 
-    def _other_language(self, glossed: Gloss | None, context: ChatContext) -> Decision:
+    def _other_language(self, glossed: Gloss | None, context: ChatContext, embedded: Callable[[], Embedded]
+                        ) -> Decision:
         """A calm message in another language: "I can only answer in English" (``_english_only``), followed by the
         English answer or "did you mean" when the message's gloss reads as one FAQ question clearly enough.
 
@@ -286,8 +297,7 @@ class Responder:
         if self.understanding is None or glossed is None or glossed.words < GLOSS_QUESTION_WORDS \
                 or glossed.coverage < limits.gloss_coverage:
             return english_only
-        windows, vectors = self.understanding.embedder.message_vectors(glossed.text)
-        decision = self._calm_decision(glossed.text, windows, vectors)
+        decision = self._calm_decision(glossed.text, *embedded())  # ``embedded``: the gloss's ``_embedded``
         sure = decision.kind == ANSWER and decision.score >= 100 * settings.gloss_answer_confidence
         if not (sure or decision.kind == CLARIFY):
             return english_only
