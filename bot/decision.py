@@ -168,7 +168,8 @@ class Responder:
         gloss = functools.cache(lambda: None if identified.in_known_english
                                 else self.read_glossed(in_english(), gloss_embedded))
         if hit is not None and not overrulable:  # answered before any embedding is done, unless not in English
-            if (glossed := gloss()) is None or not (self.screen.gloss_overrules(glossed.meaning) or glossed.framed):
+            glossed = gloss()
+            if glossed is None or not (self.screen.gloss_overrules(hit, glossed.meaning) or glossed.framed):
                 return self.crisis_decision(hit, context, hit.language if hit.layer == "lexicon" else language)
             hit = None  # the gloss reads as past history, fiction, grief, a clinician's or a student's question
         clean = strip_markup(text)

@@ -47,15 +47,16 @@ class CrisisScreen:
         """Patterns and risk scorer; then the lexicon, unless the message is surely English.
 
         In a message that is not surely English, a pattern that only names the subject (the
-        ``veto_categories``, or another language's patterns) is set aside when the lexicon reads the
-        message as informational, clinical, past or fiction: a context cue and no strong phrase in any
-        language ("¿La ketamina ayuda con los pensamientos suicidas?"). The meaning layer plays that
-        part in English; it cannot read other languages.
+        ``veto_categories``, in any language) is set aside when the lexicon reads the message as
+        informational, clinical, past or fiction: a context cue and no strong phrase in any language
+        ("¿La ketamina ayuda con los pensamientos suicidas?"). The meaning layer plays that part in
+        English; it cannot read other languages. An act or an emergency (an overdose, "no respira",
+        a lethal dose) never is: the context words of this bot's subject ("después de la dosis de
+        ketamina") are the very words around an emergency after a session.
         """
         hit = detect_crisis(self.rules, text)
         if hit is not None and not surely_english and hit.layer == "patterns" \
-                and (hit.category in self.thresholds.veto_categories or hit.language != "en") \
-                and self.lexicon.in_context(text):
+                and hit.category in self.thresholds.veto_categories and self.lexicon.in_context(text):
             hit = None
         if hit is not None or surely_english:
             return hit
@@ -148,14 +149,18 @@ class CrisisScreen:
         framed_gloss = hit is None and bool(limits.gloss_frames) and framed(self.rules, gloss, limits.gloss_frames)
         return (hit if hit is not None and hit.category in limits.gloss_patterns else None), framed_gloss
 
-    def gloss_overrules(self, meaning: MeaningReading) -> bool:
+    def gloss_overrules(self, hit: CrisisHit, meaning: MeaningReading) -> bool:
         """A phrase or pattern hit in a message not in English words is set aside when its gloss reads as
         near-certainly past history, fiction, grief or a clinician's question (``gloss_veto_kinds``, at least
         ``gloss_veto``) and no window of it alarms (below ``gloss_veto_alarm``): "vor zehn Jahren wollte ich
         mir das Leben nehmen, heute geht es mir gut". The English veto's counterpart for every language;
-        informational is not among the kinds, since a question about a lethal dose reads as one."""
+        informational is not among the kinds, since a question about a lethal dose reads as one. As in English,
+        only a hit that merely names the subject (a phrase, or a pattern of the ``veto_categories`` or
+        ``quiet_categories``), never an act or an emergency: "mio padre è svenuto dopo la dose di esketamina"
+        is not history because its gloss has a dose in it."""
         reading, limits = meaning.reading, self.thresholds
-        return (reading is not None and reading.calm in limits.gloss_veto_kinds
+        return (reading is not None and (hit.layer == "lexicon" or self.needs_meaning(hit))
+                and reading.calm in limits.gloss_veto_kinds
                 and reading.calm_probability >= limits.gloss_veto and reading.probability < limits.gloss_veto_alarm)
 
     def distressed(self, meaning: MeaningReading, words: int) -> bool:

@@ -346,22 +346,43 @@ def test_an_alarm_among_calm_examples_is_set_aside(knowledge: Knowledge) -> None
     assert Responder(knowledge).decide(text).kind == ANSWER
 
 
-@pytest.mark.parametrize(("text", "category"), [
-    ("quanto de cetamina precisa pra morrer? ja decidi", "lethal-means"),  # gloss: how much ... needs to die
-    ("min vän svarar inte efter ketamin och andas konstigt", "medical-emergency"),  # unresponsive, breathes strangely
+@pytest.mark.parametrize(("text", "language", "category"), [
+    ("quanto de cetamina precisa pra morrer? ja decidi", "pt", "lethal-means"),  # gloss: how much ... needs to die
+    ("min vän svarar inte efter ketamin och andas konstigt", "sv", "medical-emergency"),  # unresponsive, breathes oddly
 ])
 def test_a_gloss_that_reads_as_a_lethal_amount_or_an_emergency_escalates(knowledge: Knowledge, text: str,
-                                                                         category: str) -> None:
+                                                                         language: str, category: str) -> None:
     """The English patterns of concrete acts read the gloss too, whatever the gloss's meaning makes of it: when
     these were written the meaning alone was not sure enough (development data: a spent set's message, and one
-    reworded). Here the meaning of the gloss is switched off (``gloss`` above 1), so the patterns alone decide."""
+    reworded). Here the meaning of the gloss is switched off (``gloss`` above 1), so the patterns alone decide.
+    (The Portuguese message is also caught by its own language's pattern for a lethal amount.)"""
     assert Responder(knowledge).decide(text).kind == CRISIS
     responder = _with_thresholds(knowledge, gloss=1.01)
+    glossed = responder.read_gloss(text, language)
+    assert glossed is not None and glossed.hit is not None
+    assert glossed.hit.layer == "gloss" and glossed.hit.category == category
+    without = _with_thresholds(knowledge, gloss=1.01, gloss_patterns=frozenset()).read_gloss(text, language)
+    assert without is not None and without.hit is None
+
+
+def test_an_emergency_found_by_the_gloss_is_explained(knowledge: Knowledge) -> None:
+    text = "min vän svarar inte efter ketamin och andas konstigt"  # no Swedish phrase or pattern knows it
+    responder = _with_thresholds(knowledge, gloss=1.01)
     decision = responder.decide(text)
-    assert decision.kind == CRISIS and decision.crisis is not None
-    assert decision.crisis.layer == "gloss" and decision.crisis.category == category
-    assert f"the English gloss read by a pattern (gloss:{decision.language}:{category}#" in explain(responder, text)
+    assert decision.crisis is not None and decision.crisis.layer == "gloss"
+    assert decision.crisis.category == "medical-emergency"
+    assert "the English gloss read by a pattern (gloss:sv:medical-emergency#" in explain(responder, text)
     assert _with_thresholds(knowledge, gloss=1.01, gloss_patterns=frozenset()).decide(text).kind != CRISIS
+
+
+def test_another_languages_emergency_is_never_set_aside_by_its_context_words(responder: Responder) -> None:
+    """The words around an emergency after a session ("dose", "esketamina") are the lexicon's context cues of a
+    calm question; an act or an emergency (``urgent-xx``) escalates all the same, a thought may be set aside.
+    Development data: a spent blind set's message, which was missed."""
+    emergency = responder.decide("mio padre è svenuto dopo la dose di esketamina e non risponde, respira male")
+    assert emergency.kind == CRISIS and emergency.crisis is not None
+    assert emergency.crisis.category == "urgent-it" and emergency.crisis.layer == "patterns"
+    assert responder.decide("¿La ketamina ayuda con los pensamientos suicidas?").kind != CRISIS
 
 
 @pytest.mark.parametrize("text", [
