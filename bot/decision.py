@@ -178,7 +178,10 @@ class Responder:
                             else ([], np.zeros((0, 0))))
         # Each window against the FAQ's own examples, once: the crisis screen's nearest calm texts, then the matcher.
         similarities = self.understanding.classifier.similarities(vectors) if self.understanding and windows else None
-        meaning = self.screen.meaning(vectors, len(windows), None if similarities is None else similarities.max(axis=1))
+        nearest_faq = None if similarities is None else similarities.max(axis=1)
+        meaning = self.screen.meaning(vectors, len(windows), nearest_faq)
+        if meaning.hit is not None and len(windows) > 1 and self.screen.story(text):  # a story that has ended: whole
+            meaning = self.screen.meaning(vectors[:1], 1, None if nearest_faq is None else nearest_faq[:1])
         if hit is not None and not self.screen.overrules(hit, meaning, self._repaired_meaning(clean)):
             return self.crisis_decision(hit, context, language)
         if meaning.hit is not None:

@@ -97,6 +97,18 @@ class CrisisScreen:
         return MeaningReading(reading.probability, CrisisHit(reading.categories[window], "en", label, "semantic"),
                               reading)
 
+    def story(self, text: str) -> bool:
+        """Whether the message tells a crisis that is over (a ``story_frames`` exception finds its frame: a time in
+        the past, then the person safe or looked after, and no danger now after it).
+
+        The semantic layer then reads the message whole rather than sentence by sentence: sentences are read
+        alone so that a crisis sentence inside a long question is not diluted, but the sentences that end a
+        story are not another question around it, they are what it means. "Last night my son said he wanted
+        to die." alone alarms; with "We took him to the ER, he's admitted and safe" it does not.
+        """
+        frames = self.thresholds.story_frames
+        return bool(frames) and framed(self.rules, text, frames)
+
     def needs_meaning(self, hit: CrisisHit) -> bool:
         """Whether a words-layer hit may yet be overruled by the meaning (only ones that merely name a crisis word)."""
         limits = self.thresholds

@@ -31,3 +31,4 @@ class Thresholds:
     gloss_veto_kinds: frozenset[str] = frozenset()
     gloss_patterns: frozenset[str] = frozenset()  # categories whose English patterns also read a gloss
     gloss_frames: frozenset[str] = frozenset()  # exceptions whose frame, found in a gloss, sets aside its hits
+    story_frames: frozenset[str] = frozenset()  # exceptions whose frame makes the meaning read the message whole

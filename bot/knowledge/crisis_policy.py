@@ -75,7 +75,7 @@ def read_crisis(reader: FileReader, fields: dict[str, Node]) -> CrisisPolicy | N
     thresholds = _thresholds(reader, fields["semantic"]) if "semantic" in fields else Thresholds()
     check_names(reader, fields.get("semantic"), CATEGORY_LISTS, category_names(fields["detection"]) | {RISK_CATEGORY},
                 "a category of crisis.yaml")
-    check_names(reader, fields.get("semantic"), ("gloss_frames",), exception_names(fields["detection"]),
+    check_names(reader, fields.get("semantic"), ("gloss_frames", "story_frames"), exception_names(fields["detection"]),
                 "an exception of crisis.yaml")
     languages = _languages(reader, fields["languages"], regions) if "languages" in fields else {}
     detection = parse_detection(reader, fields["detection"])
@@ -152,7 +152,7 @@ def _thresholds(reader: FileReader, node: Node) -> Thresholds | None:
                                       "distress_kinds", "nearest_margin", "rescue", "rescue_margin", "gloss",
                                       "gloss_margin", "gloss_coverage", "gloss_words", "gloss_veto", "gloss_veto_alarm",
                                       "gloss_veto_kinds", "quiet_categories", "gloss_patterns",
-                                      "gloss_frames")) or {}
+                                      "gloss_frames", "story_frames")) or {}
     names = ("threshold", "support", "calm", "veto", "veto_alarm", "veto_quiet", "rescue", "gloss", "gloss_coverage",
              "gloss_veto", "gloss_veto_alarm")
     values = {key: reader.number(fields[key], f"semantic {key}", 0, 1.01) for key in names if key in fields}
@@ -182,7 +182,8 @@ def _thresholds(reader: FileReader, node: Node) -> Thresholds | None:
                             gloss_coverage=values.get("gloss_coverage", 0.5),  # type: ignore[arg-type]
                             gloss_words=int(gloss_words), gloss_veto=values.get("gloss_veto", 1.01),  # type: ignore[arg-type]
                             gloss_veto_alarm=values.get("gloss_veto_alarm", 0.0), gloss_veto_kinds=gloss_kinds,  # type: ignore[arg-type]
-                            gloss_patterns=gloss_patterns, gloss_frames=names("gloss_frames"))
+                            gloss_patterns=gloss_patterns, gloss_frames=names("gloss_frames"),
+                            story_frames=names("story_frames"))
 
 
 def _languages(reader: FileReader, node: Node, regions: dict[str, Region]) -> dict[str, LanguagePolicy]:
@@ -279,7 +280,8 @@ def _grouped(reader: FileReader, node: Node | None, what: str,
 
 
 def exception_names(node: Node | None) -> set[str]:
-    """The names of the exceptions under ``detection.exceptions`` (for checking ``semantic.gloss_frames``)."""
+    """The names of the exceptions under ``detection.exceptions`` (for checking ``semantic.gloss_frames`` and
+    ``semantic.story_frames``)."""
     if not isinstance(node, MappingNode):
         return set()
     for key, value in node.value:

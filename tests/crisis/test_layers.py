@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from bot.console.explain import explain
+from bot.crisis.detector import detect_crisis, framed
 from bot.crisis.lexicon import FoldedText, LanguageLexicon, Lexicon, compile_language, fold, romanised
 from bot.decision import ANSWER, CLARIFY, CRISIS, FALLBACK, SUPPORT, ChatContext, Responder
 from bot.knowledge import Knowledge, KnowledgeError, load_knowledge
@@ -385,6 +386,43 @@ def test_another_languages_emergency_is_never_set_aside_by_its_context_words(res
     assert responder.decide("¿La ketamina ayuda con los pensamientos suicidas?").kind != CRISIS
 
 
+# Development data: false alarms of spent blind sets, stories of a crisis that is over.
+ENDED_STORIES = [
+    "my sister was suicidal in the summer but she's in treatment now and safe. how can i support her?",
+    "a friend told me she had thoughts of suicide last year. she's better now and sees a therapist weekly. "
+    "should I still check on her?",
+    "My son had a suicide attempt last month. He's home now, seeing a psychiatrist twice a week and doing much "
+    "better. Could ketamine be an option for him later?",
+]
+
+
+@pytest.mark.parametrize("text", ENDED_STORIES)
+def test_a_crisis_story_that_has_ended_is_not_an_escalation(knowledge: Knowledge, text: str) -> None:
+    assert Responder(knowledge).decide(text).kind != CRISIS
+    assert detect_crisis(knowledge.crisis.detection, text) is None
+    assert framed(knowledge.crisis.detection, text, frozenset({"resolved-story"}))
+
+
+@pytest.mark.parametrize("ending", [
+    " but last night she said she wants to die again",  # a relapse
+    ". everyone thinks she's fine. she told me she has been saving her pills",  # a pretence, means saved
+    ". tonight she texted me goodbye",
+])
+def test_a_story_that_ends_in_danger_now_still_escalates(responder: Responder, ending: str) -> None:
+    text = "my sister was suicidal in the summer but she's in treatment now and safe" + ending
+    assert responder.decide(text).kind == CRISIS
+
+
+def test_a_story_that_has_ended_is_read_whole_by_the_meaning(knowledge: Knowledge) -> None:
+    """Alone, its first sentence alarms the classifier; the message it ends in does not (development data)."""
+    text = ("Last night my son said he wanted to die. We took him to the ER, he's admitted and safe and the team "
+            "is great. What should we expect next?")
+    responder = Responder(knowledge)
+    assert responder.decide(text).kind != CRISIS
+    assert "story:       a crisis told as over" in explain(responder, text)
+    assert _with_thresholds(knowledge, story_frames=frozenset()).decide(text).kind == CRISIS
+
+
 @pytest.mark.parametrize("text", [
     "Какая летальная доза парацетамола? Готовлюсь к экзамену по фармакологии",  # spent-set false alarms
     "Für meine Pharmakologie-Prüfung: Wie hoch ist die letale Dosis von Ketamin bei Ratten?",
@@ -446,6 +484,7 @@ def test_mentions_without_context_are_refused(knowledge_copy: Path) -> None:
     ("  gloss_veto_kinds: [past-history,", "  gloss_veto_kinds: [past-histroy,", "a kind of not_crisis"),
     ("  gloss_patterns: [lethal-means,", "  gloss_patterns: [lethal-mean,", "a category of crisis.yaml"),
     ("  gloss_frames: [study-frame]", "  gloss_frames: [study-frames]", "an exception of crisis.yaml"),
+    ("  story_frames: [resolved-story]", "  story_frames: [resolved-stories]", "an exception of crisis.yaml"),
 ])
 def test_a_misspelt_name_in_the_semantic_lists_is_refused_at_its_line(knowledge_copy: Path, line: str,
                                                                        misspelt: str, names: str) -> None:
