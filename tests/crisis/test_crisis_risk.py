@@ -418,6 +418,24 @@ def test_a_broken_word_list_entry_is_reported_at_its_line(tmp_path: Path) -> Non
     assert [(p.line, "bad regular expression" in p.message) for p in problems] == [(4, True)], problems
 
 
+@pytest.mark.parametrize("text", [
+    "my first attempt was with pills. I have everything I need in the drawer",
+    "before my attempt I gave my cat to my sister. I'm looking for a new home for my dog now",
+])
+def test_a_past_attempt_beside_a_preparation_escalates(rules: DetectionRules, text: str) -> None:
+    hit = detect_crisis(rules, text)
+    assert hit is not None and hit.layer == "risk" and "history" in hit.rule
+
+
+@pytest.mark.parametrize("text", [
+    "my first attempt was in 2015 and I've been well since, I'm writing a book now",  # told as over: masked
+    "I have the same plan as last year, does it cover ketamine?",  # one history phrase, no core signal
+    "like last time, I have everything I need for my trip",  # "like last time" is no history phrase
+])
+def test_a_past_attempt_alone_is_no_crisis(rules: DetectionRules, text: str) -> None:
+    assert detect_crisis(rules, text) is None
+
+
 # --- the product's labelled sets: no new false alarm, every crisis still escalates -----------------
 
 def _labelled_sets() -> list[dict]:
