@@ -413,6 +413,16 @@ def test_a_story_that_ends_in_danger_now_still_escalates(responder: Responder, e
     assert responder.decide(text).kind == CRISIS
 
 
+@pytest.mark.parametrize(("text", "ended"), [
+    ("I was suicidal in 2019 but now i am doing well", True),  # "but now" and "now i" alone are no danger
+    ("I was suicidal in 2019. Now I'm fine and happy. Thanks to my therapist", True),
+    ("I was suicidal in 2019 and got better, but now I want to die", False),
+    ("I was suicidal in 2019 and got better. now i am back in that dark place", False),
+])
+def test_now_ends_a_story_only_when_what_follows_is_safe(knowledge: Knowledge, text: str, ended: bool) -> None:
+    assert framed(knowledge.crisis.detection, text, frozenset({"resolved-story"})) == ended
+
+
 def test_a_story_that_has_ended_is_read_whole_by_the_meaning(knowledge: Knowledge) -> None:
     """Alone, its first sentence alarms the classifier; the message it ends in does not (development data)."""
     text = ("Last night my son said he wanted to die. We took him to the ER, he's admitted and safe and the team "
