@@ -386,6 +386,17 @@ def test_another_languages_emergency_is_never_set_aside_by_its_context_words(res
     assert responder.decide("¿La ketamina ayuda con los pensamientos suicidas?").kind != CRISIS
 
 
+@pytest.mark.parametrize(("question", "crisis"), [
+    ("сколько кетамина нужно, чтобы почувствовать эффект?", "сколько таблеток нужно выпить, чтобы умереть?"),
+    ("скільки кетаміну треба, щоб відчути ефект?", "скільки таблеток треба випити щоб померти"),
+])
+def test_how_much_to_is_a_dosing_question_until_it_says_to_die(responder: Responder, question: str,
+                                                                crisis: str) -> None:
+    """Development data: a helper found the old phrases ("сколько кетамина чтобы") escalating dosing questions."""
+    assert responder.decide(question).kind != CRISIS
+    assert responder.decide(crisis).kind == CRISIS
+
+
 # Development data: false alarms of spent blind sets, stories of a crisis that is over.
 ENDED_STORIES = [
     "my sister was suicidal in the summer but she's in treatment now and safe. how can i support her?",
