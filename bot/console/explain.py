@@ -75,7 +75,7 @@ def explain(responder: Responder, text: str, context: ChatContext = NO_CONTEXT) 
         lines.append(f"crisis:      layer {hit.layer}: {why}")
     if decision.language == "en" and responder.screen.story(text):
         lines.append("story:       a crisis told as over (crisis.yaml semantic.story_frames): the patterns of thoughts "
-                     "and words skip the story, and the semantic detector reads the message whole")
+                     "and words skip the story, and a sentence of it that alarms is read with the rest")
     label = decision.id or ", ".join(decision.options) or "-"
     crisis = f" (crisis category {decision.crisis.category})" if decision.crisis else ""
     topic = f" (declines boundary topic {decision.topic})" if decision.topic else ""

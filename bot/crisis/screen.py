@@ -169,7 +169,7 @@ class CrisisScreen:
         informational is not among the kinds, since a question about a lethal dose reads as one. As in English,
         only a hit that merely names the subject (a phrase, or a pattern of the ``veto_categories`` or
         ``quiet_categories``), never an act or an emergency: "mio padre è svenuto dopo la dose di esketamina"
-        is not history because its gloss has a dose in it."""
+        stays an emergency, whatever its gloss reads as."""
         reading, limits = meaning.reading, self.thresholds
         return (reading is not None and (hit.layer == "lexicon" or self.needs_meaning(hit))
                 and reading.calm in limits.gloss_veto_kinds
