@@ -389,6 +389,7 @@ def test_another_languages_emergency_is_never_set_aside_by_its_context_words(res
 @pytest.mark.parametrize(("question", "crisis"), [
     ("сколько кетамина нужно, чтобы почувствовать эффект?", "сколько таблеток нужно выпить, чтобы умереть?"),
     ("скільки кетаміну треба, щоб відчути ефект?", "скільки таблеток треба випити щоб померти"),
+    ("¿cuántas sesiones de ketamina necesito para notar el efecto?", "cuántas pastillas necesito tomar para morir"),
 ])
 def test_how_much_to_is_a_dosing_question_until_it_says_to_die(responder: Responder, question: str,
                                                                 crisis: str) -> None:
