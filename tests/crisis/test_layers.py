@@ -435,6 +435,13 @@ def test_now_ends_a_story_only_when_what_follows_is_safe(knowledge: Knowledge, t
     assert framed(knowledge.crisis.detection, text, frozenset({"resolved-story"})) == ended
 
 
+def test_an_act_in_a_story_that_seems_over_still_escalates(knowledge: Knowledge) -> None:
+    """The story frame hides thoughts and words only: an overdose last night is an emergency whatever follows."""
+    text = "my sister took too many pills last night, she is fine now"
+    assert framed(knowledge.crisis.detection, text, frozenset({"resolved-story"}))
+    assert Responder(knowledge).decide(text).kind == CRISIS
+
+
 def test_a_story_that_has_ended_is_read_whole_by_the_meaning(knowledge: Knowledge) -> None:
     """Alone, its first sentence alarms the classifier; the message it ends in does not (development data)."""
     text = ("Last night my son said he wanted to die. We took him to the ER, he's admitted and safe and the team "
