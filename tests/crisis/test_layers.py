@@ -430,6 +430,9 @@ def test_a_story_that_ends_in_danger_now_still_escalates(responder: Responder, e
     ("I was suicidal in 2019. Now I'm fine and happy. Thanks to my therapist", True),
     ("I was suicidal in 2019 and got better, but now I want to die", False),
     ("I was suicidal in 2019 and got better. now i am back in that dark place", False),
+    # "now" and "nobody" start like "no" but deny nothing: only the whole word "no" is a denial.
+    ("my sister was suicidal in the summer and she is now safe with us", True),
+    ("my sister was suicidal in the summer and she is no longer safe", False),
 ])
 def test_now_ends_a_story_only_when_what_follows_is_safe(knowledge: Knowledge, text: str, ended: bool) -> None:
     assert framed(knowledge.crisis.detection, text, frozenset({"resolved-story"})) == ended
