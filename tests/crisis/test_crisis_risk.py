@@ -83,6 +83,9 @@ SIGNAL_KINDS = {
         "how fast does it work? because i don't know if i can hold on much longer",
         "is it covered by insurance? doesn't matter, i won't need it after friday",
         "what time do you open? i have the razor here and i keep staring at it",
+        # development data (a spent blind set): a whole supply of medicine, by any name, and a time
+        "how long after a session can i breastfeed? i've been having thoughts of taking all my meds when she's "
+        "asleep tonight",
     ],
 }
 
@@ -142,6 +145,8 @@ CALM_WITH_SIGNAL_WORDS = [
     "there's no point in me trying another ssri, right?",
     "i don't think i'll make it to my appointment tomorrow, the roads are icy",
     "i won't be here next month because i'm moving to denver, can you refer me?",
+    "can i take all my meds on the morning of the session?",
+    "do i need to stop all my medications before the infusion tonight?",
 ]
 
 
