@@ -169,7 +169,7 @@ class Responder:
                                 else self.read_glossed(in_english(), gloss_embedded))
         if hit is not None and not overrulable:  # answered before any embedding is done, unless not in English
             glossed = gloss()
-            if glossed is None or not (self.screen.gloss_overrules(hit, glossed.meaning) or glossed.framed):
+            if glossed is None or not (self.screen.gloss_overrules(hit, glossed.meaning, text) or glossed.framed):
                 return self.crisis_decision(hit, context, hit.language if hit.layer == "lexicon" else language)
             hit = None  # the gloss reads as past history, fiction, grief, a clinician's or a student's question
         clean = strip_markup(text)

@@ -184,6 +184,10 @@ class LanguageLexicon:
     message also holds a context cue (of any language: ``Lexicon.find``), a sign that it is
     informational, clinical, about the past or about fiction ("ketamina", "tratamiento", "hace
     años"). With no cue the mention escalates: when unsure, the bot escalates.
+
+    A danger-now cue ("volvió todo", "esta vez", "сейчас всё вернулось") says a past story has come
+    back to the present: with one, the context cues set nothing aside. "Hace tres años intenté
+    matarme" is a past story; "... pero volvió todo y esta vez no voy a fallar" is a crisis now.
     """
 
     code: str
@@ -191,6 +195,7 @@ class LanguageLexicon:
     strong: PhraseSet
     mentions: PhraseSet = NOTHING
     context: PhraseSet = NOTHING
+    danger_now: PhraseSet = NOTHING
 
 
 def compile_phrases(phrases: Sequence[str], *, keep_marks: bool, words: bool) -> PhraseSet:
@@ -255,13 +260,15 @@ def _gapped(phrases: set[str]) -> GappedPhrases | None:
 
 
 def compile_language(code: str, phrases: Sequence[str], *, keep_marks: bool, words: bool,
-                     mentions: Sequence[str] = (), context: Sequence[str] = ()) -> LanguageLexicon:
-    """A language's strong phrases, mentions and context cues (with their Latin spellings where people
-    type the language in Latin letters: ``romanised``), each compiled once per knowledge load."""
+                     mentions: Sequence[str] = (), context: Sequence[str] = (),
+                     danger_now: Sequence[str] = ()) -> LanguageLexicon:
+    """A language's strong phrases, mentions, context and danger-now cues (with their Latin spellings where
+    people type the language in Latin letters: ``romanised``), each compiled once per knowledge load."""
     def compiled(listed: Sequence[str]) -> PhraseSet:
         return compile_phrases([*listed, *romanised(code, listed)], keep_marks=keep_marks, words=words)
 
-    return LanguageLexicon(code, keep_marks, compiled(phrases), compiled(mentions), compiled(context))
+    return LanguageLexicon(code, keep_marks, compiled(phrases), compiled(mentions), compiled(context),
+                           compiled(danger_now))
 
 
 # Cyrillic letters as chat writes them in Latin, two ways: (common chat, formal). Russian and Ukrainian
@@ -327,9 +334,9 @@ class Lexicon:
         """The language whose phrases the message holds, trying ``first`` (its detected language) first.
 
         A strong phrase in any language escalates. A mention escalates unless a context cue of ANY
-        language is present: languages share words ("suicidio" is Spanish, Italian and Portuguese;
-        "overdose" is everywhere), so a Portuguese question about research must not escalate because
-        the Spanish list names the topic and only the Portuguese one knows the question.
+        language is present, and no danger-now cue: languages share words ("suicidio" is Spanish, Italian
+        and Portuguese; "overdose" is everywhere), so a Portuguese question about research must not
+        escalate because the Spanish list names the topic and only the Portuguese one knows the question.
         """
         folded = _folded(text)
         ordered = sorted(self.languages, key=lambda lexicon: lexicon.code != first)
@@ -338,15 +345,26 @@ class Lexicon:
             return strong
         mentioned = next((lexicon.code for lexicon in ordered if lexicon.mentions.matches(folded[lexicon.keep_marks])),
                          None)
-        if mentioned is None or any(lexicon.context.matches(folded[lexicon.keep_marks]) for lexicon in ordered):
+        if mentioned is None or self._set_aside(folded):
             return None
         return mentioned
 
     def in_context(self, text: str) -> bool:
-        """No strong phrase in any language, and a context cue in one: the message talks about the subject."""
+        """No strong phrase in any language, a context cue in one and no danger-now cue in any: the message
+        talks about the subject, or tells a story that has not come back."""
         folded = _folded(text)
         return not any(lexicon.strong.matches(folded[lexicon.keep_marks]) for lexicon in self.languages) \
-            and any(lexicon.context.matches(folded[lexicon.keep_marks]) for lexicon in self.languages)
+            and self._set_aside(folded)
+
+    def danger_now(self, text: str) -> bool:
+        """Whether a danger-now cue of any language is present (a past story that has come back)."""
+        folded = _folded(text)
+        return any(lexicon.danger_now.matches(folded[lexicon.keep_marks]) for lexicon in self.languages)
+
+    def _set_aside(self, folded: dict[bool, FoldedText]) -> bool:
+        """A context cue in some language and a danger-now cue in none."""
+        return any(lexicon.context.matches(folded[lexicon.keep_marks]) for lexicon in self.languages) \
+            and not any(lexicon.danger_now.matches(folded[lexicon.keep_marks]) for lexicon in self.languages)
 
 
 def _folded(text: str) -> dict[bool, FoldedText]:

@@ -161,7 +161,7 @@ class CrisisScreen:
         framed_gloss = hit is None and bool(limits.gloss_frames) and framed(self.rules, gloss, limits.gloss_frames)
         return (hit if hit is not None and hit.category in limits.gloss_patterns else None), framed_gloss
 
-    def gloss_overrules(self, hit: CrisisHit, meaning: MeaningReading) -> bool:
+    def gloss_overrules(self, hit: CrisisHit, meaning: MeaningReading, text: str) -> bool:
         """A phrase or pattern hit in a message not in English words is set aside when its gloss reads as
         near-certainly past history, fiction, grief or a clinician's question (``gloss_veto_kinds``, at least
         ``gloss_veto``) and no window of it alarms (below ``gloss_veto_alarm``): "vor zehn Jahren wollte ich
@@ -169,11 +169,13 @@ class CrisisScreen:
         informational is not among the kinds, since a question about a lethal dose reads as one. As in English,
         only a hit that merely names the subject (a phrase, or a pattern of the ``veto_categories`` or
         ``quiet_categories``), never an act or an emergency: "mio padre è svenuto dopo la dose di esketamina"
-        stays an emergency, whatever its gloss reads as."""
+        stays an emergency, whatever its gloss reads as. Nor when the message holds a danger-now cue (the
+        lexicon's ``danger_now``): a past story that has come back reads as past history too."""
         reading, limits = meaning.reading, self.thresholds
         return (reading is not None and (hit.layer == "lexicon" or self.needs_meaning(hit))
                 and reading.calm in limits.gloss_veto_kinds
-                and reading.calm_probability >= limits.gloss_veto and reading.probability < limits.gloss_veto_alarm)
+                and reading.calm_probability >= limits.gloss_veto and reading.probability < limits.gloss_veto_alarm
+                and not self.lexicon.danger_now(text))
 
     def distressed(self, meaning: MeaningReading, words: int) -> bool:
         """Distress no layer scores as a crisis (the support tier): hopelessness, exhaustion, giving up.

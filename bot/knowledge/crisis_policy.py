@@ -82,7 +82,8 @@ def read_crisis(reader: FileReader, fields: dict[str, Node]) -> CrisisPolicy | N
     if None in (response, footer, hours, default, support, thresholds):
         return None
     lexicon = Lexicon(tuple(compile_language(code, policy.phrases, keep_marks=policy.keep_marks, words=policy.words,
-                                             mentions=policy.mentions, context=policy.context)
+                                             mentions=policy.mentions, context=policy.context,
+                                             danger_now=policy.danger_now)
                             for code, policy in languages.items() if policy.phrases))
     return CrisisPolicy(response=response, footer=footer, sticky_hours=hours,  # type: ignore[arg-type]
                         default_region=default, regions=MappingProxyType(regions),  # type: ignore[arg-type]
@@ -195,7 +196,7 @@ def _languages(reader: FileReader, node: Node, regions: dict[str, Region]) -> di
             continue
         fields = reader.mapping(value, what, required=("name", "phrases"),
                                 optional=("response", "footer", "english_only", "region", "marks", "words", "source",
-                                          "mentions", "context", "not_crisis")) or {}
+                                          "mentions", "context", "danger_now", "not_crisis")) or {}
         name = reader.text(fields["name"], f"name of {what}") if "name" in fields else None
         phrases = tuple(text for text, _ in reader.texts(fields["phrases"], f"phrases of {what}")) \
             if "phrases" in fields else ()
@@ -203,6 +204,8 @@ def _languages(reader: FileReader, node: Node, regions: dict[str, Region]) -> di
             if "mentions" in fields else ()
         context = tuple(text for text, _ in reader.texts(fields["context"], f"context of {what}")) \
             if "context" in fields else ()
+        danger_now = tuple(text for text, _ in reader.texts(fields["danger_now"], f"danger_now of {what}")) \
+            if "danger_now" in fields else ()
         if mentions and not context:
             reader.problem(fields["mentions"], f"{what} has mentions but no context cues: a mention without "
                                                f"context is a strong phrase, so list it under phrases")
@@ -229,7 +232,7 @@ def _languages(reader: FileReader, node: Node, regions: dict[str, Region]) -> di
             reader.problem(value, f"{what} has translated text but no 'source' (who translated it, checked when)")
         if name and phrases:
             languages[code] = LanguagePolicy(code, name, phrases, response, footer, english_only, region,
-                                             marks == "keep", words, source, mentions, context)
+                                             marks == "keep", words, source, mentions, context, danger_now)
     return languages
 
 

@@ -132,6 +132,7 @@ class LanguagePolicy:
     source: Source | None = None
     mentions: tuple[str, ...] = ()  # words that only name the subject: escalate unless a context cue is present
     context: tuple[str, ...] = ()  # cues that a mention is informational, clinical, past or fiction
+    danger_now: tuple[str, ...] = ()  # cues of danger now after a past story: the context cues then set nothing aside
 
 
 @dataclass(frozen=True)

@@ -521,6 +521,16 @@ def test_a_mention_escalates_unless_the_message_gives_it_context() -> None:
     assert _finds(lexicon, "quiero suicidarme, ¿la ketamina sirve de algo?")  # a strong phrase always does
 
 
+def test_a_danger_now_cue_keeps_a_past_story_from_being_set_aside() -> None:
+    lexicon = compile_language("es", ["quiero suicidarme"], keep_marks=False, words=True,
+                               mentions=["intenté matarme"], context=["hace años"], danger_now=["esta vez"])
+    assert not _finds(lexicon, "hace años intenté matarme, ahora estoy bien")
+    assert _finds(lexicon, "hace años intenté matarme y esta vez no voy a fallar")
+    together = Lexicon((lexicon,))
+    assert together.in_context("hace años intenté matarme, ahora estoy bien")
+    assert not together.in_context("hace años intenté matarme y esta vez no voy a fallar")
+
+
 def test_mentions_without_context_are_refused(knowledge_copy: Path) -> None:
     crisis = knowledge_copy / "crisis.yaml"
     text = crisis.read_text(encoding="utf-8")
@@ -530,6 +540,17 @@ def test_mentions_without_context_are_refused(knowledge_copy: Path) -> None:
     with pytest.raises(KnowledgeError) as refused:
         load_knowledge(knowledge_copy)
     assert any("has mentions but no context cues" in p.message and p.line for p in refused.value.problems)
+
+
+def test_danger_now_cues_that_are_not_a_list_of_texts_are_refused(knowledge_copy: Path) -> None:
+    crisis = knowledge_copy / "crisis.yaml"
+    text = crisis.read_text(encoding="utf-8")
+    crisis.write_text(text.rstrip() + '\n  eo:\n    name: "Esperanto"\n    phrases: ["mi volas morti"]\n'
+                                      '    mentions: ["memmortigo"]\n    context: ["antaŭ jaroj"]\n'
+                                      '    danger_now: {denove: true}\n', encoding="utf-8")
+    with pytest.raises(KnowledgeError) as refused:
+        load_knowledge(knowledge_copy)
+    assert any("danger_now of language eo" in p.message and p.line for p in refused.value.problems)
 
 
 @pytest.mark.parametrize(("line", "misspelt", "names"), [
