@@ -531,6 +531,32 @@ def test_a_danger_now_cue_keeps_a_past_story_from_being_set_aside() -> None:
     assert not together.in_context("hace años intenté matarme y esta vez no voy a fallar")
 
 
+# Development data: misses of spent blind sets, past stories in other languages that have come back now.
+COME_BACK = [
+    "hace tres años intenté matarme y me recuperé, pero volvió todo y esta vez no voy a fallar",
+    "hace 3 años intente quitarme la vida y sali adelante, pero ahora volvio todo y esta vez ya tengo las pastillas "
+    "listas",
+    "üç yıl önce intihar girişiminde bulundum, sonra iyileştim. "  # noqa: RUF001 (Turkish dotless i)
+    "şimdi yine aynı yerdeyim ve bu sefer hapları hazırladım",  # noqa: RUF001
+]
+
+
+@pytest.mark.parametrize("text", COME_BACK)
+def test_a_past_story_that_has_come_back_escalates_in_any_language(responder: Responder, text: str) -> None:
+    assert responder.decide(text).kind == CRISIS
+
+
+DANGER_NOW_CHECKS = yaml.safe_load((ROOT / "tests" / "data" / "danger_now_checks.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("code", sorted(DANGER_NOW_CHECKS))
+def test_each_language_knows_when_a_story_has_come_back(responder: Responder, knowledge: Knowledge,
+                                                        code: str) -> None:
+    checks, lexicon = DANGER_NOW_CHECKS[code], knowledge.crisis.lexicon
+    assert [text for text in checks["crisis"] if responder.decide(text).kind != CRISIS] == []
+    assert [text for text in checks["calm"] if lexicon.danger_now(text)] == []
+
+
 def test_mentions_without_context_are_refused(knowledge_copy: Path) -> None:
     crisis = knowledge_copy / "crisis.yaml"
     text = crisis.read_text(encoding="utf-8")
