@@ -445,6 +445,31 @@ def test_an_act_in_a_story_that_seems_over_still_escalates(knowledge: Knowledge)
     assert Responder(knowledge).decide(text).kind == CRISIS
 
 
+# Development data: false alarms of spent blind sets, a symptom that treatment ended.
+ENDED_BY_TREATMENT = [
+    "the suicidal thoughts stopped after my 4th infusion and havent come back in 8 months",
+    "my sucidal thoughts stoped after 3rd infusion, is tht normal",
+    "My wife's psychiatrist says her suicidal thoughts are gone after the infusions. She's been herself again for "
+    "months.",
+]
+
+
+@pytest.mark.parametrize("text", ENDED_BY_TREATMENT)
+def test_a_symptom_that_treatment_ended_is_not_an_escalation(knowledge: Knowledge, text: str) -> None:
+    assert framed(knowledge.crisis.detection, text, frozenset({"resolved-story"}))
+    assert Responder(knowledge).decide(text).kind != CRISIS
+
+
+@pytest.mark.parametrize("text", [
+    "my suicidal thoughts never stopped after 3 infusions",  # a denial: nothing ended
+    "my suicidal thoughts haven't gone away with treatment, i want to die",
+    "the suicidal thoughts stopped after my 4th infusion but now they are back and i want to die",
+    "the thoughts went away after ketamine but tonight i want to kill myself",
+])
+def test_a_symptom_that_did_not_end_or_came_back_escalates(responder: Responder, text: str) -> None:
+    assert responder.decide(text).kind == CRISIS
+
+
 # Development data: false alarms of spent blind sets, acts weeks or more in the past that are over.
 ENDED_ACTS = [
     "My son tried to overdose last month. He's home now, seeing a psychiatrist twice a week, and doing better.",
