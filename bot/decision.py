@@ -180,8 +180,10 @@ class Responder:
         similarities = self.understanding.classifier.similarities(vectors) if self.understanding and windows else None
         nearest_faq = None if similarities is None else similarities.max(axis=1)
         meaning = self.screen.meaning(vectors, len(windows), nearest_faq)
-        if meaning.hit is not None and len(windows) > 1 and self.screen.story(text):  # a story that has ended: whole
-            meaning = self.screen.meaning(vectors[:1], 1, None if nearest_faq is None else nearest_faq[:1])
+        if meaning.hit is not None and (story := self.screen.story(text))[0]:  # a story that has ended: read whole
+            if len(windows) > 1:
+                meaning = self.screen.meaning(vectors[:1], 1, None if nearest_faq is None else nearest_faq[:1])
+            meaning = self.screen.told_as_over(meaning, story[0], self._meaning_of(story[1]))
         if hit is not None and not self.screen.overrules(hit, meaning, self._repaired_meaning(clean)):
             return self.crisis_decision(hit, context, language)
         if meaning.hit is not None:
@@ -229,6 +231,13 @@ class Responder:
             return None
         windows, vectors = self.understanding.embedder.message_vectors(repaired)
         return self.screen.meaning(vectors, len(windows))
+
+    def _meaning_of(self, text: str) -> MeaningReading:
+        """The meaning layer on some words of a message (those outside a story: ``CrisisScreen.told_as_over``)."""
+        if self.understanding is None or not any(char.isalpha() for char in text):
+            return MeaningReading(0.0, None)
+        windows, vectors, similarities = self._embedded(text)
+        return self.screen.meaning(vectors, len(windows), similarities.max(axis=1))
 
     def _embedded(self, text: str) -> Embedded:
         """A text's windows, their vectors and their similarities to the FAQ's examples."""

@@ -73,9 +73,10 @@ def explain(responder: Responder, text: str, context: ChatContext = NO_CONTEXT) 
                "semantic": f"the semantic detector ({hit.rule}: probability, window)",
                "gloss": f"the English gloss read by {gloss_reader} ({hit.rule})"}.get(hit.layer, hit.rule)
         lines.append(f"crisis:      layer {hit.layer}: {why}")
-    if decision.language == "en" and responder.screen.story(text):
-        lines.append("story:       a crisis told as over (crisis.yaml semantic.story_frames): the patterns of thoughts "
-                     "and words skip the story, and a sentence of it that alarms is read with the rest")
+    if decision.language == "en" and (story := responder.screen.story(text)[0]):
+        lines.append(f"story:       a crisis told as over (crisis.yaml semantic.story_frames), in "
+                     f"{', '.join(sorted(story))}: these categories' patterns skip the story, and the semantic layer "
+                     "reads it whole and escalates on them only for the words after it")
     label = decision.id or ", ".join(decision.options) or "-"
     crisis = f" (crisis category {decision.crisis.category})" if decision.crisis else ""
     topic = f" (declines boundary topic {decision.topic})" if decision.topic else ""

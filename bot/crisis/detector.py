@@ -318,9 +318,17 @@ def detect_crisis(rules: DetectionRules, text: str) -> CrisisHit | None:
 
 def framed(rules: DetectionRules, text: str, names: frozenset[str]) -> bool:
     """Whether one of the exceptions ``names`` finds a span it may mask in ``text`` (its ``unless`` respected)."""
+    return bool(frames(rules, text, names)[0])
+
+
+def frames(rules: DetectionRules, text: str, names: frozenset[str]) -> tuple[frozenset[int], str]:
+    """The exception patterns (indexes into ``rules.exceptions``) of the exceptions ``names`` that find a span
+    they may mask in ``text``, and the message's (canonical) words outside those spans."""
     canonical = canonical_text(rules, text)
     spans = _exception_spans(rules, canonical, trigrams(canonical))
-    return any(rules.exceptions[number].name in names for number in spans)
+    found = {number: found for number, found in spans.items() if rules.exceptions[number].name in names}
+    rest = _mask(canonical, [span for listed in found.values() for span in listed]).replace(MASK, " ")
+    return frozenset(found), " ".join(rest.split())
 
 
 def clearly_calm(rules: DetectionRules, text: str) -> bool:

@@ -483,6 +483,23 @@ def test_an_act_long_past_that_has_ended_is_not_an_escalation(knowledge: Knowled
     assert Responder(knowledge).decide(text).kind != CRISIS
 
 
+# Development data: false alarms of spent blind sets that the semantic layer alone raised, read whole.
+TOLD_AS_OVER = [
+    "my friend said scary things last week but we got her to the ER and she's safe and in treatment",
+    "Last month I overdosed by accident mixing meds. It was not intentional and I'm fine now, my doctor simplified "
+    "my prescriptions.",
+]
+
+
+@pytest.mark.parametrize("text", TOLD_AS_OVER)
+def test_the_meaning_does_not_escalate_a_story_told_as_over(knowledge: Knowledge, text: str) -> None:
+    responder = Responder(knowledge)
+    assert responder.decide(text).kind != CRISIS
+    assert "story:       a crisis told as over" in explain(responder, text)
+    unframed = _with_thresholds(knowledge, story_frames=frozenset())
+    assert unframed.decide(text).kind == CRISIS and unframed.decide(text).crisis.layer == "semantic"
+
+
 @pytest.mark.parametrize("text", [
     "my brother overdosed 3 days ago and seems fine now",  # days, not weeks: still a medical question now
     "my sister took too many pills last month, she is fine now but yesterday she took them again",
@@ -610,7 +627,8 @@ def test_danger_now_cues_that_are_not_a_list_of_texts_are_refused(knowledge_copy
     ("  gloss_veto_kinds: [past-history,", "  gloss_veto_kinds: [past-histroy,", "a kind of not_crisis"),
     ("  gloss_patterns: [lethal-means,", "  gloss_patterns: [lethal-mean,", "a category of crisis.yaml"),
     ("  gloss_frames: [study-frame]", "  gloss_frames: [study-frames]", "an exception of crisis.yaml"),
-    ("  story_frames: [resolved-story]", "  story_frames: [resolved-stories]", "an exception of crisis.yaml"),
+    ("  story_frames: [resolved-story, resolved-act-story]", "  story_frames: [resolved-stories]",
+     "an exception of crisis.yaml"),
 ])
 def test_a_misspelt_name_in_the_semantic_lists_is_refused_at_its_line(knowledge_copy: Path, line: str,
                                                                        misspelt: str, names: str) -> None:
