@@ -180,11 +180,7 @@ class Responder:
         similarities = self.understanding.classifier.similarities(vectors) if self.understanding and windows else None
         nearest_faq = None if similarities is None else similarities.max(axis=1)
         meaning = self.screen.meaning(vectors, len(windows), nearest_faq)
-        told, rest = self.screen.story(text) if meaning.hit is not None else (frozenset(), "")
-        if told:  # a story that has ended: read whole, and not an escalation unless the words after it are
-            if len(windows) > 1:
-                meaning = self.screen.meaning(vectors[:1], 1, None if nearest_faq is None else nearest_faq[:1])
-            meaning = self.screen.told_as_over(meaning, told, self._meaning_of(rest))
+        meaning = self.screen.read_story(text, meaning, vectors, nearest_faq, self._meaning_of)
         if hit is not None and not self.screen.overrules(hit, meaning, self._repaired_meaning(clean)):
             return self.crisis_decision(hit, context, language)
         if meaning.hit is not None:

@@ -13,6 +13,7 @@ semantic probability decides the support tier and the "clearly calm" screen.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -117,6 +118,18 @@ class CrisisScreen:
             return frozenset(), text
         found, rest = frames(self.rules, text, names)
         return frozenset(category for category, masked_by in self._masked_by.items() if found & masked_by), rest
+
+    def read_story(self, text: str, meaning: MeaningReading, vectors: np.ndarray, easy_similarity: np.ndarray | None,
+                   read_rest: Callable[[str], MeaningReading]) -> MeaningReading:
+        """The meaning of a message (``meaning``, of its windows' ``vectors``) that escalates, read again if the
+        message tells its story as over (``story``): whole, and with ``told_as_over``; ``read_rest``: the meaning
+        layer on the words after the story."""
+        told, rest = self.story(text) if meaning.hit is not None else (frozenset(), "")
+        if not told:
+            return meaning
+        if len(vectors) > 1:
+            meaning = self.meaning(vectors[:1], 1, None if easy_similarity is None else easy_similarity[:1])
+        return self.told_as_over(meaning, told, read_rest(rest))
 
     def told_as_over(self, meaning: MeaningReading, story: frozenset[str], rest: MeaningReading) -> MeaningReading:
         """The meaning with its escalation set aside when it names a category whose story the message tells as
