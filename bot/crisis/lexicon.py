@@ -18,7 +18,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"\w")
@@ -367,7 +367,10 @@ class Lexicon:
             and not any(lexicon.danger_now.matches(folded[lexicon.keep_marks]) for lexicon in self.languages)
 
 
+@lru_cache(maxsize=4)
 def _folded(text: str) -> dict[bool, FoldedText]:
+    """The message folded both ways; cached because one message is read by ``find``, ``in_context`` and
+    ``danger_now`` in turn (and its folds are never changed, only read)."""
     return {False: FoldedText(fold(text, keep_marks=False)), True: FoldedText(fold(text, keep_marks=True))}
 
 

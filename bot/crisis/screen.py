@@ -129,11 +129,14 @@ class CrisisScreen:
             return meaning
         if len(vectors) > 1:
             meaning = self.meaning(vectors[:1], 1, None if easy_similarity is None else easy_similarity[:1])
-        return self.told_as_over(meaning, told, read_rest(rest))
+        return self.told_as_over(meaning, told, lambda: read_rest(rest))
 
-    def told_as_over(self, meaning: MeaningReading, story: frozenset[str], rest: MeaningReading) -> MeaningReading:
+    @staticmethod
+    def told_as_over(meaning: MeaningReading, story: frozenset[str],
+                     read_rest: Callable[[], MeaningReading]) -> MeaningReading:
         """The meaning with its escalation set aside when it names a category whose story the message tells as
-        over, and the words outside the story (``rest``: their meaning) do not escalate on their own.
+        over, and the words outside the story (``read_rest``: their meaning, read only when it decides: it
+        costs an encoder run) do not escalate on their own.
 
         The model reads "my friend said scary things last week but we got her to the ER and she's safe" as the
         crisis it tells; the words say it has ended. Measured on six spent and tuning sets (some 1,300 crisis
@@ -143,7 +146,7 @@ class CrisisScreen:
         probability stays, so distress still gets the support reply."""
         if meaning.hit is None or meaning.hit.category not in story:
             return meaning
-        if rest.hit is not None:
+        if (rest := read_rest()).hit is not None:
             return rest
         return MeaningReading(meaning.probability, None, meaning.reading)
 
