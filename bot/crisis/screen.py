@@ -170,9 +170,13 @@ class CrisisScreen:
         applies: "relapsed on self harm after two years" reads as past history, and is not. Never for
         emergencies, overdose or means (in neither list), never for another language (the encoder reads
         English only; the caller checks).
+
+        Never when the meaning reads distress (at least ``support``, the support reply's bar): it may set a word
+        aside only in a message it reads as calm. "so stressed about money, kinda suicidal" reads as worry, no
+        crisis (0.03), and is the crisis its word names; a distressed message with a crisis word escalates.
         """
         reading, limits = meaning.reading, self.thresholds
-        if reading is None or not self.needs_meaning(hit):
+        if reading is None or not self.needs_meaning(hit) or reading.distress >= limits.support:
             return False
         alarm = max(reading.probability, repaired.probability if repaired is not None else 0.0)
         if alarm < limits.veto_quiet:

@@ -201,6 +201,23 @@ def test_the_meaning_overrules_a_pattern_that_only_names_a_word(knowledge: Knowl
     assert _with_thresholds(knowledge, veto=1.01).decide(text).kind != CRISIS  # quiet alone suffices
 
 
+@pytest.mark.parametrize("text", [
+    "so stressed about money, kinda suicidal", "work is crushing me and i'm feeling a bit suicidal tbh",
+])
+def test_a_distressed_meaning_never_sets_aside_a_crisis_word(knowledge: Knowledge, text: str) -> None:
+    # The meaning reads these as worry and no crisis at all (under veto_quiet); it is distress, not calm.
+    assert Responder(knowledge).decide(text).kind == CRISIS
+    assert _with_thresholds(knowledge, support=1.01).decide(text).kind != CRISIS  # the veto, were it not distress
+
+
+@pytest.mark.parametrize("text", [
+    "i'm suicidal lol", "thinking about suicide again lmao", "honestly i wish i was dead haha",
+    "the paperwork is too much, i've been suicidal for weeks haha",
+])
+def test_a_joke_marker_never_hides_a_crisis(responder: Responder, text: str) -> None:
+    assert responder.decide(text).kind == CRISIS
+
+
 def test_a_quiet_meaning_never_sets_aside_an_emergency_pattern(responder: Responder) -> None:
     # medical-emergency is not a veto category: the meaning may not overrule it however calm it reads
     assert responder.decide("my friend took a bunch of pills and now he won't wake up").kind == CRISIS
