@@ -17,13 +17,14 @@ import pytest
 import bot
 from bot.knowledge.model import Knowledge
 from tests.support.environment import variables_read
+from tests.support.timeouts import COLD_START_TIMEOUT
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_bot(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True,
-                          cwd=ROOT, env={**os.environ, **(env or {})}, timeout=180)
+                          cwd=ROOT, env={**os.environ, **(env or {})}, timeout=COLD_START_TIMEOUT)
 
 
 def test_ask_json_one_object_per_stdin_line_in_order(knowledge: Knowledge) -> None:

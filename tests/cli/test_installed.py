@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.timeouts import COLD_START_TIMEOUT
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -35,7 +37,7 @@ def run_installed(installed: Path, cwd: Path, *args: str, env: dict[str, str] | 
     environ = {key: value for key, value in os.environ.items() if key != "KNOWLEDGE_DIR"}
     environ.update({"PYTHONPATH": str(installed), **(env or {})})
     return subprocess.run([sys.executable, "-m", "bot", *args], cwd=cwd, env=environ, input=stdin,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=COLD_START_TIMEOUT)
 
 
 def test_it_runs_the_installed_copy_not_the_checkout(installed: Path, tmp_path: Path) -> None:

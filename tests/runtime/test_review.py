@@ -18,6 +18,7 @@ from bot.runtime.review import group
 from bot.storage.database import Database
 from bot.storage.repositories import Question
 from bot.storage.url import parse_database_url
+from tests.support.timeouts import COLD_START_TIMEOUT
 
 ROOT = Path(__file__).resolve().parents[2]
 DAY = dtm.date(2030, 1, 1)
@@ -44,13 +45,13 @@ def test_a_question_the_knowledge_now_answers_says_so(responder: Responder) -> N
 
 def test_review_json_on_an_empty_database(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "bot", "review", "--json"], cwd=ROOT, capture_output=True,
-                            text=True, timeout=120, env={**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"})
+                            text=True, timeout=COLD_START_TIMEOUT, env={**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"})
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {"days": 30, "unanswered": [], "feedback": {}, "decisions": {
         "7": dict.fromkeys(("answers", "clarify", "fallback", "smalltalk", "crisis"), 0),
         "30": dict.fromkeys(("answers", "clarify", "fallback", "smalltalk", "crisis"), 0)}}
     text = subprocess.run([sys.executable, "-m", "bot", "review"], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120, env={**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"})
+                          timeout=COLD_START_TIMEOUT, env={**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"})
     assert text.returncode == 0 and "none stored" in text.stdout and "Decision mix:" in text.stdout
 
 
@@ -71,7 +72,7 @@ def test_learn_takes_a_reviewed_question_into_the_phrasings_and_out_of_the_inbox
     comments = [line for line in faq.read_text(encoding="utf-8").splitlines() if line.lstrip().startswith("#")]
     env = {**os.environ, "DATABASE_URL": url, "KNOWLEDGE_DIR": str(knowledge_copy)}
     result = subprocess.run([sys.executable, "-m", "bot", "learn", "session-experience", question], cwd=ROOT,
-                            capture_output=True, text=True, timeout=120, env=env)
+                            capture_output=True, text=True, timeout=COLD_START_TIMEOUT, env=env)
     assert result.returncode == 0, result.stderr
     assert "removed 1 matching question(s)" in result.stdout
     assert question in load_knowledge(knowledge_copy).by_id["session-experience"].phrasings
@@ -79,8 +80,8 @@ def test_learn_takes_a_reviewed_question_into_the_phrasings_and_out_of_the_inbox
         kept = faq.read_text(encoding="utf-8")
         assert all(line in kept for line in comments)  # the writer keeps the file's comments
     review = subprocess.run([sys.executable, "-m", "bot", "review", "--json"], cwd=ROOT, capture_output=True,
-                            text=True, timeout=120, env=env)
+                            text=True, timeout=COLD_START_TIMEOUT, env=env)
     assert json.loads(review.stdout)["unanswered"] == []
     again = subprocess.run([sys.executable, "-m", "bot", "learn", "session-experience", question], cwd=ROOT,
-                           capture_output=True, text=True, timeout=120, env=env)
+                           capture_output=True, text=True, timeout=COLD_START_TIMEOUT, env=env)
     assert again.returncode == 1 and "already a phrasing" in again.stderr

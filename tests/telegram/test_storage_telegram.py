@@ -28,6 +28,7 @@ from bot.telegram import format as fmt
 from bot.telegram.handlers import feedback, privacy
 from tests.support.postgres import PostgresServer
 from tests.support.telegram_harness import ADMIN_ID, PATIENT_READS, Harness, running_bot
+from tests.support.timeouts import COLD_START_TIMEOUT
 
 ROOT = Path(__file__).resolve().parents[2]
 CHAT = 734512998  # the user's private chat (= user id); never to be found in the database
@@ -67,7 +68,7 @@ async def database_dump(url: str) -> str:
 
 def review_json(url: str) -> dict[str, Any]:
     result = subprocess.run([sys.executable, "-m", "bot", "review", "--json"], cwd=ROOT, capture_output=True,
-                            text=True, timeout=120, env={**os.environ, "DATABASE_URL": url})
+                            text=True, timeout=COLD_START_TIMEOUT, env={**os.environ, "DATABASE_URL": url})
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
