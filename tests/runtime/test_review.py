@@ -45,7 +45,8 @@ def test_a_question_the_knowledge_now_answers_says_so(responder: Responder) -> N
 
 def test_review_json_on_an_empty_database(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "bot", "review", "--json"], cwd=ROOT, capture_output=True,
-                            text=True, timeout=COLD_START_TIMEOUT, env={**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"})
+                            text=True, timeout=COLD_START_TIMEOUT,
+                            env={**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"})
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {"days": 30, "unanswered": [], "feedback": {}, "decisions": {
         "7": dict.fromkeys(("answers", "clarify", "fallback", "smalltalk", "crisis"), 0),
