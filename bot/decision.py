@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bot.crisis.detector import CrisisHit, canonical_text, detect_crisis
+from bot.crisis.detector import CrisisHit, detect_crisis
 from bot.crisis.gloss import Gloss
 from bot.crisis.screen import CrisisScreen, MeaningReading
 from bot.crisis.semantic import CrisisClassifier
@@ -181,7 +181,8 @@ class Responder:
         nearest_faq = None if similarities is None else similarities.max(axis=1)
         meaning = self.screen.meaning(vectors, len(windows), nearest_faq)
         meaning = self.screen.read_story(text, meaning, vectors, nearest_faq, self._meaning_of)
-        if hit is not None and not self.screen.overrules(hit, meaning, self._repaired_meaning(clean)):
+        if hit is not None and (self.understanding is None or not self.screen.overrules(  # no meaning, no veto
+                hit, meaning, *self.screen.more_readings(self.understanding.embedder, clean, len(windows), hit))):
             return self.crisis_decision(hit, context, language)
         if meaning.hit is not None:
             return self.crisis_decision(meaning.hit, context, language)
@@ -219,15 +220,6 @@ class Responder:
             text = self.knowledge.texts.unknown_topic
             return self._with_footer(Decision(FALLBACK, text, body=text), context)
         return self._with_footer(self._answer(entry, 100.0), context)
-
-    def _repaired_meaning(self, clean: str) -> MeaningReading | None:
-        """The meaning layer on the words the patterns read (``canonical_text``: leetspeak, spaced letters
-        and slang repaired), when the repair changed any; for the veto (``CrisisScreen.overrules``)."""
-        repaired = canonical_text(self.screen.rules, clean)
-        if self.understanding is None or repaired == normalize(clean):
-            return None
-        windows, vectors = self.understanding.embedder.message_vectors(repaired)
-        return self.screen.meaning(vectors, len(windows))
 
     def _meaning_of(self, text: str) -> MeaningReading:
         """The meaning layer on some words of a message (those outside a story: ``CrisisScreen.told_as_over``)."""

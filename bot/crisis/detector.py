@@ -59,6 +59,8 @@ _SPACING = re.compile(r"[ .\-_*~+]+")
 _MAYBE_SPACED = re.compile(r"[ .\-_*~+][^\W\d_][ .\-_*~+]+[^\W\d_](?![^\W_])")
 _MAX_SPACED_RUN = 120  # longer runs are noise, not a hidden word; leave them as they are
 _MAX_WORD = 24
+_NOUN_REACH = 2  # how many words after a match may hold the plural noun it qualifies ("suicidal [thoughts]")
+_SHORTEST_PLURAL = 3  # "thoughts", "urges"; not "is", "was", "has"
 
 
 @dataclass(frozen=True)
@@ -314,6 +316,19 @@ def detect_crisis(rules: DetectionRules, text: str) -> CrisisHit | None:
     if (fired := risk_signals(risk, _sentence_words(canonical, breaks, hidden))) is not None:
         return CrisisHit(RISK_CATEGORY, risk.language, f"{RISK_CATEGORY}:{fired}", "risk")
     return None
+
+
+def matched_words(rules: DetectionRules, text: str, hit: CrisisHit) -> str | None:
+    """The words of ``text``, in the patterns' spelling, that ``hit``'s pattern matched, through the plural noun
+    just after them if there is one ("suicidal" in "help with suicidal thoughts" is "suicidal thoughts": what a
+    "them" later points back at); None for a hit of another layer."""
+    rule = next((rule for rule in rules.rules if rule.label == hit.rule), None) if hit.layer == "patterns" else None
+    canonical = canonical_text(rules, text)
+    if rule is None or (found := rule.regex.search(canonical)) is None:
+        return None
+    after = canonical[found.end():].split()[:_NOUN_REACH]
+    plural = next((n for n, word in enumerate(after) if len(word) > _SHORTEST_PLURAL and word.endswith("s")), None)
+    return " ".join([found.group(), *after[: plural + 1]]) if plural is not None else found.group()
 
 
 def framed(rules: DetectionRules, text: str, names: frozenset[str]) -> bool:

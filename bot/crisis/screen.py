@@ -18,12 +18,23 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.crisis.detector import CrisisHit, clearly_calm, detect_crisis, framed, frames
+from bot.crisis.anaphora import resolved
+from bot.crisis.detector import (
+    CrisisHit,
+    canonical_text,
+    clearly_calm,
+    detect_crisis,
+    framed,
+    frames,
+    matched_words,
+)
 from bot.crisis.lexicon import Lexicon
 from bot.crisis.risk import RISK_CATEGORY
 from bot.crisis.rules import DetectionRules
 from bot.crisis.semantic import CrisisClassifier, Reading
 from bot.crisis.thresholds import Thresholds
+from bot.language.normalize import normalize
+from bot.semantic.embedder import Embedder
 
 
 @dataclass(frozen=True)
@@ -156,7 +167,8 @@ class CrisisScreen:
         return hit.layer in ("patterns", "risk") \
             and (hit.category in limits.veto_categories or hit.category in limits.quiet_categories)
 
-    def overrules(self, hit: CrisisHit, meaning: MeaningReading, repaired: MeaningReading | None = None) -> bool:
+    def overrules(self, hit: CrisisHit, meaning: MeaningReading, repaired: MeaningReading | None = None,
+                  sentences: MeaningReading | None = None) -> bool:
         """The meaning sets aside a pattern's hit on a message that merely names a crisis word, when it is
         near-certain the message is informational, clinical, past history, grief or fiction and sees no
         crisis in any window (below ``veto_alarm``), or sees no crisis at all (below ``veto_quiet``: "as a
@@ -165,6 +177,14 @@ class CrisisScreen:
         ``repaired``: the meaning of the words the patterns read, when they repaired the spelling
         (leetspeak, spaced letters, slang): the encoder reads "su1c1d3 is the only option" as noise, and a
         veto must not rest on a reading of noise, so the repaired words must be calm too.
+
+        ``sentences``: the sentences that hold the hit's words, read alone (a pronoun pointing back at them
+        read as them), where the windows did not already: none may alarm (``veto_alarm``), under either veto.
+        A message of a dozen words is read whole, and the whole dilutes a disclosure after a question: "does
+        ketamine help with suicidal thoughts? i have suicidal thoughts every night" reads as the FAQ question
+        (0.05); its second sentence alone reads as the crisis it is (0.93). A sentence read alone has lost the
+        context that made it calm ("I used to self harm." before a question about eligibility), so it faces
+        the bar for a crisis, not the quiet veto's "no crisis at all".
 
         In ``quiet_categories`` (self-harm: "old self-harm scars", a therapist's client) only the second
         applies: "relapsed on self harm after two years" reads as past history, and is not. Never for
@@ -176,13 +196,35 @@ class CrisisScreen:
         crisis (0.03), and is the crisis its word names; a distressed message with a crisis word escalates.
         """
         reading, limits = meaning.reading, self.thresholds
-        if reading is None or not self.needs_meaning(hit) or reading.distress >= limits.support:
+        if reading is None or not self.needs_meaning(hit) or reading.distress >= limits.support \
+                or (sentences is not None and sentences.probability >= limits.veto_alarm):
             return False
         alarm = max(reading.probability, repaired.probability if repaired is not None else 0.0)
         if alarm < limits.veto_quiet:
             return True
         return hit.category in limits.veto_categories and reading.calm in limits.veto_kinds \
             and reading.calm_probability >= limits.veto and alarm < limits.veto_alarm
+
+    def more_readings(self, embedder: Embedder, clean: str, windows: int, hit: CrisisHit
+                      ) -> tuple[MeaningReading | None, MeaningReading | None]:
+        """Two more readings of a message (``clean``: without markup) whose words ``hit`` found, for ``overrules``.
+
+        The words the patterns read (``canonical_text``: leetspeak, spaced letters and slang repaired), when the
+        repair changed any. And the sentences that hold the words the hit found, each alone: a short message
+        is read whole (``windows``: 1), which dilutes a disclosure after a question; a pronoun pointing back at
+        those words is read as them (``bot.crisis.anaphora``). Only those sentences: one without them ("Asking
+        for my mom.") says nothing about how they are meant, and the encoder reads a fragment alone as noise.
+        """
+        repaired = None
+        if (canonical := canonical_text(self.rules, clean)) != normalize(clean):
+            parts, vectors = embedder.message_vectors(canonical)
+            repaired = self.meaning(vectors, len(parts))
+        named = matched_words(self.rules, clean, hit)
+        told = resolved(clean, named) if named else clean
+        # a longer message's sentences were read as its windows, unless a pronoun was read as the words since
+        parts = [part for part in embedder.sentences(told) if named in canonical_text(self.rules, part)] \
+            if named and (windows == 1 or told != clean) else []
+        return repaired, (self.meaning(embedder.vectors(parts), len(parts)) if parts else None)
 
     def gloss_patterns(self, gloss: str) -> tuple[CrisisHit | None, bool]:
         """What the English patterns make of a message's English gloss, read once: a hit of a ``gloss_patterns``

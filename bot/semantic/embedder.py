@@ -97,10 +97,11 @@ class Embedder:
     def _alone(self, text: str) -> np.ndarray:
         return self.encoder.encode([text], batch_size=1)
 
-    def windows(self, text: str) -> list[str]:
-        """The texts a message is embedded as: itself, plus its sentences when it has several."""
+    def windows(self, text: str, windowed_words: int = WINDOWED_WORDS) -> list[str]:
+        """The texts a message is embedded as: itself, plus its sentences when it has several and more than
+        ``windowed_words`` words (a crisis veto reads every sentence of a short message too)."""
         text = text[:MAX_MESSAGE_CHARS].strip()
-        parts = sentences(text) if len(text.split()) > WINDOWED_WORDS else [text]
+        parts = sentences(text) if len(text.split()) > windowed_words else [text]
         if len(parts) <= 1:
             return [text] if text else []
         merged: list[str] = []
@@ -136,6 +137,15 @@ class Embedder:
         if len(windows) > LONG_MESSAGE_WINDOWS:
             release_free_memory()  # a long message's activations would otherwise stay resident
         return windows, vectors
+
+    def sentences(self, text: str) -> list[str]:
+        """A message's sentences, short ones joined as ``windows`` joins them, whatever its length (``windows``
+        reads a short message whole); none when it has one."""
+        return self.windows(text, windowed_words=0)[1:]
+
+    def vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """Some texts of one message (not the knowledge: nothing is cached), in one run."""
+        return self.encoder.encode(texts, batch_size=MAX_WINDOWS)
 
     def _load(self) -> None:
         if self._loaded:
