@@ -320,15 +320,21 @@ def detect_crisis(rules: DetectionRules, text: str) -> CrisisHit | None:
 
 def matched_words(rules: DetectionRules, text: str, hit: CrisisHit) -> str | None:
     """The words of ``text``, in the patterns' spelling, that ``hit``'s pattern matched, through the plural noun
-    just after them if there is one ("suicidal" in "help with suicidal thoughts" is "suicidal thoughts": what a
-    "them" later points back at); None for a hit of another layer."""
+    just after them in the same sentence if there is one ("suicidal" in "help with suicidal thoughts?" is
+    "suicidal thoughts": what a "them" later points back at); None for a hit of another layer."""
     rule = next((rule for rule in rules.rules if rule.label == hit.rule), None) if hit.layer == "patterns" else None
-    canonical = canonical_text(rules, text)
-    if rule is None or (found := rule.regex.search(canonical)) is None:
+    if rule is None:
         return None
-    after = canonical[found.end():].split()[:_NOUN_REACH]
-    plural = next((n for n, word in enumerate(after) if len(word) > _SHORTEST_PLURAL and word.endswith("s")), None)
-    return " ".join([found.group(), *after[: plural + 1]]) if plural is not None else found.group()
+    # by sentence: the canonical spelling drops the punctuation, and a plural noun after a sentence end is not the
+    # match's ("i feel suicidal. my kids ..."); a match across sentences is taken as it stands
+    for canonical in [canonical_text(rules, sentence) for sentence in _SENTENCE_END.split(text)]:
+        if (found := rule.regex.search(canonical)) is not None:
+            after = canonical[found.end():].split()[:_NOUN_REACH]
+            plural = next((n for n, word in enumerate(after) if len(word) > _SHORTEST_PLURAL and word.endswith("s")),
+                          None)
+            return " ".join([found.group(), *after[: plural + 1]]) if plural is not None else found.group()
+    found = rule.regex.search(canonical_text(rules, text))
+    return found.group() if found is not None else None
 
 
 def framed(rules: DetectionRules, text: str, names: frozenset[str]) -> bool:

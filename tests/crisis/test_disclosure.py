@@ -64,6 +64,15 @@ def test_a_pronoun_is_read_as_the_words_it_points_back_at(knowledge: Knowledge) 
     assert resolved(text, named).endswith(f"asking because i have {named} every night")
 
 
+def test_the_words_stop_at_their_sentence_end(knowledge: Knowledge) -> None:
+    rules = knowledge.crisis.detection
+    text = "is ketamine ok if you feel suicidal? my kids keep asking"
+    hit = detect_crisis(rules, text)
+    assert hit is not None
+    named = matched_words(rules, text, hit)
+    assert named is not None and "suicidal" in named and "kids" not in named
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     ("i've been getting those again", "i've been getting URGES again"),
     ("My son struggles with these. I deal with them too", "My son struggles with URGES. I deal with URGES too"),
