@@ -360,10 +360,8 @@ def test_lone_surrogates_are_read_not_raised(responder: Responder) -> None:
 
 
 def test_an_alarm_among_calm_examples_is_set_aside(knowledge: Knowledge) -> None:
-    # Development data (the shared dev set): an ordinary question the alarm scores over its threshold. (Until the
-    # side-sentence examples it was "lexapro took almost two months to do anything for me. is ketamine a
-    # different kind of drug than that?", which the alarm no longer scores as a crisis at all.)
-    text = "how quickly does it kick in"
+    # Development data: an ordinary question the linear alarm scored just over its threshold.
+    text = "lexapro took almost two months to do anything for me. is ketamine a different kind of drug than that?"
     assert _with_thresholds(knowledge, nearest_margin=-2.0).decide(text).kind == CRISIS
     assert Responder(knowledge).decide(text).kind == ANSWER
 
