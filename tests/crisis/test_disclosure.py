@@ -54,23 +54,26 @@ def test_the_sentence_read_alone_is_what_escalates(responder: Responder) -> None
     assert sentences is not None and sentences.probability >= responder.screen.thresholds.veto_alarm
 
 
-def test_a_pronoun_is_read_as_the_words_it_points_back_at(knowledge: Knowledge) -> None:
+def _named(knowledge: Knowledge, text: str) -> str:
+    """The words the pattern that escalates ``text`` found (``matched_words``); fails when none did."""
     rules = knowledge.crisis.detection
-    text = "does ketamine help with suicidal thoughts? asking because i have them every night"
     hit = detect_crisis(rules, text)
     assert hit is not None
     named = matched_words(rules, text, hit)
-    assert named is not None and named.endswith("thoughts")  # the plural noun after the pattern's words
+    assert named is not None
+    return named
+
+
+def test_a_pronoun_is_read_as_the_words_it_points_back_at(knowledge: Knowledge) -> None:
+    text = "does ketamine help with suicidal thoughts? asking because i have them every night"
+    named = _named(knowledge, text)
+    assert named.endswith("thoughts")  # the plural noun after the pattern's words
     assert resolved(text, named).endswith(f"asking because i have {named} every night")
 
 
 def test_the_words_stop_at_their_sentence_end(knowledge: Knowledge) -> None:
-    rules = knowledge.crisis.detection
-    text = "is ketamine ok if you feel suicidal? my kids keep asking"
-    hit = detect_crisis(rules, text)
-    assert hit is not None
-    named = matched_words(rules, text, hit)
-    assert named is not None and "suicidal" in named and "kids" not in named
+    named = _named(knowledge, "is ketamine ok if you feel suicidal? my kids keep asking")
+    assert "suicidal" in named and "kids" not in named
 
 
 @pytest.mark.parametrize(("text", "expected"), [
