@@ -457,6 +457,35 @@ def test_now_ends_a_story_only_when_what_follows_is_safe(knowledge: Knowledge, t
     assert framed(knowledge.crisis.detection, text, frozenset({"resolved-story"})) == ended
 
 
+# A present that contrasts with the past ends a story too: an age now, a life going on now, "this winter I'm ...".
+# Development data, reworded: false alarms of spent blind sets, and their crisis counterparts written beside them.
+LIFE_GOES_ON = [
+    "Years ago I believed my family would be better off without me. Now I volunteer at a food bank.",
+    "When I was 16 I cut myself. I'm 38 now. Should I mention the scars at my intake?",
+    "Last spring I wanted to die every day. This spring I'm hiking with my dog.",
+    "Before ketamine I wanted to die most days. That's over now. When can I space out the boosters?",
+    "I tried to end my life in 2017. I'm 31 now and I run a small bakery.",
+]
+
+
+@pytest.mark.parametrize("text", LIFE_GOES_ON)
+def test_a_life_going_on_now_ends_a_story_of_the_past(knowledge: Knowledge, responder: Responder, text: str) -> None:
+    assert framed(knowledge.crisis.detection, text, frozenset({"resolved-story", "resolved-act-story"}))
+    assert responder.decide(text).kind != CRISIS
+
+
+@pytest.mark.parametrize("text", [
+    "Years ago I wanted to die. Now I work from home and honestly I think about ending my life every single day.",
+    "When I was 15 I cut myself. I'm 40 now and I started cutting again last week.",
+    "Last winter I wanted to die every day. This winter I'm planning how.",
+    "Years ago I tried to kill myself. Now I volunteer at a shelter but lately the thoughts came back.",
+    "When I was 20 I wanted to kill myself. I'm 45 now and I feel exactly the same, I have the rope in the garage.",
+    "Before ketamine I wanted to die. That's over now, but tonight I took all my pills.",
+])
+def test_a_life_going_on_does_not_hide_danger_after_it(responder: Responder, text: str) -> None:
+    assert responder.decide(text).kind == CRISIS
+
+
 def test_an_act_in_a_story_that_seems_over_still_escalates(knowledge: Knowledge) -> None:
     """The story frame hides thoughts and words only: an overdose last night is an emergency whatever follows."""
     text = "my sister took too many pills last night, she is fine now"
