@@ -486,6 +486,23 @@ def test_a_life_going_on_does_not_hide_danger_after_it(responder: Responder, tex
     assert responder.decide(text).kind == CRISIS
 
 
+@pytest.mark.parametrize(("text", "ended"), [
+    # "is it ok to ..." asks about the treatment; it says nothing of the person (a spent set's miss, reworded)
+    ("also i cut really deep last night. is it ok to take the lozenges with food", False),
+    ("i cut really deep last night but i am ok now", True),
+])
+def test_a_question_whether_it_is_ok_to_ends_no_story(knowledge: Knowledge, text: str, ended: bool) -> None:
+    assert framed(knowledge.crisis.detection, text, frozenset({"resolved-story"})) == ended
+
+
+@pytest.mark.parametrize("text", [
+    "i cut last night and it's still bleeding through the bandage",
+    "my friend's wrist keeps bleeding, we've pressed a towel on it for an hour",
+])
+def test_bleeding_that_has_not_stopped_is_an_emergency(responder: Responder, text: str) -> None:
+    assert responder.decide(text).kind == CRISIS
+
+
 def test_an_act_in_a_story_that_seems_over_still_escalates(knowledge: Knowledge) -> None:
     """The story frame hides thoughts and words only: an overdose last night is an emergency whatever follows."""
     text = "my sister took too many pills last night, she is fine now"
