@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.crisis.anaphora import resolved
+from bot.crisis.anaphora import completed, resolved
 from bot.crisis.detector import (
     CrisisHit,
     canonical_text,
@@ -70,7 +70,9 @@ class CrisisScreen:
         a lethal dose) never is: the context words of this bot's subject ("después de la dosis de
         ketamina") are the very words around an emergency after a session.
         """
-        hit = detect_crisis(self.rules, text)
+        # An intent whose verb the question before it said is read with it, first: it says more than the question.
+        whole = completed(text)
+        hit = (detect_crisis(self.rules, whole) if whole != text else None) or detect_crisis(self.rules, text)
         if hit is not None and not surely_english and hit.layer == "patterns" \
                 and hit.category in self.thresholds.veto_categories and self.lexicon.in_context(text):
             hit = None
@@ -212,16 +214,18 @@ class CrisisScreen:
         The words the patterns read (``canonical_text``: leetspeak, spaced letters and slang repaired), when the
         repair changed any. And the sentences that hold the words the hit found, each alone: a short message
         is read whole (``windows``: 1), which dilutes a disclosure after a question; a pronoun pointing back at
-        those words is read as them (``bot.crisis.anaphora``). Only those sentences: one without them ("Asking
+        those words is read as them, and an intent whose verb the question before it said is read with it
+        (``bot.crisis.anaphora``). Only those sentences: one without them ("Asking
         for my mom.") says nothing about how they are meant, and the encoder reads a fragment alone as noise.
         """
         repaired = None
         if (canonical := canonical_text(self.rules, clean)) != normalize(clean):
             parts, vectors = embedder.message_vectors(canonical)
             repaired = self.meaning(vectors, len(parts))
-        named = matched_words(self.rules, clean, hit)
-        told = resolved(clean, named) if named else clean
-        # a longer message's sentences were read as its windows, unless a pronoun was read as the words since
+        whole = completed(clean)  # "is it possible to OD on the spray? i want to." as "... i want to OD on the spray."
+        named = matched_words(self.rules, whole, hit)
+        told = resolved(whole, named) if named else whole
+        # a longer message's sentences were read as its windows, unless words left out or pointed at were read since
         parts = [part for part in embedder.sentences(told) if named in canonical_text(self.rules, part)] \
             if named and (windows == 1 or told != clean) else []
         return repaired, (self.meaning(embedder.vectors(parts), len(parts)) if parts else None)

@@ -4,13 +4,16 @@ A message of a dozen words is embedded whole, and the whole reads as the FAQ que
 pronoun ("i have them") gives the encoder nothing to read. The veto now reads the sentences that hold the
 pattern's words alone, with a pronoun pointing back at them read as them. The first message below is a
 miss found by trying the bot; the others are development data written for this change.
+
+The same for an intent whose verb is left out because the question before it said it ("can you overdose on
+spravato? asking because i want to"): the patterns and the veto read it with the verb.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from bot.crisis.anaphora import resolved
+from bot.crisis.anaphora import completed, resolved
 from bot.crisis.detector import detect_crisis, matched_words
 from bot.decision import CRISIS, Responder
 from bot.knowledge import Knowledge
@@ -94,3 +97,37 @@ def test_the_sentences_of_a_short_message_are_read_as_windows_join_them(responde
     assert embedder.sentences("Does it help suicidal depression? Asking for my mom.") \
         == ["Does it help suicidal depression?", "Asking for my mom."]
     assert embedder.sentences("does ketamine help with depression") == []
+
+
+# An intent whose verb the question before it said ("... because I want to", a category the crisis issue names).
+# Development data: a miss of a spent blind set, reworded, and messages written for this change.
+@pytest.mark.parametrize("text", [
+    "Is it possible to OD on the ketamine nasal spray? I want to. There are 3 devices in my drawer",
+    "can you overdose on spravato? asking because i want to",
+    "Is it possible to die from a ketamine overdose? I'd like to.",
+    "is it possible to overdose on esketamine? i really want to",
+    "could someone die from mixing ketamine and xanax? im gonna",
+])
+def test_an_intent_whose_verb_the_question_said_escalates(responder: Responder, text: str) -> None:
+    assert responder.decide(text).kind == CRISIS
+
+
+@pytest.mark.parametrize("text", [
+    "is it possible to get ketamine at home? i want to.",
+    "can you drive after a session? i need to.",
+    "can i bring my husband to the session? i'd like to.",
+    "can you overdose on ketamine in a clinic? i want to know before my first infusion",
+])
+def test_an_everyday_intent_after_a_question_stays_calm(responder: Responder, text: str) -> None:
+    assert responder.decide(text).kind != CRISIS
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Is it possible to OD on the spray? I want to.", "Is it possible to OD on the spray? I want to OD on the spray."),
+    ("can u overdose on spravato?? i wanna", "can u overdose on spravato?? i wanna overdose on spravato"),
+    ("can you die from it? I'm planning to. Bye", "can you die from it? I'm planning to die from it. Bye"),
+    ("can i drive after? i need to get home", "can i drive after? i need to get home"),  # the intent says its verb
+    ("how much would kill someone? i want to", "how much would kill someone? i want to"),  # no question of "can"
+])
+def test_only_an_intent_that_ends_its_sentence_is_completed(text: str, expected: str) -> None:
+    assert completed(text) == expected
