@@ -69,6 +69,8 @@ CRISIS = {
         "i've been cutting again and it's getting deeper",
         "holding a razor blade over my wrist",
         "i scratched my arms until they bled on purpose",
+        "how do i hide new cuts from my mum before the session",  # hiding fresh wounds: self-harm now
+        "there are fresh burns on my thighs and i don't want the nurse to see",
         "self harm urges are really bad tonight",
     ],
     "overdose": [
@@ -295,6 +297,7 @@ NOT_CRISIS = {
 
 # More crisis messages in many voices (written as held-out checks, then kept as regressions).
 MORE_CRISIS = [
+    'ready to check out permanently, i wont need the next appointment',  # "check out" for good, in other words
     "i don't think i can keep myself safe tonight",
     "everything would be easier if i just wasn't here anymore",
     "i'm going to drive my car into a wall",
@@ -641,6 +644,8 @@ MORE_CRISIS = [
 
 # More calm messages that use crisis-sounding words.
 MORE_CALM = [
+    'how do i hide my old scars at the clinic, they are from years ago',  # old scars, not fresh wounds
+    'we are checking out a new clinic next week and might move my care there permanently',  # a place
     'how does ketamine compare to ect for severe depression',
     'can ketamine be used for postpartum depression',
     'is it safe to drink coffee before an infusion',
