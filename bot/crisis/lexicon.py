@@ -24,6 +24,8 @@ _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"\w")
 _WORD_STARTS = re.compile(r"(?<!\w)(?=.)", re.DOTALL)  # every place not right after a letter of a word
 _QUOTE_EDGES = re.compile(r"(?<!\w)'|'(?!\w)")  # a quote around a word ('perdón por todo'), not inside (j'ai)
+# French texting clips "je" before a consonant: "jveux", "j'veux", "jsuis" for "je veux", "je suis".
+_CLIPPED_JE = re.compile(r"(?<!\w)j'?(?=[bcdfghklmnpqrstvwxz]\w)")
 
 
 class _Folding(dict[int, str | None]):
@@ -202,7 +204,7 @@ def compile_phrases(phrases: Sequence[str], *, keep_marks: bool, words: bool) ->
     """The phrases folded, indexed by their first ``HEAD`` letters (see ``PhraseSet``)."""
     if not phrases:
         return NOTHING
-    folded = {phrase: fold(phrase.rstrip("*"), keep_marks=keep_marks) for phrase in phrases}  # folded once
+    folded = {phrase: unclipped(fold(phrase.rstrip("*"), keep_marks=keep_marks)) for phrase in phrases}  # once
     exact: dict[str, list[tuple[str, bool]]] = {}
     for stem, open_end in sorted({(stem, phrase.endswith("*")) for phrase, stem in folded.items() if stem}):
         exact.setdefault(stem[:HEAD], []).append((stem, open_end))
@@ -262,13 +264,14 @@ def _gapped(phrases: set[str]) -> GappedPhrases | None:
 def compile_language(code: str, phrases: Sequence[str], *, keep_marks: bool, words: bool,
                      mentions: Sequence[str] = (), context: Sequence[str] = (),
                      danger_now: Sequence[str] = ()) -> LanguageLexicon:
-    """A language's strong phrases, mentions, context and danger-now cues (with their Latin spellings where
-    people type the language in Latin letters: ``romanised``), each compiled once per knowledge load."""
+    """A language's strong phrases (with a word chat writes by its initials so written: ``initialled``), mentions,
+    context and danger-now cues (with their Latin spellings where people type the language in Latin letters:
+    ``romanised``), each compiled once per knowledge load."""
     def compiled(listed: Sequence[str]) -> PhraseSet:
         return compile_phrases([*listed, *romanised(code, listed)], keep_marks=keep_marks, words=words)
 
-    return LanguageLexicon(code, keep_marks, compiled(phrases), compiled(mentions), compiled(context),
-                           compiled(danger_now))
+    return LanguageLexicon(code, keep_marks, compiled([*phrases, *initialled(code, phrases)]), compiled(mentions),
+                           compiled(context), compiled(danger_now))
 
 
 # Cyrillic letters as chat writes them in Latin, two ways: (common chat, formal). Russian and Ukrainian
@@ -305,6 +308,22 @@ def romanised(code: str, phrases: Sequence[str]) -> list[str]:
             continue
         spelt += ["".join(table.get(char, char) for char in stem) + phrase[len(phrase.rstrip("*")):]
                   for table in tables]
+    return spelt
+
+
+# Words chat writes by their initial consonants, to dodge filters or out of habit: Korean "ㅈㅅ" for 자살
+# (suicide), as English writes "kms" or "sewer slide". Only inside a strong phrase: alone, "ㅈㅅ" is as often
+# 죄송 (sorry).
+_INITIALS: Mapping[str, Mapping[str, str]] = {"ko": {"자살": "ㅈㅅ"}}
+
+
+def initialled(code: str, phrases: Sequence[str]) -> list[str]:
+    """The phrases of language ``code`` of two or more words or syllables after the word, with a word of
+    ``_INITIALS`` written as its initials ("자살 생각밖에" as "ㅈㅅ 생각밖에"); none for other languages."""
+    spelt = []
+    for word, initials in _INITIALS.get(code, {}).items():
+        spelt += [phrase.replace(word, initials) for phrase in phrases
+                  if word in phrase and len(phrase.rstrip("*").replace(word, "").strip()) >= 2]
     return spelt
 
 
@@ -371,7 +390,15 @@ class Lexicon:
 def _folded(text: str) -> dict[bool, FoldedText]:
     """The message folded both ways; cached because one message is read by ``find``, ``in_context`` and
     ``danger_now`` in turn (and its folds are never changed, only read)."""
-    return {False: FoldedText(fold(text, keep_marks=False)), True: FoldedText(fold(text, keep_marks=True))}
+    return {False: FoldedText(unclipped(fold(text, keep_marks=False))),
+            True: FoldedText(unclipped(fold(text, keep_marks=True)))}
+
+
+def unclipped(folded: str) -> str:
+    """Folded text with a clipped French "je" written out ("jveux plus vivre" as "je veux plus vivre"), on both
+    sides, phrase and message: the phrases are written with "je", or without it ("veux plus vivre"), and
+    people type "jveux". Only here, not in ``fold``: the glossaries read Czech "jsem" as one word."""
+    return _CLIPPED_JE.sub("je ", folded) if "j" in folded else folded
 
 
 EMPTY = Lexicon(())

@@ -16,7 +16,16 @@ import yaml
 
 from bot.console.explain import explain
 from bot.crisis.detector import detect_crisis, framed
-from bot.crisis.lexicon import FoldedText, LanguageLexicon, Lexicon, compile_language, fold, romanised
+from bot.crisis.lexicon import (
+    FoldedText,
+    LanguageLexicon,
+    Lexicon,
+    compile_language,
+    fold,
+    initialled,
+    romanised,
+    unclipped,
+)
 from bot.decision import ANSWER, CLARIFY, CRISIS, FALLBACK, SUPPORT, ChatContext, Responder
 from bot.knowledge import Knowledge, KnowledgeError, load_knowledge
 
@@ -313,7 +322,7 @@ def test_a_phrase_without_spaces_matches_with_a_few_characters_put_in() -> None:
 
 def _flat_phrase(phrase: str, *, keep_marks: bool, words: bool) -> re.Pattern[str]:
     """One phrase as the lexicon's regex must read it, written out plainly: whole words, ``*`` any ending."""
-    stem = fold(phrase.rstrip("*"), keep_marks=keep_marks)
+    stem = unclipped(fold(phrase.rstrip("*"), keep_marks=keep_marks))  # as the lexicon folds phrases
     body = r"\s+".join(re.escape(word) for word in stem.split())
     if not words:
         return re.compile(body)
@@ -329,6 +338,23 @@ def test_russian_and_ukrainian_phrases_also_match_in_latin_letters(responder: Re
     assert decision.kind == CRISIS and decision.crisis is not None and decision.crisis.language == "ru"
 
 
+def test_a_clipped_french_je_reads_as_je(responder: Responder) -> None:
+    lexicon = compile_language("fr", ["veux plus vivre", "je veux en finir"], keep_marks=False, words=True)
+    assert _finds(lexicon, "jveux plus vivre")  # texting: "jveux", "j'veux" for "je veux"
+    assert _finds(lexicon, "j'veux en finir ce soir")
+    assert not _finds(lexicon, "jai plus vivre")  # "j" before a vowel is no clipped "je"
+    decision = responder.decide("jveux plus vivre")  # development data (a spent set's miss)
+    assert decision.kind == CRISIS and decision.crisis is not None and decision.crisis.language == "fr"
+
+
+def test_korean_phrases_also_match_with_suicide_written_as_its_initials(responder: Responder) -> None:
+    # never the word alone: "ㅈㅅ" is also "sorry"
+    assert initialled("ko", ["자살하고 싶", "자살", "자살해"]) == ["ㅈㅅ하고 싶"]
+    assert initialled("ja", ["自殺したい"]) == []
+    assert responder.decide("요즘 ㅈㅅ 생각밖에 안 들어").kind == CRISIS
+    assert responder.decide("ㅈㅅㅈㅅ 늦었어요 세션 몇시에요?").kind != CRISIS  # "sorry sorry, I'm late"
+
+
 def test_the_phrase_index_matches_exactly_what_the_phrases_match(knowledge: Knowledge) -> None:
     """The lexicon's index of exact phrases against every phrase written out alone as a regex, on phrases of
     crisis.yaml cut short, run on and joined to a word: an index that lost a phrase or misplaced a word's
@@ -342,7 +368,7 @@ def test_the_phrase_index_matches_exactly_what_the_phrases_match(knowledge: Know
         samples = [variant for phrase in policy.phrases[::5] for stem in [phrase.rstrip("*")]
                    for variant in (stem, stem[:-1], stem + "x", "a" + stem, f"hmm {stem} ok", f"l'{stem}", f"{stem}'s")]
         for text in samples:
-            folded = fold(text, keep_marks=policy.keep_marks)
+            folded = unclipped(fold(text, keep_marks=policy.keep_marks))  # as the lexicon folds messages
             expected = any(regex.search(folded) for regex in flat)
             assert exactly.matches(FoldedText(folded)) == expected, (code, text)
 
