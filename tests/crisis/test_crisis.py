@@ -127,6 +127,7 @@ CRISIS = {
     ],
     "medical-emergency": [
         "i have chest pain and my left arm is numb after my treatment",
+        "suddenly intense chest pain after the infusion and it keeps getting worse",
         "i think i'm having an allergic reaction, my tongue is swelling",
         "my friend is overdosing what do i do",
         "she's turning blue and won't respond",

@@ -94,6 +94,7 @@ def test_the_repository_glossaries_load_and_read_their_languages(knowledge_copy:
     ("我把药都存起来了，今天晚上全部吃下去", "zh"),  # noqa: RUF001 (Chinese punctuation)
     ("я накопила таблетки и сегодня ночью выпью их все", "ru"),
     ("جمعت كل الحبوب وراح آخذها كلها الليلة", "ar"),
+    ("seit der Infusion habe ich starke Brustschmerzen, es wird schlimmer", "de"),  # "have I intense chest pain"
 ])
 def test_a_crisis_no_phrase_list_holds_is_read_through_its_gloss(responder: Responder, text: str,
                                                                  language: str) -> None:
