@@ -157,10 +157,11 @@ class Responder:
         text = text[:MAX_MESSAGE_CHARS]
         identified = self.languages.identify(text)
         language = identified.code
-        hit = words_hit = self.screen.words(text, language, identified.surely_english)
+        hit = words_hit = self.screen.words(text, language, identified.surely_english, identified.partly_foreign)
         # The meaning may overrule a pattern only where the encoder can read the message: in English words it
-        # knows. "suicide korbo ajke" (romanised Bengali, "I'll do it today") is English to lingua, noise to it.
-        overrulable = hit is not None and identified.in_known_english and language == "en" \
+        # knows. "suicide korbo ajke" (romanised Bengali, "I'll do it today") is English to lingua, noise to it;
+        # and an English pattern: "ya no aguanto. me quiero matar" is half English words, and a Spanish pattern's.
+        overrulable = hit is not None and hit.language == "en" and identified.in_known_english and language == "en" \
             and self.screen.needs_meaning(hit)
         in_english = functools.cache(lambda: self.knowledge.glossaries.gloss(strip_markup(text), first=language))
         # The gloss is embedded once, for the crisis layer and, should the message be calm, for the FAQ step.
@@ -170,7 +171,9 @@ class Responder:
         if hit is not None and not overrulable:  # answered before any embedding is done, unless not in English
             glossed = gloss()
             if glossed is None or not (self.screen.gloss_overrules(hit, glossed.meaning, text) or glossed.framed):
-                return self.crisis_decision(hit, context, hit.language if hit.layer == "lexicon" else language)
+                # in a pattern's language (crisis-es), when the message read as English: "me quiero matar"
+                reply_in = hit.language if hit.layer == "lexicon" or language == "en" else language
+                return self.crisis_decision(hit, context, reply_in)
             hit = None  # the gloss reads as past history, fiction, grief, a clinician's or a student's question
         clean = strip_markup(text)
         has_words = any(char.isalpha() for char in clean)  # "?" or "!!!" has nothing for a model to read

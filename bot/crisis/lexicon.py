@@ -349,8 +349,9 @@ class Lexicon:
 
     languages: tuple[LanguageLexicon, ...]
 
-    def find(self, text: str, first: str | None = None) -> str | None:
-        """The language whose phrases the message holds, trying ``first`` (its detected language) first.
+    def find(self, text: str, first: str | None = None, *, mentions: bool = True) -> str | None:
+        """The language whose phrases the message holds, trying ``first`` (its detected language) first;
+        strong phrases only unless ``mentions``.
 
         A strong phrase in any language escalates. A mention escalates unless a context cue of ANY
         language is present, and no danger-now cue: languages share words ("suicidio" is Spanish, Italian
@@ -360,7 +361,7 @@ class Lexicon:
         folded = _folded(text)
         ordered = sorted(self.languages, key=lambda lexicon: lexicon.code != first)
         strong = next((lexicon.code for lexicon in ordered if lexicon.strong.matches(folded[lexicon.keep_marks])), None)
-        if strong is not None:
+        if strong is not None or not mentions:
             return strong
         mentioned = next((lexicon.code for lexicon in ordered if lexicon.mentions.matches(folded[lexicon.keep_marks])),
                          None)

@@ -59,8 +59,10 @@ class CrisisScreen:
         self._masked_by = {rule.category: frozenset(rules.scopes[rule.scope]) for rule in rules.rules}
         self._masked_by[RISK_CATEGORY] = frozenset(rules.scopes[rules.risk_scope]) if rules.scopes else frozenset()
 
-    def words(self, text: str, language: str, surely_english: bool) -> CrisisHit | None:
-        """Patterns and risk scorer; then the lexicon, unless the message is surely English.
+    def words(self, text: str, language: str, surely_english: bool, partly_foreign: bool = False) -> CrisisHit | None:
+        """Patterns and risk scorer; then the lexicon, unless the message is surely English; in a surely English
+        message that is ``partly_foreign`` (a quarter of its words or more unknown as English), its strong phrases
+        only: a short Spanish cry reads as English when "ya", "no" and "me" are half its words.
 
         In a message that is not surely English, a pattern that only names the subject (the
         ``veto_categories``, in any language) is set aside when the lexicon reads the message as
@@ -76,9 +78,9 @@ class CrisisScreen:
         if hit is not None and not surely_english and hit.layer == "patterns" \
                 and hit.category in self.thresholds.veto_categories and self.lexicon.in_context(text):
             hit = None
-        if hit is not None or surely_english:
+        if hit is not None or (surely_english and not partly_foreign):
             return hit
-        code = self.lexicon.find(text, first=language)
+        code = self.lexicon.find(text, first=language, mentions=not surely_english)
         return None if code is None else CrisisHit(f"crisis-{code}", code, f"lexicon:{code}", "lexicon")
 
     def meaning(self, vectors: np.ndarray, windows: int, easy_similarity: np.ndarray | None = None, *,

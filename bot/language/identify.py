@@ -23,6 +23,7 @@ ENGLISH = "en"
 REPLY_CONFIDENCE = 0.8  # lingua's confidence at which a message is answered as written in another language
 SURELY_ENGLISH = 0.9  # lingua's confidence in English above which other languages' phrases are not looked for
 ENGLISH_SHARE = 0.5  # share of a message's words the bot knows as English: at least this, and it is English
+LEXICON_SHARE = 0.75  # below this share, other languages' strong phrases are looked for however English it reads
 FOREIGN_SHARE = 0.25  # below this share (and with FOREIGN_WORDS words), the bot cannot read the message at all
 FOREIGN_WORDS = 3
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
@@ -42,6 +43,12 @@ class Identified:
         """A message of ``words`` words that is hardly English to the bot, in a language it has no phrases for
         ("Nataka kufa leo, siwezi tena"): nothing the bot has can tell whether it is a crisis."""
         return self.code == ENGLISH and words >= FOREIGN_WORDS and self.english_share < FOREIGN_SHARE
+
+    @property
+    def partly_foreign(self) -> bool:
+        """Enough words the bot does not know as English that another language's crisis phrase may hide among
+        them: "ya no aguanto. me quiero matar" is half English words ("ya", "no", "me") to the bot."""
+        return self.english_share < LEXICON_SHARE
 
     @property
     def in_known_english(self) -> bool:

@@ -772,3 +772,22 @@ def test_margins_are_measured_only_where_the_alarm_could_use_them(responder: Res
     for alarm, margin, full in zip(some.alarms, some.margins, everywhere.margins, strict=True):
         assert margin == pytest.approx(full) if alarm >= min(limits.crisis, limits.rescue) else np.isnan(margin)
     assert responder.decide(text).kind == CRISIS
+
+
+def test_a_pattern_in_another_language_is_never_overruled_by_the_english_meaning(responder: Responder) -> None:
+    """Development data (a spent set's miss): half its words are English to the bot ("ya", "no", "me"), so it
+    read as English and the English meaning, reading noise, set the Spanish pattern's hit aside."""
+    identified = responder.languages.identify("ya no aguanto. me quiero matar")
+    assert identified.in_known_english and identified.partly_foreign
+    decision = responder.decide("ya no aguanto. me quiero matar")
+    assert decision.kind == CRISIS and decision.language == "es"  # answered in the pattern's language
+
+
+def test_a_partly_foreign_message_is_read_for_strong_phrases_only(responder: Responder) -> None:
+    assert not responder.languages.identify("can i drive home after my ketamine session").partly_foreign
+    screen = responder.screen
+    # strong phrases: "aku mau mati" (Indonesian) escalates in a message the bot reads as mostly English words
+    assert screen.words("ok so honestly aku mau mati", "en", True, True) is not None
+    assert screen.words("ok so honestly aku mau mati", "en", True, False) is None  # surely English: not looked for
+    # a mention ("suicidio") alone does not, in a message that reads as English
+    assert screen.words("my friend wrote her thesis on suicidio rates", "en", True, True) is None
