@@ -157,7 +157,7 @@ class Responder:
         text = text[:MAX_MESSAGE_CHARS]
         identified = self.languages.identify(text)
         language = identified.code
-        hit = words_hit = self.screen.words(text, language, identified.surely_english, identified.partly_foreign)
+        hit = words_hit = self.screen.words(text, identified)
         # The meaning may overrule a pattern only where the encoder can read the message: in English words it
         # knows. "suicide korbo ajke" (romanised Bengali, "I'll do it today") is English to lingua, noise to it;
         # and an English pattern: "ya no aguanto. me quiero matar" is half English words, and a Spanish pattern's.

@@ -32,7 +32,7 @@ def layers(responder: Responder, text: str) -> dict[str, bool]:
     screen = responder.screen
     identified = responder.languages.identify(text)
     hit = detect_crisis(screen.rules, text)
-    words = screen.words(text, identified.code, identified.surely_english, identified.partly_foreign)
+    words = screen.words(text, identified)
     windows, vectors = responder.understanding.embedder.message_vectors(strip_markup(text)) \
         if responder.understanding else ([], None)
     meaning = screen.meaning(vectors, len(windows)) if windows else None

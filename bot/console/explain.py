@@ -61,9 +61,12 @@ def explain(responder: Responder, text: str, context: ChatContext = NO_CONTEXT) 
     identified = responder.languages.identify(text)
     how = f"lingua {identified.confidence:.2f}" if identified.confidence is not None \
         else f"{identified.english_share:.0%} of its words known as English"
-    lexicons = "lexicons on" if not identified.surely_english else \
-        "surely English, partly unknown words: strong phrases of other languages looked for" \
-        if identified.partly_foreign else "surely English: other languages not looked for"
+    if not identified.surely_english:
+        lexicons = "lexicons on"
+    elif identified.partly_foreign:
+        lexicons = "surely English, partly unknown words: strong phrases of other languages looked for"
+    else:
+        lexicons = "surely English: other languages not looked for"
     lines.append(f"language:    read as {decision.language} ({how}; {lexicons})")
     if not identified.in_known_english and (glossed := responder.knowledge.glossaries.gloss(text, decision.language)):
         lines.append(f"gloss:       {glossed.language}, {glossed.coverage:.0%} of it known: '{glossed.text}'")

@@ -33,6 +33,7 @@ from bot.crisis.risk import RISK_CATEGORY
 from bot.crisis.rules import DetectionRules
 from bot.crisis.semantic import CrisisClassifier, Reading
 from bot.crisis.thresholds import Thresholds
+from bot.language.identify import Identified
 from bot.language.normalize import normalize
 from bot.semantic.embedder import Embedder
 
@@ -59,7 +60,7 @@ class CrisisScreen:
         self._masked_by = {rule.category: frozenset(rules.scopes[rule.scope]) for rule in rules.rules}
         self._masked_by[RISK_CATEGORY] = frozenset(rules.scopes[rules.risk_scope]) if rules.scopes else frozenset()
 
-    def words(self, text: str, language: str, surely_english: bool, partly_foreign: bool = False) -> CrisisHit | None:
+    def words(self, text: str, identified: Identified) -> CrisisHit | None:
         """Patterns and risk scorer; then the lexicon, unless the message is surely English; in a surely English
         message that is ``partly_foreign`` (a quarter of its words or more unknown as English), its strong phrases
         only: a short Spanish cry reads as English when "ya", "no" and "me" are half its words.
@@ -75,12 +76,13 @@ class CrisisScreen:
         # An intent whose verb the question before it said is read with it, first: it says more than the question.
         whole = completed(text)
         hit = (detect_crisis(self.rules, whole) if whole != text else None) or detect_crisis(self.rules, text)
+        surely_english = identified.surely_english
         if hit is not None and not surely_english and hit.layer == "patterns" \
                 and hit.category in self.thresholds.veto_categories and self.lexicon.in_context(text):
             hit = None
-        if hit is not None or (surely_english and not partly_foreign):
+        if hit is not None or (surely_english and not identified.partly_foreign):
             return hit
-        code = self.lexicon.find(text, first=language, mentions=not surely_english)
+        code = self.lexicon.find(text, first=identified.code, mentions=not surely_english)
         return None if code is None else CrisisHit(f"crisis-{code}", code, f"lexicon:{code}", "lexicon")
 
     def meaning(self, vectors: np.ndarray, windows: int, easy_similarity: np.ndarray | None = None, *,

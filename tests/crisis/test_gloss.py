@@ -139,7 +139,7 @@ def test_a_broken_glossary_is_refused_at_its_line(knowledge_copy: Path, content:
 def test_a_phrase_in_a_story_of_the_past_is_set_aside_by_its_gloss(responder: Responder,
                                                                              text: str) -> None:
     identified = responder.languages.identify(text)
-    assert responder.screen.words(text, identified.code, identified.surely_english) is not None  # the phrase
+    assert responder.screen.words(text, identified) is not None  # the phrase
     assert responder.decide(text).kind != CRISIS
 
 

@@ -28,6 +28,7 @@ from bot.crisis.lexicon import (
 )
 from bot.decision import ANSWER, CLARIFY, CRISIS, FALLBACK, SUPPORT, ChatContext, Responder
 from bot.knowledge import Knowledge, KnowledgeError, load_knowledge
+from bot.language.identify import Identified
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUIRED_TRANSLATIONS = ("es", "fr", "de", "pt", "it", "ru", "tr", "hi", "ar", "zh", "ja")
@@ -787,7 +788,8 @@ def test_a_partly_foreign_message_is_read_for_strong_phrases_only(responder: Res
     assert not responder.languages.identify("can i drive home after my ketamine session").partly_foreign
     screen = responder.screen
     # strong phrases: "aku mau mati" (Indonesian) escalates in a message the bot reads as mostly English words
-    assert screen.words("ok so honestly aku mau mati", "en", True, True) is not None
-    assert screen.words("ok so honestly aku mau mati", "en", True, False) is None  # surely English: not looked for
+    partly, wholly = Identified("en", None, True, 0.5), Identified("en", None, True, 1.0)  # both surely English
+    assert screen.words("ok so honestly aku mau mati", partly) is not None
+    assert screen.words("ok so honestly aku mau mati", wholly) is None  # surely English: not looked for
     # a mention ("suicidio") alone does not, in a message that reads as English
-    assert screen.words("my friend wrote her thesis on suicidio rates", "en", True, True) is None
+    assert screen.words("my friend wrote her thesis on suicidio rates", partly) is None
