@@ -14,4 +14,11 @@ Layers, each importing only the ones below it (checked by the import contracts i
 The core (everything but the shells) never imports python-telegram-bot.
 """
 
+import os
+
+# Before numpy is first imported: its OpenBLAS starts one thread per core at import, and each keeps its own
+# buffer (19 MB resident on a two-core machine) although the bot limits BLAS to one thread anyway
+# (``bot.semantic.embedder.default_embedder``: every matmul here is small). An operator's own setting wins.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 __version__ = "0.1.0"
