@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -137,9 +138,11 @@ class CrisisClassifier:
         alarming = np.array([len(text.split()) <= LONG_EXAMPLE_WORDS for text, _ in crisis]
                             + [True] * (len(pairs) - len(crisis)))
         weight = np.where(targets == labels.index(FAQ_KIND), FAQ_WEIGHT, 1.0)[alarming]
-        alarm = fit_network(vectors[alarming], (targets[alarming] < len(categories)).astype(np.int64), 2,
-                            sample_weight=weight)
-        kinds = fit_softmax(vectors, targets, len(labels))
+        with ThreadPoolExecutor(1) as beside:  # two independent fits, a core each (numpy lets go of the GIL)
+            kinds_fit = beside.submit(fit_softmax, vectors, targets, len(labels))
+            alarm = fit_network(vectors[alarming], (targets[alarming] < len(categories)).astype(np.int64), 2,
+                                sample_weight=weight)
+            kinds = kinds_fit.result()
         embedder.store.save(f"crisis-{key}", dict(zip(_STORED, (alarm.hidden_weights, alarm.hidden_bias, alarm.weights,
                                                                alarm.bias, kinds.weights, kinds.bias), strict=True)))
         return cls(labels, len(categories), alarm, kinds, vectors[: len(crisis)].copy(),

@@ -16,6 +16,7 @@ import functools
 import hashlib
 import os
 import re
+import threading
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -54,6 +55,9 @@ class Embedder:
         self._used: set[bytes] = set()  # asked for by this build of the knowledge: what the saved file keeps
         self._on_disk: set[bytes] = set()  # what the file holds, as loaded or last saved
         self._loaded = False
+        # The FAQ side and the crisis layer ask for their vectors from two threads (``Responder``): one at a
+        # time, so a text is embedded once and the file is written by one of them.
+        self._lock = threading.Lock()
 
     @property
     def model_id(self) -> str:
@@ -61,6 +65,10 @@ class Embedder:
 
     def knowledge_vectors(self, texts: Sequence[str]) -> np.ndarray:
         """Vectors of knowledge texts, from the cache where present; new ones are embedded and saved."""
+        with self._lock:
+            return self._knowledge_vectors(texts)
+
+    def _knowledge_vectors(self, texts: Sequence[str]) -> np.ndarray:
         self._load()
         keys = [_key(text) for text in texts]
         self._used.update(keys)
@@ -87,6 +95,10 @@ class Embedder:
         held in memory are let go (about 13 MB): the classifiers keep their own copies, and the next
         build reads the file again (tens of milliseconds).
         """
+        with self._lock:
+            self._settle()
+
+    def _settle(self) -> None:
         if self._used and self._used != self._on_disk:
             self._save()
         if self._used <= self._on_disk:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -60,6 +63,32 @@ def test_a_build_that_embeds_a_new_phrasing_keeps_the_crisis_examples_on_disk(en
     second.settle()
     wanted = {hashlib.sha256(text.encode()).digest() for text in [*faq, "what does one infusion cost", *crisis]}
     assert _stored_keys(tmp_path) == wanted
+
+
+class CountingEncoder:
+    """The real encoder, counting the texts it embeds; slow enough that two callers overlap."""
+
+    def __init__(self, encoder: Encoder) -> None:
+        self.model_id, self._encoder, self.embedded = encoder.model_id, encoder, Counter()
+
+    def encode(self, texts: list[str], batch_size: int = 1) -> np.ndarray:
+        self.embedded.update(texts)
+        time.sleep(0.01)
+        return self._encoder.encode(texts, batch_size=batch_size)
+
+
+def test_the_faq_side_and_the_crisis_layer_ask_from_two_threads(encoder: Encoder, tmp_path: Path) -> None:
+    # A Responder fits the crisis layer beside the FAQ side: both ask for vectors at once, and share texts.
+    faq = [f"how much does session {n} cost" for n in range(12)]
+    crisis = [*faq[:6], *(f"i want to end it all, part {n}" for n in range(12))]
+    counting = CountingEncoder(encoder)
+    embedder = Embedder(counting, ArrayStore(tmp_path))  # type: ignore[arg-type]
+    with ThreadPoolExecutor(2) as pool:
+        both = list(pool.map(embedder.knowledge_vectors, [faq, crisis]))
+    embedder.settle()
+    assert max(counting.embedded.values()) == 1 and set(counting.embedded) == {*faq, *crisis}
+    assert np.array_equal(both[0][:6], both[1][:6])
+    assert _stored_keys(tmp_path) == {hashlib.sha256(text.encode()).digest() for text in [*faq, *crisis]}
 
 
 def test_after_a_build_the_vectors_come_from_disk_again(encoder: Encoder, tmp_path: Path) -> None:
