@@ -32,9 +32,15 @@ _CONTRACTIONS = {
     "how's": "how is", "where's": "where is", "let's": "let us", "he's": "he is",
     "she's": "she is", "they're": "they are", "theyre": "they are", "we're": "we are",
     "wanna": "want to", "gonna": "going to", "gotta": "got to", "kinda": "kind of",
+    "wont": "will not", "itll": "it will", "theyll": "they will", "thatll": "that will", "youll": "you will",
     "u": "you", "ur": "your", "r": "are", "ppl": "people", "pls": "please", "plz": "please",
     "thx": "thanks", "ty": "thanks", "w/": "with", "bc": "because", "cuz": "because",
 }
+# "ill" is "i'll" typed without its apostrophe when a verb or an adverb follows it ("i think ill be gone",
+# "ill never", "ill just"): the adjective comes after a verb ("feel ill") or before a noun ("ill effects").
+_ILL_BEFORE = frozenset("""be never just do go try make take kill end jump die stop leave see have get finally
+probably always still not miss call tell find come give write say wait let keep sleep hang cut overdose
+disappear drive walk start swallow shoot drown""".split())
 _WORD = re.compile(r"w/|[^\W_]+(?:'[^\W_]+)?")
 _REPEATS = re.compile(r"([^\W\d_])\1{2,}")
 _NON_WORD = re.compile(r"[^\w' /]+|_")
@@ -75,7 +81,9 @@ def normalize(text: str) -> str:
     text = _ASCII_CONTROLS.sub(" ", text) if text.isascii() else _strip_marks_and_symbols(text)
     text = _NON_WORD.sub(" ", text)
     text = _REPEATS.sub(r"\1\1", text)
-    words = [_CONTRACTIONS.get(token, token) for token in _WORD.findall(text)]
+    found = _WORD.findall(text)
+    words = ["i will" if token == "ill" and following in _ILL_BEFORE else _CONTRACTIONS.get(token, token)
+             for token, following in zip(found, [*found[1:], ""], strict=False)]
     return _SPACES.sub(" ", " ".join(words).replace("'", "")).strip()
 
 

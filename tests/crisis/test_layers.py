@@ -47,6 +47,15 @@ def test_issue_examples_escalate(responder: Responder, text: str) -> None:
     assert responder.decide(text).kind == CRISIS
 
 
+@pytest.mark.parametrize("text", [
+    "i dont think ill be around much longer, so the ketamine appointment next month doesnt really matter",
+    "i don't think i'll be around much longer, so the ketamine appointment next month doesn't really matter",
+])
+def test_a_contraction_typed_without_its_apostrophe_hides_no_crisis(responder: Responder, text: str) -> None:
+    # "ill be" is "i'll be": read as "ill" (sick), the first got the support reply
+    assert responder.decide(text).kind == CRISIS
+
+
 def test_distress_gets_support_not_rephrase(responder: Responder) -> None:
     decision = responder.decide("i dont see the point in anything anymore")
     assert decision.kind in (SUPPORT, CRISIS)

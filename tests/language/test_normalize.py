@@ -24,6 +24,11 @@ from bot.language.normalize import normalize
     ("  spaced\t\n out  ", "spaced out"),
     ("", ""),
     ("🙂🙂", ""),
+    # "i'll" without its apostrophe, when a verb or an adverb follows; the adjective stays
+    ("i dont think ill be around much longer", "i do not think i will be around much longer"),
+    ("ill never see them. ill just go", "i will never see them i will just go"),
+    ("feeling ill, ill effects? mentally ill people", "feeling ill ill effects mentally ill people"),
+    ("i wont be here, itll be over, theyll see", "i will not be here it will be over they will see"),
 ])
 def test_normalize_examples(raw: str, expected: str) -> None:
     assert normalize(raw) == expected
