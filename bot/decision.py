@@ -30,6 +30,7 @@ from bot.crisis.gloss import Gloss
 from bot.crisis.screen import CrisisScreen, MeaningReading
 from bot.crisis.semantic import CrisisClassifier
 from bot.knowledge.model import FaqEntry, Knowledge
+from bot.knowledge.training import CrisisTraining, crisis_training
 from bot.language.identify import ENGLISH, LanguageIdentifier
 from bot.language.markup import strip_markup
 from bot.language.normalize import normalize
@@ -131,7 +132,7 @@ class Responder:
         policy = knowledge.crisis
         word_counts = _word_counts(knowledge)
         self.languages = LanguageIdentifier(policy.languages, set(word_counts) | STOP_WORDS | SIGNAL_WORDS)
-        classifier = None
+        classifier = gloss_classifier = None
         self.spelling: SpellingRepair | None = None
         if knowledge.matching.lexical_only:
             log.warning("LEXICAL-ONLY matching (settings.yaml matching.lexical_only): the sentence encoder is off, "
@@ -142,10 +143,12 @@ class Responder:
             # BLAS stays on the one thread the embedder set (each OpenBLAS thread keeps a buffer of about
             # 32 MB). The crisis layer is fitted beside the FAQ side instead: two independent fits, one core
             # each, when nothing is cached (a cold start: 30 s to 22 s on two cores, the same models).
-            with ThreadPoolExecutor(1) as beside:
-                crisis_fit = beside.submit(_crisis_classifier, knowledge, embedder)
+            training = crisis_training(knowledge)
+            with ThreadPoolExecutor(2) as beside:
+                english = beside.submit(_crisis_classifier, training, embedder)
+                glosses = beside.submit(_crisis_classifier, training, embedder, glossed=True)
                 self.understanding = Understanding(knowledge, embedder)
-                classifier = crisis_fit.result()
+                classifier, gloss_classifier = english.result(), glosses.result()
             embedder.settle()
             self.index = self.understanding.lexical
             rules = policy.detection
@@ -153,7 +156,7 @@ class Responder:
             self.spelling = SpellingRepair(word_counts, embedder.encoder.words(),
                                            rules.vocabulary | rules.spellings.keys() | risk_words
                                            | {word for meant in rules.spellings.values() for word in meant.split()})
-        self.screen = CrisisScreen(policy.detection, policy.lexicon, classifier, policy.thresholds)
+        self.screen = CrisisScreen(policy.detection, policy.lexicon, classifier, policy.thresholds, gloss_classifier)
         release_free_memory()  # embedding and fitting freed tens of MB the allocator would otherwise keep
 
     def decide(self, text: str, context: ChatContext = NO_CONTEXT) -> Decision:
@@ -426,16 +429,16 @@ class Responder:
         return dataclasses.replace(decision, reply=f"{decision.body}\n\n{footer}", footer=footer)
 
 
-def _crisis_classifier(knowledge: Knowledge, embedder: Embedder) -> CrisisClassifier | None:
-    """The semantic crisis layer, from crisis_examples.yaml; the FAQ's own texts count as (easy) calm examples."""
-    examples = knowledge.crisis_examples
-    if not examples.crisis:
-        log.warning("no crisis examples (knowledge/crisis_examples.yaml): the semantic crisis layer is off")
+def _crisis_classifier(training: CrisisTraining, embedder: Embedder, glossed: bool = False) -> CrisisClassifier | None:
+    """The semantic crisis layer (``bot.knowledge.training``); ``glossed``: the one that reads other languages'
+    glosses, which also learns from glossed examples (none without them: the English one reads glosses too)."""
+    if not training.crisis or (glossed and not training.glossed_crisis):
+        if not glossed:
+            log.warning("no crisis examples (knowledge/crisis_examples.yaml): the semantic crisis layer is off")
         return None
-    easy = [text for entry in knowledge.entries for text in (entry.question, *entry.phrasings)]
-    easy += [text for intent in (*knowledge.smalltalk, *knowledge.boundaries) for text in intent.phrasings]
-    easy += list(knowledge.out_of_scope)
-    return CrisisClassifier.build(examples.crisis, examples.calm, easy, embedder)
+    crisis, calm = (training.crisis, training.calm) if not glossed else \
+        ((*training.crisis, *training.glossed_crisis), (*training.calm, *training.glossed_calm))
+    return CrisisClassifier.build(crisis, calm, training.easy, embedder)
 
 
 def _word_counts(knowledge: Knowledge) -> Counter[str]:

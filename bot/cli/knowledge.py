@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.cli.common import load_or_exit, responder_or_exit
 from bot.knowledge.location import knowledge_dir
 from bot.knowledge.spreadsheet import FORMATS, export_entries, import_sheet
+from bot.knowledge.training import crisis_training
 from bot.runtime.report import category_counts, knowledge_warnings
 from bot.runtime.store import summarize
 
@@ -33,6 +34,11 @@ def command_validate(args: argparse.Namespace) -> int:
     for warning in warnings:
         print(warning)
     print(f"entries per category: {counts}")
+    if other := responder.knowledge.crisis_examples.other_languages:
+        training = crisis_training(responder.knowledge)
+        learned = len(training.glossed_crisis) + len(training.glossed_calm)
+        print(f"crisis examples in other languages: {learned} of {len(other)} learned through their gloss "
+              "(the rest have too few words in knowledge/glossary/ to be read)")
     verdict = f"{directory}: {summarize(responder)} (version {responder.knowledge.version}), {len(warnings)} warning(s)"
     if warnings and args.strict:  # the last line and the exit status say the same thing
         print(f"failed: {verdict}; --strict counts warnings as failures", file=sys.stderr)

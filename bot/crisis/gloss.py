@@ -316,5 +316,9 @@ class Glossaries:
     def codes(self) -> tuple[str, ...]:
         return tuple(glossary.code for glossary in self.languages)
 
+    def only(self, code: str) -> Glossaries:
+        """Just the glossary of ``code`` (none if it has none): for text known to be in that language."""
+        return Glossaries(tuple(glossary for glossary in self.languages if glossary.code == code))
+
 
 NO_GLOSSARIES = Glossaries()

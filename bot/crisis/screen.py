@@ -51,10 +51,12 @@ class CrisisScreen:
     """The layers of one knowledge version."""
 
     def __init__(self, rules: DetectionRules, lexicon: Lexicon, classifier: CrisisClassifier | None,
-                 thresholds: Thresholds) -> None:
+                 thresholds: Thresholds, gloss_classifier: CrisisClassifier | None = None) -> None:
         self.rules = rules
         self.lexicon = lexicon
         self.classifier = classifier
+        # Reads glosses: it also learned from other languages' examples glossed (``bot.knowledge.training``).
+        self.gloss_classifier = gloss_classifier or classifier
         self.thresholds = thresholds
         # Per category, the exception patterns that may hide its text (the same for all its patterns).
         self._masked_by = {rule.category: frozenset(rules.scopes[rule.scope]) for rule in rules.rules}
@@ -100,7 +102,8 @@ class CrisisScreen:
             return MeaningReading(0.0, None)
         limits = self.thresholds
         margin_from = limits.gloss if glossed else min(limits.crisis, limits.rescue)  # the rules below read no other
-        reading = self.classifier.read(vectors, limits.distress_kinds, easy_similarity, margin_from)
+        classifier = self.gloss_classifier if glossed else self.classifier
+        reading = classifier.read(vectors, limits.distress_kinds, easy_similarity, margin_from)
         pairs = list(enumerate(zip(reading.alarms, reading.margins, strict=True)))
         if glossed:
             threshold = limits.gloss

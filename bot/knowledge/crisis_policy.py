@@ -265,15 +265,39 @@ def read_examples(reader: FileReader, fields: dict[str, Node], categories: set[s
     return CrisisExamples(tuple((t, c) for t, c, _ in crisis), tuple((t, c) for t, c, _ in calm))
 
 
-def _grouped(reader: FileReader, node: Node | None, what: str,
-             known: set[str] | None) -> list[tuple[str, str, Node]]:
+def read_other_language_examples(reader: FileReader, fields: dict[str, Node], categories: set[str], kinds: set[str],
+                                 languages: Mapping[str, LanguagePolicy]) -> tuple[tuple[str, str, str, bool], ...]:
+    """crisis_examples_other_languages.yaml: per language of crisis.yaml, crisis examples by category and hard
+    negatives by kind (crisis_examples.yaml's kinds: each kind is a class the classifier learns), laid out as in
+    crisis_examples.yaml. Returns (text, language, label, is crisis)."""
+    found: list[tuple[str, str, str, bool]] = []
+    seen: set[tuple[str, str]] = set()
+    for code, node in fields.items():
+        if code not in languages:
+            reader.problem(node, f"language '{code}' is not one of crisis.yaml's languages: "
+                                 f"{', '.join(sorted(languages))}")
+            continue
+        sections = reader.mapping(node, f"language '{code}'", optional=("crisis", "not_crisis")) or {}
+        for section, known, known_as in (("crisis", categories, "a category of crisis.yaml"),
+                                         ("not_crisis", kinds, "a kind of not_crisis in crisis_examples.yaml")):
+            for text, label, item in _grouped(reader, sections.get(section), f"{code} {section}", known, known_as):
+                key = (code, " ".join(text.lower().split()))
+                if key in seen:
+                    reader.problem(item, f"'{text}' is listed twice under {code}")
+                    continue
+                seen.add(key)
+                found.append((text, code, label, section == "crisis"))
+    return tuple(found)
+
+
+def _grouped(reader: FileReader, node: Node | None, what: str, known: set[str] | None,
+             known_as: str = "a category of crisis.yaml") -> list[tuple[str, str, Node]]:
     if node is None:
         return []
     found = []
     for name, value in (reader.mapping(node, what) or {}).items():
         if known is not None and name not in known:
-            reader.problem(value, f"{what} category '{name}' is not a category of crisis.yaml: "
-                                  f"{', '.join(sorted(known))}")
+            reader.problem(value, f"{what} '{name}' is not {known_as}: {', '.join(sorted(known))}")
             continue
         if not _KIND.match(name):
             reader.problem(value, f"{what} kind '{name}' must be lowercase words joined by '-'")

@@ -11,6 +11,7 @@ Layout of a knowledge folder::
     boundaries.yaml    topics the bot recognises and declines honestly (dosing, ...)
     crisis.yaml        the crisis policy: response, hotlines by region, detection rules
     crisis_examples.yaml  what the semantic crisis layer learns from
+    crisis_examples_other_languages.yaml  the same in other languages, learned through their gloss
     out_of_scope.yaml  questions the FAQ must not answer
     glossary/*.yaml    per language: its words and the English they stand for (the semantic
                        crisis layer reads other languages through them)
@@ -18,6 +19,7 @@ Layout of a knowledge folder::
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from pathlib import Path
@@ -34,6 +36,7 @@ from bot.knowledge.crisis_policy import (
     read_crisis,
     read_examples,
     read_glossary,
+    read_other_language_examples,
 )
 from bot.knowledge.crisis_policy import OPTIONAL as CRISIS_OPTIONAL
 from bot.knowledge.crisis_policy import REQUIRED as CRISIS_REQUIRED
@@ -54,7 +57,7 @@ from bot.semantic.store import ArrayStore
 
 _ID_LINE = re.compile(r"^[ -]*id:[ ]*[\"']?([^\"'#\s]+)", re.MULTILINE)
 TOP_LEVEL_FILES = ("settings.yaml", "smalltalk.yaml", "boundaries.yaml", "crisis.yaml", "crisis_examples.yaml",
-                   "out_of_scope.yaml")
+                   "crisis_examples_other_languages.yaml", "out_of_scope.yaml")
 CONFIDENCES = ("answer_confidence", "clarify_margin", "suggest_confidence", "boundary_margin",
                "smalltalk_probability", "short_message_confidence", "gloss_answer_confidence")
 FAQ_FOLDER = "faq"
@@ -266,6 +269,17 @@ class _Loader:
         reader, fields = self.root(path, "crisis examples", required=("crisis", "not_crisis"))
         return read_examples(reader, fields, categories)
 
+    def other_language_examples(self, examples: CrisisExamples, categories: set[str],
+                                crisis: CrisisPolicy | None) -> CrisisExamples:
+        """Optional: crisis examples and hard negatives in other languages (``bot.knowledge.training``)."""
+        path = self.directory / "crisis_examples_other_languages.yaml"
+        if not path.exists() or crisis is None:
+            return examples
+        reader, fields = self.root(path, "crisis examples in other languages", required=())
+        kinds = {kind for _, kind in examples.calm}
+        found = read_other_language_examples(reader, fields, categories, kinds, crisis.languages)
+        return dataclasses.replace(examples, other_languages=found)
+
     def glossaries(self, crisis: CrisisPolicy | None) -> Glossaries:
         """Optional: ``glossary/<code>.yaml``, one per language of crisis.yaml (whose flags say how it is written).
 
@@ -395,6 +409,7 @@ def load_knowledge(directory: Path, cache: ArrayStore | None = None) -> Knowledg
     examples = loader.crisis_examples(crisis_categories)
     if examples.calm:  # without examples the semantic layer is off, and its kinds name nothing yet
         loader.check_calm_kinds({kind for _, kind in examples.calm})
+    examples = loader.other_language_examples(examples, crisis_categories, crisis)
     out_of_scope, other_reader, other_items = loader.out_of_scope()
     glossaries = loader.glossaries(crisis)
     loader.check_entries(entries, categories)

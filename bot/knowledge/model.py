@@ -215,6 +215,9 @@ class CrisisExamples:
 
     crisis: tuple[tuple[str, str], ...] = ()  # (text, category)
     calm: tuple[tuple[str, str], ...] = ()  # (text, kind of hard negative)
+    # crisis_examples_other_languages.yaml: (text, language, category or kind, whether it is a crisis),
+    # learned from through their English gloss, as messages in those languages are read
+    other_languages: tuple[tuple[str, str, str, bool], ...] = ()
 
 
 @dataclass(frozen=True)

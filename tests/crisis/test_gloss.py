@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -9,8 +10,9 @@ import pytest
 
 from bot.crisis.gloss import Glossaries, Glossary, compile_glossary, fold_form
 from bot.decision import CRISIS, Responder
-from bot.knowledge import loader
+from bot.knowledge import Knowledge, loader
 from bot.knowledge.loader import KnowledgeError, load_knowledge
+from bot.knowledge.training import crisis_training
 from bot.semantic.store import ArrayStore
 
 SPANISH = {
@@ -227,3 +229,45 @@ def test_a_cache_file_that_does_not_hold_a_glossary_is_read_past_and_rewritten(
 
 def _must_not_read(*args: object) -> None:
     raise AssertionError("a cached glossary was read from its YAML again")
+
+
+# Development data (a fresh set read this round): the gloss layer missed each before the gloss classifier
+# learned from crisis_examples_other_languages.yaml; the English classifier read their glosses 0.12-0.76.
+@pytest.mark.parametrize("text", [
+    "ماسكة سكينة المطبخ وقاعدة بالحمام من ساعة، ما عاد بدي كمل",
+    "شیر گاز رو باز کردم و درها رو بستم",
+    "mua thuốc diệt chuột rồi, đang cầm trên tay",
+    "у меня есть ружье отца. думаю об этом каждый вечер, сегодня особенно",  # noqa: RUF001 (Cyrillic)
+    "ik ben er straks toch niet meer, dus die afspraak volgende week kan weg",
+])
+def test_glosses_are_read_by_a_classifier_that_learned_glosses(responder: Responder, text: str) -> None:
+    decision = responder.decide(text)
+    assert (decision.kind, decision.crisis.layer if decision.crisis else None) == (CRISIS, "gloss")
+
+
+def test_the_other_languages_examples_leave_the_english_reading_alone(knowledge_copy: Path,
+                                                                      responder: Responder) -> None:
+    (knowledge_copy / "crisis_examples_other_languages.yaml").unlink()
+    english_only = Responder(load_knowledge(knowledge_copy))
+    assert english_only.screen.gloss_classifier is english_only.screen.classifier  # glosses read as English
+    assert responder.screen.gloss_classifier is not responder.screen.classifier
+    texts = ["i have saved pills and today i take them all", "how much does a session cost",
+             "my dad died last year and i miss him"]
+    embedder = responder.understanding.embedder  # type: ignore[union-attr]
+    vectors = embedder.vectors(texts)
+    alarm = [responder.screen.classifier.read(vectors).alarms,  # type: ignore[union-attr]
+             english_only.screen.classifier.read(vectors).alarms]  # type: ignore[union-attr]
+    assert alarm[0] == alarm[1]
+
+
+def test_an_example_is_learned_as_its_gloss_only_when_a_message_like_it_would_be_read(knowledge: Knowledge) -> None:
+    examples = dataclasses.replace(knowledge.crisis_examples, other_languages=(
+        ("ya tengo guardadas las pastillas y hoy me las tomo todas", "es", "lethal-means", True),
+        ("zxqv blorf quiero wug", "es", "suicidal-thoughts", True),  # hardly a word the glossary knows
+        ("¿cuánto cuesta una sesión de ketamina?", "es", "informational", False),
+    ))
+    training = crisis_training(dataclasses.replace(knowledge, crisis_examples=examples))
+    glossed = knowledge.glossaries.gloss("ya tengo guardadas las pastillas y hoy me las tomo todas", first="es")
+    assert glossed is not None and training.glossed_crisis == ((glossed.text, "lethal-means"),)
+    assert [label for _, label in training.glossed_calm] == ["informational"]
+    assert training.crisis == knowledge.crisis_examples.crisis  # the English examples stay as written

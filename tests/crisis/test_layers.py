@@ -153,8 +153,10 @@ def test_each_language_leaves_its_innocent_examples_alone(responder: Responder) 
     They are built to trap phrase lists ("estoy en la azotea tomando el sol", "no quiero despertar a mi
     hijo"), and a word-by-word gloss loses exactly what makes them calm, so the gloss may misfire on a
     few; measured 18 of 508 when the glossaries were written (they had no everyday words yet), 31 of 632 since
-    the model's 7-bit rebuild. Raising the gloss bar (0.65) to bring that back down to 4% cost crises on a fresh
-    tuning set (non-English recall 0.978 -> 0.966 at 0.72, 0.955 at 0.76), so the bound is 5%.
+    the model's 7-bit rebuild (33 on an AVX-512 machine), 29 there once glosses had a classifier of their own
+    (``bot.knowledge.training``) with ``gloss_margin`` -0.05. Raising the gloss bar (0.65) to bring that back
+    down to 4% cost crises on a fresh tuning set (non-English recall 0.978 -> 0.966 at 0.72, 0.955 at 0.76), so
+    the bound is 5%.
     """
     data = yaml.safe_load((ROOT / "knowledge" / "crisis.yaml").read_text(encoding="utf-8"))
     texts = [text for spec in data["languages"].values() for text in spec.get("not_crisis", [])]

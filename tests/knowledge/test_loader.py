@@ -183,7 +183,8 @@ def test_unexpected_file_and_missing_folder(knowledge_copy: Path, tmp_path: Path
     stray = knowledge_copy / "faq-old.yaml"
     stray.write_text("entries: []\n", encoding="utf-8")
     assert f"{stray}:1: unexpected knowledge file; expected settings.yaml, smalltalk.yaml, boundaries.yaml, " \
-           "crisis.yaml, crisis_examples.yaml, out_of_scope.yaml, faq/*.yaml or glossary/*.yaml" \
+           "crisis.yaml, crisis_examples.yaml, crisis_examples_other_languages.yaml, out_of_scope.yaml, faq/*.yaml " \
+           "or glossary/*.yaml" \
         in problems_for(knowledge_copy)
     assert problems_for(tmp_path / "nowhere") == [f"{tmp_path / 'nowhere'}:1: knowledge folder does not exist"]
 
@@ -247,3 +248,21 @@ def test_crisis_template_with_unknown_placeholder(knowledge_copy: Path) -> None:
     crisis = knowledge_copy / "crisis.yaml"
     crisis.write_text(crisis.read_text().replace("{emergency}", "{emergancy}", 1), encoding="utf-8")
     assert any("response uses unknown placeholder(s) ['emergancy']" in p for p in problems_for(knowledge_copy))
+
+
+def test_other_language_examples_are_checked_at_their_lines(knowledge_copy: Path) -> None:
+    path = knowledge_copy / "crisis_examples_other_languages.yaml"
+    path.write_text("xx:\n  crisis:\n    lethal-means: ['tengo la pistola']\n"
+                    "es:\n  crisis:\n    shouting: ['grito']\n"
+                    "    lethal-means: ['tengo la pistola', 'Tengo  la pistola']\n"
+                    "  not_crisis:\n    gossip: ['hola']\n", encoding="utf-8")
+    problems = "\n".join(problems_for(knowledge_copy))
+    assert f"{path}:2: language 'xx' is not one of crisis.yaml's languages" in problems  # its block
+    assert f"{path}:6: es crisis 'shouting' is not a category of crisis.yaml" in problems
+    assert f"{path}:7: 'Tengo  la pistola' is listed twice under es" in problems
+    assert f"{path}:9: es not_crisis 'gossip' is not a kind of not_crisis in crisis_examples.yaml" in problems
+
+
+def test_other_language_examples_are_optional(knowledge_copy: Path) -> None:
+    (knowledge_copy / "crisis_examples_other_languages.yaml").unlink()
+    assert load_knowledge(knowledge_copy).crisis_examples.other_languages == ()

@@ -1,0 +1,55 @@
+"""What the semantic crisis layer learns from, gathered from one knowledge version.
+
+Why other languages are learned through their gloss: the encoder reads English only, so a message in
+another language reaches the semantic layer as its word-by-word English gloss ("die Pistole liegt geladen
+neben mir" as "the gun lie battery me"). That broken English is nothing like the examples the classifier
+was trained on, so its alarm on glosses was weak and its bars had to be stricter. Examples written in
+those languages (crisis_examples_other_languages.yaml), glossed exactly as a message is, teach it the
+dialect: a gloss is learned from only when it would be read at all (``gloss_coverage``, ``gloss_words``).
+They train a second classifier, the one that reads glosses, beside the English examples: the classifier
+that reads English messages learns from English only. Trained together, the glossed examples moved the
+English reading (4 English examples of crisis_examples.yaml no longer escalated); apart, English
+decisions are exactly as they were.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.knowledge.model import Knowledge
+from bot.language.markup import strip_markup
+
+
+@dataclass(frozen=True)
+class CrisisTraining:
+    """Labelled texts for ``bot.crisis.semantic.CrisisClassifier.build``."""
+
+    crisis: tuple[tuple[str, str], ...]  # (text, category)
+    calm: tuple[tuple[str, str], ...]  # (text, kind of hard negative)
+    easy: tuple[str, ...]  # the FAQ's own texts: calm, and what people send most
+    glossed_crisis: tuple[tuple[str, str], ...] = ()  # other languages' examples, as their English glosses
+    glossed_calm: tuple[tuple[str, str], ...] = ()
+
+
+def crisis_training(knowledge: Knowledge) -> CrisisTraining:
+    """crisis_examples.yaml, the glosses of crisis_examples_other_languages.yaml, and the FAQ's texts."""
+    examples = knowledge.crisis_examples
+    seen = {text for text, _ in (*examples.crisis, *examples.calm)}
+    glossed_crisis: list[tuple[str, str]] = []
+    glossed_calm: list[tuple[str, str]] = []
+    bars = knowledge.crisis.thresholds
+    # Each example through its own language's glossary (a message goes through the one that knows most of it,
+    # nearly always its own): a thirty-fourth of the work, at every load.
+    glossaries = {code: knowledge.glossaries.only(code) for code in {language for _, language, _, _ in
+                                                                     examples.other_languages}}
+    for text, language, label, is_crisis in examples.other_languages:
+        glossed = glossaries[language].gloss(strip_markup(text), first=language)
+        if glossed is None or glossed.words < bars.gloss_words or glossed.coverage < bars.gloss_coverage \
+                or glossed.text in seen:
+            continue
+        seen.add(glossed.text)
+        (glossed_crisis if is_crisis else glossed_calm).append((glossed.text, label))
+    easy = [text for entry in knowledge.entries for text in (entry.question, *entry.phrasings)]
+    easy += [text for intent in (*knowledge.smalltalk, *knowledge.boundaries) for text in intent.phrasings]
+    easy += list(knowledge.out_of_scope)
+    return CrisisTraining(examples.crisis, examples.calm, tuple(easy), tuple(glossed_crisis), tuple(glossed_calm))
