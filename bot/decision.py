@@ -140,11 +140,11 @@ class Responder:
             self.index = MatchIndex(knowledge)
         else:
             embedder = embedder or default_embedder()
-            # BLAS stays on the one thread the embedder set (each OpenBLAS thread keeps a buffer of about
-            # 32 MB). The crisis layer is fitted beside the FAQ side instead: two independent fits, one core
-            # each, when nothing is cached (a cold start: 30 s to 22 s on two cores, the same models).
+            # BLAS stays on one thread (each OpenBLAS thread keeps a 32 MB buffer); the crisis classifiers are
+            # fitted beside the FAQ side, one after the other: the same models, a cold start some 5 s shorter on
+            # two cores (both crisis fits at once cost 30 MB more at the peak and saved nothing).
             training = crisis_training(knowledge)
-            with ThreadPoolExecutor(2) as beside:
+            with ThreadPoolExecutor(1) as beside:
                 english = beside.submit(_crisis_classifier, training, embedder)
                 glosses = beside.submit(_crisis_classifier, training, embedder, glossed=True)
                 self.understanding = Understanding(knowledge, embedder)
