@@ -97,6 +97,8 @@ def test_the_repository_glossaries_load_and_read_their_languages(knowledge_copy:
     ("я накопила таблетки и сегодня ночью выпью их все", "ru"),
     ("جمعت كل الحبوب وراح آخذها كلها الليلة", "ar"),
     ("seit der Infusion habe ich starke Brustschmerzen, es wird schlimmer", "de"),  # "have I intense chest pain"
+    # "...i'm dying. because is what i want": a fatal outcome, then the writer's welcome of it (ENDORSE)
+    ("si junto la ketamina de las sesiones y me la inyecto, me muero? porque es lo que quiero", "es"),
 ])
 def test_a_crisis_no_phrase_list_holds_is_read_through_its_gloss(responder: Responder, text: str,
                                                                  language: str) -> None:
