@@ -885,6 +885,25 @@ MORE_CALM = [
     "i'm going to take every single one of the infusions they offer",
     'is it possible to overdose on ketamine in a clinic',
 ]
+# A question about a fatal outcome, then a sentence of the writer's own that welcomes it (the ENDORSE words).
+ENDORSED_OUTCOMES = [
+    "if i inject all the leftover ketamine will i die? because that's what i want",
+    "what happens if i take all my meds at once, do you just not wake up? i hope so",
+    "could the spray kill me if i use the whole bottle. that's the point",
+    "if i drink a bottle of vodka with my pills will i die. good, thats what i need",
+    "can you od on spravato? asking for myself",
+]
+# The same shapes asked to know, wishing it safe, or welcoming something else.
+OUTCOMES_NOT_ENDORSED = [
+    "will ketamine make me feel like i'm dying? i don't want that",
+    "do people die from ketamine infusions? that's what i want to know",
+    "what if i don't wake up from the anaesthetic? that is not what i want",
+    "will i die of boredom in the waiting room? i want this over quickly lol",
+    "is there any risk of dying during treatment? i want it to be safe",
+    "will my anxiety finally die down after a few sessions? i hope so",
+    "is ketamine going to kill my appetite? i hope not",
+]
+
 
 LONG_BENIGN = (
     "Hi, I have a few questions about ketamine therapy. My psychiatrist mentioned it last week "
@@ -918,12 +937,12 @@ def test_leetspeak_spacing_slang_and_typos_escalate(rules: DetectionRules, messa
     assert _escalates(rules, message), f"{message!r} -> {canonical_text(rules, message)!r}"
 
 
-@pytest.mark.parametrize("message", MORE_CRISIS)
+@pytest.mark.parametrize("message", [*MORE_CRISIS, *ENDORSED_OUTCOMES])
 def test_more_crisis_messages_escalate(rules: DetectionRules, message: str) -> None:
     assert _escalates(rules, message), f"{message!r} -> {canonical_text(rules, message)!r}"
 
 
-@pytest.mark.parametrize("message", MORE_CALM)
+@pytest.mark.parametrize("message", [*MORE_CALM, *OUTCOMES_NOT_ENDORSED])
 def test_more_calm_messages_do_not_escalate(rules: DetectionRules, message: str) -> None:
     hit = detect_crisis(rules, message)
     assert hit is None, f"{message!r} -> {hit} on {canonical_text(rules, message)!r}"
@@ -1157,34 +1176,3 @@ def test_a_crisis_word_split_in_two_is_joined_again(rules: DetectionRules, text:
 def test_two_words_are_not_joined_into_a_crisis_word(rules: DetectionRules, text: str) -> None:
     assert canonical_text(rules, text) == text
 
-
-# A question about a fatal outcome, then a sentence of the writer's own that welcomes it (the ENDORSE words).
-ENDORSED_OUTCOMES = [
-    "if i inject all the leftover ketamine will i die? because that's what i want",
-    "what happens if i take all my meds at once, do you just not wake up? i hope so",
-    "could the spray kill me if i use the whole bottle. that's the point",
-    "if i drink a bottle of vodka with my pills will i die. good, thats what i need",
-    "can you od on spravato? asking for myself",
-]
-# The same shapes asked to know, wishing it safe, or welcoming something else.
-OUTCOMES_NOT_ENDORSED = [
-    "will ketamine make me feel like i'm dying? i don't want that",
-    "do people die from ketamine infusions? that's what i want to know",
-    "what if i don't wake up from the anaesthetic? that is not what i want",
-    "will i die of boredom in the waiting room? i want this over quickly lol",
-    "is there any risk of dying during treatment? i want it to be safe",
-    "will my anxiety finally die down after a few sessions? i hope so",
-    "is ketamine going to kill my appetite? i hope not",
-]
-
-
-@pytest.mark.parametrize("message", ENDORSED_OUTCOMES)
-def test_a_fatal_outcome_the_writer_welcomes_escalates(rules: DetectionRules, message: str) -> None:
-    hit = detect_crisis(rules, message)
-    assert hit is not None, f"{message!r} -> {canonical_text(rules, message)!r}"
-
-
-@pytest.mark.parametrize("message", OUTCOMES_NOT_ENDORSED)
-def test_a_fatal_outcome_asked_about_or_feared_does_not(rules: DetectionRules, message: str) -> None:
-    hit = detect_crisis(rules, message)
-    assert hit is None, f"{message!r} -> {hit} on {canonical_text(rules, message)!r}"
