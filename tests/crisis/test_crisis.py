@@ -641,6 +641,9 @@ MORE_CRISIS = [
     'can I overdose on spravato on purpose? because I want to',
     "i still have the leftover lozenges and i'm planning to take every single one tonight",
     "giving away my cat before the move, i won't be around after friday",
+    # Ending one's life in the verbs other languages lend English ("terminar con mi vida", "finish my life").
+    'i am thinking to finish my life, the medicine is ready',
+    'please i want to terminate my life this weekend',
 ]
 
 # More calm messages that use crisis-sounding words.
@@ -884,6 +887,7 @@ MORE_CALM = [
     'giving away all my books before moving flats next month, does the clinic want some?',
     "i'm going to take every single one of the infusions they offer",
     'is it possible to overdose on ketamine in a clinic',
+    'i want to finish my life coaching course before i start the infusions',
 ]
 # A question about a fatal outcome, then a sentence of the writer's own that welcomes it (the ENDORSE words).
 ENDORSED_OUTCOMES = [
