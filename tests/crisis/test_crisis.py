@@ -888,6 +888,8 @@ MORE_CALM = [
     "i'm going to take every single one of the infusions they offer",
     'is it possible to overdose on ketamine in a clinic',
     'i want to finish my life coaching course before i start the infusions',
+    # An idiom of nerves.
+    'i want to jump out of my skin before every session, is that normal?',
 ]
 # A question about a fatal outcome, then a sentence of the writer's own that welcomes it (the ENDORSE words).
 ENDORSED_OUTCOMES = [
