@@ -890,6 +890,8 @@ MORE_CALM = [
     'i want to finish my life coaching course before i start the infusions',
     # An idiom of nerves.
     'i want to jump out of my skin before every session, is that normal?',
+    'last time i thought i was going to die from the nausea, can they give me something for it?',
+    'my cat will die of loneliness if i stay overnight at the clinic lol',
 ]
 # A question about a fatal outcome, then a sentence of the writer's own that welcomes it (the ENDORSE words).
 ENDORSED_OUTCOMES = [
