@@ -438,7 +438,7 @@ def _crisis_classifier(training: CrisisTraining, embedder: Embedder, glossed: bo
         return None
     crisis, calm = (training.crisis, training.calm) if not glossed else \
         ((*training.crisis, *training.glossed_crisis), (*training.calm, *training.glossed_calm))
-    return CrisisClassifier.build(crisis, calm, training.easy, embedder, () if glossed else training.calm_sentences)
+    return CrisisClassifier.build(crisis, calm, training.easy, embedder)
 
 
 def _word_counts(knowledge: Knowledge) -> Counter[str]:

@@ -381,13 +381,3 @@ def _view(rules: DetectionRules, text: str, spans: Sequence[tuple[int, int]],
         return text, set(candidates)
     masked = _mask(text, spans)
     return masked, set(rules.rule_gate.candidates(trigrams(masked)))
-
-
-def names_no_crisis(rules: DetectionRules, text: str) -> bool:
-    """Whether ``text`` is calm whatever surrounds it: no pattern matches even where no exception masks a word
-    ("i had suicidal thoughts years ago" is calm only as a story; unmasked, it matches), and the risk scorer
-    could not score. Which sentences of calm texts the semantic layer's margin keeps (``bot.knowledge.training``)."""
-    canonical = canonical_text(rules, text)
-    if any(rules.rules[number].regex.search(canonical) for number in rules.rule_gate.candidates(trigrams(canonical))):
-        return False
-    return rules.risk is None or not might_score(rules.risk, canonical)

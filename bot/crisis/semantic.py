@@ -111,18 +111,11 @@ class CrisisClassifier:
 
     @classmethod
     def build(cls, crisis: Sequence[tuple[str, str]], calm: Sequence[tuple[str, str]], easy_calm: Sequence[str],
-              embedder: Embedder, calm_sentences: Sequence[str] = ()) -> CrisisClassifier:
+              embedder: Embedder) -> CrisisClassifier:
         """Train (or load the fits cached under everything they read) from labelled examples.
 
         Calm is split by kind in ``kinds``: "a question about suicidal ideation" and "my dad died a
         year ago" are different things, which the veto of a pattern hit relies on.
-
-        ``calm_sentences`` (``bot.knowledge.training``) join the hard negatives for the nearest-example margin
-        only. A message is read sentence by sentence, and the models, trained on whole texts, read a side
-        sentence of a calm question ("How soon?") far from every example: its nearest calm text is then a
-        calm sentence like it. Learned by the models themselves, they lowered every reading, and disclosures
-        ("my brother has them") and passive wishes slipped under the bars. The classifier of glosses gets none:
-        its examples are glosses, and these are English.
         """
         categories = sorted({category for _, category in crisis})
         labels = (*categories, *sorted({kind for _, kind in calm} | {FAQ_KIND}))
@@ -133,12 +126,11 @@ class CrisisClassifier:
                                         ensure_ascii=False).encode("utf-8")).hexdigest()[:24]
         stored = embedder.store.load(f"crisis-{key}")
         hard = len(crisis) + len(calm)  # the examples kept for the margin: crisis, then the hard negatives
-        sentences = embedder.knowledge_vectors(calm_sentences)
         if stored is not None and set(_STORED) <= stored.keys() and stored["kinds_b"].shape == (len(labels),):
-            vectors = embedder.knowledge_vectors(texts[:hard])  # exactly the kept examples
+            vectors = embedder.knowledge_vectors(texts[:hard])  # exactly the kept examples: views, no copies
             return cls(labels, len(categories), NetworkModel(*(stored[name] for name in _STORED[:4])),
                        SoftmaxModel(stored["kinds_w"], stored["kinds_b"]), vectors[: len(crisis)],
-                       np.concatenate([vectors[len(crisis):], sentences]))
+                       vectors[len(crisis):])
         vectors = embedder.knowledge_vectors(texts)
         # The alarm learns from short crisis examples only: a long one ("what does a session cost? ... i won't be
         # around after friday") taught it that the FAQ question around the crisis sentence was alarming, and
@@ -154,4 +146,4 @@ class CrisisClassifier:
         embedder.store.save(f"crisis-{key}", dict(zip(_STORED, (alarm.hidden_weights, alarm.hidden_bias, alarm.weights,
                                                                alarm.bias, kinds.weights, kinds.bias), strict=True)))
         return cls(labels, len(categories), alarm, kinds, vectors[: len(crisis)].copy(),
-                   np.concatenate([vectors[len(crisis):hard], sentences]))
+                   vectors[len(crisis):hard].copy())

@@ -14,18 +14,10 @@ decisions are exactly as they were.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.crisis.detector import names_no_crisis
 from bot.knowledge.model import Knowledge
 from bot.language.markup import strip_markup
-from bot.semantic.embedder import message_windows
-
-# Hard negatives whose every sentence is calm on its own: everyday words, side effects, figures of speech. Not
-# past history, grief, fiction, information or a clinician's case ("Over twenty years ago I took an overdose."
-# holds an act that only its time makes calm), nor worry (hopelessness, the distress kind).
-SELF_CONTAINED_KINDS = frozenset({"everyday", "side-effects", "figurative"})
 
 
 @dataclass(frozen=True)
@@ -37,7 +29,6 @@ class CrisisTraining:
     easy: tuple[str, ...]  # the FAQ's own texts: calm, and what people send most
     glossed_crisis: tuple[tuple[str, str], ...] = ()  # other languages' examples, as their English glosses
     glossed_calm: tuple[tuple[str, str], ...] = ()
-    calm_sentences: tuple[str, ...] = ()  # sentences of calm texts that are calm alone (``calm_sentences``)
 
 
 def crisis_training(knowledge: Knowledge) -> CrisisTraining:
@@ -61,26 +52,4 @@ def crisis_training(knowledge: Knowledge) -> CrisisTraining:
     easy = [text for entry in knowledge.entries for text in (entry.question, *entry.phrasings)]
     easy += [text for intent in (*knowledge.smalltalk, *knowledge.boundaries) for text in intent.phrasings]
     easy += list(knowledge.out_of_scope)
-    self_contained = [text for text, kind in examples.calm if kind in SELF_CONTAINED_KINDS]
-    return CrisisTraining(examples.crisis, examples.calm, tuple(easy), tuple(glossed_crisis), tuple(glossed_calm),
-                          calm_sentences(knowledge, [*easy, *self_contained], {*seen, *easy}))
-
-
-def calm_sentences(knowledge: Knowledge, texts: Sequence[str], known: set[str]) -> tuple[str, ...]:
-    """The sentences of calm texts, as a message's are read alone (``message_windows``), that are calm alone.
-
-    A message is read sentence by sentence, and the semantic layer, trained on whole texts, reads a side
-    sentence of a calm question ("How soon?", "he's coming with me") far from every example, where it may
-    alarm; these sentences are what its nearest calm example should then be (``CrisisClassifier.build``).
-    Only sentences whose calm does not rest on the rest of their message: of the FAQ's texts and of the hard
-    negatives of ``SELF_CONTAINED_KINDS``, and naming no crisis (``names_no_crisis``). "It's been a year since
-    my brother's overdose." is calm in a story of grief; beside "my brother overdosed 3 days ago" it vetoed a
-    recent overdose. New ones, once each.
-    """
-    rules = knowledge.crisis.detection
-    found: dict[str, None] = {}
-    for text in texts:
-        for sentence in message_windows(text)[1:]:
-            if sentence not in known and sentence not in found and names_no_crisis(rules, sentence):
-                found[sentence] = None
-    return tuple(found)
+    return CrisisTraining(examples.crisis, examples.calm, tuple(easy), tuple(glossed_crisis), tuple(glossed_calm))

@@ -110,8 +110,35 @@ class Embedder:
         return self.encoder.encode([text], batch_size=1)
 
     def windows(self, text: str, windowed_words: int = WINDOWED_WORDS) -> list[str]:
-        """``message_windows``: what a message of ``text`` is embedded as."""
-        return message_windows(text, windowed_words)
+        """The texts a message is embedded as: itself, plus its sentences when it has several and more than
+        ``windowed_words`` words (a crisis veto reads every sentence of a short message too)."""
+        text = text[:MAX_MESSAGE_CHARS].strip()
+        parts = sentences(text) if len(text.split()) > windowed_words else [text]
+        if len(parts) <= 1:
+            return [text] if text else []
+        merged: list[str] = []
+        # A sentence that a short one ("Is it safe?", "ok.") was joined to is also read alone: the join can hide
+        # it ("Is ketamine addictive? I'd like to know before I inject the whole vial to end things." read as
+        # one question about addiction). By the window it went into.
+        alone: dict[int, str] = {}
+        for part in parts:
+            if merged and len(merged[-1].split()) < MIN_SENTENCE_WORDS:
+                merged[-1] = f"{merged[-1]} {part}"
+                if len(part.split()) >= MIN_SENTENCE_WORDS:
+                    alone[len(merged) - 1] = part
+            else:
+                merged.append(part)
+        if len(merged) > 1 and len(merged[-1].split()) < MIN_SENTENCE_WORDS:  # a closing "any tips?" read alone
+            alone.setdefault(len(merged) - 2, merged[-2])  # is noise to the models: it joins the sentence before
+            merged[-2:] = [f"{merged[-2]} {merged[-1]}"]
+        if len(merged) > MAX_WINDOWS - 1:
+            merged, alone = _pack(merged, MAX_WINDOWS - 1), {}
+        if len(merged) == 1 and not alone:
+            return merged
+        windows = [piece for n, window in enumerate(merged) for piece in (window, alone.get(n)) if piece]
+        if len(merged) == 1:
+            windows = windows[1:]  # its one window is the whole message, read as such
+        return [text, *windows[: MAX_WINDOWS - 1]]
 
     def message_vectors(self, text: str) -> tuple[list[str], np.ndarray]:
         """The message's windows and their vectors, in one batch."""
@@ -149,38 +176,6 @@ class Embedder:
                            {"keys": np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(len(keys), KEY_BYTES),
                             "vectors": np.stack([self._memory[k] for k in keys])}):
             self._on_disk = set(keys)
-
-
-def message_windows(text: str, windowed_words: int = WINDOWED_WORDS) -> list[str]:
-    """The texts a message is embedded as: itself, plus its sentences when it has several and more than
-    ``windowed_words`` words (a crisis veto reads every sentence of a short message too)."""
-    text = text[:MAX_MESSAGE_CHARS].strip()
-    parts = sentences(text) if len(text.split()) > windowed_words else [text]
-    if len(parts) <= 1:
-        return [text] if text else []
-    merged: list[str] = []
-    # A sentence that a short one ("Is it safe?", "ok.") was joined to is also read alone: the join can hide
-    # it ("Is ketamine addictive? I'd like to know before I inject the whole vial to end things." read as
-    # one question about addiction). By the window it went into.
-    alone: dict[int, str] = {}
-    for part in parts:
-        if merged and len(merged[-1].split()) < MIN_SENTENCE_WORDS:
-            merged[-1] = f"{merged[-1]} {part}"
-            if len(part.split()) >= MIN_SENTENCE_WORDS:
-                alone[len(merged) - 1] = part
-        else:
-            merged.append(part)
-    if len(merged) > 1 and len(merged[-1].split()) < MIN_SENTENCE_WORDS:  # a closing "any tips?" read alone
-        alone.setdefault(len(merged) - 2, merged[-2])  # is noise to the models: it joins the sentence before
-        merged[-2:] = [f"{merged[-2]} {merged[-1]}"]
-    if len(merged) > MAX_WINDOWS - 1:
-        merged, alone = _pack(merged, MAX_WINDOWS - 1), {}
-    if len(merged) == 1 and not alone:
-        return merged
-    windows = [piece for n, window in enumerate(merged) for piece in (window, alone.get(n)) if piece]
-    if len(merged) == 1:
-        windows = windows[1:]  # its one window is the whole message, read as such
-    return [text, *windows[: MAX_WINDOWS - 1]]
 
 
 def _key(text: str) -> bytes:

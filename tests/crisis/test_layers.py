@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from bot.console.explain import explain
-from bot.crisis.detector import detect_crisis, framed, names_no_crisis
+from bot.crisis.detector import detect_crisis, framed
 from bot.crisis.lexicon import (
     FoldedText,
     LanguageLexicon,
@@ -28,7 +28,6 @@ from bot.crisis.lexicon import (
 )
 from bot.decision import ANSWER, CLARIFY, CRISIS, FALLBACK, SUPPORT, ChatContext, Responder
 from bot.knowledge import Knowledge, KnowledgeError, load_knowledge
-from bot.knowledge.training import calm_sentences
 from bot.language.identify import Identified
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -805,31 +804,3 @@ def test_a_partly_foreign_message_is_read_for_strong_phrases_only(responder: Res
     assert screen.words("ok so honestly aku mau mati", wholly) is None  # surely English: not looked for
     # a mention ("suicidio") alone does not, in a message that reads as English
     assert screen.words("my friend wrote her thesis on suicidio rates", partly) is None
-
-
-def test_only_sentences_calm_on_their_own_join_the_calm_examples(knowledge: Knowledge) -> None:
-    rules = knowledge.crisis.detection
-    # Calm only in their message: a disclosure, or an act that only its time makes a story.
-    assert not names_no_crisis(rules, "My brother has suicidal thoughts.")
-    assert not names_no_crisis(rules, "I used to self harm.")
-    assert names_no_crisis(rules, "How soon will I notice any change?")
-    text = ("Can my dad come to the first session with me? He is 82 and worries a lot. "
-            "My brother has suicidal thoughts. How soon will I notice any change?")
-    found = calm_sentences(knowledge, [text], set())
-    assert "He is 82 and worries a lot." in found and "My brother has suicidal thoughts." not in found
-
-
-# Spent-set development data: calm questions one of whose sentences, read alone, alarmed the semantic layer; with
-# the calm sentences among the nearest examples, they sit among calm ones.
-@pytest.mark.parametrize(("text", "entry"), [
-    ("Will I be alone in the room or will someone keep an eye on me?", "session-experience"),
-    ("I've been on sertraline for months and it took forever to kick in. Is ketamine any different in that "
-     "respect?", "vs-antidepressants"),
-    ("What should I do if I miss a dose? Take two next time or skip it?", None),
-])
-def test_a_calm_question_with_an_alarming_side_sentence_is_not_escalated(responder: Responder, text: str,
-                                                                          entry: str | None) -> None:
-    decision = responder.decide(text)
-    assert decision.kind != CRISIS
-    if entry is not None:
-        assert (decision.kind, decision.id) == (ANSWER, entry)
