@@ -644,6 +644,10 @@ MORE_CRISIS = [
     # Ending one's life in the verbs other languages lend English ("terminar con mi vida", "finish my life").
     'i am thinking to finish my life, the medicine is ready',
     'please i want to terminate my life this weekend',
+    # A warning sign of a heart attack or stroke with when it began.
+    'chest tightness and my arm is tingling, started like 10 min ago after the lozenge, normal?',
+    'cant move my left side properly, kicked in maybe twenty minutes ago after my session',
+    'her face is drooping and she is slurring her words for the last ten minutes after her session',
 ]
 
 # More calm messages that use crisis-sounding words.
@@ -892,6 +896,8 @@ MORE_CALM = [
     'i want to jump out of my skin before every session, is that normal?',
     'last time i thought i was going to die from the nausea, can they give me something for it?',
     'my cat will die of loneliness if i stay overnight at the clinic lol',
+    'i had some chest pain that started 10 minutes into the infusion last month, should i mention it next time?',
+    'is chest pain or a numb arm a known side effect of ketamine?',
 ]
 # A question about a fatal outcome, then a sentence of the writer's own that welcomes it (the ENDORSE words).
 ENDORSED_OUTCOMES = [
