@@ -648,10 +648,28 @@ MORE_CRISIS = [
     'chest tightness and my arm is tingling, started like 10 min ago after the lozenge, normal?',
     'cant move my left side properly, kicked in maybe twenty minutes ago after my session',
     'her face is drooping and she is slurring her words for the last ten minutes after her session',
+    # An appliance at or in the bath.
+    'sitting in the bath with the hair straightener plugged in',
+    'the toaster is on the edge of the tub and the tub is full',
+    'does a toaster bath hurt',
+    'keep thinking about dropping the hair dryer into the tub',
+    # Testing a hanging point.
+    'been looking at the rafters all night wondering if they would take my weight',
+    # On a bridge in a car.
+    'parked on the bridge with the engine off, just sitting here',
 ]
 
 # More calm messages that use crisis-sounding words.
 MORE_CALM = [
+    'is it ok to take a warm bath after my session and then use the hair dryer',
+    'i listen to the radio in the bath to unwind after sessions',
+    'we keep a heater next to the tub because the bathroom is freezing',
+    'thinking of putting a radio by the bath for my recovery days',
+    'the old wooden beams in the clinic waiting room are lovely',
+    'can the ceiling fan in the treatment room be turned off, it makes me cold',
+    'big fan of the clinic, they said they will take me on tuesdays now',
+    'will the stair rail support me if i am dizzy walking out after the session',
+    'we parked near the bridge by the clinic, is there a closer car park',
     'how do i hide my old scars at the clinic, they are from years ago',  # old scars, not fresh wounds
     'we are checking out a new clinic next week and might move my care there permanently',  # a place
     'how does ketamine compare to ect for severe depression',
