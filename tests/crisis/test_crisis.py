@@ -648,6 +648,9 @@ MORE_CRISIS = [
     'chest tightness and my arm is tingling, started like 10 min ago after the lozenge, normal?',
     'cant move my left side properly, kicked in maybe twenty minutes ago after my session',
     'her face is drooping and she is slurring her words for the last ten minutes after her session',
+    # Someone else's burden belief, reported in the third person.
+    'he keeps telling us we would be better off without him and then goes quiet',
+    'she says the kids would be better off if she was gone',
     # An appliance at or in the bath.
     'sitting in the bath with the hair straightener plugged in',
     'the toaster is on the edge of the tub and the tub is full',
@@ -661,6 +664,8 @@ MORE_CRISIS = [
 
 # More calm messages that use crisis-sounding words.
 MORE_CALM = [
+    'she said we are better off without him since the divorce',  # about someone else, not herself
+    'he told me i would be better off without him when he left',  # a break-up line
     'is it ok to take a warm bath after my session and then use the hair dryer',
     'i listen to the radio in the bath to unwind after sessions',
     'we keep a heater next to the tub because the bathroom is freezing',
