@@ -651,9 +651,10 @@ MORE_CRISIS = [
     # Someone else's burden belief, reported in the third person.
     'he keeps telling us we would be better off without him and then goes quiet',
     'she says the kids would be better off if she was gone',
-    # Grief next to a crisis: the exception hides only its own words.
+    # Grief or a denial next to a crisis: the exceptions hide only their own words.
     'my brother died of an overdose last year and tonight i want to take all my pills too',
     'lost my wife to an overdose and i have saved up my pills to join her',
+    'she is not suicidal she says, but she just bought a gun and gave away her dog',
     # An appliance at or in the bath.
     'sitting in the bath with the hair straightener plugged in',
     'the toaster is on the edge of the tub and the tub is full',
@@ -667,11 +668,14 @@ MORE_CRISIS = [
 
 # More calm messages that use crisis-sounding words.
 MORE_CALM = [
-    # Someone else's death from an overdose or suicide, told as the past.
+    # Someone else's death from an overdose or suicide, told as the past; a denial about someone else.
     'lost my mum to an overdose of her tablets. now i am scared of any pill, how is the dose checked',
     'my best friend died of an opioid overdose two years ago and i still think about her',
     'her brother passed away from an overdose and now i am worried about her, how do i support her',
     'my father took his own life years ago. now i am wondering, does family history matter for eligibility',
+    'my son is not suicidal, just flat and tired all the time, would ketamine help him',
+    'she is no longer suicidal since starting treatment, should she keep going',
+    'can i cook dinner after a session without being a danger to myself',
     'she said we are better off without him since the divorce',  # about someone else, not herself
     'he told me i would be better off without him when he left',  # a break-up line
     'is it ok to take a warm bath after my session and then use the hair dryer',
