@@ -675,6 +675,9 @@ MORE_CALM = [
     'my father took his own life years ago. now i am wondering, does family history matter for eligibility',
     'my son is not suicidal, just flat and tired all the time, would ketamine help him',
     'she is no longer suicidal since starting treatment, should she keep going',
+    # Old scars named as old.
+    'faded self harm scars on my wrists, do i need to cover them at the clinic',
+    'got old scars from cutting on my arms, will the staff judge me',
     'can i cook dinner after a session without being a danger to myself',
     'she said we are better off without him since the divorce',  # about someone else, not herself
     'he told me i would be better off without him when he left',  # a break-up line

@@ -259,7 +259,7 @@ def test_a_past_story_that_ends_in_a_crisis_now_escalates(responder: Responder, 
 
 
 def test_a_self_harm_pattern_gives_way_only_to_a_quiet_meaning(knowledge: Knowledge) -> None:
-    text = "Do I need to tell the nurse about my old self-harm scars before the IV?"
+    text = "Do I need to tell the nurse about my self-harm scars before the IV?"  # "old scars" is an exception
     assert Responder(knowledge).decide(text).kind != CRISIS
     assert _with_thresholds(knowledge, veto_quiet=0.0).decide(text).kind == CRISIS  # "past history" is not enough
     assert _with_thresholds(knowledge, quiet_categories=frozenset()).decide(text).kind == CRISIS
