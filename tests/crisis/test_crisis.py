@@ -655,6 +655,9 @@ MORE_CRISIS = [
     'my brother died of an overdose last year and tonight i want to take all my pills too',
     'lost my wife to an overdose and i have saved up my pills to join her',
     'she is not suicidal she says, but she just bought a gun and gave away her dog',
+    # A call for help, whoever is asked.
+    'do i need to call an ambulance, she took all her pills',
+    'should we call 911, he took his whole bottle of sleeping pills',
     # An appliance at or in the bath.
     'sitting in the bath with the hair straightener plugged in',
     'the toaster is on the edge of the tub and the tub is full',
@@ -675,6 +678,9 @@ MORE_CALM = [
     'my father took his own life years ago. now i am wondering, does family history matter for eligibility',
     'my son is not suicidal, just flat and tired all the time, would ketamine help him',
     'she is no longer suicidal since starting treatment, should she keep going',
+    # Asking whether a clinic or a device calls emergency services in some case.
+    'will the clinic call an ambulance if my blood pressure goes too high during the infusion',
+    'will my fitness watch call emergency services if my heart rate drops in a session',
     # Old scars named as old.
     'faded self harm scars on my wrists, do i need to cover them at the clinic',
     'got old scars from cutting on my arms, will the staff judge me',
