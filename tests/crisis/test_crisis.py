@@ -658,6 +658,9 @@ MORE_CRISIS = [
     # A call for help, whoever is asked.
     'do i need to call an ambulance, she took all her pills',
     'should we call 911, he took his whole bottle of sleeping pills',
+    # The writer right after an informational question.
+    "does ketamine help with suicidal thoughts? i'm desperate",
+    'ketamine for suicidal thoughts, help me',
     # An appliance at or in the bath.
     'sitting in the bath with the hair straightener plugged in',
     'the toaster is on the edge of the tub and the tub is full',
@@ -681,6 +684,9 @@ MORE_CALM = [
     # Asking whether a clinic or a device calls emergency services in some case.
     'will the clinic call an ambulance if my blood pressure goes too high during the infusion',
     'will my fitness watch call emergency services if my heart rate drops in a session',
+    # An informational question followed by a report of reading, or by the 'me' of a request.
+    'does ketamine lower suicidal thoughts quickly? i heard it can work in hours',
+    'writing an essay on ketamine and suicidality, can you point me to some reviews',
     # Old scars named as old.
     'faded self harm scars on my wrists, do i need to cover them at the clinic',
     'got old scars from cutting on my arms, will the staff judge me',
