@@ -661,6 +661,9 @@ MORE_CRISIS = [
     # The writer right after an informational question.
     "does ketamine help with suicidal thoughts? i'm desperate",
     'ketamine for suicidal thoughts, help me',
+    # Past or denied, then now.
+    'in high school i wanted to die and now i want to die again',
+    'i havent had thoughts of suicide in months but tonight i want to end it',
     # An appliance at or in the bath.
     'sitting in the bath with the hair straightener plugged in',
     'the toaster is on the edge of the tub and the tub is full',
@@ -687,6 +690,10 @@ MORE_CALM = [
     # An informational question followed by a report of reading, or by the 'me' of a request.
     'does ketamine lower suicidal thoughts quickly? i heard it can work in hours',
     'writing an essay on ketamine and suicidality, can you point me to some reviews',
+    # Past wishes and acts told as past, and denials of having such thoughts.
+    'i have not had any suicidal thoughts since my third infusion, can i space the sessions out',
+    'when i was a teenager i wanted to die. that was decades ago, can i still get ketamine',
+    'it has been five years since i last harmed myself, will the clinic ask about it',
     # Old scars named as old.
     'faded self harm scars on my wrists, do i need to cover them at the clinic',
     'got old scars from cutting on my arms, will the staff judge me',
