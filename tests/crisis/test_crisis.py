@@ -664,6 +664,9 @@ MORE_CRISIS = [
     # Past or denied, then now.
     'in high school i wanted to die and now i want to die again',
     'i havent had thoughts of suicide in months but tonight i want to end it',
+    # ... and in danger, said plainly.
+    'aiuto sono in pericolo, mio marito mi minaccia',
+    'estoy en peligro, por favor ayuda',
     # An appliance at or in the bath.
     'sitting in the bath with the hair straightener plugged in',
     'the toaster is on the edge of the tub and the tub is full',
@@ -690,6 +693,10 @@ MORE_CALM = [
     # An informational question followed by a report of reading, or by the 'me' of a request.
     'does ketamine lower suicidal thoughts quickly? i heard it can work in hours',
     'writing an essay on ketamine and suicidality, can you point me to some reviews',
+    # 'I am not in danger' in Italian, Portuguese and Spanish.
+    'il mio medico dice che sono depresso ma non sono in pericolo, la ketamina fa per me?',
+    'nao estou em perigo, so queria saber quanto custa uma sessao',
+    'no estoy en peligro, solo quiero saber si la ketamina engorda',
     # Past wishes and acts told as past, and denials of having such thoughts.
     'i have not had any suicidal thoughts since my third infusion, can i space the sessions out',
     'when i was a teenager i wanted to die. that was decades ago, can i still get ketamine',
