@@ -79,9 +79,9 @@ def explain(responder: Responder, text: str, context: ChatContext = NO_CONTEXT) 
                "gloss": f"the English gloss read by {gloss_reader} ({hit.rule})"}.get(hit.layer, hit.rule)
         lines.append(f"crisis:      layer {hit.layer}: {why}")
     if decision.language == "en" and (story := responder.screen.story(text)[0]):
-        lines.append(f"story:       a crisis told as over (crisis.yaml semantic.story_frames), in "
-                     f"{', '.join(sorted(story))}: these categories' patterns skip the story, and the semantic layer "
-                     "reads it whole and escalates on them only for the words after it")
+        lines.append(f"story:       crisis words told as over, denied, grieved or figurative (crisis.yaml "
+                     f"semantic.story_frames), in {', '.join(sorted(story))}: these categories' patterns skip those "
+                     "words, and the semantic layer reads the message whole and escalates on them only for the rest")
     label = decision.id or ", ".join(decision.options) or "-"
     crisis = f" (crisis category {decision.crisis.category})" if decision.crisis else ""
     topic = f" (declines boundary topic {decision.topic})" if decision.topic else ""

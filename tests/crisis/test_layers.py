@@ -598,9 +598,31 @@ TOLD_AS_OVER = [
 def test_the_meaning_does_not_escalate_a_story_told_as_over(knowledge: Knowledge, text: str) -> None:
     responder = Responder(knowledge)
     assert responder.decide(text).kind != CRISIS
-    assert "story:       a crisis told as over" in explain(responder, text)
+    assert "story:       crisis words told as over" in explain(responder, text)
     unframed = _with_thresholds(knowledge, story_frames=frozenset())
     assert unframed.decide(text).kind == CRISIS and unframed.decide(text).crisis.layer == "semantic"
+
+
+@pytest.mark.parametrize("text", [
+    "My wife died of cancer in the spring and my doctor brought up ketamine. I'm not suicidal, just flattened by it. "
+    "What is a session like?",
+    "We lost my dad to a stroke last year and I still feel heavy. I don't want to die, I just want the fog to lift. "
+    "Can ketamine help grief?",
+])
+def test_the_meaning_does_not_escalate_a_denial_it_reads_alone(knowledge: Knowledge, text: str) -> None:
+    """Read alone, "I'm not suicidal, just flattened by it." alarms the classifier: the negation frame (like a story
+    told as over) has the semantic layer read the message whole and escalate only on the words outside the denial."""
+    assert Responder(knowledge).decide(text).kind != CRISIS
+    unframed = _with_thresholds(knowledge, story_frames=frozenset({"resolved-story", "resolved-act-story"}))
+    assert unframed.decide(text).kind == CRISIS and unframed.decide(text).crisis.layer == "semantic"
+
+
+@pytest.mark.parametrize("text", [
+    "i'm not suicidal but i have the pills ready and tonight is the night",
+    "i dont want to die, i just want it all to stop and i have the rope",
+])
+def test_a_denial_next_to_a_crisis_still_escalates(responder: Responder, text: str) -> None:
+    assert responder.decide(text).kind == CRISIS
 
 
 @pytest.mark.parametrize("text", [
@@ -618,7 +640,7 @@ def test_a_story_that_has_ended_is_read_whole_by_the_meaning(knowledge: Knowledg
             "is great. What should we expect next?")
     responder = Responder(knowledge)
     assert responder.decide(text).kind != CRISIS
-    assert "story:       a crisis told as over" in explain(responder, text)
+    assert "story:       crisis words told as over" in explain(responder, text)
     assert _with_thresholds(knowledge, story_frames=frozenset()).decide(text).kind == CRISIS
 
 
@@ -732,7 +754,7 @@ def test_danger_now_cues_that_are_not_a_list_of_texts_are_refused(knowledge_copy
     ("  gloss_veto_kinds: [past-history,", "  gloss_veto_kinds: [past-histroy,", "a kind of not_crisis"),
     ("  gloss_patterns: [lethal-means,", "  gloss_patterns: [lethal-mean,", "a category of crisis.yaml"),
     ("  gloss_frames: [study-frame]", "  gloss_frames: [study-frames]", "an exception of crisis.yaml"),
-    ("  story_frames: [resolved-story, resolved-act-story]", "  story_frames: [resolved-stories]",
+    ("  story_frames: [resolved-story, resolved-act-story,", "  story_frames: [resolved-stories, resolved-act-story,",
      "an exception of crisis.yaml"),
 ])
 def test_a_misspelt_name_in_the_semantic_lists_is_refused_at_its_line(knowledge_copy: Path, line: str,
