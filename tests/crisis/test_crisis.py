@@ -667,6 +667,9 @@ MORE_CRISIS = [
     # ... and in danger, said plainly.
     'aiuto sono in pericolo, mio marito mi minaccia',
     'estoy en peligro, por favor ayuda',
+    # A lethal place or means that draws the writer.
+    'the train tracks behind my house keep calling to me at night',
+    'the pills on my nightstand look so tempting tonight',
     # An appliance at or in the bath.
     'sitting in the bath with the hair straightener plugged in',
     'the toaster is on the edge of the tub and the tub is full',
@@ -701,6 +704,10 @@ MORE_CALM = [
     'i have not had any suicidal thoughts since my third infusion, can i space the sessions out',
     'when i was a teenager i wanted to die. that was decades ago, can i still get ketamine',
     'it has been five years since i last harmed myself, will the clinic ask about it',
+    # Places and things that look inviting for ordinary reasons.
+    'the new gun range looks tempting for a day out',
+    'the rooftop bar near the clinic looks inviting',
+    'the bridge view from the clinic is so peaceful',
     # Old scars named as old.
     'faded self harm scars on my wrists, do i need to cover them at the clinic',
     'got old scars from cutting on my arms, will the staff judge me',
