@@ -125,7 +125,8 @@ class CrisisScreen:
     def story(self, text: str) -> tuple[frozenset[str], str]:
         """The crisis categories whose story the message tells as over: those a ``story_frames`` exception that
         finds its frame here hides (a time in the past, then the person safe or looked after, and no danger now
-        after it), empty if none; and the message's words outside the story, for ``told_as_over``.
+        after it; or a denial, a figure of speech, someone else's death in the past), empty if none; and the
+        message's words outside the story, for ``told_as_over``.
 
         The semantic layer then reads the message whole rather than sentence by sentence: sentences are read
         alone so that a crisis sentence inside a long question is not diluted, but the sentences that end a
