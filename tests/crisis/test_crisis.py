@@ -708,6 +708,8 @@ MORE_CALM = [
     'the new gun range looks tempting for a day out',
     'the rooftop bar near the clinic looks inviting',
     'the bridge view from the clinic is so peaceful',
+    # A clipped denial.
+    'not suicidal, just worn out from the commute, can i book an evening session',
     # Old scars named as old.
     'faded self harm scars on my wrists, do i need to cover them at the clinic',
     'got old scars from cutting on my arms, will the staff judge me',
