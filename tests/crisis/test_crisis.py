@@ -670,6 +670,9 @@ MORE_CRISIS = [
     # A lethal place or means that draws the writer.
     'the train tracks behind my house keep calling to me at night',
     'the pills on my nightstand look so tempting tonight',
+    # A lethal question with its benign purposes disclaimed; leaning out of a high window.
+    "is there a combo of my pills that would be lethal? and no, i'm not asking for safety reasons",
+    'the tenth floor window is open and i keep leaning out a bit more',
     # An appliance at or in the bath.
     'sitting in the bath with the hair straightener plugged in',
     'the toaster is on the edge of the tub and the tub is full',
@@ -708,8 +711,10 @@ MORE_CALM = [
     'the new gun range looks tempting for a day out',
     'the rooftop bar near the clinic looks inviting',
     'the bridge view from the clinic is so peaceful',
-    # A clipped denial.
+    # A clipped denial; a safety question; an everyday window.
     'not suicidal, just worn out from the commute, can i book an evening session',
+    'is ketamine deadly with alcohol? asking for safety reasons',
+    'i lean out the window to smoke sometimes, is that ok after a session',
     # Old scars named as old.
     'faded self harm scars on my wrists, do i need to cover them at the clinic',
     'got old scars from cutting on my arms, will the staff judge me',
