@@ -673,6 +673,7 @@ MORE_CRISIS = [
     # A lethal question with its benign purposes disclaimed; leaning out of a high window.
     "is there a combo of my pills that would be lethal? and no, i'm not asking for safety reasons",
     'the tenth floor window is open and i keep leaning out a bit more',
+    'i want to be dead to the world forever, i have the pills',  # the idiom, made final
     # An appliance at or in the bath.
     'sitting in the bath with the hair straightener plugged in',
     'the toaster is on the edge of the tub and the tub is full',
@@ -715,6 +716,7 @@ MORE_CALM = [
     'not suicidal, just worn out from the commute, can i book an evening session',
     'is ketamine deadly with alcohol? asking for safety reasons',
     'i lean out the window to smoke sometimes, is that ok after a session',
+    "i don't want to feel dead to the world all day after my session",  # deeply asleep, an idiom
     # Old scars named as old.
     'faded self harm scars on my wrists, do i need to cover them at the clinic',
     'got old scars from cutting on my arms, will the staff judge me',
