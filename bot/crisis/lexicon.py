@@ -20,6 +20,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
+# Languages written a syllable per word: there, content words in order with others between are not the phrase
+# ("mình mệt muốn chết", I'm tired to death, is not "mình muốn chết", I want to die), so phrases match only as written.
+SYLLABLE_WORDS = frozenset({"vi"})
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"\w")
 _WORD_STARTS = re.compile(r"(?<!\w)(?=.)", re.DOTALL)  # every place not right after a letter of a word
@@ -200,8 +203,9 @@ class LanguageLexicon:
     danger_now: PhraseSet = NOTHING
 
 
-def compile_phrases(phrases: Sequence[str], *, keep_marks: bool, words: bool) -> PhraseSet:
-    """The phrases folded, indexed by their first ``HEAD`` letters (see ``PhraseSet``)."""
+def compile_phrases(phrases: Sequence[str], *, keep_marks: bool, words: bool, loose_words: bool = True) -> PhraseSet:
+    """The phrases folded, indexed by their first ``HEAD`` letters (see ``PhraseSet``); ``loose_words``: also
+    in order with other words between (not for ``SYLLABLE_WORDS`` languages)."""
     if not phrases:
         return NOTHING
     folded = {phrase: unclipped(fold(phrase.rstrip("*"), keep_marks=keep_marks)) for phrase in phrases}  # once
@@ -211,7 +215,7 @@ def compile_phrases(phrases: Sequence[str], *, keep_marks: bool, words: bool) ->
     loose: dict[str, list[tuple[str, ...]]] = {}
     for stem in folded.values():
         stems = tuple(w[:STEM] for w in stem.split() if len(w) >= CONTENT_LETTERS)
-        if words and len(stems) >= MIN_LOOSE_WORDS:
+        if words and loose_words and len(stems) >= MIN_LOOSE_WORDS:
             loose.setdefault(stems[0], []).append(stems)
     gapped = None if words else _gapped(set(folded.values()))
     return PhraseSet({head: tuple(found) for head, found in exact.items()}, words,
@@ -268,7 +272,8 @@ def compile_language(code: str, phrases: Sequence[str], *, keep_marks: bool, wor
     context and danger-now cues (with their Latin spellings where people type the language in Latin letters:
     ``romanised``), each compiled once per knowledge load."""
     def compiled(listed: Sequence[str]) -> PhraseSet:
-        return compile_phrases([*listed, *romanised(code, listed)], keep_marks=keep_marks, words=words)
+        return compile_phrases([*listed, *romanised(code, listed)], keep_marks=keep_marks, words=words,
+                               loose_words=code not in SYLLABLE_WORDS)
 
     return LanguageLexicon(code, keep_marks, compiled([*phrases, *initialled(code, phrases)]), compiled(mentions),
                            compiled(context), compiled(danger_now))

@@ -182,6 +182,15 @@ def test_vowel_signs_are_kept_in_hindi() -> None:
     assert not match("मैं घर जाना नहीं चाहता")  # "go home", not "live"
 
 
+def test_vietnamese_phrases_match_only_as_written() -> None:
+    """A word is a syllable there: "mệt muốn chết" (tired to death) between "mình" and "muốn chết" is an idiom."""
+    lexicon = compile_language("vi", ["mình muốn chết"], keep_marks=True, words=True)
+    assert _finds(lexicon, "thật sự mình muốn chết rồi")
+    assert not _finds(lexicon, "hôm nay mình mệt muốn chết, mấy giờ phòng khám mở cửa?")
+    spanish = compile_language("es", ["quiero tomar todas las pastillas"], keep_marks=False, words=True)
+    assert _finds(spanish, "quiero tomar ya todas mis pastillas")  # other languages still match loosely
+
+
 def test_the_region_chooses_the_lines_and_gb_is_uk(responder: Responder) -> None:
     uk = responder.decide("i want to kill myself", ChatContext(region="GB"))
     assert "116 123" in uk.reply and "988" not in uk.reply
