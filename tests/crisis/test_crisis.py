@@ -716,6 +716,7 @@ MORE_CALM = [
     'not suicidal, just worn out from the commute, can i book an evening session',
     'is ketamine deadly with alcohol? asking for safety reasons',
     'i lean out the window to smoke sometimes, is that ok after a session',
+    'my 5th floor window has plants hanging from it, can i bring one to the clinic',
     "i don't want to feel dead to the world all day after my session",  # deeply asleep, an idiom
     # Old scars named as old.
     'faded self harm scars on my wrists, do i need to cover them at the clinic',
