@@ -674,6 +674,7 @@ MORE_CRISIS = [
     "is there a combo of my pills that would be lethal? and no, i'm not asking for safety reasons",
     'the tenth floor window is open and i keep leaning out a bit more',
     'i want to be dead to the world forever, i have the pills',  # the idiom, made final
+    'she cant swallow and her lips are swelling',  # swallowing, not swallowing pills
     # An appliance at or in the bath.
     'sitting in the bath with the hair straightener plugged in',
     'the toaster is on the edge of the tub and the tub is full',
@@ -718,6 +719,7 @@ MORE_CALM = [
     'i lean out the window to smoke sometimes, is that ok after a session',
     'my 5th floor window has plants hanging from it, can i bring one to the clinic',
     "i don't want to feel dead to the world all day after my session",  # deeply asleep, an idiom
+    "my mum can't swallow tablets well, is there a nasal form",  # pills, not an airway
     # Old scars named as old.
     'faded self harm scars on my wrists, do i need to cover them at the clinic',
     'got old scars from cutting on my arms, will the staff judge me',
