@@ -675,6 +675,8 @@ MORE_CRISIS = [
     'the tenth floor window is open and i keep leaning out a bit more',
     'i want to be dead to the world forever, i have the pills',  # the idiom, made final
     'she cant swallow and her lips are swelling',  # swallowing, not swallowing pills
+    'suicidal thoughts ketamine tonight',  # keywords, then now
+    'my suicidal thoughts ketamine help',  # keywords, about the writer
     # An appliance at or in the bath.
     'sitting in the bath with the hair straightener plugged in',
     'the toaster is on the edge of the tub and the tub is full',
@@ -720,6 +722,7 @@ MORE_CALM = [
     'my 5th floor window has plants hanging from it, can i bring one to the clinic',
     "i don't want to feel dead to the world all day after my session",  # deeply asleep, an idiom
     "my mum can't swallow tablets well, is there a nasal form",  # pills, not an airway
+    'suicidal thoughts ketamine evidence',  # search keywords
     # Old scars named as old.
     'faded self harm scars on my wrists, do i need to cover them at the clinic',
     'got old scars from cutting on my arms, will the staff judge me',
