@@ -103,6 +103,7 @@ class PhraseSet:
     People rarely type a phrase word for word: "j'ai avalé toute MA boîte" for "j'ai avalé toute LA
     boîte". A phrase of three or more content words (four letters or more) also matches when those
     words appear in order, each by its first five letters, with at most two other words between.
+    Not in ``SYLLABLE_WORDS`` languages, where a word is a syllable.
     Chinese and Japanese have no words to count, so there a phrase of four or more letters also
     matches with up to three characters added or swapped at one point ("我是个累赘", I am a burden,
     also in "我是家里的累赘", I am the family's burden). Thai phrases with vowel or tone marks (most of
