@@ -673,6 +673,7 @@ MORE_CRISIS = [
     # A lethal question with its benign purposes disclaimed; leaning out of a high window.
     "is there a combo of my pills that would be lethal? and no, i'm not asking for safety reasons",
     'the tenth floor window is open and i keep leaning out a bit more',
+    # Next to a figure of speech, a pill question or search keywords, a crisis still escalates.
     'i want to be dead to the world forever, i have the pills',  # the idiom, made final
     'she cant swallow and her lips are swelling',  # swallowing, not swallowing pills
     'suicidal thoughts ketamine tonight',  # keywords, then now
@@ -715,18 +716,21 @@ MORE_CALM = [
     'the new gun range looks tempting for a day out',
     'the rooftop bar near the clinic looks inviting',
     'the bridge view from the clinic is so peaceful',
-    # A clipped denial; a safety question; an everyday window.
+    # A clipped denial, or a denial of being a danger.
     'not suicidal, just worn out from the commute, can i book an evening session',
+    'can i cook dinner after a session without being a danger to myself',
+    # A safety question; everyday windows.
     'is ketamine deadly with alcohol? asking for safety reasons',
     'i lean out the window to smoke sometimes, is that ok after a session',
     'my 5th floor window has plants hanging from it, can i bring one to the clinic',
+    # An idiom, a question about taking pills, search keywords.
     "i don't want to feel dead to the world all day after my session",  # deeply asleep, an idiom
     "my mum can't swallow tablets well, is there a nasal form",  # pills, not an airway
     'suicidal thoughts ketamine evidence',  # search keywords
     # Old scars named as old.
     'faded self harm scars on my wrists, do i need to cover them at the clinic',
     'got old scars from cutting on my arms, will the staff judge me',
-    'can i cook dinner after a session without being a danger to myself',
+    # 'Better off without him' said about someone else; baths, beams, fans and bridges in everyday use.
     'she said we are better off without him since the divorce',  # about someone else, not herself
     'he told me i would be better off without him when he left',  # a break-up line
     'is it ok to take a warm bath after my session and then use the hair dryer',
