@@ -189,7 +189,7 @@ class Responder:
         # Each window against the FAQ's own examples, once: the crisis screen's nearest calm texts, then the matcher.
         similarities = self.understanding.classifier.similarities(vectors) if self.understanding and windows else None
         nearest_faq = None if similarities is None else similarities.max(axis=1)
-        meaning = self.screen.meaning(vectors, len(windows), nearest_faq)
+        meaning = self.screen.meaning(vectors, windows, nearest_faq)
         meaning = self.screen.read_story(text, meaning, vectors, nearest_faq, self._meaning_of)
         if hit is not None and (self.understanding is None or not self.screen.overrules(  # no meaning, no veto
                 hit, meaning, *self.screen.more_readings(self.understanding.embedder, clean, len(windows), hit))):
@@ -236,7 +236,7 @@ class Responder:
         if self.understanding is None or not any(char.isalpha() for char in text):
             return MeaningReading(0.0, None)
         windows, vectors, similarities = self._embedded(text)
-        return self.screen.meaning(vectors, len(windows), similarities.max(axis=1))
+        return self.screen.meaning(vectors, windows, similarities.max(axis=1))
 
     def _embedded(self, text: str) -> Embedded:
         """A text's windows, their vectors and their similarities to the FAQ's examples."""
@@ -261,7 +261,7 @@ class Responder:
             return None
         if self.screen.needs_meaning(hit):
             windows, vectors = read()
-            if self.screen.overrules(hit, self.screen.meaning(vectors, len(windows))):
+            if self.screen.overrules(hit, self.screen.meaning(vectors, windows)):
                 return None
         return hit
 
@@ -281,7 +281,7 @@ class Responder:
                 or glossed.coverage < self.screen.thresholds.gloss_coverage:
             return None
         windows, vectors, similarities = embedded() if embedded is not None else self._embedded(glossed.text)
-        return GlossReading(glossed, self.screen.meaning(vectors, len(windows), similarities.max(axis=1), glossed=True),
+        return GlossReading(glossed, self.screen.meaning(vectors, windows, similarities.max(axis=1), glossed=True),
                             *self.screen.gloss_patterns(glossed.text))
 
     def _english_only(self, glossed: Gloss | None) -> Decision:

@@ -13,7 +13,8 @@ semantic probability decides the support tier and the "clearly calm" screen.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,7 +36,15 @@ from bot.crisis.semantic import CrisisClassifier, Reading
 from bot.crisis.thresholds import Thresholds
 from bot.language.identify import Identified
 from bot.language.normalize import normalize
-from bot.semantic.embedder import Embedder
+from bot.semantic.embedder import Embedder, sentences
+
+_TRAILING = re.compile(r"[^\w.!?]+$")  # emoji and spaces after the last mark
+
+
+def asks_a_question(window: str) -> bool:
+    """Whether a window is one sentence that asks (it ends with a question mark)."""
+    core = _TRAILING.sub("", window)
+    return core.endswith("?") and len(sentences(core)) == 1
 
 
 @dataclass(frozen=True)
@@ -87,18 +96,24 @@ class CrisisScreen:
         code = self.lexicon.find(text, first=identified.code, mentions=not surely_english)
         return None if code is None else CrisisHit(f"crisis-{code}", code, f"lexicon:{code}", "lexicon")
 
-    def meaning(self, vectors: np.ndarray, windows: int, easy_similarity: np.ndarray | None = None, *,
+    def meaning(self, vectors: np.ndarray, windows: Sequence[str], easy_similarity: np.ndarray | None = None, *,
                 glossed: bool = False) -> MeaningReading:
-        """The semantic layer on the message's windows: the most alarming window that escalates counts.
+        """The semantic layer on the message's ``windows`` (their ``vectors``): the most alarming window that
+        escalates counts.
 
         A window escalates when its alarm reaches the threshold and its nearest calm example is not
         much nearer than its nearest crisis example (``nearest_margin``), or when its alarm reaches
-        ``rescue`` and its nearest crisis example is clearly the nearer (``rescue_margin``). A gloss
+        ``rescue`` and its nearest crisis example is clearly the nearer (``rescue_margin``). A window that is
+        one question also needs its nearest crisis example nearer by ``question_margin``: questions are what
+        people ask this bot about the treatment, and the model, which learned crisis mostly from statements,
+        read some of them as a crisis on their topic alone ("will I be alone in the room?", "how do you take
+        it, up the nose?"); a crisis asked as a question ("if I take all my pills with wine will I stop
+        breathing?") sits among the crisis examples that ask. A
         (``glossed``: another language in English words, ``bot.crisis.gloss``) is broken English the
         model never saw in training: its windows escalate on their own bars (``gloss``, ``gloss_margin``)
         and are never rescued.
         """
-        if self.classifier is None or not windows:
+        if self.classifier is None or not len(windows):
             return MeaningReading(0.0, None)
         limits = self.thresholds
         margin_from = limits.gloss if glossed else min(limits.crisis, limits.rescue)  # the rules below read no other
@@ -110,15 +125,16 @@ class CrisisScreen:
             escalating = [n for n, (alarm, margin) in pairs if alarm >= threshold and margin >= limits.gloss_margin]
         else:
             threshold = limits.crisis
+            asks = [limits.question_margin if asks_a_question(window) else -2.0 for window in windows]
             escalating = [n for n, (alarm, margin) in pairs
-                          if (alarm >= threshold and margin >= limits.nearest_margin)
-                          or (alarm >= limits.rescue and margin >= limits.rescue_margin)]
+                          if (alarm >= threshold and margin >= max(limits.nearest_margin, asks[n]))
+                          or (alarm >= limits.rescue and margin >= max(limits.rescue_margin, asks[n]))]
         if not escalating:
             return MeaningReading(reading.probability, None, reading)
         window = max(escalating, key=lambda n: reading.alarms[n])
         alarm, margin = reading.alarms[window], reading.margins[window]
         how = "" if alarm >= threshold else f":rescued by nearest examples ({margin:+.2f})"
-        label = f"semantic:{alarm:.2f}:window{window + 1}of{windows}{how}"
+        label = f"semantic:{alarm:.2f}:window{window + 1}of{len(windows)}{how}"
         return MeaningReading(reading.probability, CrisisHit(reading.categories[window], "en", label, "semantic"),
                               reading)
 
@@ -149,7 +165,7 @@ class CrisisScreen:
         if not told:
             return meaning
         if len(vectors) > 1:
-            meaning = self.meaning(vectors[:1], 1, None if easy_similarity is None else easy_similarity[:1])
+            meaning = self.meaning(vectors[:1], [text], None if easy_similarity is None else easy_similarity[:1])
         return self.told_as_over(meaning, told, lambda: read_rest(rest))
 
     @staticmethod
@@ -229,14 +245,14 @@ class CrisisScreen:
         repaired = None
         if (canonical := canonical_text(self.rules, clean)) != normalize(clean):
             parts, vectors = embedder.message_vectors(canonical)
-            repaired = self.meaning(vectors, len(parts))
+            repaired = self.meaning(vectors, parts)
         whole = completed(clean)  # "is it possible to OD on the spray? i want to." as "... i want to OD on the spray."
         named = matched_words(self.rules, whole, hit)
         told = resolved(whole, named) if named else whole
         # a longer message's sentences were read as its windows, unless words left out or pointed at were read since
         parts = [part for part in embedder.sentences(told) if named in canonical_text(self.rules, part)] \
             if named and (windows == 1 or told != clean) else []
-        return repaired, (self.meaning(embedder.vectors(parts), len(parts)) if parts else None)
+        return repaired, (self.meaning(embedder.vectors(parts), parts) if parts else None)
 
     def gloss_patterns(self, gloss: str) -> tuple[CrisisHit | None, bool]:
         """What the English patterns make of a message's English gloss, read once: a hit of a ``gloss_patterns``

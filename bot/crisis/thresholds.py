@@ -20,6 +20,8 @@ class Thresholds:
     quiet_categories: frozenset[str] = frozenset()  # where only ``veto_quiet`` may set a pattern aside
     distress_kinds: frozenset[str] = frozenset()  # calm kinds that still mean distress (support)
     nearest_margin: float = -2.0  # an alarming window whose nearest calm example is nearer by more is set aside
+    question_margin: float = -2.0  # a window that is one question escalates only when its nearest crisis example
+    # is nearer than its nearest calm one by at least this (under ``threshold`` or over it)
     rescue: float = 1.01  # a window this alarming escalates when its nearest crisis example is nearer by...
     rescue_margin: float = 2.0  # ... at least this much (cosines lie in [-1, 1]: the defaults never act)
     gloss: float = 1.01  # a window of a message's English gloss escalates at or above (>1: glosses are not read) ...

@@ -150,15 +150,15 @@ def _aliases(reader: FileReader, node: Node | None, regions: dict[str, Region]) 
 def _thresholds(reader: FileReader, node: Node) -> Thresholds | None:
     fields = reader.mapping(node, "semantic", required=("threshold", "support", "calm"),
                             optional=("veto", "veto_alarm", "veto_quiet", "veto_kinds", "veto_categories",
-                                      "distress_kinds", "nearest_margin", "rescue", "rescue_margin", "gloss",
-                                      "gloss_margin", "gloss_coverage", "gloss_words", "gloss_veto", "gloss_veto_alarm",
-                                      "gloss_veto_kinds", "quiet_categories", "gloss_patterns",
+                                      "distress_kinds", "nearest_margin", "question_margin", "rescue", "rescue_margin",
+                                      "gloss", "gloss_margin", "gloss_coverage", "gloss_words", "gloss_veto",
+                                      "gloss_veto_alarm", "gloss_veto_kinds", "quiet_categories", "gloss_patterns",
                                       "gloss_frames", "story_frames")) or {}
     names = ("threshold", "support", "calm", "veto", "veto_alarm", "veto_quiet", "rescue", "gloss", "gloss_coverage",
              "gloss_veto", "gloss_veto_alarm")
     values = {key: reader.number(fields[key], f"semantic {key}", 0, 1.01) for key in names if key in fields}
     margins = {key: reader.number(fields[key], f"semantic {key}", -2, 2)
-               for key in ("nearest_margin", "rescue_margin", "gloss_margin") if key in fields}
+               for key in ("nearest_margin", "question_margin", "rescue_margin", "gloss_margin") if key in fields}
     gloss_words = reader.number(fields["gloss_words"], "semantic gloss_words", 1, 50) if "gloss_words" in fields else 2
     if None in margins.values() or gloss_words is None:
         return None
@@ -178,6 +178,7 @@ def _thresholds(reader: FileReader, node: Node) -> Thresholds | None:
                             veto_kinds=kinds, veto_categories=categories, quiet_categories=quiet,
                             distress_kinds=distress,
                             nearest_margin=margins.get("nearest_margin", -2.0),  # type: ignore[arg-type]
+                            question_margin=margins.get("question_margin", -2.0),  # type: ignore[arg-type]
                             rescue=values.get("rescue", 1.01), rescue_margin=margins.get("rescue_margin", 2.0),  # type: ignore[arg-type]
                             gloss=values.get("gloss", 1.01), gloss_margin=margins.get("gloss_margin", 2.0),  # type: ignore[arg-type]
                             gloss_coverage=values.get("gloss_coverage", 0.5),  # type: ignore[arg-type]

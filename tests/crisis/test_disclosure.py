@@ -49,7 +49,7 @@ def test_the_sentence_read_alone_is_what_escalates(responder: Responder) -> None
     embedder = responder.understanding.embedder  # type: ignore[union-attr]
     assert embedder.windows(text) == [text]  # read whole, as every message of a dozen words
     windows, vectors = embedder.message_vectors(text)
-    whole = responder.screen.meaning(vectors, len(windows))
+    whole = responder.screen.meaning(vectors, windows)
     assert whole.probability < responder.screen.thresholds.veto_quiet  # the whole reads as the FAQ question
     hit = detect_crisis(responder.screen.rules, text)
     assert hit is not None

@@ -26,6 +26,7 @@ from bot.crisis.lexicon import (
     romanised,
     unclipped,
 )
+from bot.crisis.screen import asks_a_question
 from bot.decision import ANSWER, CLARIFY, CRISIS, FALLBACK, SUPPORT, ChatContext, Responder
 from bot.knowledge import Knowledge, KnowledgeError, load_knowledge
 from bot.language.identify import Identified
@@ -293,7 +294,7 @@ def test_a_repaired_spelling_must_read_calm_too(knowledge: Knowledge) -> None:
     text = "im thinking of k1ll1ng mys3lf"
     lenient = _with_thresholds(knowledge, veto_quiet=0.5)
     windows, vectors = lenient.understanding.embedder.message_vectors(text)  # type: ignore[union-attr]
-    assert lenient.screen.meaning(vectors, len(windows)).probability < 0.5  # as written, the encoder reads noise
+    assert lenient.screen.meaning(vectors, windows).probability < 0.5  # as written, the encoder reads noise
     assert lenient.decide(text).kind == CRISIS  # "killing myself", read repaired, is not calm
 
 
@@ -411,6 +412,31 @@ def test_an_alarm_among_calm_examples_is_set_aside(knowledge: Knowledge) -> None
     text = "lexapro took almost two months to do anything for me. is ketamine a different kind of drug than that?"
     assert _with_thresholds(knowledge, nearest_margin=-2.0).decide(text).kind == CRISIS
     assert Responder(knowledge).decide(text).kind == ANSWER
+
+
+@pytest.mark.parametrize("text", ["will i be alone in the room or is someone watching me?",
+                                  "how do u take it, up the nose?",
+                                  "will anyone be there if i freak out?"])
+def test_a_question_escalates_on_the_meaning_only_among_crisis_examples(knowledge: Knowledge, text: str) -> None:
+    """Questions about a session that the alarm read as a crisis on their topic alone (development data: two
+    from a spent FAQ set, reworded): nearer a calm example than any crisis one, they do not escalate."""
+    assert _with_thresholds(knowledge, question_margin=-2.0).decide(text).kind == CRISIS
+    assert Responder(knowledge).decide(text).kind != CRISIS
+
+
+@pytest.mark.parametrize("text", ["why would anyone miss me?",
+                                  "is it normal that my chest is crushing and my arm went numb after the spray?",
+                                  "does it matter if i skip my follow-up, i won't be needing it after friday?"])
+def test_a_crisis_asked_as_a_question_still_escalates(responder: Responder, text: str) -> None:
+    decision = responder.decide(text)
+    assert decision.kind == CRISIS and decision.crisis is not None and decision.crisis.layer == "semantic"
+
+
+@pytest.mark.parametrize(("window", "asks"), [("will i be alone?", True), ("how do u take it, up the nose? 👃", True),
+                                              ("why?? 😭", True), ("I want to die. Is it normal?", False),
+                                              ("is it bad? lol", False), ("ok.", False)])
+def test_a_window_asks_when_it_is_one_sentence_ending_in_a_question_mark(window: str, asks: bool) -> None:
+    assert asks_a_question(window) is asks
 
 
 @pytest.mark.parametrize(("text", "language", "category"), [
