@@ -687,10 +687,18 @@ MORE_CRISIS = [
     'been looking at the rafters all night wondering if they would take my weight',
     # On a bridge in a car.
     'parked on the bridge with the engine off, just sitting here',
+    # Breathing trouble said without a subject.
+    "my lips are tingling and it's really hard to breathe",
+    'is this normal? my lips went numb and i seem to be unable to breathe properly',
+    "it's getting harder to catch my breath since the spray",
 ]
 
 # More calm messages that use crisis-sounding words.
 MORE_CALM = [
+    # Breathing trouble asked about, told as past, or a laugh.
+    'is it hard to breathe during an infusion?',
+    'it was hard to breathe in the stuffy waiting room last time, can they open a window',
+    "it's hard to breathe when i look at the invoice lol",
     # Someone else's death from an overdose or suicide, told as the past; a denial about someone else.
     'lost my mum to an overdose of her tablets. now i am scared of any pill, how is the dose checked',
     'my best friend died of an opioid overdose two years ago and i still think about her',
