@@ -691,6 +691,13 @@ MORE_CRISIS = [
     "my lips are tingling and it's really hard to breathe",
     'is this normal? my lips went numb and i seem to be unable to breathe properly',
     "it's getting harder to catch my breath since the spray",
+    # Vomiting or coughing up blood now; slang for killing oneself.
+    'my mum is throwing up blood and can barely stand',
+    'been coughing up blood all afternoon after the pills',
+    'honestly about to sudoku myself',
+    # Medicine in another form saved up; an appliance plugged in once the bath is named full.
+    'i have been stockpiling my troches for weeks instead of using them',
+    'tub is filled to the top, heater plugged in on the edge',
 ]
 
 # More calm messages that use crisis-sounding words.
@@ -699,6 +706,11 @@ MORE_CALM = [
     'is it hard to breathe during an infusion?',
     'it was hard to breathe in the stuffy waiting room last time, can they open a window',
     "it's hard to breathe when i look at the invoice lol",
+    # Blood asked about or told as the past; the puzzle; a bath without an appliance plugged in.
+    'can ketamine make you cough up blood?',
+    'i vomited blood once years ago from an ulcer, is ketamine ok for me',
+    'doing a sudoku in the waiting room calms me down',
+    'the bath is full and my book is next to it, perfect evening after the session',
     # Someone else's death from an overdose or suicide, told as the past; a denial about someone else.
     'lost my mum to an overdose of her tablets. now i am scared of any pill, how is the dose checked',
     'my best friend died of an opioid overdose two years ago and i still think about her',
