@@ -276,7 +276,8 @@ def compile_language(code: str, phrases: Sequence[str], *, keep_marks: bool, wor
         return compile_phrases([*listed, *romanised(code, listed)], keep_marks=keep_marks, words=words,
                                loose_words=code not in SYLLABLE_WORDS)
 
-    return LanguageLexicon(code, keep_marks, compiled([*phrases, *initialled(code, phrases)]), compiled(mentions),
+    strong = [*phrases, *initialled(code, phrases), *spoken(code, phrases)]
+    return LanguageLexicon(code, keep_marks, compiled(strong), compiled(mentions),
                            compiled(context), compiled(danger_now))
 
 
@@ -331,6 +332,17 @@ def initialled(code: str, phrases: Sequence[str]) -> list[str]:
         spelt += [phrase.replace(word, initials) for phrase in phrases
                   if word in phrase and len(phrase.rstrip("*").replace(word, "").strip()) >= 2]
     return spelt
+
+
+# Particles speech and chat leave out: Japanese drops the object marker を ("ロープ買ってきた" for
+# "ロープを買ってきた", I bought a rope), so a phrase written with it missed the way people type it.
+_DROPPED: Mapping[str, str] = {"ja": "を"}
+
+
+def spoken(code: str, phrases: Sequence[str]) -> list[str]:
+    """The phrases of language ``code`` that hold a particle of ``_DROPPED``, without it; none for other languages."""
+    particle = _DROPPED.get(code)
+    return [phrase.replace(particle, "") for phrase in phrases if particle in phrase] if particle else []
 
 
 def _in_order(phrase: tuple[str, ...], words: list[str]) -> bool:

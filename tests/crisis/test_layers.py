@@ -24,6 +24,7 @@ from bot.crisis.lexicon import (
     fold,
     initialled,
     romanised,
+    spoken,
     unclipped,
 )
 from bot.crisis.screen import asks_a_question
@@ -377,6 +378,13 @@ def test_korean_phrases_also_match_with_suicide_written_as_its_initials(responde
     assert responder.decide("ㅈㅅㅈㅅ 늦었어요 세션 몇시에요?").kind != CRISIS  # "sorry sorry, I'm late"
 
 
+def test_japanese_phrases_also_match_without_the_object_particle(responder: Responder) -> None:
+    assert spoken("ja", ["首を吊", "死にたい"]) == ["首吊"]
+    assert spoken("es", ["quiero morir"]) == []
+    assert responder.decide("もうだめだ。練炭用意した").kind == CRISIS  # "練炭を用意" as typed, without を
+    assert responder.decide("セッションの後に自分で運転して帰れますか").kind != CRISIS
+
+
 def test_the_phrase_index_matches_exactly_what_the_phrases_match(knowledge: Knowledge) -> None:
     """The lexicon's index of exact phrases against every phrase written out alone as a regex, on phrases of
     crisis.yaml cut short, run on and joined to a word: an index that lost a phrase or misplaced a word's
@@ -386,7 +394,8 @@ def test_the_phrase_index_matches_exactly_what_the_phrases_match(knowledge: Know
             continue
         strong = compile_language(code, policy.phrases, keep_marks=policy.keep_marks, words=policy.words).strong
         exactly = dataclasses.replace(strong, loose={}, gapped=None)  # the loose ways match more, on purpose
-        flat = [_flat_phrase(phrase, keep_marks=policy.keep_marks, words=policy.words) for phrase in policy.phrases]
+        listed = [*policy.phrases, *initialled(code, policy.phrases), *spoken(code, policy.phrases)]
+        flat = [_flat_phrase(phrase, keep_marks=policy.keep_marks, words=policy.words) for phrase in listed]
         samples = [variant for phrase in policy.phrases[::5] for stem in [phrase.rstrip("*")]
                    for variant in (stem, stem[:-1], stem + "x", "a" + stem, f"hmm {stem} ok", f"l'{stem}", f"{stem}'s")]
         for text in samples:
