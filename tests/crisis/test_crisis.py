@@ -698,6 +698,11 @@ MORE_CRISIS = [
     # Medicine in another form saved up; an appliance plugged in once the bath is named full.
     'i have been stockpiling my troches for weeks instead of using them',
     'tub is filled to the top, heater plugged in on the edge',
+    # Finished with life; leaving, or ceasing to be a burden, for good; a weapon on the mind every day.
+    'my grandad keeps saying he is finished with life',
+    "if nothing changes by spring i'll just log off permanently",
+    'soon i will stop being my family s burden for good',
+    'his old revolver has been on my mind all the time lately',
 ]
 
 # More calm messages that use crisis-sounding words.
@@ -711,6 +716,10 @@ MORE_CALM = [
     'i vomited blood once years ago from an ulcer, is ketamine ok for me',
     'doing a sudoku in the waiting room calms me down',
     'the bath is full and my book is next to it, perfect evening after the session',
+    # Finished with a job, logging off an app for good, a rifle on the mind before the season.
+    'i am finished with life coaching, it did nothing for my depression',
+    'going to log off for good from twitter, it makes my anxiety worse',
+    'the rifle has been on my mind every day since the hunting season opened, can i hunt after an infusion',
     # Someone else's death from an overdose or suicide, told as the past; a denial about someone else.
     'lost my mum to an overdose of her tablets. now i am scared of any pill, how is the dose checked',
     'my best friend died of an opioid overdose two years ago and i still think about her',
