@@ -118,6 +118,15 @@ def test_ordinary_questions_in_other_languages_are_not_alarms(responder: Respond
     assert responder.decide(text).kind != CRISIS
 
 
+def test_a_persian_compound_is_glossed_whole(responder: Responder) -> None:
+    """پایان‌نامه (thesis) is two words joined: word by word it glossed as "end letter", which the meaning read as a
+    goodbye. Development data: a spent set's question about suicidal thoughts for a thesis, which escalated."""
+    text = "کتامین روی افکار خودکشی اثر داره؟ برای پایان‌نامه‌ام می‌پرسم"
+    gloss = responder.knowledge.glossaries.gloss(text, first="fa")
+    assert gloss is not None and "thesis" in gloss.text and "end" not in gloss.text.split()
+    assert responder.decide(text).kind != CRISIS
+
+
 @pytest.mark.parametrize(("content", "message"), [
     ("language: es\ngloss:\n  pills: [pastillas]\n  tablets: [pastillas]\n",
      "es.yaml:4: form 'pastillas' stands for 'tablets' here and for 'pills' above"),
