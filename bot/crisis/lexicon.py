@@ -36,21 +36,24 @@ class _Folding(dict[int, str | None]):
 
     Apostrophes become one; Arabic-script letters that keyboards and writers swap freely become one
     (Arabic and Persian/Urdu yeh and kaf, the Urdu heh forms, and teh marbuta, which chat writes as
-    heh: "حياه" for "حياة"); punctuation, symbols, control characters and separators become spaces by
-    their Unicode category, not by ``\\W``: Python's ``\\w`` does not cover combining marks, and Hindi,
-    Bengali or Thai vowel signs turned into spaces made "जीना" (to live) and "जाना" (to go) the same.
+    heh: "حياه" for "حياة"); the nukta of Devanagari, Bengali and Gurmukhi goes, since keyboards and writers
+    leave it out as freely ("खतरा" for "ख़तरा", danger: NFKC keeps it apart from its letter); punctuation,
+    symbols, control characters and separators become spaces by their Unicode category, not by ``\\W``:
+    Python's ``\\w`` does not cover combining marks, and Hindi, Bengali or Thai vowel signs turned into spaces
+    made "जीना" (to live) and "जाना" (to go) the same.
     A table rather than a loop over characters: the glossaries fold some 200,000 forms at every load.
     """
 
     def __missing__(self, code: int) -> str | None:
         char = chr(code)
         folded = _LETTERS.get(char, char)
-        self[code] = folded = " " if unicodedata.category(folded)[0] in "PSCZ" and folded != "'" else folded
+        self[code] = folded = " " if folded and unicodedata.category(folded)[0] in "PSCZ" and folded != "'" else folded
         return folded
 
 
 _LETTERS = {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u02bb": "'", "`": "'", "\u064a": "\u06cc",
-            "\u0649": "\u06cc", "\u0643": "\u06a9", "\u06c1": "\u0647", "\u06c0": "\u0647", "\u0629": "\u0647"}
+            "\u0649": "\u06cc", "\u0643": "\u06a9", "\u06c1": "\u0647", "\u06c0": "\u0647", "\u0629": "\u0647",
+            "\u093c": "", "\u09bc": "", "\u0a3c": ""}
 _FOLDING = _Folding()
 
 

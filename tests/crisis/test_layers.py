@@ -385,6 +385,16 @@ def test_japanese_phrases_also_match_without_the_object_particle(responder: Resp
     assert responder.decide("セッションの後に自分で運転して帰れますか").kind != CRISIS
 
 
+def test_the_nukta_is_folded_away_as_writers_leave_it_out(responder: Responder) -> None:
+    """Hindi writes ख़ and ख alike in chat: a glossary or phrase listed one way read the other as unknown
+    ("ख़तरा", danger, glossed as nothing, so a question about the danger of an overdose read as asking for one)."""
+    assert fold("ख़तरा", keep_marks=True) == fold("खतरा", keep_marks=True) == "खतरा"
+    gloss = responder.knowledge.glossaries.gloss("क्या ज़्यादा डोज़ से ख़तरा होता है", first="hi")
+    assert gloss is not None and "danger" in gloss.text.split()
+    assert responder.decide("मैं जहर खा लूंगी, अब और नहीं").kind == CRISIS  # listed with the nukta: ज़हर
+    assert responder.decide("ज़हर खाने के भी पैसे नहीं हैं, इलाज कितने का है?").kind != CRISIS  # an idiom of cost
+
+
 def test_the_phrase_index_matches_exactly_what_the_phrases_match(knowledge: Knowledge) -> None:
     """The lexicon's index of exact phrases against every phrase written out alone as a regex, on phrases of
     crisis.yaml cut short, run on and joined to a word: an index that lost a phrase or misplaced a word's
