@@ -1,16 +1,14 @@
 """The one decision the bot makes for a message, shared by Telegram, terminal and CLI.
 
-Order is fixed and deliberate: crisis first (on the whole message, it always wins),
-then small talk, then the FAQ, then an honest fallback. Every reply text comes from
-the knowledge files; nothing is generated. An English message with misspelt words is
-read again with them mended (``bot.language.spelling``): by the crisis patterns, when
-they found nothing as written, and by the FAQ step.
+Order is fixed and deliberate: crisis first (on the whole message, it always wins), then small talk, then the
+FAQ, then an honest fallback. Every reply text comes from the knowledge files; nothing is generated. An English
+message with misspelt words is read again with them mended (``bot.language.spelling``): by the crisis patterns,
+when they found nothing as written, and by the FAQ step.
 
-The FAQ step acts on the fused confidence of both views (``bot.matching.understanding``),
-with thresholds from ``settings.yaml``: answer when confident and clearly ahead; ask "did you
-mean" when the best entries are close, when the message is a bare word or fragment, or when a
-boundary topic is only narrowly ahead of an entry; otherwise fall back honestly, offering the
-nearest entries when they are not far off.
+The FAQ step acts on the fused confidence of both views (``bot.matching.understanding``), with thresholds from
+``settings.yaml``: answer when confident and clearly ahead; ask "did you mean" when the best entries are close,
+when the message is a bare word or fragment, or when a boundary topic is only narrowly ahead of an entry;
+otherwise fall back honestly, offering the nearest entries when they are not far off.
 """
 
 from __future__ import annotations
@@ -19,7 +17,7 @@ import dataclasses
 import functools
 import logging
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -210,7 +208,7 @@ class Responder:
             windows, vectors = mended_read()
         decision = self._calm_decision(clean, windows, vectors, similarities)
         if decision.kind == FALLBACK and self.screen.distressed(meaning, len(clean.split())):
-            decision = self.support_decision(context, meaning)  # distress never hears "rephrase"
+            decision = self.support_decision(context, meaning, decision.options)  # never "rephrase"
         elif decision.kind == FALLBACK and decision.topic is None and identified.unreadable(len(clean.split())):
             # hardly English: never "try rephrasing" without lines, and an answer where its gloss reads as one
             return self._other_language(in_english(), context, gloss_embedded)
@@ -325,11 +323,12 @@ class Responder:
         """The fixed escalation for the chat's region, in the message's language where the knowledge has it."""
         return self.knowledge.crisis.crisis_text(context.region, language, context.default_region)
 
-    def support_decision(self, context: ChatContext, meaning: MeaningReading) -> Decision:
-        """Distress no layer scores as a crisis: a short, warm reply with the region's lines, never "rephrase"."""
-        text = self.knowledge.crisis.support_text(context.region, context.default_region)
+    def support_decision(self, context: ChatContext, meaning: MeaningReading, nearest: Sequence[str] = ()) -> Decision:
+        """Distress no layer scores as a crisis: a short, warm reply with the region's lines, never "rephrase"; and
+        the ``nearest`` entries the fallback would have offered, so a question asked in distress keeps its way on."""
+        text = self._with_nearest(self.knowledge.crisis.support_text(context.region, context.default_region), nearest)
         distress = meaning.reading.distress if meaning.reading else 0.0
-        return Decision(SUPPORT, text, score=100 * distress, body=text)
+        return Decision(SUPPORT, text, options=tuple(nearest), score=100 * distress, body=text)
 
     def footer_text(self, context: ChatContext) -> str:
         policy = self.knowledge.crisis
@@ -414,11 +413,12 @@ class Responder:
 
     def _fallback(self, score: float, nearest: list[str] | None = None, reading: Reading | None = None) -> Decision:
         """The honest "no vetted answer"; ``nearest`` entries, when not far off, become buttons (``options``)."""
-        reply = self.knowledge.texts.fallback
-        if nearest:
-            reply = "\n".join([reply.rstrip(), "", self.knowledge.texts.nearest,
-                               *(f"{n}. {self.knowledge.by_id[i].question}" for n, i in enumerate(nearest, 1))])
+        reply = self._with_nearest(self.knowledge.texts.fallback, nearest or ())
         return Decision(FALLBACK, reply, options=tuple(nearest or ()), score=score, body=reply, reading=reading)
+
+    def _with_nearest(self, reply: str, nearest: Sequence[str]) -> str:
+        questions = [f"{n}. {self.knowledge.by_id[i].question}" for n, i in enumerate(nearest, 1)]
+        return "\n".join([reply.rstrip(), "", self.knowledge.texts.nearest, *questions]) if nearest else reply
 
     def _with_footer(self, decision: Decision, context: ChatContext) -> Decision:
         """Add the hotline line where the entry demands it or the chat escalated recently."""

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.decision import ANSWER, CLARIFY, FALLBACK, Decision
+from bot.decision import ANSWER, CLARIFY, FALLBACK, SUPPORT, Decision
 from bot.knowledge.model import CrisisPolicy, Knowledge
 
 MAX_MESSAGE_CHARS = 4096  # Telegram's limit on a message's text after entity parsing
@@ -277,7 +277,7 @@ def format_decision(decision: Decision, knowledge: Knowledge) -> list[Outgoing]:
                                       extra=list(zip((UP_LABEL, DOWN_LABEL), votes, strict=False)))
         if any(i in knowledge.by_id for i in decision.related):
             blocks.append(Block(knowledge.texts.related_heading, "b"))
-    elif decision.kind == CLARIFY:
+    elif decision.kind in (CLARIFY, SUPPORT) and decision.options:  # support: the entries a fallback would offer
         keyboard = questions_keyboard(knowledge, decision.options)
     elif decision.kind == FALLBACK and decision.options:  # the nearest entries the bot does have
         keyboard = questions_keyboard(knowledge, decision.options, extra=[(BROWSE_LABEL, TOPICS)])

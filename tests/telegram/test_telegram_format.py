@@ -7,7 +7,7 @@ import dataclasses
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.decision import ANSWER, CLARIFY, CRISIS, FALLBACK, ChatContext, Decision, Responder
+from bot.decision import ANSWER, CLARIFY, CRISIS, FALLBACK, SUPPORT, ChatContext, Decision, Responder
 from bot.knowledge.model import Knowledge
 from bot.telegram import format as fmt
 from tests.emulator import parse_html
@@ -118,6 +118,18 @@ def test_clarify_fallback_and_crisis_buttons(responder: Responder) -> None:
     assert crisis.kind == CRISIS
     [out] = fmt.format_decision(crisis, knowledge)
     assert out.reply_markup is None and plain(out) == crisis.reply.strip()
+
+
+def test_support_keeps_the_questions_a_fallback_would_offer(responder: Responder) -> None:
+    """A question asked in distress that no entry answers gets the support reply, and its nearest entries as
+    buttons: the warmth does not take away the way on."""
+    decision = responder.decide("had an awful week and feel really low. anything i should do before my session?")
+    assert decision.kind == SUPPORT and decision.options
+    assert all(responder.knowledge.by_id[i].question in decision.reply for i in decision.options)
+    [out] = fmt.format_decision(decision, responder.knowledge)
+    assert datas(out) == [f"a:{i}" for i in decision.options]
+    quiet = Decision(SUPPORT, "lines", body="lines")
+    assert fmt.format_decision(quiet, responder.knowledge)[0].reply_markup is None
 
 
 def test_long_answer_splits_with_buttons_on_the_last_part(responder: Responder) -> None:
