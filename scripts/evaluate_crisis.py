@@ -35,7 +35,7 @@ def layers(responder: Responder, text: str) -> dict[str, bool]:
     words = screen.words(text, identified)
     windows, vectors = responder.understanding.embedder.message_vectors(strip_markup(text)) \
         if responder.understanding else ([], None)
-    meaning = screen.meaning(vectors, len(windows)) if windows else None
+    meaning = screen.meaning(vectors, windows) if windows else None
     decision = responder.decide(text)
     gloss = None if identified.in_known_english else responder.read_gloss(text, identified.code)
     glossed = gloss is not None and gloss.hit is not None
