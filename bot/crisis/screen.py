@@ -108,12 +108,12 @@ class CrisisScreen:
         people ask this bot about the treatment, and the model, which learned crisis mostly from statements,
         read some of them as a crisis on their topic alone ("will I be alone in the room?", "how do you take
         it, up the nose?"); a crisis asked as a question ("if I take all my pills with wine will I stop
-        breathing?") sits among the crisis examples that ask. A
+        breathing?") sits among the crisis examples that ask. A gloss
         (``glossed``: another language in English words, ``bot.crisis.gloss``) is broken English the
         model never saw in training: its windows escalate on their own bars (``gloss``, ``gloss_margin``)
         and are never rescued.
         """
-        if self.classifier is None or not len(windows):
+        if self.classifier is None or not windows:
             return MeaningReading(0.0, None)
         limits = self.thresholds
         margin_from = limits.gloss if glossed else min(limits.crisis, limits.rescue)  # the rules below read no other
@@ -125,6 +125,7 @@ class CrisisScreen:
             escalating = [n for n, (alarm, margin) in pairs if alarm >= threshold and margin >= limits.gloss_margin]
         else:
             threshold = limits.crisis
+            # the margin a question must also reach (margins lie in [-2, 2]: -2 asks nothing more)
             asks = [limits.question_margin if asks_a_question(window) else -2.0 for window in windows]
             escalating = [n for n, (alarm, margin) in pairs
                           if (alarm >= threshold and margin >= max(limits.nearest_margin, asks[n]))

@@ -714,6 +714,7 @@ MORE_CALM = [
     # Blood asked about or told as the past; the puzzle; a bath without an appliance plugged in.
     'can ketamine make you cough up blood?',
     'i vomited blood once years ago from an ulcer, is ketamine ok for me',
+    'i was vomiting blood for a week back in 2019 from an ulcer, does that matter',
     'doing a sudoku in the waiting room calms me down',
     'the bath is full and my book is next to it, perfect evening after the session',
     # Finished with a job, logging off an app for good, a rifle on the mind before the season.
