@@ -293,10 +293,12 @@ class CrisisScreen:
                 and reading.calm_probability >= limits.gloss_veto and reading.probability < limits.gloss_veto_alarm
                 and not self.lexicon.danger_now(text))
 
-    def distressed(self, meaning: MeaningReading, words: int) -> bool:
+    def distressed(self, meaning: MeaningReading, text: str) -> bool:
         """Distress no layer scores as a crisis (the support tier): hopelessness, exhaustion, giving up.
-        Fragments of one or two words are never read as distress: the model is unsure of them, not alarmed."""
+        Fragments of one or two words are never read as distress: the model is unsure of them, not alarmed.
+        Words have letters: ": < R" is noise, not three words."""
         reading = meaning.reading
+        words = sum(any(char.isalpha() for char in word) for word in text.split())
         return reading is not None and words >= 3 and reading.distress >= self.thresholds.support
 
     def calm(self, text: str, meaning: MeaningReading) -> bool:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.decision import ANSWER, CLARIFY, CRISIS, FALLBACK, SMALLTALK, ChatContext, Responder
+from bot.decision import ANSWER, CLARIFY, CRISIS, FALLBACK, SMALLTALK, SUPPORT, ChatContext, Responder
 from bot.knowledge.model import Knowledge
 
 
@@ -115,6 +115,6 @@ def test_bad_input_gets_a_sensible_decision(responder: Responder, text: str) -> 
 @given(st.text(max_size=600))
 def test_any_text_gives_exactly_one_decision(responder: Responder, text: str) -> None:
     decision = responder.decide(text)
-    assert decision.kind in {ANSWER, CLARIFY, CRISIS, SMALLTALK, FALLBACK}
+    assert decision.kind in {ANSWER, CLARIFY, CRISIS, SMALLTALK, FALLBACK, SUPPORT}
     assert 0 < len(decision.reply) <= 4096
     assert 0 <= decision.score <= 100
