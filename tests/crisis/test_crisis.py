@@ -703,6 +703,9 @@ MORE_CRISIS = [
     "if nothing changes by spring i'll just log off permanently",
     'soon i will stop being my family s burden for good',
     'his old revolver has been on my mind all the time lately',
+    # A bath run, then an appliance plugged in; a phrase typed as one word.
+    'just ran a bath, the heater is plugged in right beside it',
+    'iwanttodie honestly',
 ]
 
 # More calm messages that use crisis-sounding words.

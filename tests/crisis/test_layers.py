@@ -452,6 +452,16 @@ def test_a_crisis_asked_as_a_question_still_escalates(responder: Responder, text
     assert decision.kind == CRISIS and decision.crisis is not None and decision.crisis.layer == "semantic"
 
 
+def test_medicine_stockpiled_is_means_the_meaning_cannot_set_aside(responder: Responder) -> None:
+    """Stockpiling, hoarding or stashing medicine is means gathered (lethal-means), never set aside by a calm
+    reading; as a goodbye preparation it was, when the rest of the message read as a question about a session
+    (development data: a spent set's message, reworded). A question about hoarding names nobody doing it."""
+    text = "i have been stockpiling my troches instead of taking them, got a whole bag, i know what theyre for"
+    decision = responder.decide(text)
+    assert decision.kind == CRISIS and decision.crisis is not None and decision.crisis.category == "lethal-means"
+    assert responder.decide("is hoarding pills a sign of depression in older people?").kind != CRISIS
+
+
 @pytest.mark.parametrize(("window", "asks"), [("will i be alone?", True), ("how do u take it, up the nose? 👃", True),
                                               ("why?? 😭", True), ("I want to die. Is it normal?", False),
                                               ("is it bad? lol", False), ("ok.", False)])
