@@ -706,6 +706,9 @@ MORE_CRISIS = [
     # A bath run, then an appliance plugged in; a phrase typed as one word.
     'just ran a bath, the heater is plugged in right beside it',
     'iwanttodie honestly',
+    # A day chosen to die; an ultimatum that ends in an act, inside a question.
+    'i need to feel better before friday because that is the day i picked to die',
+    'told myself if nothing changes by june i will jump so the waitlist matters',
 ]
 
 # More calm messages that use crisis-sounding words.
@@ -720,6 +723,9 @@ MORE_CALM = [
     'i was vomiting blood for a week back in 2019 from an ulcer, does that matter',
     'doing a sudoku in the waiting room calms me down',
     'the bath is full and my book is next to it, perfect evening after the session',
+    # A day chosen for an appointment; joy.
+    'friday is the day i picked for my first infusion',
+    "if ketamine works i'll jump for joy",
     # Finished with a job, logging off an app for good, a rifle on the mind before the season.
     'i am finished with life coaching, it did nothing for my depression',
     'going to log off for good from twitter, it makes my anxiety worse',
