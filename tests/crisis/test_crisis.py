@@ -709,6 +709,8 @@ MORE_CRISIS = [
     # A day chosen to die; an ultimatum that ends in an act, inside a question.
     'i need to feel better before friday because that is the day i picked to die',
     'told myself if nothing changes by june i will jump so the waitlist matters',
+    # Something that would kill the writer quietly.
+    'which of the tablets in my cupboard could kill me in my sleep',
 ]
 
 # More calm messages that use crisis-sounding words.
@@ -726,6 +728,7 @@ MORE_CALM = [
     # A day chosen for an appointment; joy.
     'friday is the day i picked for my first infusion',
     "if ketamine works i'll jump for joy",
+    'my boss will kill me if i miss another meeting for my sessions',
     # Finished with a job, logging off an app for good, a rifle on the mind before the season.
     'i am finished with life coaching, it did nothing for my depression',
     'going to log off for good from twitter, it makes my anxiety worse',
