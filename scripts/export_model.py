@@ -236,6 +236,7 @@ def main() -> None:
     out: Path = args.output_dir.resolve()
     recipe = FineTuning() if args.fine_tune else None
     examples = [] if recipe is None else labelled_texts(args.knowledge)
+    labels = len({e.label for e in examples})
     texts_sha = hashlib.sha256("\n".join(f"{e.label}\t{e.text}" for e in examples).encode()).hexdigest()
     losses: list[float] = []
 
@@ -254,7 +255,6 @@ def main() -> None:
         bert = transformers.BertModel.from_pretrained(str(src), attn_implementation="eager")
         model = SentenceEncoder(bert)
         if recipe is not None:
-            labels = len({e.label for e in examples})
             print(f"fine-tuning on {len(examples)} texts of {args.knowledge} ({labels} labels)")
             losses = fine_tune(model, make_tokenizer(src / "tokenizer.json"), examples, recipe)
         model.eval()
@@ -378,7 +378,7 @@ rebuild them, and the encoder checks model.onnx and tokenizer.json against SHA25
 - `model.safetensors` sha256 `{SAFETENSORS_SHA256}`: checked equal to the upstream release's before export.
 
 ## How
-{fine_tuning_note(recipe, len(examples), len({e.label for e in examples}), texts_sha, losses)}\
+{fine_tuning_note(recipe, len(examples), labels, texts_sha, losses)}\
 - `torch.onnx.export(..., dynamo=False, opset_version={OPSET}, do_constant_folding=True)`, BERT loaded with
   `attn_implementation="eager"`, dynamic batch and sequence axes.
 - `onnxruntime.quantization.quantize_dynamic(per_channel={QUANT_SETTINGS["per_channel"]}, \

@@ -111,9 +111,9 @@ def supervised_contrastive_loss(vectors: torch.Tensor, labels: torch.Tensor, tem
     return -per_anchor.mean()
 
 
-def _batch(rng: random.Random, by_label: dict[str, list[int]], recipe: FineTuning) -> list[int]:
-    crisis = sorted(label for label in by_label if label.startswith(f"{CRISIS}:"))
-    other = sorted(label for label in by_label if not label.startswith(f"{CRISIS}:"))
+def _batch(rng: random.Random, by_label: dict[str, list[int]], crisis: list[str], other: list[str],
+           recipe: FineTuning) -> list[int]:
+    """Texts' indices for one step: a few crisis labels and a few other labels, a few texts of each."""
     chosen = rng.sample(crisis, recipe.crisis_labels_per_batch)
     chosen += rng.sample(other, recipe.labels_per_batch - recipe.crisis_labels_per_batch)
     picked: list[int] = []
@@ -136,6 +136,8 @@ def fine_tune(
     for n, example in enumerate(examples):
         by_label.setdefault(example.label, []).append(n)
     fine_ids = {label: n for n, label in enumerate(sorted(by_label))}
+    crisis = [label for label in sorted(by_label) if label.startswith(f"{CRISIS}:")]
+    other = [label for label in sorted(by_label) if not label.startswith(f"{CRISIS}:")]
 
     optimiser = torch.optim.AdamW(model.parameters(), lr=recipe.learning_rate, weight_decay=recipe.weight_decay)
     warmup_steps = max(1, round(recipe.warmup * recipe.steps))
@@ -146,7 +148,7 @@ def fine_tune(
     losses: list[float] = []
     started = time.perf_counter()
     for step in range(recipe.steps):
-        picked = _batch(rng, by_label, recipe)
+        picked = _batch(rng, by_label, crisis, other, recipe)
         encoded = tokenizer.encode_batch([examples[n].text for n in picked])
         feeds = {
             "input_ids": torch.tensor([e.ids for e in encoded], dtype=torch.long),
