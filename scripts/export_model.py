@@ -256,7 +256,10 @@ def main() -> None:
         model = SentenceEncoder(bert)
         if recipe is not None:
             print(f"fine-tuning on {len(examples)} texts of {args.knowledge} ({labels} labels)")
-            losses = fine_tune(model, make_tokenizer(src / "tokenizer.json"), examples, recipe)
+            tuning_tok = make_tokenizer(src / "tokenizer.json")
+            tuning_tok.enable_truncation(max_length=recipe.max_tokens)
+            losses = fine_tune(model, lambda texts: {name: torch.from_numpy(array) for name, array
+                                                     in feeds(tuning_tok, texts).items()}, examples, recipe)
         model.eval()
         tok = make_tokenizer(src / "tokenizer.json")
 

@@ -32,10 +32,10 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import tokenizers
 import torch
 import yaml
 
@@ -57,7 +57,7 @@ class FineTuning:
     learning_rate: float = 2e-5
     warmup: float = 0.1  # share of the steps with a rising learning rate; then it falls linearly to 0
     weight_decay: float = 0.01
-    max_tokens: int = 64  # the knowledge's texts are short; this bounds a batch's cost
+    max_tokens: int = 64  # the knowledge's texts are short; this bounds a batch's cost (the caller truncates)
     seed: int = 0
     threads: int = 2  # fixed: the summation order, and so the last bits of the weights, depend on it
 
@@ -90,13 +90,10 @@ def labelled_texts(knowledge: Path) -> list[Example]:
     for intent in _load(knowledge / "smalltalk.yaml").get("intents") or []:
         found += [Example(text, f"smalltalk:{intent['id']}", False) for text in intent.get("phrasings") or []]
     found += [Example(text, "out-of-scope", False) for text in _load(knowledge / "out_of_scope.yaml")["examples"]]
-    seen: set[str] = set()
-    unique = []
+    unique: dict[str, Example] = {}
     for example in found:
-        if example.text not in seen:
-            seen.add(example.text)
-            unique.append(example)
-    return unique
+        unique.setdefault(example.text, example)
+    return list(unique.values())
 
 
 def supervised_contrastive_loss(vectors: torch.Tensor, labels: torch.Tensor, temperature: float) -> torch.Tensor:
@@ -124,20 +121,22 @@ def _batch(rng: random.Random, by_label: dict[str, list[int]], crisis: list[str]
 
 
 def fine_tune(
-    model: torch.nn.Module, tokenizer: tokenizers.Tokenizer, examples: list[Example], recipe: FineTuning
+    model: torch.nn.Module,
+    feeds: Callable[[list[str]], dict[str, torch.Tensor]],
+    examples: list[Example],
+    recipe: FineTuning,
 ) -> list[float]:
-    """Train ``model`` (texts' token feeds -> unit vectors) in place; returns the loss every 25 steps."""
+    """Train ``model`` (``feeds`` of texts -> unit vectors) in place; returns the loss every 25 steps."""
     torch.manual_seed(recipe.seed)
     torch.set_num_threads(recipe.threads)
     rng = random.Random(recipe.seed)
-    tokenizer.enable_truncation(max_length=recipe.max_tokens)
-    tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
     by_label: dict[str, list[int]] = {}
     for n, example in enumerate(examples):
         by_label.setdefault(example.label, []).append(n)
-    fine_ids = {label: n for n, label in enumerate(sorted(by_label))}
-    crisis = [label for label in sorted(by_label) if label.startswith(f"{CRISIS}:")]
-    other = [label for label in sorted(by_label) if not label.startswith(f"{CRISIS}:")]
+    labels = sorted(by_label)
+    fine_ids = {label: n for n, label in enumerate(labels)}
+    crisis = [label for label in labels if label.startswith(f"{CRISIS}:")]
+    other = [label for label in labels if not label.startswith(f"{CRISIS}:")]
 
     optimiser = torch.optim.AdamW(model.parameters(), lr=recipe.learning_rate, weight_decay=recipe.weight_decay)
     warmup_steps = max(1, round(recipe.warmup * recipe.steps))
@@ -149,13 +148,7 @@ def fine_tune(
     started = time.perf_counter()
     for step in range(recipe.steps):
         picked = _batch(rng, by_label, crisis, other, recipe)
-        encoded = tokenizer.encode_batch([examples[n].text for n in picked])
-        feeds = {
-            "input_ids": torch.tensor([e.ids for e in encoded], dtype=torch.long),
-            "attention_mask": torch.tensor([e.attention_mask for e in encoded], dtype=torch.long),
-            "token_type_ids": torch.tensor([e.type_ids for e in encoded], dtype=torch.long),
-        }
-        vectors = model(**feeds)
+        vectors = model(**feeds([examples[n].text for n in picked]))
         fine = torch.tensor([fine_ids[examples[n].label] for n in picked])
         coarse = torch.tensor([int(examples[n].crisis) for n in picked])
         loss = supervised_contrastive_loss(vectors, fine, recipe.temperature)
