@@ -282,3 +282,18 @@ def test_an_example_is_learned_as_its_gloss_only_when_a_message_like_it_would_be
     assert glossed is not None and training.glossed_crisis == ((glossed.text, "lethal-means"),)
     assert [label for _, label in training.glossed_calm] == ["informational"]
     assert training.crisis == knowledge.crisis_examples.crisis  # the English examples stay as written
+
+
+# Development data (a fresh set read this round): the glossary knows under 0.6 of each message's words or
+# characters, and its content words carry the crisis ("charcoal burning and all bought bathroom").
+@pytest.mark.parametrize("text", [
+    "炭和胶带都买好了，在出租屋的卫生间里",  # noqa: RUF001 (Chinese comma)
+    "SNSのアカウント全部消して、みんなに謝った。これで心残りはない",
+    "Vrátila jsem všem půjčené věci a smazala si profily. Chtěla jsem se jen rozloučit.",
+])
+def test_a_gloss_that_knows_the_content_words_is_read(responder: Responder, text: str) -> None:
+    glossed = responder.knowledge.glossaries.gloss(text)
+    assert glossed is not None and glossed.coverage < 0.6  # the premise: under the old bar
+    assert glossed.coverage >= responder.screen.thresholds.gloss_coverage
+    decision = responder.decide(text)
+    assert (decision.kind, decision.crisis.layer if decision.crisis else None) == (CRISIS, "gloss")
