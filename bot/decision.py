@@ -154,7 +154,8 @@ class Responder:
             self.spelling = SpellingRepair(word_counts, embedder.encoder.words(),
                                            rules.vocabulary | rules.spellings.keys() | risk_words
                                            | {word for meant in rules.spellings.values() for word in meant.split()})
-        self.screen = CrisisScreen(policy.detection, policy.lexicon, classifier, policy.thresholds, gloss_classifier)
+        self.screen = CrisisScreen(policy.detection, policy.lexicon, classifier, policy.thresholds, gloss_classifier,
+                                   embedder if self.understanding is not None else None)
         release_free_memory()  # embedding and fitting freed tens of MB the allocator would otherwise keep
 
     def decide(self, text: str, context: ChatContext = NO_CONTEXT) -> Decision:
@@ -406,9 +407,8 @@ class Responder:
                         reading=reading)
 
     def _clarify(self, options: list[str], score: float, reading: Reading | None = None) -> Decision:
-        texts = self.knowledge.texts
-        lines = [texts.clarify] + [f"{n}. {self.knowledge.by_id[i].question}" for n, i in enumerate(options, 1)]
-        reply = "\n".join(lines)
+        texts, by_id = self.knowledge.texts, self.knowledge.by_id
+        reply = "\n".join([texts.clarify, *(f"{n}. {by_id[i].question}" for n, i in enumerate(options, 1))])
         return Decision(CLARIFY, reply, options=tuple(options), score=score, body=reply, reading=reading)
 
     def _fallback(self, score: float, nearest: list[str] | None = None, reading: Reading | None = None) -> Decision:

@@ -60,8 +60,10 @@ class CrisisScreen:
     """The layers of one knowledge version."""
 
     def __init__(self, rules: DetectionRules, lexicon: Lexicon, classifier: CrisisClassifier | None,
-                 thresholds: Thresholds, gloss_classifier: CrisisClassifier | None = None) -> None:
+                 thresholds: Thresholds, gloss_classifier: CrisisClassifier | None = None,
+                 embedder: Embedder | None = None) -> None:
         self.rules = rules
+        self.embedder = embedder  # reads a sentence with its neighbours (``in_context``)
         self.lexicon = lexicon
         self.classifier = classifier
         # Reads glosses: it also learned from other languages' examples glossed (``bot.knowledge.training``).
@@ -112,6 +114,15 @@ class CrisisScreen:
         (``glossed``: another language in English words, ``bot.crisis.gloss``) is broken English the
         model never saw in training: its windows escalate on their own bars (``gloss``, ``gloss_margin``)
         and are never rescued.
+
+        A sentence read alone has lost its context. "I just had my first baby and we're writing our wills." alarms
+        (0.96) on its own, and not with the question after it about signing legal documents; "Just wanted to say
+        thank you to whoever runs this." alarms after a plan that therapy ended. So a window that is one sentence
+        of several escalates only when, read with the sentence before or after it (``in_context``), it still
+        alarms (``context``), unless the whole message reads as distress (at least ``support``): then it was not
+        calm around the sentence. A crisis sentence inside a long question keeps its alarm beside a neighbour
+        ("Can I take the troches with food or on an empty stomach? I've been keeping every one of them in a
+        drawer for the night I decide to go."). Not for glosses: broken English read in pairs lost crises there.
         """
         if self.classifier is None or not windows:
             return MeaningReading(0.0, None)
@@ -130,6 +141,8 @@ class CrisisScreen:
             escalating = [n for n, (alarm, margin) in pairs
                           if (alarm >= threshold and margin >= max(limits.nearest_margin, asks[n]))
                           or (alarm >= limits.rescue and margin >= max(limits.rescue_margin, asks[n]))]
+        if limits.context > 0 and self.embedder is not None and not glossed and reading.distress < limits.support:
+            escalating = [n for n in escalating if n == 0 or self.in_context(classifier, windows, n) >= limits.context]
         if not escalating:
             return MeaningReading(reading.probability, None, reading)
         window = max(escalating, key=lambda n: reading.alarms[n])
@@ -138,6 +151,20 @@ class CrisisScreen:
         label = f"semantic:{alarm:.2f}:window{window + 1}of{len(windows)}{how}"
         return MeaningReading(reading.probability, CrisisHit(reading.categories[window], "en", label, "semantic"),
                               reading)
+
+    def in_context(self, classifier: CrisisClassifier, windows: Sequence[str], n: int) -> float:
+        """The alarm of sentence window ``n`` read with the sentence before it and with the one after it, the more
+        alarming of the two (1.0 when it has neither). A window read alone as well as joined (``Embedder.windows``)
+        is no neighbour of the join. An encoder run, only for a sentence that would escalate."""
+        assert self.embedder is not None
+        sentence = windows[n]
+        before = next((w for w in reversed(windows[1:n]) if w not in sentence and sentence not in w), None)
+        after = next((w for w in windows[n + 1:] if w not in sentence and sentence not in w), None)
+        pairs = [f"{before} {sentence}"] if before else []
+        pairs += [f"{sentence} {after}"] if after else []
+        if not pairs:
+            return 1.0
+        return max(classifier.read(self.embedder.vectors(pairs)).alarms)
 
     def story(self, text: str) -> tuple[frozenset[str], str]:
         """The crisis categories whose story the message tells as over: those a ``story_frames`` exception that

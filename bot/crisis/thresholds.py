@@ -34,3 +34,5 @@ class Thresholds:
     gloss_patterns: frozenset[str] = frozenset()  # categories whose English patterns also read a gloss
     gloss_frames: frozenset[str] = frozenset()  # exceptions whose frame, found in a gloss, sets aside its hits
     story_frames: frozenset[str] = frozenset()  # exceptions whose frame makes the meaning read the message whole
+    # an alarming sentence of a calm-sounding message escalates only when, read with a neighbour, it alarms this much
+    context: float = 0.0  # (0: always)

@@ -153,9 +153,9 @@ def _thresholds(reader: FileReader, node: Node) -> Thresholds | None:
                                       "distress_kinds", "nearest_margin", "question_margin", "rescue", "rescue_margin",
                                       "gloss", "gloss_margin", "gloss_coverage", "gloss_words", "gloss_veto",
                                       "gloss_veto_alarm", "gloss_veto_kinds", "quiet_categories", "gloss_patterns",
-                                      "gloss_frames", "story_frames")) or {}
+                                      "gloss_frames", "story_frames", "context")) or {}
     names = ("threshold", "support", "calm", "veto", "veto_alarm", "veto_quiet", "rescue", "gloss", "gloss_coverage",
-             "gloss_veto", "gloss_veto_alarm")
+             "gloss_veto", "gloss_veto_alarm", "context")
     values = {key: reader.number(fields[key], f"semantic {key}", 0, 1.01) for key in names if key in fields}
     margins = {key: reader.number(fields[key], f"semantic {key}", -2, 2)
                for key in ("nearest_margin", "question_margin", "rescue_margin", "gloss_margin") if key in fields}
@@ -185,7 +185,7 @@ def _thresholds(reader: FileReader, node: Node) -> Thresholds | None:
                             gloss_words=int(gloss_words), gloss_veto=values.get("gloss_veto", 1.01),  # type: ignore[arg-type]
                             gloss_veto_alarm=values.get("gloss_veto_alarm", 0.0), gloss_veto_kinds=gloss_kinds,  # type: ignore[arg-type]
                             gloss_patterns=gloss_patterns, gloss_frames=names("gloss_frames"),
-                            story_frames=names("story_frames"))
+                            story_frames=names("story_frames"), context=values.get("context", 0.0))  # type: ignore[arg-type]
 
 
 def _languages(reader: FileReader, node: Node, regions: dict[str, Region]) -> dict[str, LanguagePolicy]:

@@ -694,8 +694,40 @@ def test_the_meaning_does_not_escalate_a_denial_it_reads_alone(knowledge: Knowle
     """Read alone, "I'm not suicidal, just flattened by it." alarms the classifier: the negation frame (like a story
     told as over) has the semantic layer read the message whole and escalate only on the words outside the denial."""
     assert Responder(knowledge).decide(text).kind != CRISIS
-    unframed = _with_thresholds(knowledge, story_frames=frozenset({"resolved-story", "resolved-act-story"}))
+    # (without the context rule either: read with its neighbour, the denial is calm too)
+    unframed = _with_thresholds(knowledge, story_frames=frozenset({"resolved-story", "resolved-act-story"}),
+                                context=0.0)
     assert unframed.decide(text).kind == CRISIS and unframed.decide(text).crisis.layer == "semantic"
+
+
+# Development data (d73, r69): calm messages one sentence of which, read alone, the semantic layer escalated.
+OUT_OF_CONTEXT = [
+    "I just had my first baby and we're writing our wills. Does ketamine treatment affect my capacity to sign legal "
+    "documents?",
+    "Last year I had a plan and everything. Ketamine and therapy got me out of it. Just wanted to say thank you to "
+    "whoever runs this.",
+    "my heart races a little for like 10 minutes after the spray and then it settles. should I mention it at my "
+    "next visit?",
+]
+
+
+@pytest.mark.parametrize("text", OUT_OF_CONTEXT)
+def test_a_sentence_that_alarms_only_alone_does_not_escalate(knowledge: Knowledge, text: str) -> None:
+    assert Responder(knowledge).decide(text).kind != CRISIS
+    alone = _with_thresholds(knowledge, context=0.0).decide(text)
+    assert alone.kind == CRISIS and alone.crisis.layer == "semantic"
+
+
+@pytest.mark.parametrize("text", [
+    # a crisis sentence inside questions: its neighbours do not calm it
+    "Can I take the troches with food or on an empty stomach? I've been keeping every one of them in a drawer for "
+    "the night I decide to go. Also how should I store them?",
+    # distress around the sentence (r69): the rule does not apply
+    "Is it strange that I'm not scared anymore? Not of anything. Not even of what I'm going to do.",
+])
+def test_a_crisis_sentence_escalates_beside_its_neighbours(knowledge: Knowledge, text: str) -> None:
+    decision = Responder(knowledge).decide(text)
+    assert decision.kind == CRISIS and decision.crisis.layer == "semantic"
 
 
 @pytest.mark.parametrize("text", [
