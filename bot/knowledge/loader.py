@@ -238,14 +238,16 @@ class _Loader:
         return intents
 
     # --- out of scope ---------------------------------------------------------------------
-    def out_of_scope(self) -> tuple[tuple[str, ...], FileReader | None, list[tuple[str, Node]]]:
-        """Optional: examples of what the FAQ must not answer, for the classifier's "other" class."""
+    def out_of_scope(self) -> tuple[tuple[str, ...], frozenset[str], FileReader | None, list[tuple[str, Node]]]:
+        """Optional: examples of what the FAQ must not answer, for the classifier's "other" class; and those of
+        them near the FAQ's subject (``near_subject``)."""
         path = self.directory / "out_of_scope.yaml"
         if not path.exists():
-            return (), None, []
-        reader, fields = self.root(path, "out-of-scope examples", required=("examples",))
+            return (), frozenset(), None, []
+        reader, fields = self.root(path, "out-of-scope examples", required=("examples",), optional=("near_subject",))
         items = reader.texts(fields["examples"], "examples") if "examples" in fields else []
-        return tuple(text for text, _ in items), reader, items
+        near = reader.texts(fields["near_subject"], "near_subject") if "near_subject" in fields else []
+        return tuple(text for text, _ in items + near), frozenset(text for text, _ in near), reader, items + near
 
     # --- crisis ---------------------------------------------------------------------------
     def crisis(self) -> tuple[CrisisPolicy | None, set[str]]:
@@ -410,7 +412,7 @@ def load_knowledge(directory: Path, cache: ArrayStore | None = None) -> Knowledg
     if examples.calm:  # without examples the semantic layer is off, and its kinds name nothing yet
         loader.check_calm_kinds({kind for _, kind in examples.calm})
     examples = loader.other_language_examples(examples, crisis_categories, crisis)
-    out_of_scope, other_reader, other_items = loader.out_of_scope()
+    out_of_scope, near_subject, other_reader, other_items = loader.out_of_scope()
     glossaries = loader.glossaries(crisis)
     loader.check_entries(entries, categories)
     loader.check_phrasings(
@@ -424,7 +426,7 @@ def load_knowledge(directory: Path, cache: ArrayStore | None = None) -> Knowledg
         entries=tuple(e for e, _, _ in entries), smalltalk=tuple(i for i, _, _ in smalltalk),
         boundaries=tuple(i for i, _, _ in boundaries), categories=categories, texts=texts,
         matching=matching, crisis=crisis, version=loader.digest.hexdigest()[:12], out_of_scope=out_of_scope,
-        crisis_examples=examples, glossaries=glossaries,
+        near_subject=near_subject, crisis_examples=examples, glossaries=glossaries,
         warnings=tuple(sorted(loader.warnings)),
     )
 

@@ -233,6 +233,9 @@ class Knowledge:
     crisis: CrisisPolicy
     version: str
     out_of_scope: tuple[str, ...] = ()  # messages the FAQ must not answer: the classifier's "other" class
+    # Those of them near the FAQ's subject (other treatments for the same conditions, ketamine outside therapy):
+    # not among the crisis classifier's calm texts (``bot.knowledge.training`` says why)
+    near_subject: frozenset[str] = frozenset()
     crisis_examples: CrisisExamples = CrisisExamples()
     glossaries: Glossaries = NO_GLOSSARIES  # other languages in English words, for the semantic crisis layer
     warnings: tuple[Problem, ...] = ()  # what the loader saw in the text that loads but is likely a slip

@@ -189,6 +189,15 @@ def test_unexpected_file_and_missing_folder(knowledge_copy: Path, tmp_path: Path
     assert problems_for(tmp_path / "nowhere") == [f"{tmp_path / 'nowhere'}:1: knowledge folder does not exist"]
 
 
+def test_a_near_subject_example_that_is_an_faq_phrasing_is_refused(knowledge_copy: Path, knowledge: Knowledge) -> None:
+    path = knowledge_copy / "out_of_scope.yaml"
+    phrasing = knowledge.entries[0].phrasings[0]
+    path.write_text(path.read_text(encoding="utf-8") + f"  - {phrasing}\n", encoding="utf-8")
+    line = len(path.read_text(encoding="utf-8").splitlines())
+    problems = "\n".join(problems_for(knowledge_copy))
+    assert f"{path}:{line}: phrasing '{phrasing}'" in problems
+
+
 def test_unknown_category_and_bad_threshold(knowledge_copy: Path) -> None:
     path = write_faq(knowledge_copy, "entries:\n" + GOOD_ENTRY.format(id="extra").replace("basics", "gossip"))
     settings = knowledge_copy / "settings.yaml"

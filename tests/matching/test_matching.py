@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 from bot.decision import ANSWER, CLARIFY, CRISIS, FALLBACK, SMALLTALK, SUPPORT, ChatContext, Responder
 from bot.knowledge.model import Knowledge
+from bot.knowledge.training import crisis_training
+from bot.matching.semantic import OTHER_LABEL, training_set
 
 
 @pytest.mark.parametrize(("text", "entry"), [
@@ -53,6 +55,23 @@ def test_out_of_scope_falls_back_honestly(responder: Responder, knowledge: Knowl
     decision = responder.decide(text)
     assert decision.kind == FALLBACK
     assert decision.reply == knowledge.texts.fallback
+
+
+# Development data (out-of-scope messages of d72 and the spent r70): other treatments for the FAQ's conditions.
+@pytest.mark.parametrize("text", ["can CBD oil help anxiety", "does acupuncture help chronic pain",
+                                  "Does MDMA therapy work for PTSD?", "does st john's wort help depression"])
+def test_other_treatments_are_not_answered(responder: Responder, text: str) -> None:
+    assert responder.decide(text).kind != ANSWER
+
+
+def test_near_subject_examples_teach_the_faq_other_class_only(knowledge: Knowledge) -> None:
+    """They are the FAQ classifier's "other" and never the crisis classifier's calm texts (it moved crises)."""
+    near = knowledge.near_subject
+    assert near and near <= set(knowledge.out_of_scope)
+    assert not near & set(crisis_training(knowledge).easy)
+    examples = training_set(knowledge)
+    assert {label for text, label in zip(examples.texts, examples.labels, strict=True) if text in near} \
+        == {OTHER_LABEL}
 
 
 def test_boundary_topic_declines_with_its_own_text(responder: Responder, knowledge: Knowledge) -> None:
