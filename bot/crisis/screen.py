@@ -142,7 +142,9 @@ class CrisisScreen:
                           if (alarm >= threshold and margin >= max(limits.nearest_margin, asks[n]))
                           or (alarm >= limits.rescue and margin >= max(limits.rescue_margin, asks[n]))]
         if limits.context > 0 and self.embedder is not None and not glossed and reading.distress < limits.support:
-            escalating = [n for n in escalating if n == 0 or self.in_context(classifier, windows, n) >= limits.context]
+            ordered = sorted(escalating, key=lambda n: -reading.alarms[n])  # the first that passes is enough
+            passing = (n for n in ordered if n == 0 or self.in_context(classifier, windows, n) >= limits.context)
+            escalating = [n] if (n := next(passing, None)) is not None else []
         if not escalating:
             return MeaningReading(reading.probability, None, reading)
         window = max(escalating, key=lambda n: reading.alarms[n])
