@@ -208,7 +208,7 @@ class Responder:
             clean, similarities = mended, None
             windows, vectors = mended_read()
         decision = self._calm_decision(clean, windows, vectors, similarities)
-        if decision.kind == FALLBACK and self.screen.distressed(meaning, clean):
+        if decision.kind in (FALLBACK, ANSWER) and self.screen.distressed(meaning, clean, decision.kind == ANSWER):
             decision = self.support_decision(context, meaning, decision.options)  # never "rephrase"
         elif decision.kind == FALLBACK and decision.topic is None and identified.unreadable(len(clean.split())):
             # hardly English: never "try rephrasing" without lines, and an answer where its gloss reads as one

@@ -13,6 +13,7 @@ semantic probability decides the support tier and the "clearly calm" screen.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -54,6 +55,9 @@ class MeaningReading:
     probability: float
     hit: CrisisHit | None
     reading: Reading | None = None
+    # A sentence alarmed read alone and not with its neighbours (``CrisisScreen.meaning``): no escalation, but the
+    # support reply rather than the plain fallback
+    out_of_context: bool = False
 
 
 class CrisisScreen:
@@ -99,7 +103,7 @@ class CrisisScreen:
         return None if code is None else CrisisHit(f"crisis-{code}", code, f"lexicon:{code}", "lexicon")
 
     def meaning(self, vectors: np.ndarray, windows: Sequence[str], easy_similarity: np.ndarray | None = None, *,
-                glossed: bool = False) -> MeaningReading:
+                glossed: bool = False, in_context: bool = True) -> MeaningReading:
         """The semantic layer on the message's ``windows`` (their ``vectors``): the most alarming window that
         escalates counts.
 
@@ -118,11 +122,15 @@ class CrisisScreen:
         A sentence read alone has lost its context. "I just had my first baby and we're writing our wills." alarms
         (0.96) on its own, and not with the question after it about signing legal documents; "Just wanted to say
         thank you to whoever runs this." alarms after a plan that therapy ended. So a window that is one sentence
-        of several escalates only when, read with the sentence before or after it (``in_context``), it still
-        alarms (``context``), unless the whole message reads as distress (at least ``support``): then it was not
-        calm around the sentence. A crisis sentence inside a long question keeps its alarm beside a neighbour
-        ("Can I take the troches with food or on an empty stomach? I've been keeping every one of them in a
-        drawer for the night I decide to go."). Not for glosses: broken English read in pairs lost crises there.
+        of several (``windows[0]`` is the whole message, never set aside) escalates only when, read with the
+        sentence before or after it (``in_context``), it still alarms (``context``), unless the whole message
+        reads as distress (at least ``support``): then it was not calm around the sentence. Only in the
+        categories that name thoughts, wishes, goodbyes and self-harm (``in_context_only``). A crisis sentence
+        inside a long question keeps its alarm beside a neighbour ("they'd cry for a week and then their lives
+        would get easier. thats what i keep telling myself when i look at the pills"). A message whose sentences
+        are all set aside is ``out_of_context``: the support reply, not the fallback or an answer. Not for
+        glosses: broken English read in pairs lost crises there. ``in_context``: False where only the
+        probability is read (the veto's further readings), whose windows need not start with the whole.
         """
         if self.classifier is None or not windows:
             return MeaningReading(0.0, None)
@@ -141,10 +149,14 @@ class CrisisScreen:
             escalating = [n for n, (alarm, margin) in pairs
                           if (alarm >= threshold and margin >= max(limits.nearest_margin, asks[n]))
                           or (alarm >= limits.rescue and margin >= max(limits.rescue_margin, asks[n]))]
-        if limits.context > 0 and self.embedder is not None and not glossed and reading.distress < limits.support:
+        if escalating and in_context and limits.context > 0 and self.embedder is not None and not glossed \
+                and reading.distress < limits.support:
             ordered = sorted(escalating, key=lambda n: -reading.alarms[n])  # the first that passes is enough
-            passing = (n for n in ordered if n == 0 or self.in_context(classifier, windows, n) >= limits.context)
-            escalating = [n] if (n := next(passing, None)) is not None else []
+            passing = (n for n in ordered if n == 0 or not self.in_context_only(reading.categories[n])
+                       or self.in_context(classifier, windows, n) >= limits.context)
+            if (first := next(passing, None)) is None:  # unsure: the support reply
+                return MeaningReading(reading.probability, None, reading, out_of_context=True)
+            escalating = [first]
         if not escalating:
             return MeaningReading(reading.probability, None, reading)
         window = max(escalating, key=lambda n: reading.alarms[n])
@@ -154,10 +166,18 @@ class CrisisScreen:
         return MeaningReading(reading.probability, CrisisHit(reading.categories[window], "en", label, "semantic"),
                               reading)
 
+    def in_context_only(self, category: str) -> bool:
+        """Whether a sentence window of this crisis category escalates only in context: the categories whose
+        patterns the meaning may set aside (thoughts, wishes, goodbyes, self-harm), never an act or an emergency
+        (an overdose, a lethal means, someone not breathing): "is ketamine dangerous with insulin? i injected way
+        more than i should on purpose" reads calm whole."""
+        return category in self.thresholds.veto_categories or category in self.thresholds.quiet_categories
+
     def in_context(self, classifier: CrisisClassifier, windows: Sequence[str], n: int) -> float:
         """The alarm of sentence window ``n`` read with the sentence before it and with the one after it, the more
-        alarming of the two (1.0 when it has neither). A window read alone as well as joined (``Embedder.windows``)
-        is no neighbour of the join. An encoder run, only for a sentence that would escalate."""
+        alarming of the two (infinite when it has neither: then it stands alone, and escalates). A window read
+        alone as well as joined (``Embedder.windows``) is no neighbour of the join. One encoder run, only for a
+        sentence that would escalate."""
         assert self.embedder is not None
         sentence = windows[n]
         before = next((w for w in reversed(windows[1:n]) if w not in sentence and sentence not in w), None)
@@ -165,7 +185,7 @@ class CrisisScreen:
         pairs = [f"{before} {sentence}"] if before else []
         pairs += [f"{sentence} {after}"] if after else []
         if not pairs:
-            return 1.0
+            return math.inf
         return max(classifier.read(self.embedder.vectors(pairs)).alarms)
 
     def story(self, text: str) -> tuple[frozenset[str], str]:
@@ -275,14 +295,14 @@ class CrisisScreen:
         repaired = None
         if (canonical := canonical_text(self.rules, clean)) != normalize(clean):
             parts, vectors = embedder.message_vectors(canonical)
-            repaired = self.meaning(vectors, parts)
+            repaired = self.meaning(vectors, parts, in_context=False)  # the veto reads probabilities only
         whole = completed(clean)  # "is it possible to OD on the spray? i want to." as "... i want to OD on the spray."
         named = matched_words(self.rules, whole, hit)
         told = resolved(whole, named) if named else whole
         # a longer message's sentences were read as its windows, unless words left out or pointed at were read since
         parts = [part for part in embedder.sentences(told) if named in canonical_text(self.rules, part)] \
             if named and (windows == 1 or told != clean) else []
-        return repaired, (self.meaning(embedder.vectors(parts), parts) if parts else None)
+        return repaired, (self.meaning(embedder.vectors(parts), parts, in_context=False) if parts else None)
 
     def gloss_patterns(self, gloss: str) -> tuple[CrisisHit | None, bool]:
         """What the English patterns make of a message's English gloss, read once: a hit of a ``gloss_patterns``
@@ -322,13 +342,17 @@ class CrisisScreen:
                 and reading.calm_probability >= limits.gloss_veto and reading.probability < limits.gloss_veto_alarm
                 and not self.lexicon.danger_now(text))
 
-    def distressed(self, meaning: MeaningReading, text: str) -> bool:
-        """Distress no layer scores as a crisis (the support tier): hopelessness, exhaustion, giving up.
-        Fragments of one or two words are never read as distress: the model is unsure of them, not alarmed.
-        Words have letters: ": < R" is noise, not three words."""
+    def distressed(self, meaning: MeaningReading, text: str, answered: bool = False) -> bool:
+        """Distress no layer scores as a crisis (the support tier): hopelessness, exhaustion, giving up; or a
+        sentence that alarmed read alone, not with its neighbours (``out_of_context``). ``answered``: the FAQ step
+        found an answer, which only the second replaces: a worried question gets its answer, but "How many sessions
+        does a series involve? I'm so tired of being a weight on my family and I have a way out." must not get the
+        number of sessions. Fragments of one or two words are never read as distress: the model is unsure of
+        them, not alarmed. Words have letters: ": < R" is noise, not three words."""
         reading = meaning.reading
         words = sum(any(char.isalpha() for char in word) for word in text.split())
-        return reading is not None and words >= 3 and reading.distress >= self.thresholds.support
+        return reading is not None and words >= 3 \
+            and (meaning.out_of_context or (not answered and reading.distress >= self.thresholds.support))
 
     def calm(self, text: str, meaning: MeaningReading) -> bool:
         """Clearly calm to every layer: the words' over-sensitive screen, a low alarm, and no distress."""

@@ -706,26 +706,50 @@ OUT_OF_CONTEXT = [
     "documents?",
     "Last year I had a plan and everything. Ketamine and therapy got me out of it. Just wanted to say thank you to "
     "whoever runs this.",
-    "my heart races a little for like 10 minutes after the spray and then it settles. should I mention it at my "
-    "next visit?",
+    "I threw up once after my session yesterday, feel fine today. Anything I should do differently next time?",
 ]
 
 
 @pytest.mark.parametrize("text", OUT_OF_CONTEXT)
-def test_a_sentence_that_alarms_only_alone_does_not_escalate(knowledge: Knowledge, text: str) -> None:
-    assert Responder(knowledge).decide(text).kind != CRISIS
+def test_a_sentence_that_alarms_only_alone_gets_support_not_an_escalation(knowledge: Knowledge, text: str) -> None:
+    assert Responder(knowledge).decide(text).kind == SUPPORT
     alone = _with_thresholds(knowledge, context=0.0).decide(text)
     assert alone.kind == CRISIS and alone.crisis.layer == "semantic"
 
 
+def test_a_crisis_sentence_out_of_context_replaces_an_answer_with_support(knowledge: Knowledge) -> None:
+    """Read with the question before it, the second sentence is calm to the model; it never gets the answer."""
+    text = "How many sessions does a typical ketamine series involve? I'm so tired of being a weight on my family " \
+           "and I have a way out."
+    assert _with_thresholds(knowledge, context=0.0).decide(text).kind == CRISIS
+    assert Responder(knowledge).decide(text).kind == SUPPORT
+
+
+def test_a_crisis_sentence_escalates_beside_a_neighbour_that_keeps_its_alarm(knowledge: Knowledge) -> None:
+    text = "they'd cry for a week and then their lives would get easier. thats what i keep telling myself when i " \
+           "look at the pills"
+    responder = Responder(knowledge)
+    screen, embedder = responder.screen, responder.understanding.embedder
+    windows, vectors = embedder.message_vectors(text)
+    reading = screen.classifier.read(vectors, screen.thresholds.distress_kinds)
+    assert reading.distress < screen.thresholds.support  # the rule applies: no distress exemption
+    window = int(np.argmax(reading.alarms))
+    assert window > 0 and screen.in_context(screen.classifier, windows, window) >= screen.thresholds.context
+    decision = responder.decide(text)
+    assert decision.kind == CRISIS and decision.crisis.layer == "semantic"
+
+
 @pytest.mark.parametrize("text", [
+    # an act under way, whatever the question beside it reads as (in context 0.03)
+    "is ketamine ok with diabetes meds? i injected a lot more insulin than i should on purpose and now i'm shaking "
+    "and sweating",
+    # distress around the sentence (r69): the rule does not apply
+    "Is it strange that I'm not scared anymore? Not of anything. Not even of what I'm going to do.",
     # a crisis sentence inside questions: its neighbours do not calm it
     "Can I take the troches with food or on an empty stomach? I've been keeping every one of them in a drawer for "
     "the night I decide to go. Also how should I store them?",
-    # distress around the sentence (r69): the rule does not apply
-    "Is it strange that I'm not scared anymore? Not of anything. Not even of what I'm going to do.",
 ])
-def test_a_crisis_sentence_escalates_beside_its_neighbours(knowledge: Knowledge, text: str) -> None:
+def test_acts_and_distress_escalate_whatever_the_neighbours(knowledge: Knowledge, text: str) -> None:
     decision = Responder(knowledge).decide(text)
     assert decision.kind == CRISIS and decision.crisis.layer == "semantic"
 
