@@ -247,6 +247,11 @@ class _Loader:
         reader, fields = self.root(path, "out-of-scope examples", required=("examples",), optional=("near_subject",))
         items = reader.texts(fields["examples"], "examples") if "examples" in fields else []
         near = reader.texts(fields["near_subject"], "near_subject") if "near_subject" in fields else []
+        seen: set[str] = set()
+        for text, node in items + near:  # a copy in both lists would also drop the first from the crisis training
+            if (key := " ".join(text.casefold().split())) in seen:
+                reader.problem(node, f"out-of-scope example '{text}' is listed twice")
+            seen.add(key)
         return tuple(text for text, _ in items + near), frozenset(text for text, _ in near), reader, items + near
 
     # --- crisis ---------------------------------------------------------------------------

@@ -12,7 +12,7 @@ English reading (4 English examples of crisis_examples.yaml no longer escalated)
 decisions are exactly as they were.
 
 The calm texts include the FAQ's own (phrasings, small talk, boundary topics, out-of-scope examples), but not
-the out-of-scope examples near the FAQ's subject (``Knowledge.near_subject``: "can CBD oil help anxiety"):
+the out-of-scope examples near the FAQ's subject (``Knowledge.near_subject``: "Does ashwagandha reduce anxiety?"):
 learning even 20 of them as calm moved the classifier's boundary enough to miss 5 crises of four development
 sets. They name the conditions and medicines that crisis messages name too.
 """

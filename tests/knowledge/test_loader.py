@@ -189,13 +189,16 @@ def test_unexpected_file_and_missing_folder(knowledge_copy: Path, tmp_path: Path
     assert problems_for(tmp_path / "nowhere") == [f"{tmp_path / 'nowhere'}:1: knowledge folder does not exist"]
 
 
-def test_a_near_subject_example_that_is_an_faq_phrasing_is_refused(knowledge_copy: Path, knowledge: Knowledge) -> None:
+def test_near_subject_examples_are_checked_like_the_others(knowledge_copy: Path, knowledge: Knowledge) -> None:
     path = knowledge_copy / "out_of_scope.yaml"
     phrasing = knowledge.entries[0].phrasings[0]
-    path.write_text(path.read_text(encoding="utf-8") + f"  - {phrasing}\n", encoding="utf-8")
-    line = len(path.read_text(encoding="utf-8").splitlines())
+    path.write_text("examples:\n  - will it rain this weekend\n  - can dogs eat grapes\nnear_subject:\n"
+                    f"  - Can  dogs eat grapes?\n  - {phrasing}\n  - does yoga help back pain\n", encoding="utf-8")
     problems = "\n".join(problems_for(knowledge_copy))
-    assert f"{path}:{line}: phrasing '{phrasing}'" in problems
+    assert f"{path}:5: out-of-scope example 'Can  dogs eat grapes?' is listed twice" not in problems  # "?" differs
+    assert f"{path}:6: phrasing '{phrasing}'" in problems
+    path.write_text("examples:\n  - can dogs eat grapes\nnear_subject:\n  - Can  dogs eat GRAPES\n", encoding="utf-8")
+    assert problems_for(knowledge_copy) == [f"{path}:4: out-of-scope example 'Can  dogs eat GRAPES' is listed twice"]
 
 
 def test_unknown_category_and_bad_threshold(knowledge_copy: Path) -> None:
