@@ -3,12 +3,13 @@
 It shows both views and what decided: the typos mended, the lexical view (normalised text, terms, spelling
 corrections, unknown words, top entries with the phrasing that matched), the semantic view
 (the windows a long message was read as, the nearest phrasings, the class probabilities),
-the fused confidence per candidate, the thresholds, and the decision.
+the fused confidence per candidate, the thresholds, which crisis layer fired or why the support reply was
+given, and the decision.
 """
 
 from __future__ import annotations
 
-from bot.decision import NO_CONTEXT, ChatContext, Responder
+from bot.decision import NO_CONTEXT, SUPPORT, ChatContext, Responder
 from bot.language.markup import strip_markup
 from bot.matching.fusion import FEATURES
 
@@ -82,8 +83,23 @@ def explain(responder: Responder, text: str, context: ChatContext = NO_CONTEXT) 
         lines.append(f"story:       crisis words told as over, denied, grieved or figurative (crisis.yaml "
                      f"semantic.story_frames), in {', '.join(sorted(story))}: these categories' patterns skip those "
                      "words, and the semantic layer reads the message whole and escalates on them only for the rest")
+    if decision.kind == SUPPORT and responder.understanding is not None:
+        lines.append(f"support:     {_why_support(responder, text)}")
     label = decision.id or ", ".join(decision.options) or "-"
     crisis = f" (crisis category {decision.crisis.category})" if decision.crisis else ""
     topic = f" (declines boundary topic {decision.topic})" if decision.topic else ""
     lines.append(f"decision:    {decision.kind} {label} score {decision.score:.1f}{crisis}{topic}")
     return "\n".join(lines) + "\n"
+
+
+def _why_support(responder: Responder, text: str) -> str:
+    """Which of the support tier's two reasons held (``CrisisScreen.distressed``), read again on the message."""
+    assert responder.understanding is not None
+    windows, vectors = responder.understanding.embedder.message_vectors(strip_markup(text))
+    meaning = responder.screen.meaning(vectors, windows, responder.understanding.classifier.similarities(vectors)
+                                       .max(axis=1))
+    if meaning.out_of_context:
+        return ("a sentence alarmed the semantic detector read alone, not read with the sentence before or after "
+                "it (crisis.yaml semantic.context)")
+    distress = meaning.reading.distress if meaning.reading is not None else 0.0
+    return f"distress {distress:.2f}, at least crisis.yaml semantic.support, and no layer scored a crisis"

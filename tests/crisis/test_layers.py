@@ -712,9 +712,16 @@ OUT_OF_CONTEXT = [
 
 @pytest.mark.parametrize("text", OUT_OF_CONTEXT)
 def test_a_sentence_that_alarms_only_alone_gets_support_not_an_escalation(knowledge: Knowledge, text: str) -> None:
-    assert Responder(knowledge).decide(text).kind == SUPPORT
+    responder = Responder(knowledge)
+    assert responder.decide(text).kind == SUPPORT
+    assert "support:     a sentence alarmed the semantic detector read alone" in explain(responder, text)
     alone = _with_thresholds(knowledge, context=0.0).decide(text)
     assert alone.kind == CRISIS and alone.crisis.layer == "semantic"
+
+
+def test_explain_names_distress_as_the_reason_for_support(knowledge: Knowledge) -> None:
+    report = explain(Responder(knowledge), "i dont see the point in anything anymore")
+    assert re.search(r"^support:     distress 0\.\d\d, at least crisis\.yaml semantic\.support", report, re.MULTILINE)
 
 
 def test_a_crisis_sentence_out_of_context_replaces_an_answer_with_support(knowledge: Knowledge) -> None:
