@@ -189,7 +189,7 @@ class Responder:
         similarities = self.understanding.classifier.similarities(vectors) if self.understanding and windows else None
         nearest_faq = None if similarities is None else similarities.max(axis=1)
         meaning = self.screen.meaning(vectors, windows, nearest_faq)
-        meaning = self.screen.read_story(text, meaning, vectors, nearest_faq, self._meaning_of)
+        meaning = self.screen.read_story(text, meaning, vectors, nearest_faq, self.meaning_of)
         if hit is not None and (self.understanding is None or not self.screen.overrules(  # no meaning, no veto
                 hit, meaning, *self.screen.more_readings(self.understanding.embedder, clean, len(windows), hit))):
             return self.crisis_decision(hit, context, language)
@@ -230,8 +230,8 @@ class Responder:
             return self._with_footer(Decision(FALLBACK, text, body=text), context)
         return self._with_footer(self._answer(entry, 100.0), context)
 
-    def _meaning_of(self, text: str) -> MeaningReading:
-        """The meaning layer on some words of a message (those outside a story: ``CrisisScreen.told_as_over``)."""
+    def meaning_of(self, text: str) -> MeaningReading:
+        """The meaning layer on some words: those outside a story (``CrisisScreen.told_as_over``), or a message."""
         if self.understanding is None or not any(char.isalpha() for char in text):
             return MeaningReading(0.0, None)
         windows, vectors, similarities = self._embedded(text)

@@ -94,10 +94,7 @@ def explain(responder: Responder, text: str, context: ChatContext = NO_CONTEXT) 
 
 def _why_support(responder: Responder, text: str) -> str:
     """Which of the support tier's two reasons held (``CrisisScreen.distressed``), read again on the message."""
-    assert responder.understanding is not None
-    windows, vectors = responder.understanding.embedder.message_vectors(strip_markup(text))
-    meaning = responder.screen.meaning(vectors, windows, responder.understanding.classifier.similarities(vectors)
-                                       .max(axis=1))
+    meaning = responder.meaning_of(strip_markup(text))
     if meaning.out_of_context:
         return ("a sentence alarmed the semantic detector read alone, not read with the sentence before or after "
                 "it (crisis.yaml semantic.context)")
