@@ -197,7 +197,7 @@ class Responder:
             return self.crisis_decision(meaning.hit, context, language)
         # Typos mended ("how saef is thus"): a second reading for the patterns, and the text the FAQ step reads.
         mended = self.spelling.text(clean) if self.spelling is not None and language == "en" else None
-        mended_read = functools.cache(lambda: self._read(mended))
+        mended_read = functools.cache(functools.partial(self._read, mended, dict(zip(windows, vectors, strict=True))))
         if mended is not None and words_hit is None and (missed := self._mended_hit(mended, mended_read)) is not None:
             return self.crisis_decision(missed, context, language)
         if (glossed := gloss()) is not None and (crisis := glossed.hit) is not None and not glossed.framed:
@@ -243,10 +243,10 @@ class Responder:
         windows, vectors = self.understanding.embedder.message_vectors(text)
         return windows, vectors, self.understanding.classifier.similarities(vectors)
 
-    def _read(self, text: str | None) -> tuple[list[str], np.ndarray]:
-        """A text's windows and vectors (the speller, which makes the texts read this way, needs the encoder)."""
+    def _read(self, text: str | None, known: dict[str, np.ndarray]) -> tuple[list[str], np.ndarray]:
+        """A text's windows and vectors, those in ``known`` (the message as written) not embedded again."""
         assert self.understanding is not None and text is not None
-        return self.understanding.embedder.message_vectors(text)
+        return self.understanding.embedder.message_vectors(text, known)
 
     def _mended_hit(self, mended: str, read: Callable[[], tuple[list[str], np.ndarray]]) -> CrisisHit | None:
         """A crisis the typos hid from the patterns: "I ujst swalluwed everything in my medicnie cabinet".

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -14,6 +15,9 @@ import pytest
 from bot.semantic.embedder import MAX_WINDOWS, Embedder, sentences
 from bot.semantic.encoder import DEFAULT_MODEL_DIR, Encoder
 from bot.semantic.store import ArrayStore
+
+_STORY = ("My daughter has had depression since she was fifteen and nothing has helped for long. "
+          "Her psychiatrist mentioned ketamine last week. Is it safe for someone her age?")
 
 
 @pytest.fixture(scope="module")
@@ -135,6 +139,46 @@ def test_a_long_message_is_read_whole_and_by_sentence(encoder: Encoder) -> None:
     assert windows[0] == text
     assert windows[-1] == "How much does a course of ketamine cost?"
     assert vectors.shape == (len(windows), 384)
+
+
+def test_a_message_window_gets_the_vector_its_words_get_alone(encoder: Encoder) -> None:
+    # The int8 model scales activations per run: batched with the whole message, a sentence came out a little
+    # different from the same words embedded as knowledge. Each window alone reads as the knowledge reads.
+    embedder = Embedder(encoder)
+    windows, vectors = embedder.message_vectors(_STORY)
+    assert len(windows) > 2
+    np.testing.assert_array_equal(vectors, embedder.knowledge_vectors(windows))
+    assert not np.array_equal(vectors[1], encoder.encode(windows, batch_size=len(windows))[1])  # the old way
+
+
+def test_windows_embedded_already_are_not_embedded_again(encoder: Encoder) -> None:
+    # The FAQ step reads a message again with its typos mended: only the windows that changed are new.
+    written = "I have been on three antidepressants and nothing helped my mood. How mcuh does a sesion cost?"
+    mended = "I have been on three antidepressants and nothing helped my mood. How much does a session cost?"
+    embedder = Embedder(encoder)
+    windows, vectors = embedder.message_vectors(written)
+    counting = CountingEncoder(encoder)
+    embedder.encoder = counting  # type: ignore[assignment]
+    again, _ = embedder.message_vectors(mended, dict(zip(windows, vectors, strict=True)))
+    assert again[1] == windows[1] and set(counting.embedded) == {mended, "How much does a session cost?"}
+
+
+_FORKED: Embedder | None = None
+
+
+def _windows_read_in_child() -> int:
+    assert _FORKED is not None
+    return len(_FORKED.message_vectors(_STORY)[1])
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="no fork on this platform")
+def test_a_forked_child_embeds_a_message_with_threads_of_its_own(encoder: Encoder) -> None:
+    # A child inherits the parent's thread pool but not its threads: work handed to it was never taken.
+    global _FORKED
+    _FORKED = Embedder(encoder)
+    windows, _ = _FORKED.message_vectors(_STORY)  # the parent's threads are running now
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        assert pool.apply_async(_windows_read_in_child).get(timeout=60) == len(windows) > 2
 
 
 def test_short_messages_are_one_window(encoder: Encoder) -> None:
