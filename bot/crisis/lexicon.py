@@ -27,6 +27,10 @@ _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"\w")
 _WORD_STARTS = re.compile(r"(?<!\w)(?=.)", re.DOTALL)  # every place not right after a letter of a word
 _QUOTE_EDGES = re.compile(r"(?<!\w)'|'(?!\w)")  # a quote around a word ('perdón por todo'), not inside (j'ai)
+# A run of three or more single letters between separators ("m.o.r.i.r", "t.ự t.ử", "s u i c i d i o"), in any script:
+# a word spelt out to hide it, or to stress it.
+_SPELT_OUT = re.compile(r"(?<![^\W_])[^\W\d_](?:[ .\-_*~+]+[^\W\d_](?![^\W_])){2,}")
+_BETWEEN_LETTERS = re.compile(r"[ .\-_*~+]+")
 # French texting clips "je" before a consonant: "jveux", "j'veux", "jsuis" for "je veux", "je suis".
 _CLIPPED_JE = re.compile(r"(?<!\w)j'?(?=[bcdfghklmnpqrstvwxz]\w)")
 
@@ -379,6 +383,12 @@ class Lexicon:
         and Portuguese; "overdose" is everywhere), so a Portuguese question about research must not
         escalate because the Spanish list names the topic and only the Portuguese one knows the question.
         """
+        found = self._find(text, first, mentions)
+        if found is None and (joined := spelt_together(text)) != text:
+            found = self._find(joined, first, mentions)
+        return found
+
+    def _find(self, text: str, first: str | None, mentions: bool) -> str | None:
         folded = _folded(text)
         ordered = sorted(self.languages, key=lambda lexicon: lexicon.code != first)
         strong = next((lexicon.code for lexicon in ordered if lexicon.strong.matches(folded[lexicon.keep_marks])), None)
@@ -406,6 +416,22 @@ class Lexicon:
         """A context cue in some language and a danger-now cue in none."""
         return any(lexicon.context.matches(folded[lexicon.keep_marks]) for lexicon in self.languages) \
             and not any(lexicon.danger_now.matches(folded[lexicon.keep_marks]) for lexicon in self.languages)
+
+
+def spelt_together(text: str) -> str:
+    """The text with its spelt-out words written together: "quiero m o r i r" as "quiero morir", "t.ự t.ử" as
+    "tự tử" (where marks part the letters and spaces the words, the spaces stay).
+
+    Why here and not only in the patterns' repair (``bot.crisis.detector``): that one splits the joined
+    letters into English words, which leaves "tựtử" or "suicidarmi" unreadable to this layer's phrases.
+    A second reading, tried only when the text as written holds no phrase: joining can only add words.
+    """
+    def together(match: re.Match[str]) -> str:
+        run = match.group()
+        marked = any(separator.strip() for separator in _BETWEEN_LETTERS.findall(run))
+        return _BETWEEN_LETTERS.sub(lambda between: " " if marked and not between.group().strip() else "", run)
+
+    return _SPELT_OUT.sub(together, text)
 
 
 @lru_cache(maxsize=4)

@@ -24,6 +24,7 @@ from bot.crisis.lexicon import (
     fold,
     initialled,
     romanised,
+    spelt_together,
     spoken,
     unclipped,
 )
@@ -192,6 +193,31 @@ def test_vietnamese_phrases_match_only_as_written() -> None:
     assert not _finds(lexicon, "hôm nay mình mệt muốn chết, mấy giờ phòng khám mở cửa?")
     spanish = compile_language("es", ["quiero tomar todas las pastillas"], keep_marks=False, words=True)
     assert _finds(spanish, "quiero tomar ya todas mis pastillas")  # other languages still match loosely
+
+
+@pytest.mark.parametrize(("written", "together"), [
+    ("quiero m.o.r.i.r", "quiero morir"),
+    ("m . o . r . i . r ya", "morir ya"),
+    ("voglio s u i c i d a r m i", "voglio suicidarmi"),
+    ("mình muốn t.ự t.ử", "mình muốn tự tử"),  # dots part the letters, a space the syllables: the space stays
+    ("хочу у-м-е-р-е-т-ь", "хочу умереть"),  # noqa: RUF001 (Cyrillic)
+    ("tôi ở đây, self-harm, e.g.", "tôi ở đây, self-harm, e.g."),  # one or two letters are no spelt-out word
+])
+def test_spelt_out_words_are_written_together(written: str, together: str) -> None:
+    assert spelt_together(written) == together
+
+
+def test_the_lexicon_reads_a_word_spelt_out_to_hide_it() -> None:
+    vietnamese = compile_language("vi", ["muốn tự tử"], keep_marks=True, words=True)
+    russian = compile_language("ru", ["хочу умереть"], keep_marks=False, words=True)
+    assert _finds(vietnamese, "mệt quá, mình muốn t.ự t.ử tối nay")
+    assert _finds(russian, "я больше не могу, хочу у-м-е-р-е-т-ь")  # noqa: RUF001 (Cyrillic)
+    assert not _finds(russian, "х.о.ч.у у.ч.и.т.ь.с.я")  # noqa: RUF001 (Cyrillic: "I want to study", still calm)
+
+
+@pytest.mark.parametrize("text", ["mình muốn t.ự t.ử", "хочу у-м-е-р-е-т-ь", "chcę się z.a.b.i.ć"])  # noqa: RUF001
+def test_a_crisis_spelt_out_in_another_language_escalates(responder: Responder, text: str) -> None:
+    assert responder.decide(text).kind == CRISIS
 
 
 def test_the_region_chooses_the_lines_and_gb_is_uk(responder: Responder) -> None:
