@@ -19,6 +19,7 @@ import hashlib
 import os
 import re
 import threading
+import weakref
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -59,9 +60,9 @@ class Embedder:
         # The FAQ side and the crisis layer ask for their vectors from two threads (``Responder``): one at a
         # time, so a text is embedded once and the file is written by one of them.
         self._lock = threading.Lock()
-        self._message_pool: ThreadPoolExecutor | None = None
-        self._message_pool_pid = 0  # the process that started those threads
+        self._message_pool: ThreadPoolExecutor | None = None  # started by the first message of several windows
         self._message_pool_lock = threading.Lock()
+        _EMBEDDERS.add(self)
 
     @property
     def model_id(self) -> str:
@@ -178,13 +179,15 @@ class Embedder:
         return np.stack([known[text] if text in known else done[text][0] for text in texts])
 
     def _pool(self) -> ThreadPoolExecutor:
-        """The threads that embed a message's windows. A forked child (a multiprocessing worker) starts its own:
-        it inherits the parent's pool but none of its threads, and waited forever on work nobody took."""
         with self._message_pool_lock:
-            if self._message_pool is None or self._message_pool_pid != os.getpid():
+            if self._message_pool is None:
                 self._message_pool = ThreadPoolExecutor(EMBED_THREADS, thread_name_prefix="embed")
-                self._message_pool_pid = os.getpid()
             return self._message_pool
+
+    def _forget_pool(self) -> None:
+        """In a forked child: the parent's pool came along without its threads (work handed to it was never
+        taken), and its lock perhaps held by a parent thread that does not exist here."""
+        self._message_pool, self._message_pool_lock = None, threading.Lock()
 
     def _load(self) -> None:
         if self._loaded:
@@ -205,6 +208,18 @@ class Embedder:
             self._on_disk = set(keys)
 
 
+_EMBEDDERS: weakref.WeakSet[Embedder] = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    for embedder in list(_EMBEDDERS):
+        embedder._forget_pool()
+
+
+if hasattr(os, "register_at_fork"):  # POSIX; elsewhere nothing forks
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 def _key(text: str) -> bytes:
     return hashlib.sha256(text.encode("utf-8")).digest()
 
@@ -219,9 +234,9 @@ def _pack(parts: list[str], count: int) -> list[str]:
 def default_embedder() -> Embedder:
     """The model (``MODEL_DIR``, else the shipped one) with the on-disk cache (``CACHE_DIR``), loaded once.
 
-    One thread: a message is a few dozen tokens, where a second thread costs more in hand-offs
-    than it saves (measured 3.0 against 3.8 ms a message on two cores), and a small PaaS
-    instance has little more than one core anyway.
+    One thread per encoder run: a message is a few dozen tokens, where a second thread inside a run
+    costs more in hand-offs than it saves (measured 3.0 against 3.8 ms a message on two cores). A
+    message of several windows runs them side by side instead (``Embedder.vectors``).
 
     Raises :class:`bot.semantic.encoder.ModelError` (one line: the file and how to rebuild it)
     when the model is missing or corrupt.

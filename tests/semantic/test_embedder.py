@@ -159,8 +159,22 @@ def test_windows_embedded_already_are_not_embedded_again(encoder: Encoder) -> No
     windows, vectors = embedder.message_vectors(written)
     counting = CountingEncoder(encoder)
     embedder.encoder = counting  # type: ignore[assignment]
-    again, _ = embedder.message_vectors(mended, dict(zip(windows, vectors, strict=True)))
+    again, vectors_again = embedder.message_vectors(mended, dict(zip(windows, vectors, strict=True)))
     assert again[1] == windows[1] and set(counting.embedded) == {mended, "How much does a session cost?"}
+    np.testing.assert_array_equal(vectors_again[1], vectors[1])
+    np.testing.assert_array_equal(vectors_again[[0, 2]], embedder.knowledge_vectors([again[0], again[2]]))
+
+
+def test_messages_decided_at_once_from_several_threads_get_their_own_vectors(encoder: Encoder) -> None:
+    # The Telegram shell decides messages in worker threads, each handing its windows to the same pool.
+    embedder = Embedder(encoder)
+    texts = [f"{_STORY} Question {n}: how many sessions would she need?" for n in range(6)]
+    alone = [embedder.message_vectors(text) for text in texts]
+    with ThreadPoolExecutor(6) as callers:
+        together = list(callers.map(embedder.message_vectors, texts * 2))
+    for (windows, vectors), (expected_windows, expected) in zip(together, alone * 2, strict=True):
+        assert windows == expected_windows
+        np.testing.assert_array_equal(vectors, expected)
 
 
 _FORKED: Embedder | None = None
