@@ -29,8 +29,10 @@ _WORD_STARTS = re.compile(r"(?<!\w)(?=.)", re.DOTALL)  # every place not right a
 _QUOTE_EDGES = re.compile(r"(?<!\w)'|'(?!\w)")  # a quote around a word ('perdón por todo'), not inside (j'ai)
 # A run of three or more single letters between separators ("m.o.r.i.r", "t.ự t.ử", "s u i c i d i o"), in any script:
 # a word spelt out to hide it, or to stress it.
-_SPELT_OUT = re.compile(r"(?<![^\W_])[^\W\d_](?:[ .\-_*~+]+[^\W\d_](?![^\W_])){2,}")
-_BETWEEN_LETTERS = re.compile(r"[ .\-_*~+]+")
+_SEPARATOR = r"[\s.\-_*~+/|\u00b7\u2022\u200b]"
+_SPELT_OUT = re.compile(rf"(?<![^\W_])[^\W\d_](?:{_SEPARATOR}+[^\W\d_](?![^\W_])){{2,}}")
+_BETWEEN_LETTERS = re.compile(f"{_SEPARATOR}+")
+MIN_SPACED_LETTERS = 5  # a run parted by spaces alone is read as one word from this many letters
 # French texting clips "je" before a consonant: "jveux", "j'veux", "jsuis" for "je veux", "je suis".
 _CLIPPED_JE = re.compile(r"(?<!\w)j'?(?=[bcdfghklmnpqrstvwxz]\w)")
 
@@ -383,12 +385,14 @@ class Lexicon:
         and Portuguese; "overdose" is everywhere), so a Portuguese question about research must not
         escalate because the Spanish list names the topic and only the Portuguese one knows the question.
         """
-        found = self._find(text, first, mentions)
-        if found is None and (joined := spelt_together(text)) != text:
-            found = self._find(joined, first, mentions)
+        found = self._find(text, first, mentions, text)
+        if found is None and (joined := spelt_together(text)) != unicodedata.normalize("NFC", text):
+            # a second reading, tried only when the text as written holds no phrase: joining can only add words;
+            # the context and danger-now cues are read as written, since joining could hide them
+            found = self._find(joined, first, mentions, text)
         return found
 
-    def _find(self, text: str, first: str | None, mentions: bool) -> str | None:
+    def _find(self, text: str, first: str | None, mentions: bool, cues_in: str) -> str | None:
         folded = _folded(text)
         ordered = sorted(self.languages, key=lambda lexicon: lexicon.code != first)
         strong = next((lexicon.code for lexicon in ordered if lexicon.strong.matches(folded[lexicon.keep_marks])), None)
@@ -396,7 +400,7 @@ class Lexicon:
             return strong
         mentioned = next((lexicon.code for lexicon in ordered if lexicon.mentions.matches(folded[lexicon.keep_marks])),
                          None)
-        if mentioned is None or self._set_aside(folded):
+        if mentioned is None or self._set_aside(_folded(cues_in)):
             return None
         return mentioned
 
@@ -419,19 +423,29 @@ class Lexicon:
 
 
 def spelt_together(text: str) -> str:
-    """The text with its spelt-out words written together: "quiero m o r i r" as "quiero morir", "t.ự t.ử" as
-    "tự tử" (where marks part the letters and spaces the words, the spaces stay).
+    """The text with its spelt-out words written together: "quiero m.o.r.i.r" as "quiero morir".
+
+    Where marks part the letters, spaces part the words ("t.ự t.ử" is "tự tử"). A run parted by spaces
+    alone ("s u i c i d a r m i") is joined only from ``MIN_SPACED_LETTERS`` letters, in alphabets whose
+    letters have cases, where a letter is a sound: Polish and Russian have one-letter words, three in a row
+    in everyday sentences ("a i w przeszłości", and in the past), and a Korean or Chinese character is a
+    syllable or a word ("자 살 좀 빼자", let's lose some weight, is no 자살); two spaces part the words
+    ("c h c e  u m r z e c").
 
     Why here and not only in the patterns' repair (``bot.crisis.detector``): that one splits the joined
     letters into English words, which leaves "tựtử" or "suicidarmi" unreadable to this layer's phrases.
-    A second reading, tried only when the text as written holds no phrase: joining can only add words.
     """
     def together(match: re.Match[str]) -> str:
         run = match.group()
-        marked = any(separator.strip() for separator in _BETWEEN_LETTERS.findall(run))
-        return _BETWEEN_LETTERS.sub(lambda between: " " if marked and not between.group().strip() else "", run)
+        if any(separator.strip() for separator in _BETWEEN_LETTERS.findall(run)):
+            return _BETWEEN_LETTERS.sub(lambda between: "" if between.group().strip() else " ", run)
+        letters = run.split()
+        if len(letters) < MIN_SPACED_LETTERS or any(letter.lower() == letter.upper() for letter in letters):
+            return run
+        return _BETWEEN_LETTERS.sub(lambda between: " " if len(between.group()) > 1 else "", run)
 
-    return _SPELT_OUT.sub(together, text)
+    text = unicodedata.normalize("NFC", text)  # a letter typed as a base and marks is one letter
+    return _SPELT_OUT.sub(together, text) if _SPELT_OUT.search(text) else text
 
 
 @lru_cache(maxsize=4)

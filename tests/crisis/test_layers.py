@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -202,6 +203,12 @@ def test_vietnamese_phrases_match_only_as_written() -> None:
     ("mình muốn t.ự t.ử", "mình muốn tự tử"),  # dots part the letters, a space the syllables: the space stays
     ("хочу у-м-е-р-е-т-ь", "хочу умереть"),  # noqa: RUF001 (Cyrillic)
     ("tôi ở đây, self-harm, e.g.", "tôi ở đây, self-harm, e.g."),  # one or two letters are no spelt-out word
+    ("a i w przeszłości o tym mówiłam", "a i w przeszłości o tym mówiłam"),  # one-letter words, spaced alone
+    ("자 살 좀 빼자", "자 살 좀 빼자"),  # syllables: "let's lose some weight"
+    ("c h c e  u m r z e c", "chce umrzec"),  # two spaces part the words
+    ("quiero m/o/r/i/r", "quiero morir"),
+    ("quiero m\u00a0o\u00a0r\u00a0i\u00a0r", "quiero morir"),  # no-break spaces
+    (unicodedata.normalize("NFD", "t.ự t.ử"), "tự tử"),  # letters typed as a base and its marks
 ])
 def test_spelt_out_words_are_written_together(written: str, together: str) -> None:
     assert spelt_together(written) == together
@@ -218,6 +225,24 @@ def test_the_lexicon_reads_a_word_spelt_out_to_hide_it() -> None:
 @pytest.mark.parametrize("text", ["mình muốn t.ự t.ử", "хочу у-м-е-р-е-т-ь", "chcę się z.a.b.i.ć"])  # noqa: RUF001
 def test_a_crisis_spelt_out_in_another_language_escalates(responder: Responder, text: str) -> None:
     assert responder.decide(text).kind == CRISIS
+
+
+@pytest.mark.parametrize("text", [
+    "Суицидальные мысли? Да, и я в прошлом через это прошла, сейчас всё спокойно.",
+    "Myśli samobójcze miałam, a i w przeszłości o tym mówiłam z mamą.",
+    "요즘 다이어트 중이야. 자 살 좀 빼자!",
+])
+def test_joining_letters_hides_no_context_and_makes_no_crisis(responder: Responder, text: str) -> None:
+    """Found in review: one-letter words joined ("ияв прошлом") hid the context cue, and three Korean
+    syllables made 자살 (suicide) of "let's lose some weight"."""
+    assert responder.decide(text).kind != CRISIS
+
+
+def test_a_spelt_out_mention_escalates_unless_the_message_gives_it_context() -> None:
+    lexicon = compile_language("pl", ["chcę umrzeć"], keep_marks=False, words=True, mentions=["samobójstwo"],
+                               context=["w przeszłości"])
+    assert _finds(lexicon, "s.a.m.o.b.ó.j.s.t.w.o. myślę o tym")
+    assert not _finds(lexicon, "s.a.m.o.b.ó.j.s.t.w.o? w przeszłości tak, teraz nie")
 
 
 def test_the_region_chooses_the_lines_and_gb_is_uk(responder: Responder) -> None:
