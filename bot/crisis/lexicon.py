@@ -20,6 +20,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
+from bot.crisis.spelt import spelt_together
+
 # Languages written a syllable per word: there, content words in order with others between are not the phrase
 # ("mình mệt muốn chết", I'm tired to death, is not "mình muốn chết", I want to die), so phrases match only as written.
 SYLLABLE_WORDS = frozenset({"vi"})
@@ -27,12 +29,6 @@ _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"\w")
 _WORD_STARTS = re.compile(r"(?<!\w)(?=.)", re.DOTALL)  # every place not right after a letter of a word
 _QUOTE_EDGES = re.compile(r"(?<!\w)'|'(?!\w)")  # a quote around a word ('perdón por todo'), not inside (j'ai)
-# A run of three or more single letters between separators ("m.o.r.i.r", "t.ự t.ử", "s u i c i d i o"), in any script:
-# a word spelt out to hide it, or to stress it.
-_SEPARATOR = r"[\s.\-_*~+/|\u00b7\u2022\u200b]"
-_SPELT_OUT = re.compile(rf"(?<![^\W_])[^\W\d_](?:{_SEPARATOR}+[^\W\d_](?![^\W_])){{2,}}")
-_BETWEEN_LETTERS = re.compile(f"{_SEPARATOR}+")
-MIN_SPACED_LETTERS = 5  # a run parted by spaces alone is read as one word from this many letters
 # French texting clips "je" before a consonant: "jveux", "j'veux", "jsuis" for "je veux", "je suis".
 _CLIPPED_JE = re.compile(r"(?<!\w)j'?(?=[bcdfghklmnpqrstvwxz]\w)")
 
@@ -420,32 +416,6 @@ class Lexicon:
         """A context cue in some language and a danger-now cue in none."""
         return any(lexicon.context.matches(folded[lexicon.keep_marks]) for lexicon in self.languages) \
             and not any(lexicon.danger_now.matches(folded[lexicon.keep_marks]) for lexicon in self.languages)
-
-
-def spelt_together(text: str) -> str:
-    """The text with its spelt-out words written together: "quiero m.o.r.i.r" as "quiero morir".
-
-    Where marks part the letters, spaces part the words ("t.ự t.ử" is "tự tử"). A run parted by spaces
-    alone ("s u i c i d a r m i") is joined only from ``MIN_SPACED_LETTERS`` letters, in alphabets whose
-    letters have cases, where a letter is a sound: Polish and Russian have one-letter words, three in a row
-    in everyday sentences ("a i w przeszłości", and in the past), and a Korean or Chinese character is a
-    syllable or a word ("자 살 좀 빼자", let's lose some weight, is no 자살); two spaces part the words
-    ("c h c e  u m r z e c").
-
-    Why here and not only in the patterns' repair (``bot.crisis.detector``): that one splits the joined
-    letters into English words, which leaves "tựtử" or "suicidarmi" unreadable to this layer's phrases.
-    """
-    def together(match: re.Match[str]) -> str:
-        run = match.group()
-        if any(separator.strip() for separator in _BETWEEN_LETTERS.findall(run)):
-            return _BETWEEN_LETTERS.sub(lambda between: "" if between.group().strip() else " ", run)
-        letters = run.split()
-        if len(letters) < MIN_SPACED_LETTERS or any(letter.lower() == letter.upper() for letter in letters):
-            return run
-        return _BETWEEN_LETTERS.sub(lambda between: " " if len(between.group()) > 1 else "", run)
-
-    text = unicodedata.normalize("NFC", text)  # a letter typed as a base and marks is one letter
-    return _SPELT_OUT.sub(together, text) if _SPELT_OUT.search(text) else text
 
 
 @lru_cache(maxsize=4)

@@ -25,11 +25,11 @@ from bot.crisis.lexicon import (
     fold,
     initialled,
     romanised,
-    spelt_together,
     spoken,
     unclipped,
 )
 from bot.crisis.screen import asks_a_question
+from bot.crisis.spelt import spelt_together
 from bot.decision import ANSWER, CLARIFY, CRISIS, FALLBACK, SUPPORT, ChatContext, Responder
 from bot.knowledge import Knowledge, KnowledgeError, load_knowledge
 from bot.language.identify import Identified
