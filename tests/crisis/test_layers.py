@@ -235,7 +235,7 @@ def test_a_crisis_spelt_out_in_another_language_escalates(responder: Responder, 
 def test_joining_letters_hides_no_context_and_makes_no_crisis(responder: Responder, text: str) -> None:
     """Found in review: one-letter words joined ("ияв прошлом") hid the context cue, and three Korean
     syllables made 자살 (suicide) of "let's lose some weight"."""
-    assert responder.decide(text).kind != CRISIS
+    assert responder.screen.lexicon.find(text) is None
 
 
 def test_a_spelt_out_mention_escalates_unless_the_message_gives_it_context() -> None:
