@@ -382,7 +382,7 @@ class Lexicon:
         escalate because the Spanish list names the topic and only the Portuguese one knows the question.
         """
         found = self._find(text, first, mentions, text)
-        if found is None and (joined := spelt_together(text)) != unicodedata.normalize("NFC", text):
+        if found is None and (joined := spelt_together(text)) != text:
             # a second reading, tried only when the text as written holds no phrase: joining can only add words;
             # the context and danger-now cues are read as written, since joining could hide them
             found = self._find(joined, first, mentions, text)
