@@ -446,5 +446,5 @@ def _word_counts(knowledge: Knowledge) -> Counter[str]:
     English to the language identifier; ranked, the speller's first choices."""
     texts = [text for entry in knowledge.entries for text in (entry.question, *entry.phrasings, entry.answer)]
     texts += [text for intent in (*knowledge.smalltalk, *knowledge.boundaries) for text in (*intent.phrasings,)]
-    texts += [text for text in knowledge.out_of_scope if text not in knowledge.near_subject]  # "wieght", "realy"
+    texts += knowledge.off_subject()  # "wieght", "realy"
     return Counter(word for text in texts for word in normalize(text).split())

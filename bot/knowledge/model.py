@@ -246,3 +246,8 @@ class Knowledge:
 
     def in_category(self, category: str) -> tuple[FaqEntry, ...]:
         return tuple(e for e in self.entries if e.category == category)
+
+    def off_subject(self) -> tuple[str, ...]:
+        """The out-of-scope examples not near the FAQ's subject: those the crisis classifier learns as calm and
+        whose words the speller and the language identifier learn (``near_subject`` says why the others not)."""
+        return tuple(text for text in self.out_of_scope if text not in self.near_subject)

@@ -56,5 +56,5 @@ def crisis_training(knowledge: Knowledge) -> CrisisTraining:
         (glossed_crisis if is_crisis else glossed_calm).append((glossed.text, label))
     easy = [text for entry in knowledge.entries for text in (entry.question, *entry.phrasings)]
     easy += [text for intent in (*knowledge.smalltalk, *knowledge.boundaries) for text in intent.phrasings]
-    easy += [text for text in knowledge.out_of_scope if text not in knowledge.near_subject]
+    easy += knowledge.off_subject()
     return CrisisTraining(examples.crisis, examples.calm, tuple(easy), tuple(glossed_crisis), tuple(glossed_calm))
