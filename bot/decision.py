@@ -110,8 +110,7 @@ class GlossReading:
 
     @property
     def hit(self) -> CrisisHit | None:
-        """The gloss escalates: the meaning's hit, else a pattern's, named as the gloss layer in the message's
-        language."""
+        """The gloss escalates: the meaning's hit, else a pattern's, named as the gloss layer in its language."""
         hit, language = self.meaning.hit or self.words, self.gloss.language
         return None if hit is None else CrisisHit(hit.category, language, f"gloss:{language}:{hit.rule}", "gloss")
 
@@ -209,7 +208,7 @@ class Responder:
             windows, vectors = mended_read()
         decision = self._calm_decision(clean, windows, vectors, similarities)
         if decision.kind in (FALLBACK, ANSWER) and self.screen.distressed(meaning, clean, decision.kind == ANSWER):
-            decision = self.support_decision(context, meaning, decision.options)  # never "rephrase"
+            decision = self.support_decision(context, meaning, decision.options, decision.reading)  # never "rephrase"
         elif decision.kind == FALLBACK and decision.topic is None and identified.unreadable(len(clean.split())):
             # hardly English: never "try rephrasing" without lines, and an answer where its gloss reads as one
             return self._other_language(in_english(), context, gloss_embedded)
@@ -324,12 +323,13 @@ class Responder:
         """The fixed escalation for the chat's region, in the message's language where the knowledge has it."""
         return self.knowledge.crisis.crisis_text(context.region, language, context.default_region)
 
-    def support_decision(self, context: ChatContext, meaning: MeaningReading, nearest: Sequence[str] = ()) -> Decision:
-        """Distress no layer scores as a crisis: a short, warm reply with the region's lines, never "rephrase"; and
-        the ``nearest`` entries the fallback would have offered, so a question asked in distress keeps its way on."""
+    def support_decision(self, context: ChatContext, meaning: MeaningReading, nearest: Sequence[str] = (),
+                         reading: Reading | None = None) -> Decision:
+        """Distress no layer scores as a crisis: a warm reply with the region's lines, never "rephrase"; the ``nearest``
+        entries the fallback would have offered (a question asked in distress keeps its way on); the FAQ's reading."""
         text = self._with_nearest(self.knowledge.crisis.support_text(context.region, context.default_region), nearest)
         distress = meaning.reading.distress if meaning.reading else 0.0
-        return Decision(SUPPORT, text, options=tuple(nearest), score=100 * distress, body=text)
+        return Decision(SUPPORT, text, options=tuple(nearest), score=100 * distress, body=text, reading=reading)
 
     def footer_text(self, context: ChatContext) -> str:
         policy = self.knowledge.crisis

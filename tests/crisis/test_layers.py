@@ -773,6 +773,8 @@ def test_a_sentence_that_alarms_only_alone_gets_support_not_an_escalation(knowle
 def test_explain_names_distress_as_the_reason_for_support(knowledge: Knowledge) -> None:
     report = explain(Responder(knowledge), "i dont see the point in anything anymore")
     assert re.search(r"^support:     distress 0\.\d\d, at least crisis\.yaml semantic\.support", report, re.MULTILINE)
+    # and what the FAQ step found, which the support reply replaced: both views and the fused confidence
+    assert "\nsemantic view:\n  nearest phrasings" in report and "\nfused confidence (0-1), best first:\n  0." in report
 
 
 def test_a_crisis_sentence_out_of_context_replaces_an_answer_with_support(knowledge: Knowledge) -> None:
