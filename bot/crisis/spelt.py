@@ -38,4 +38,4 @@ def spelt_together(text: str) -> str:
         return _BETWEEN_LETTERS.sub(lambda between: " " if len(between.group()) > 1 else "", run)
 
     text = unicodedata.normalize("NFC", text)  # a letter typed as a base and marks is one letter
-    return _SPELT_OUT.sub(together, text) if _SPELT_OUT.search(text) else text
+    return _SPELT_OUT.sub(together, text)
