@@ -33,6 +33,9 @@ def rules() -> DetectionRules:
 
 CRISIS = {
     "suicidal-thoughts": [
+        # a denial or a freedom that does not hold
+        "I was free of suicidal thoughts for 8 months but they came back this week",
+        "i do not feel suicidal i AM suicidal",
         "honestly i just want to kill myself, nothing is getting better",
         "I'm planning to end it this weekend once the kids are at their dad's",
         "been thinking about killing myself a lot lately",
@@ -314,6 +317,9 @@ NOT_CRISIS = {
         "i overdosed a few months ago but i'm doing much better now, can i start ketamine?",
     ],
     "negation-and-depression": [
+        "I don't feel suicidal, just numb. Will ketamine still work for me?",
+        "I've been free of suicidal thoughts for 8 months since my infusions.",
+        "i'm 3 years self-harm free today, ketamine was part of it",
         "i'm not suicidal, i just want to know how fast ketamine works",
         "i don't want to be a burden on my family financially, how much does it cost",
         "i feel hopeless about my depression, is ketamine worth trying",
