@@ -163,6 +163,7 @@ CRISIS = {
         "accidentally used 3x my usual amount and now i'm shaking and can't stop throwing up",
         "I accidentally took my spray twice today and now I can't stop throwing up",
         "I took 3 lozenges instead of 1 and now I'm throwing up and shaking",
+        "my son can't stop vomiting blood",
         "should i call 911? my friend passed out and won't respond",
         "my roommate took a lot of xanax and i can't wake her up",
         "he's having a seizure on the floor",
