@@ -912,9 +912,7 @@ BATCH_E_CALM = [
 
 KNOWN_MISSES = {  # crisis messages of the batches that still do not escalate: a bare "ready", an unexplained note
     "i'm ready. i've been ready for weeks": "readiness with no object and no other signal",
-    "i won't be needing the follow up appointment": "one finality phrase and nothing else",
     "wrote a note and left it on the kitchen table": "one preparation group, no second signal",
-    "i won't be needing my meds after this weekend": "'needing my meds' is too weak next to a weekend",
 }
 KNOWN_ALARMS = {  # calm messages of the batches that escalate
     "what's the overdose limit for ketamine in a clinic setting?": "the lethal-means pattern reads it as asking "
