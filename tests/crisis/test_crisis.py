@@ -117,6 +117,7 @@ CRISIS = {
         "If my therapist asks, tell her it wasn't her fault.",
         "Just tell my therapist I said thanks. She tried.",
         "please let my mum know i love her. and that it wasnt her fault",
+        "if i'm gone by then, can you tell my psychiatrist it wasn't his fault",
         "I just want the people I love to know it wasn't anything they did.",
         # the calm that follows an unnamed decision
         "it's fine. i've made my decision and i feel lighter now.",
