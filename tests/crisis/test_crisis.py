@@ -201,6 +201,8 @@ LANGUAGES = {
 }
 
 OBFUSCATED = [
+    "feeling very sewerslidal today, got the means too",
+    "thinking about sewersliding",
     "k i l l m y s e l f",
     "i w a n t t o d i e",
     "s.u.i.c.i.d.e is all i think about",
@@ -322,6 +324,7 @@ NOT_CRISIS = {
         "if i use the whole bottle of spray over the month will that be enough",
         "can't stop vomiting, blood pressure was high at the clinic yesterday",
         "if i take all my pills will i wake up on time for the session",
+        "the sewer slid into the river after the storm",
         "is throwing up blood a side effect of ketamine?",
         "vomiting, blood sugar is low, is that the ketamine?",
         "if i use the whole bottle of nasal spray will it be enough for the month",
