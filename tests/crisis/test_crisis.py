@@ -203,6 +203,7 @@ LANGUAGES = {
 OBFUSCATED = [
     "feeling very sewerslidal today, got the means too",
     "thinking about sewersliding",
+    "i wish i could just disappear",
     "k i l l m y s e l f",
     "i w a n t t o d i e",
     "s.u.i.c.i.d.e is all i think about",
@@ -325,6 +326,8 @@ NOT_CRISIS = {
         "can't stop vomiting, blood pressure was high at the clinic yesterday",
         "if i take all my pills will i wake up on time for the session",
         "the sewer slid into the river after the storm",
+        "I wish I could disappear for a week on a beach somewhere. How soon after an infusion can I fly?",
+        "i wish i could vanish on holiday until the exams are over",
         "is throwing up blood a side effect of ketamine?",
         "vomiting, blood sugar is low, is that the ketamine?",
         "if i use the whole bottle of nasal spray will it be enough for the month",
