@@ -116,8 +116,8 @@ class CrisisScreen:
         it, up the nose?"); a crisis asked as a question ("if I take all my pills with wine will I stop
         breathing?") sits among the crisis examples that ask. A gloss
         (``glossed``: another language in English words, ``bot.crisis.gloss``) is broken English the
-        model never saw in training: its windows escalate on their own bars (``gloss``, ``gloss_margin``)
-        and are never rescued.
+        model never saw in training: its windows escalate on their own bars (``gloss``, ``gloss_margin``), and
+        are rescued on their own (``gloss_rescue``, ``gloss_rescue_margin``).
 
         A sentence read alone has lost its context. "I just had my first baby and we're writing our wills." alarms
         (0.96) on its own, and not with the question after it about signing legal documents; "Just wanted to say
@@ -135,13 +135,16 @@ class CrisisScreen:
         if self.classifier is None or not windows:
             return MeaningReading(0.0, None)
         limits = self.thresholds
-        margin_from = limits.gloss if glossed else min(limits.crisis, limits.rescue)  # the rules below read no other
+        # the rules below read no other margins
+        margin_from = min(limits.gloss, limits.gloss_rescue) if glossed else min(limits.crisis, limits.rescue)
         classifier = self.gloss_classifier if glossed else self.classifier
         reading = classifier.read(vectors, limits.distress_kinds, easy_similarity, margin_from)
         pairs = list(enumerate(zip(reading.alarms, reading.margins, strict=True)))
         if glossed:
             threshold = limits.gloss
-            escalating = [n for n, (alarm, margin) in pairs if alarm >= threshold and margin >= limits.gloss_margin]
+            escalating = [n for n, (alarm, margin) in pairs
+                          if (alarm >= threshold and margin >= limits.gloss_margin)
+                          or (alarm >= limits.gloss_rescue and margin >= limits.gloss_rescue_margin)]
         else:
             threshold = limits.crisis
             # the margin a question must also reach (margins lie in [-2, 2]: -2 asks nothing more)

@@ -151,14 +151,16 @@ def _thresholds(reader: FileReader, node: Node) -> Thresholds | None:
     fields = reader.mapping(node, "semantic", required=("threshold", "support", "calm"),
                             optional=("veto", "veto_alarm", "veto_quiet", "veto_kinds", "veto_categories",
                                       "distress_kinds", "nearest_margin", "question_margin", "rescue", "rescue_margin",
-                                      "gloss", "gloss_margin", "gloss_coverage", "gloss_words", "gloss_veto",
+                                      "gloss", "gloss_margin", "gloss_rescue", "gloss_rescue_margin", "gloss_coverage",
+                                      "gloss_words", "gloss_veto",
                                       "gloss_veto_alarm", "gloss_veto_kinds", "quiet_categories", "gloss_patterns",
                                       "gloss_frames", "story_frames", "context")) or {}
-    names = ("threshold", "support", "calm", "veto", "veto_alarm", "veto_quiet", "rescue", "gloss", "gloss_coverage",
-             "gloss_veto", "gloss_veto_alarm", "context")
+    names = ("threshold", "support", "calm", "veto", "veto_alarm", "veto_quiet", "rescue", "gloss", "gloss_rescue",
+             "gloss_coverage", "gloss_veto", "gloss_veto_alarm", "context")
     values = {key: reader.number(fields[key], f"semantic {key}", 0, 1.01) for key in names if key in fields}
     margins = {key: reader.number(fields[key], f"semantic {key}", -2, 2)
-               for key in ("nearest_margin", "question_margin", "rescue_margin", "gloss_margin") if key in fields}
+               for key in ("nearest_margin", "question_margin", "rescue_margin", "gloss_margin", "gloss_rescue_margin")
+               if key in fields}
     gloss_words = reader.number(fields["gloss_words"], "semantic gloss_words", 1, 50) if "gloss_words" in fields else 2
     if None in margins.values() or gloss_words is None:
         return None
@@ -181,6 +183,8 @@ def _thresholds(reader: FileReader, node: Node) -> Thresholds | None:
                             question_margin=margins.get("question_margin", -2.0),  # type: ignore[arg-type]
                             rescue=values.get("rescue", 1.01), rescue_margin=margins.get("rescue_margin", 2.0),  # type: ignore[arg-type]
                             gloss=values.get("gloss", 1.01), gloss_margin=margins.get("gloss_margin", 2.0),  # type: ignore[arg-type]
+                            gloss_rescue=values.get("gloss_rescue", 1.01),  # type: ignore[arg-type]
+                            gloss_rescue_margin=margins.get("gloss_rescue_margin", 2.0),  # type: ignore[arg-type]
                             gloss_coverage=values.get("gloss_coverage", 0.5),  # type: ignore[arg-type]
                             gloss_words=int(gloss_words), gloss_veto=values.get("gloss_veto", 1.01),  # type: ignore[arg-type]
                             gloss_veto_alarm=values.get("gloss_veto_alarm", 0.0), gloss_veto_kinds=gloss_kinds,  # type: ignore[arg-type]

@@ -161,13 +161,15 @@ def test_each_language_leaves_its_innocent_examples_alone(responder: Responder) 
     the model's 7-bit rebuild (33 on an AVX-512 machine), 29 there once glosses had a classifier of their own
     (``bot.knowledge.training``) with ``gloss_margin`` -0.05. Raising the gloss bar (0.65) to bring that back
     down to 4% cost crises on a fresh tuning set (non-English recall 0.978 -> 0.966 at 0.72, 0.955 at 0.76), so
-    the bound is 5%.
+    the bound was 5%. The gloss rescue (``gloss_rescue``) escalates 3 more of them ("ich stehe auf dem dach und
+    repariere die antenne": the glossary knows the roof, not the antenna), 32, while it caught 11 more crises
+    of the development sets and raised 1 more false alarm there; the bound is now 6%.
     """
     data = yaml.safe_load((ROOT / "knowledge" / "crisis.yaml").read_text(encoding="utf-8"))
     texts = [text for spec in data["languages"].values() for text in spec.get("not_crisis", [])]
     layers = [decision.crisis.layer for text in texts if (decision := responder.decide(text)).crisis is not None]
     assert [layer for layer in layers if layer != "gloss"] == []
-    assert len(layers) <= len(texts) // 20
+    assert len(layers) <= len(texts) * 6 // 100
 
 
 LEXICON_CHECKS = yaml.safe_load((ROOT / "tests" / "data" / "lexicon_crisis_checks.yaml").read_text(encoding="utf-8"))
@@ -520,6 +522,9 @@ def test_a_window_asks_when_it_is_one_sentence_ending_in_a_question_mark(window:
     assert asks_a_question(window) is asks
 
 
+GLOSS_MEANING_OFF: dict[str, object] = {"gloss": 1.01, "gloss_rescue": 1.01}  # neither bar nor rescue: never
+
+
 @pytest.mark.parametrize(("text", "language", "category"), [
     ("quanto de cetamina precisa pra morrer? ja decidi", "pt", "lethal-means"),  # gloss: how much ... needs to die
     ("min vän svarar inte efter ketamin och andas konstigt", "sv", "medical-emergency"),  # unresponsive, breathes oddly
@@ -528,25 +533,25 @@ def test_a_gloss_that_reads_as_a_lethal_amount_or_an_emergency_escalates(knowled
                                                                          language: str, category: str) -> None:
     """The English patterns of concrete acts read the gloss too, whatever the gloss's meaning makes of it: when
     these were written the meaning alone was not sure enough (development data: a spent set's message, and one
-    reworded). Here the meaning of the gloss is switched off (``gloss`` above 1), so the patterns alone decide.
+    reworded). Here the meaning of the gloss is switched off (``GLOSS_MEANING_OFF``), so the patterns alone decide.
     (The Portuguese message is also caught by its own language's pattern for a lethal amount.)"""
     assert Responder(knowledge).decide(text).kind == CRISIS
-    responder = _with_thresholds(knowledge, gloss=1.01)
+    responder = _with_thresholds(knowledge, **GLOSS_MEANING_OFF)
     glossed = responder.read_gloss(text, language)
     assert glossed is not None and glossed.hit is not None
     assert glossed.hit.layer == "gloss" and glossed.hit.category == category
-    without = _with_thresholds(knowledge, gloss=1.01, gloss_patterns=frozenset()).read_gloss(text, language)
+    without = _with_thresholds(knowledge, **GLOSS_MEANING_OFF, gloss_patterns=frozenset()).read_gloss(text, language)
     assert without is not None and without.hit is None
 
 
 def test_an_emergency_found_by_the_gloss_is_explained(knowledge: Knowledge) -> None:
     text = "min vän svarar inte efter ketamin och andas konstigt"  # no Swedish phrase or pattern knows it
-    responder = _with_thresholds(knowledge, gloss=1.01)
+    responder = _with_thresholds(knowledge, **GLOSS_MEANING_OFF)
     decision = responder.decide(text)
     assert decision.crisis is not None and decision.crisis.layer == "gloss"
     assert decision.crisis.category == "medical-emergency"
     assert "the English gloss read by a pattern (gloss:sv:medical-emergency#" in explain(responder, text)
-    assert _with_thresholds(knowledge, gloss=1.01, gloss_patterns=frozenset()).decide(text).kind != CRISIS
+    assert _with_thresholds(knowledge, **GLOSS_MEANING_OFF, gloss_patterns=frozenset()).decide(text).kind != CRISIS
 
 
 def test_another_languages_emergency_is_never_set_aside_by_its_context_words(responder: Responder) -> None:
