@@ -316,3 +316,14 @@ def test_a_gloss_near_its_crisis_examples_is_rescued_under_the_gloss_bar(knowled
     without = Responder(dataclasses.replace(knowledge, crisis=dataclasses.replace(knowledge.crisis,
                                                                                   thresholds=never_rescued)))
     assert without.decide(text).kind != CRISIS
+
+
+def test_a_message_half_in_english_words_is_glossed_when_another_language_knows_more_of_it(
+        responder: Responder) -> None:
+    text = "to no telhado do predio agora"  # development data: "to", "no", "do" are English words to the bot
+    identified = responder.languages.identify(text)
+    assert identified.in_known_english  # the premise: half its words are English ones
+    decision = responder.decide(text)
+    assert decision.kind == CRISIS and decision.crisis is not None and decision.crisis.layer == "gloss"
+    assert decision.language == "pt"  # answered in the language the gloss was read in
+    assert not identified.reads_better(0.5)  # a glossary must know more of it than English does
