@@ -152,9 +152,9 @@ def _thresholds(reader: FileReader, node: Node) -> Thresholds | None:
                             optional=("veto", "veto_alarm", "veto_quiet", "veto_kinds", "veto_categories",
                                       "distress_kinds", "nearest_margin", "question_margin", "rescue", "rescue_margin",
                                       "gloss", "gloss_margin", "gloss_rescue", "gloss_rescue_margin", "gloss_coverage",
-                                      "gloss_words", "gloss_veto",
-                                      "gloss_veto_alarm", "gloss_veto_kinds", "quiet_categories", "gloss_patterns",
-                                      "gloss_frames", "story_frames", "context")) or {}
+                                      "gloss_words", "gloss_veto", "gloss_veto_alarm", "gloss_veto_kinds",
+                                      "quiet_categories", "gloss_patterns", "gloss_frames", "story_frames",
+                                      "context")) or {}
     names = ("threshold", "support", "calm", "veto", "veto_alarm", "veto_quiet", "rescue", "gloss", "gloss_rescue",
              "gloss_coverage", "gloss_veto", "gloss_veto_alarm", "context")
     values = {key: reader.number(fields[key], f"semantic {key}", 0, 1.01) for key in names if key in fields}

@@ -14,6 +14,7 @@ from bot.knowledge import Knowledge, loader
 from bot.knowledge.loader import KnowledgeError, load_knowledge
 from bot.knowledge.training import crisis_training
 from bot.semantic.store import ArrayStore
+from tests.support.thresholds import with_thresholds
 
 SPANISH = {
     "I": ["yo"], "have": ["tengo"], "saved": ["guardadas", "guardado"], "the": ["las", "los"],
@@ -311,16 +312,10 @@ def test_a_gloss_that_knows_the_content_words_is_read(responder: Responder, text
 def test_a_gloss_near_its_crisis_examples_is_rescued_under_the_gloss_bar(knowledge: Knowledge, responder: Responder,
                                                                          text: str) -> None:
     assert responder.decide(text).kind == CRISIS
-
-    def with_bars(**bars: float) -> Responder:
-        thresholds = dataclasses.replace(knowledge.crisis.thresholds, **bars)
-        return Responder(dataclasses.replace(knowledge, crisis=dataclasses.replace(knowledge.crisis,
-                                                                                   thresholds=thresholds)))
-
-    decision = with_bars(gloss=0.95).decide(text)
+    decision = with_thresholds(knowledge, gloss=0.95).decide(text)
     assert decision.kind == CRISIS and decision.crisis is not None
     assert decision.crisis.layer == "gloss" and "rescued" in decision.crisis.rule
-    assert with_bars(gloss=0.95, gloss_rescue=1.01).decide(text).kind != CRISIS
+    assert with_thresholds(knowledge, gloss=0.95, gloss_rescue=1.01).decide(text).kind != CRISIS
 
 
 def test_a_message_half_in_english_words_is_glossed_when_another_language_knows_more_of_it(

@@ -33,6 +33,7 @@ from bot.crisis.spelt import spelt_together
 from bot.decision import ANSWER, CLARIFY, CRISIS, FALLBACK, SUPPORT, ChatContext, Responder
 from bot.knowledge import Knowledge, KnowledgeError, load_knowledge
 from bot.language.identify import Identified
+from tests.support.thresholds import with_thresholds
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUIRED_TRANSLATIONS = ("es", "fr", "de", "pt", "it", "ru", "tr", "hi", "ar", "zh", "ja")
@@ -162,8 +163,9 @@ def test_each_language_leaves_its_innocent_examples_alone(responder: Responder) 
     (``bot.knowledge.training``) with ``gloss_margin`` -0.05. Raising the gloss bar (0.65) to bring that back
     down to 4% cost crises on a fresh tuning set (non-English recall 0.978 -> 0.966 at 0.72, 0.955 at 0.76), so
     the bound was 5%. The gloss rescue (``gloss_rescue``) escalates 3 more of them ("ich stehe auf dem dach und
-    repariere die antenne": the glossary knows the roof, not the antenna), 32, while it caught 11 more crises
-    of the development sets and raised 1 more false alarm there; the bound is now 6%.
+    repariere die antenne": the glossary knows the roof, not the antenna), 32 (33 once the other languages'
+    examples doubled), while it caught 11 more crises of the development sets and raised 1 more false alarm
+    there; the bound is now 6%.
     """
     data = yaml.safe_load((ROOT / "knowledge" / "crisis.yaml").read_text(encoding="utf-8"))
     texts = [text for spec in data["languages"].values() for text in spec.get("not_crisis", [])]
@@ -275,16 +277,11 @@ def test_a_language_pointing_at_an_unknown_region_is_refused(knowledge_copy: Pat
     assert any("implies region 'XX', which is not one of the regions" in p.message for p in refused.value.problems)
 
 
-def _with_thresholds(knowledge: Knowledge, **changes: object) -> Responder:
-    return Responder(dataclasses.replace(knowledge, crisis=dataclasses.replace(
-        knowledge.crisis, thresholds=dataclasses.replace(knowledge.crisis.thresholds, **changes))))
-
-
 def test_the_meaning_overrules_a_pattern_that_only_names_a_word(knowledge: Knowledge) -> None:
     text = "As a GP, when should I refer a patient with chronic suicidal ideation for a ketamine assessment?"
-    assert _with_thresholds(knowledge, veto=1.01, veto_quiet=0.0).decide(text).kind == CRISIS  # the pattern alone
+    assert with_thresholds(knowledge, veto=1.01, veto_quiet=0.0).decide(text).kind == CRISIS  # the pattern alone
     assert Responder(knowledge).decide(text).kind != CRISIS
-    assert _with_thresholds(knowledge, veto=1.01).decide(text).kind != CRISIS  # quiet alone suffices
+    assert with_thresholds(knowledge, veto=1.01).decide(text).kind != CRISIS  # quiet alone suffices
 
 
 @pytest.mark.parametrize("text", [
@@ -293,7 +290,7 @@ def test_the_meaning_overrules_a_pattern_that_only_names_a_word(knowledge: Knowl
 def test_a_distressed_meaning_never_sets_aside_a_crisis_word(knowledge: Knowledge, text: str) -> None:
     # The meaning reads these as worry and no crisis at all (under veto_quiet); it is distress, not calm.
     assert Responder(knowledge).decide(text).kind == CRISIS
-    assert _with_thresholds(knowledge, support=1.01).decide(text).kind != CRISIS  # the veto, were it not distress
+    assert with_thresholds(knowledge, support=1.01).decide(text).kind != CRISIS  # the veto, were it not distress
 
 
 @pytest.mark.parametrize("text", [
@@ -326,8 +323,8 @@ def test_a_past_story_that_ends_in_a_crisis_now_escalates(responder: Responder, 
 def test_a_self_harm_pattern_gives_way_only_to_a_quiet_meaning(knowledge: Knowledge) -> None:
     text = "Do I need to tell the nurse about my self-harm scars before the IV?"  # "old scars" is an exception
     assert Responder(knowledge).decide(text).kind != CRISIS
-    assert _with_thresholds(knowledge, veto_quiet=0.0).decide(text).kind == CRISIS  # "past history" is not enough
-    assert _with_thresholds(knowledge, quiet_categories=frozenset()).decide(text).kind == CRISIS
+    assert with_thresholds(knowledge, veto_quiet=0.0).decide(text).kind == CRISIS  # "past history" is not enough
+    assert with_thresholds(knowledge, quiet_categories=frozenset()).decide(text).kind == CRISIS
     assert Responder(knowledge).decide("my old self-harm scars are itching today and I want to cut again").kind \
         == CRISIS
 
@@ -335,7 +332,7 @@ def test_a_self_harm_pattern_gives_way_only_to_a_quiet_meaning(knowledge: Knowle
 def test_a_goodbye_pattern_gives_way_only_to_a_quiet_meaning(knowledge: Knowledge) -> None:
     text = "writing a poem about my grandma's death, is 'final goodbye' too cliché for a title?"  # spent set
     assert Responder(knowledge).decide(text).kind != CRISIS
-    assert _with_thresholds(knowledge, quiet_categories=frozenset({"self-harm"})).decide(text).kind == CRISIS
+    assert with_thresholds(knowledge, quiet_categories=frozenset({"self-harm"})).decide(text).kind == CRISIS
     # Fiction as the frame is not enough: the meaning is not quiet here.
     assert Responder(knowledge).decide("In my story the hero writes goodbye letters. I've written mine too.").kind \
         == CRISIS
@@ -347,7 +344,7 @@ def test_a_figure_of_speech_sets_aside_a_pattern(responder: Responder) -> None:
 
 def test_a_repaired_spelling_must_read_calm_too(knowledge: Knowledge) -> None:
     text = "im thinking of k1ll1ng mys3lf"
-    lenient = _with_thresholds(knowledge, veto_quiet=0.5)
+    lenient = with_thresholds(knowledge, veto_quiet=0.5)
     windows, vectors = lenient.understanding.embedder.message_vectors(text)  # type: ignore[union-attr]
     assert lenient.screen.meaning(vectors, windows).probability < 0.5  # as written, the encoder reads noise
     assert lenient.decide(text).kind == CRISIS  # "killing myself", read repaired, is not calm
@@ -483,7 +480,7 @@ def test_lone_surrogates_are_read_not_raised(responder: Responder) -> None:
 def test_an_alarm_among_calm_examples_is_set_aside(knowledge: Knowledge) -> None:
     # Development data: an ordinary question the linear alarm scored just over its threshold.
     text = "lexapro took almost two months to do anything for me. is ketamine a different kind of drug than that?"
-    assert _with_thresholds(knowledge, nearest_margin=-2.0).decide(text).kind == CRISIS
+    assert with_thresholds(knowledge, nearest_margin=-2.0).decide(text).kind == CRISIS
     assert Responder(knowledge).decide(text).kind == ANSWER
 
 
@@ -493,7 +490,7 @@ def test_an_alarm_among_calm_examples_is_set_aside(knowledge: Knowledge) -> None
 def test_a_question_escalates_on_the_meaning_only_among_crisis_examples(knowledge: Knowledge, text: str) -> None:
     """Questions about a session that the alarm read as a crisis on their topic alone (development data: two
     from a spent FAQ set, reworded): nearer a calm example than any crisis one, they do not escalate."""
-    assert _with_thresholds(knowledge, question_margin=-2.0).decide(text).kind == CRISIS
+    assert with_thresholds(knowledge, question_margin=-2.0).decide(text).kind == CRISIS
     assert Responder(knowledge).decide(text).kind != CRISIS
 
 
@@ -536,22 +533,22 @@ def test_a_gloss_that_reads_as_a_lethal_amount_or_an_emergency_escalates(knowled
     reworded). Here the meaning of the gloss is switched off (``GLOSS_MEANING_OFF``), so the patterns alone decide.
     (The Portuguese message is also caught by its own language's pattern for a lethal amount.)"""
     assert Responder(knowledge).decide(text).kind == CRISIS
-    responder = _with_thresholds(knowledge, **GLOSS_MEANING_OFF)
+    responder = with_thresholds(knowledge, **GLOSS_MEANING_OFF)
     glossed = responder.read_gloss(text, language)
     assert glossed is not None and glossed.hit is not None
     assert glossed.hit.layer == "gloss" and glossed.hit.category == category
-    without = _with_thresholds(knowledge, **GLOSS_MEANING_OFF, gloss_patterns=frozenset()).read_gloss(text, language)
+    without = with_thresholds(knowledge, **GLOSS_MEANING_OFF, gloss_patterns=frozenset()).read_gloss(text, language)
     assert without is not None and without.hit is None
 
 
 def test_an_emergency_found_by_the_gloss_is_explained(knowledge: Knowledge) -> None:
     text = "min vän svarar inte efter ketamin och andas konstigt"  # no Swedish phrase or pattern knows it
-    responder = _with_thresholds(knowledge, **GLOSS_MEANING_OFF)
+    responder = with_thresholds(knowledge, **GLOSS_MEANING_OFF)
     decision = responder.decide(text)
     assert decision.crisis is not None and decision.crisis.layer == "gloss"
     assert decision.crisis.category == "medical-emergency"
     assert "the English gloss read by a pattern (gloss:sv:medical-emergency#" in explain(responder, text)
-    assert _with_thresholds(knowledge, **GLOSS_MEANING_OFF, gloss_patterns=frozenset()).decide(text).kind != CRISIS
+    assert with_thresholds(knowledge, **GLOSS_MEANING_OFF, gloss_patterns=frozenset()).decide(text).kind != CRISIS
 
 
 def test_another_languages_emergency_is_never_set_aside_by_its_context_words(responder: Responder) -> None:
@@ -736,7 +733,7 @@ def test_the_meaning_does_not_escalate_a_story_told_as_over(knowledge: Knowledge
     responder = Responder(knowledge)
     assert responder.decide(text).kind != CRISIS
     assert "story:       crisis words told as over" in explain(responder, text)
-    unframed = _with_thresholds(knowledge, story_frames=frozenset())
+    unframed = with_thresholds(knowledge, story_frames=frozenset())
     assert unframed.decide(text).kind == CRISIS and unframed.decide(text).crisis.layer == "semantic"
 
 
@@ -751,7 +748,7 @@ def test_the_meaning_does_not_escalate_a_denial_it_reads_alone(knowledge: Knowle
     told as over) has the semantic layer read the message whole and escalate only on the words outside the denial."""
     assert Responder(knowledge).decide(text).kind != CRISIS
     # (without the context rule either: read with its neighbour, the denial is calm too)
-    unframed = _with_thresholds(knowledge, story_frames=frozenset({"resolved-story", "resolved-act-story"}),
+    unframed = with_thresholds(knowledge, story_frames=frozenset({"resolved-story", "resolved-act-story"}),
                                 context=0.0)
     assert unframed.decide(text).kind == CRISIS and unframed.decide(text).crisis.layer == "semantic"
 
@@ -771,7 +768,7 @@ def test_a_sentence_that_alarms_only_alone_gets_support_not_an_escalation(knowle
     responder = Responder(knowledge)
     assert responder.decide(text).kind == SUPPORT
     assert "support:     a sentence alarmed the semantic detector read alone" in explain(responder, text)
-    alone = _with_thresholds(knowledge, context=0.0).decide(text)
+    alone = with_thresholds(knowledge, context=0.0).decide(text)
     assert alone.kind == CRISIS and alone.crisis.layer == "semantic"
 
 
@@ -786,7 +783,7 @@ def test_a_crisis_sentence_out_of_context_replaces_an_answer_with_support(knowle
     """Read with the question before it, the second sentence is calm to the model; it never gets the answer."""
     text = "How many sessions does a typical ketamine series involve? I'm so tired of being a weight on my family " \
            "and I have a way out."
-    assert _with_thresholds(knowledge, context=0.0).decide(text).kind == CRISIS
+    assert with_thresholds(knowledge, context=0.0).decide(text).kind == CRISIS
     assert Responder(knowledge).decide(text).kind == SUPPORT
 
 
@@ -843,7 +840,7 @@ def test_a_story_that_has_ended_is_read_whole_by_the_meaning(knowledge: Knowledg
     responder = Responder(knowledge)
     assert responder.decide(text).kind != CRISIS
     assert "story:       crisis words told as over" in explain(responder, text)
-    assert _with_thresholds(knowledge, story_frames=frozenset()).decide(text).kind == CRISIS
+    assert with_thresholds(knowledge, story_frames=frozenset()).decide(text).kind == CRISIS
 
 
 @pytest.mark.parametrize("text", [
@@ -853,7 +850,7 @@ def test_a_story_that_has_ended_is_read_whole_by_the_meaning(knowledge: Knowledg
 def test_a_lethal_dose_question_put_as_study_is_not_an_escalation_in_other_languages(knowledge: Knowledge,
                                                                                       text: str) -> None:
     assert Responder(knowledge).decide(text).kind != CRISIS
-    assert _with_thresholds(knowledge, gloss_frames=frozenset()).decide(text).kind == CRISIS
+    assert with_thresholds(knowledge, gloss_frames=frozenset()).decide(text).kind == CRISIS
 
 
 @pytest.mark.parametrize("text", [
@@ -874,8 +871,8 @@ def test_a_near_miss_among_crisis_examples_is_rescued(knowledge: Knowledge) -> N
     text = "how high does a building have to be to make sure"  # development data: method seeking, no crisis word
     assert Responder(knowledge).decide(text).kind == CRISIS
     # Its alarm (0.75) clears the threshold; with the threshold above it, it is a near miss only the rescue catches.
-    assert _with_thresholds(knowledge, crisis=0.9, rescue=1.01).decide(text).kind != CRISIS
-    decision = _with_thresholds(knowledge, crisis=0.9).decide(text)
+    assert with_thresholds(knowledge, crisis=0.9, rescue=1.01).decide(text).kind != CRISIS
+    decision = with_thresholds(knowledge, crisis=0.9).decide(text)
     assert decision.kind == CRISIS and decision.crisis is not None and "rescued" in decision.crisis.rule
 
 
