@@ -172,7 +172,7 @@ class Responder:
         # The gloss is embedded once, for the crisis layer and, should the message be calm, for the FAQ step.
         gloss_embedded = functools.cache(lambda: self._embedded(in_english().text))
         gloss = functools.cache(lambda: None if identified.in_known_english and not identified.reads_better(
-            getattr(in_english(), "coverage", 0.0)) else self.read_glossed(in_english(), gloss_embedded))
+            lambda: getattr(in_english(), "coverage", 0.0)) else self.read_glossed(in_english(), gloss_embedded))
         if hit is not None and not overrulable:  # answered before any embedding is done, unless not in English
             glossed = gloss()
             if glossed is None or not (self.screen.gloss_overrules(hit, glossed.meaning, text) or glossed.framed):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from lingua import IsoCode639_1, LanguageDetector, LanguageDetectorBuilder
@@ -50,12 +50,13 @@ class Identified:
         them: "ya no aguanto. me quiero matar" is half English words ("ya", "no", "me") to the bot."""
         return self.english_share < LEXICON_SHARE
 
-    def reads_better(self, coverage: float) -> bool:
-        """Whether a glossary that knows ``coverage`` of the message's words reads it better than English does:
+    def reads_better(self, coverage: Callable[[], float]) -> bool:
+        """Whether a glossary that knows ``coverage()`` of the message's words reads it better than English does:
         "to no telhado do predio agora" (I'm on the building's roof now) is half English words ("to", "no",
         "do") and wholly Portuguese ones, so its gloss is read too. Only a message partly foreign (on some 8,000
-        development messages, no English one had a glossary that knew more of it)."""
-        return self.partly_foreign and coverage > self.english_share
+        development messages, no English one had a glossary that knew more of it); ``coverage`` is only called
+        then, because glossing a message with every glossary costs more than the rest of the lexical step."""
+        return self.partly_foreign and coverage() > self.english_share
 
     @property
     def in_known_english(self) -> bool:
