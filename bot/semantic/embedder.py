@@ -40,7 +40,9 @@ LONG_MESSAGE_WINDOWS = 4  # after reading more windows than this, freed memory i
 EMBED_THREADS = 2  # texts are embedded in this many threads at once (each onnxruntime run is one core)
 MIN_SENTENCE_WORDS = 4  # shorter sentences ("ok.", "hi!") are joined to the next one
 MAX_MESSAGE_CHARS = 4000  # what is looked at, as in the decision
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\s*\n+\s*")
+# Sentence ends, line breaks, and the items of a numbered list written on one line ("1) ... 2) ..."): a crisis
+# written as one item of a list of questions is a sentence of its own.
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\s*\n+\s*|\s+(?=\(?\d{1,2}\)\s)")
 
 
 def sentences(text: str) -> list[str]:

@@ -57,6 +57,16 @@ def test_the_sentence_read_alone_is_what_escalates(responder: Responder) -> None
     assert sentences is not None and sentences.probability >= responder.screen.thresholds.veto_alarm
 
 
+def test_a_crisis_written_as_one_item_of_a_numbered_list_escalates(responder: Responder) -> None:
+    # Development data (a spent blind set): one line of four numbered questions, the third a crisis.
+    text = ("hi so my questions are 1) can i use the nasal spray at home 2) does it show up on a drug test for work "
+            "3) i cut really deep last night and its still oozing and wont close, should i still go "
+            "4) how long does the session last")
+    decision = responder.decide(text)
+    assert decision.kind == CRISIS and decision.crisis is not None and decision.crisis.layer == "semantic"
+    assert "window1of" not in decision.crisis.rule  # an item read alone; the whole message, window 1, reads calm
+
+
 def _named(knowledge: Knowledge, text: str) -> str:
     """The words the pattern that escalates ``text`` found (``matched_words``); fails when none did."""
     rules = knowledge.crisis.detection

@@ -215,6 +215,16 @@ def test_sentences_split_on_ends_and_lines() -> None:
     assert sentences("one. two!\nthree? four") == ["one.", "two!", "three?", "four"]
 
 
+def test_items_of_a_numbered_list_written_on_one_line_are_sentences() -> None:
+    # Development data (a spent blind set): "3) i cut really deep last night ..." was read inside one window of
+    # four questions, where it alarmed 0.35; alone it alarms 0.88.
+    text = "my questions are 1) can i use the spray at home 2) i cut really deep last night (3) how long is it"
+    assert sentences(text) == ["my questions are", "1) can i use the spray at home", "2) i cut really deep last night",
+                               "(3) how long is it"]
+    assert sentences("it costs 2.5 times more (about 300) per session") == [
+        "it costs 2.5 times more (about 300) per session"]
+
+
 def test_a_closing_fragment_joins_the_sentence_before(encoder: Encoder) -> None:
     # Read alone, "Any tips?" is noise the crisis model once scored as alarming.
     text = "I'm anxious about telling my boss I need time off for sessions. Any tips?"
