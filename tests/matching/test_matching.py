@@ -79,6 +79,28 @@ def test_boundary_topic_declines_with_its_own_text(responder: Responder, knowled
     assert (decision.kind, decision.id, decision.reply) == (FALLBACK, None, dosing.reply)
 
 
+@pytest.mark.parametrize(("text", "entry"), [
+    ("do I have to travel to a clinic or could I do the sessions at home?", "delivery-methods"),
+    ("ketamine is what people take at parties, how can that be a safe medicine?", "safety"),
+])
+def test_what_an_entry_answers_is_not_declined_by_a_boundary_beside_it(responder: Responder, text: str,
+                                                                         entry: str) -> None:
+    """Where the treatment is given is the delivery-methods answer ("always in a clinic"), and why clinical
+    ketamine is safe the safety answer: the at-home services and recreational-use boundaries decline only
+    what they name (telehealth companies, mail order, using it at a party)."""
+    decision = responder.decide(text)
+    assert (decision.kind, decision.id, decision.topic) == (ANSWER, entry, None)
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("which telehealth company mails ketamine lozenges?", "at-home-and-online"),
+    ("where can I buy ketamine for a rave", "recreational-use"),
+])
+def test_the_boundaries_beside_those_entries_still_decline(responder: Responder, text: str, topic: str) -> None:
+    decision = responder.decide(text)
+    assert (decision.kind, decision.topic) == (FALLBACK, topic)
+
+
 @pytest.mark.parametrize(("text", "intent"), [("hi", "greeting"), ("thanks!!", "thanks"),
                                               ("are you a bot?", "identity"), ("bye", "goodbye")])
 def test_small_talk(responder: Responder, text: str, intent: str) -> None:
