@@ -773,7 +773,10 @@ def test_a_sentence_that_alarms_only_alone_gets_support_not_an_escalation(knowle
 
 
 def test_explain_names_distress_as_the_reason_for_support(knowledge: Knowledge) -> None:
-    report = explain(Responder(knowledge), "i dont see the point in anything anymore")
+    # Hopelessness with no wish or plan: distress 0.95, alarm 0.03. "i dont see the point in anything anymore" sits
+    # on the edge (alarm 0.32-0.37, escalating on some trainings: passive death wishes stay crisis), so it
+    # cannot show the support reason.
+    report = explain(Responder(knowledge), "everything feels hopeless lately")
     assert re.search(r"^support:     distress 0\.\d\d, at least crisis\.yaml semantic\.support", report, re.MULTILINE)
     # and what the FAQ step found, which the support reply replaced: both views and the fused confidence
     assert "\nsemantic view:\n  nearest phrasings" in report and "\nfused confidence (0-1), best first:\n  0." in report
