@@ -36,7 +36,7 @@ from bot.crisis.rules import DetectionRules
 from bot.crisis.semantic import CrisisClassifier, Reading
 from bot.crisis.thresholds import Thresholds
 from bot.language.identify import Identified
-from bot.language.normalize import normalize
+from bot.language.normalize import normalize, without_laughter
 from bot.semantic.embedder import Embedder, sentences
 
 _TRAILING = re.compile(r"[^\w.!?]+$")  # emoji and spaces after the last mark
@@ -254,8 +254,8 @@ class CrisisScreen:
         GP, when should I refer a patient with chronic suicidal ideation?").
 
         ``repaired``: the meaning of the words the patterns read, when they repaired the spelling
-        (leetspeak, spaced letters, slang): the encoder reads "su1c1d3 is the only option" as noise, and a
-        veto must not rest on a reading of noise, so the repaired words must be calm too.
+        (leetspeak, spaced letters, slang) or a laugh was left out: the encoder reads "su1c1d3 is the only option"
+        as noise, and a veto must not rest on a reading of noise, so the repaired words must be calm too.
 
         ``sentences``: the sentences that hold the hit's words, read alone (a pronoun pointing back at them
         read as them), where the windows did not already: none may alarm (``veto_alarm``), under either veto.
@@ -288,15 +288,17 @@ class CrisisScreen:
                       ) -> tuple[MeaningReading | None, MeaningReading | None]:
         """Two more readings of a message (``clean``: without markup) whose words ``hit`` found, for ``overrules``.
 
-        The words the patterns read (``canonical_text``: leetspeak, spaced letters and slang repaired), when the
-        repair changed any. And the sentences that hold the words the hit found, each alone: a short message
-        is read whole (``windows``: 1), which dilutes a disclosure after a question; a pronoun pointing back at
-        those words is read as them, and an intent whose verb the question before it said is read with it
-        (``bot.crisis.anaphora``). Only those sentences: one without them ("Asking
-        for my mom.") says nothing about how they are meant, and the encoder reads a fragment alone as noise.
+        The words the patterns read (``canonical_text``: leetspeak, spaced letters and slang repaired) without
+        laughter (``without_laughter``), when either changed any: a joke marker never makes a crisis word calm
+        ("honestly i wish i was dead haha" reads as a figure of speech, without "haha" as the wish it is; "the
+        price will kill me lol" reads calm either way). And the sentences that hold the words the hit found, each
+        alone: a short message is read whole (``windows``: 1), which dilutes a disclosure after a question; a
+        pronoun pointing back at those words is read as them, and an intent whose verb the question before it said
+        is read with it (``bot.crisis.anaphora``). Only those sentences: one without them ("Asking for my mom.")
+        says nothing about how they are meant, and the encoder reads a fragment alone as noise.
         """
         repaired = None
-        if (canonical := canonical_text(self.rules, clean)) != normalize(clean):
+        if (canonical := without_laughter(canonical_text(self.rules, clean))) != normalize(clean) and canonical:
             parts, vectors = embedder.message_vectors(canonical)
             repaired = self.meaning(vectors, parts, in_context=False)  # the veto reads probabilities only
         whole = completed(clean)  # "is it possible to OD on the spray? i want to." as "... i want to OD on the spray."

@@ -87,6 +87,17 @@ def normalize(text: str) -> str:
     return _SPACES.sub(" ", " ".join(words).replace("'", "")).strip()
 
 
+# Laughter and "just kidding" in chat, after normalize() (runs of a letter cut to two: "hahahaa", "lool" -> "lol").
+_LAUGHTER = re.compile(r"\b(?:(?:ha){2,}h?|(?:he){2,}|(?:ja){2,}|(?:ke){2,}|lo+l[sz]?|lmf?ao+|rofl|jk|xd+)\b")
+
+
+def without_laughter(normalized: str) -> str:
+    """Normalised text without its laughter ("lol", "haha", "lmao", "jk"): what a message says once the tone
+    marker is gone. A laugh changes how a sentence reads to the encoder ("honestly i wish i was dead" alarms
+    0.99; with "haha" after it, 0.33, a figure of speech), not what it says."""
+    return _SPACES.sub(" ", _LAUGHTER.sub(" ", normalized)).strip()
+
+
 def tokens(text: str) -> list[str]:
     """Split already-normalised text into words."""
     return text.split()

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.language.normalize import normalize
+from bot.language.normalize import normalize, without_laughter
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
@@ -41,3 +41,15 @@ def test_normalize_is_idempotent_and_clean(text: str) -> None:
     assert once == once.strip()
     assert "  " not in once
     assert once == once.casefold()
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("honestly i wish i was dead haha", "honestly i wish i was dead"),
+    ("LMAOOO i'm dead 😂", "i am dead"),
+    ("i'm suicidal lol jk", "i am suicidal"),
+    ("hahahaha ok", "ok"),
+    ("aha, a lolly and a lollipop", "aha a lolly and a lollipop"),  # words that only contain a laugh stay
+    ("what is ketamine", "what is ketamine"),
+])
+def test_without_laughter_leaves_what_the_message_says(raw: str, expected: str) -> None:
+    assert without_laughter(normalize(raw)) == expected
