@@ -3,12 +3,14 @@
 It shows both views and what decided: the typos mended, the lexical view (normalised text, terms, spelling
 corrections, unknown words, top entries with the phrasing that matched), the semantic view
 (the windows a long message was read as, the nearest phrasings, the class probabilities),
-the fused confidence per candidate, the thresholds, which crisis layer fired or why the support reply was
+the fused confidence per candidate, the thresholds, which crisis layer fired (and, for a pattern the meaning
+may set aside, the readings it weighed) or why the support reply was
 given, and the decision.
 """
 
 from __future__ import annotations
 
+from bot.crisis.detector import CrisisHit
 from bot.decision import NO_CONTEXT, SUPPORT, ChatContext, Responder
 from bot.language.markup import strip_markup
 from bot.matching.fusion import FEATURES
@@ -79,6 +81,8 @@ def explain(responder: Responder, text: str, context: ChatContext = NO_CONTEXT) 
                "semantic": f"the semantic detector ({hit.rule}: probability, window)",
                "gloss": f"the English gloss read by {gloss_reader} ({hit.rule})"}.get(hit.layer, hit.rule)
         lines.append(f"crisis:      layer {hit.layer}: {why}")
+        if decision.language == "en" and responder.understanding is not None and responder.screen.needs_meaning(hit):
+            lines.append(f"kept:        {_why_kept(responder, text, hit)}")
     if decision.language == "en" and (story := responder.screen.story(text)[0]):
         lines.append(f"story:       crisis words told as over, denied, grieved or figurative (crisis.yaml "
                      f"semantic.story_frames), in {', '.join(sorted(story))}: these categories' patterns skip those "
@@ -100,3 +104,28 @@ def _why_support(responder: Responder, text: str) -> str:
                 "it (crisis.yaml semantic.context)")
     distress = meaning.reading.distress if meaning.reading is not None else 0.0
     return f"distress {distress:.2f}, at least crisis.yaml semantic.support, and no layer scored a crisis"
+
+
+def _why_kept(responder: Responder, text: str, hit: CrisisHit) -> str:
+    """The readings the meaning's veto weighed before it let a pattern that names a crisis word stand
+    (``CrisisScreen.overrules``), read again on the message, next to their bars: an operator asking why a joke or
+    a past story escalated sees which reading was not calm enough."""
+    assert responder.understanding is not None
+    clean = strip_markup(text)
+    meaning = responder.meaning_of(clean)
+    reading, limits = meaning.reading, responder.screen.thresholds
+    if reading is None:
+        return "the meaning could not read the message"
+    windows = len(responder.understanding.embedder.message_vectors(clean)[0])
+    repaired, sentences = responder.screen.more_readings(responder.understanding.embedder, clean, windows, hit)
+    found = [f"the meaning reads it as {reading.calm} {reading.calm_probability:.2f} (semantic.veto "
+             f"{limits.veto}), alarm {reading.probability:.2f}, distress {reading.distress:.2f} (semantic.support "
+             f"{limits.support})"]
+    if repaired is not None:
+        found.append(f"its words repaired or without laughter alarm {repaired.probability:.2f}")
+    if sentences is not None:
+        found.append(f"the sentences holding the pattern's words alarm {sentences.probability:.2f}")
+    found.append(f"set aside only with distress under semantic.support and every alarm under semantic.veto_quiet "
+                 f"{limits.veto_quiet}, or, in semantic.veto_categories, a calm kind of semantic.veto_kinds at "
+                 f"semantic.veto or more and every alarm under semantic.veto_alarm {limits.veto_alarm}")
+    return "; ".join(found)

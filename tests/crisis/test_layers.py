@@ -301,6 +301,17 @@ def test_a_joke_marker_never_hides_a_crisis(responder: Responder, text: str) -> 
     assert responder.decide(text).kind == CRISIS
 
 
+def test_explain_shows_the_readings_the_veto_weighed(responder: Responder) -> None:
+    # "haha" makes the message read as a figure of speech; without it, it is the wish it names
+    report = explain(responder, "honestly i wish i was dead haha")
+    kept = re.search(r"^kept:        the meaning reads it as (\S+) 0\.\d\d .*; its words repaired or without laughter "
+                     r"alarm (0\.\d\d);", report, re.MULTILINE)
+    assert kept is not None, report
+    assert float(kept.group(2)) >= responder.knowledge.crisis.thresholds.veto_alarm
+    emergency = explain(responder, "my husband is having a seizure right now")  # no veto for emergencies
+    assert "decision:    crisis" in emergency and "kept:" not in emergency
+
+
 def test_a_quiet_meaning_never_sets_aside_an_emergency_pattern(responder: Responder) -> None:
     # medical-emergency is not a veto category: the meaning may not overrule it however calm it reads
     assert responder.decide("my friend took a bunch of pills and now he won't wake up").kind == CRISIS
