@@ -127,5 +127,6 @@ def _why_kept(responder: Responder, text: str, hit: CrisisHit) -> str:
         found.append(f"the sentences holding the pattern's words alarm {sentences.probability:.2f}")
     found.append(f"set aside only with distress under semantic.support and every alarm under semantic.veto_quiet "
                  f"{limits.veto_quiet}, or, in semantic.veto_categories, a calm kind of semantic.veto_kinds at "
-                 f"semantic.veto or more and every alarm under semantic.veto_alarm {limits.veto_alarm}")
+                 f"semantic.veto or more (for risk signals, semantic.risk_veto_kinds too) and every alarm under "
+                 f"semantic.veto_alarm {limits.veto_alarm}")
     return "; ".join(found)

@@ -281,7 +281,8 @@ class CrisisScreen:
         alarm = max(reading.probability, repaired.probability if repaired is not None else 0.0)
         if alarm < limits.veto_quiet:
             return True
-        return hit.category in limits.veto_categories and reading.calm in limits.veto_kinds \
+        kinds = limits.veto_kinds | limits.risk_veto_kinds if hit.category == RISK_CATEGORY else limits.veto_kinds
+        return hit.category in limits.veto_categories and reading.calm in kinds \
             and reading.calm_probability >= limits.veto and alarm < limits.veto_alarm
 
     def more_readings(self, embedder: Embedder, clean: str, windows: int, hit: CrisisHit

@@ -28,11 +28,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bot.crisis.thresholds import FAQ_KIND
 from bot.semantic.embedder import Embedder
 from bot.semantic.network import NetworkModel, fit_network
 from bot.semantic.softmax import SoftmaxModel, fit_softmax
 
-FAQ_KIND = "faq"  # the FAQ's own texts: calm, and the commonest thing people send
 FIT_VERSION = "crisis-semantic-6"
 LONG_EXAMPLE_WORDS = 25
 FAQ_WEIGHT = 2.0

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+FAQ_KIND = "faq"  # the calm kind of the FAQ's own texts: calm, and the commonest thing people send
+
 
 @dataclass(frozen=True)
 class Thresholds:
@@ -16,6 +18,7 @@ class Thresholds:
     veto_alarm: float = 0.0  # ... and sees less crisis than this in every sentence
     veto_quiet: float = 0.0  # a pattern that only names a crisis word is also set aside below this alarm (0: never)
     veto_kinds: frozenset[str] = frozenset()
+    risk_veto_kinds: frozenset[str] = frozenset()  # more calm kinds that may set aside the risk scorer's hits
     veto_categories: frozenset[str] = frozenset()
     quiet_categories: frozenset[str] = frozenset()  # where only ``veto_quiet`` may set a pattern aside
     distress_kinds: frozenset[str] = frozenset()  # calm kinds that still mean distress (support)

@@ -53,7 +53,8 @@ def template(reader: FileReader, node: Node, what: str, allowed: set[str]) -> st
 
 # semantic lists that name detection categories
 CATEGORY_LISTS = ("veto_categories", "quiet_categories", "gloss_patterns")
-KIND_LISTS = ("veto_kinds", "gloss_veto_kinds", "distress_kinds")  # semantic lists that name calm example kinds
+# semantic lists that name calm example kinds
+KIND_LISTS = ("veto_kinds", "risk_veto_kinds", "gloss_veto_kinds", "distress_kinds")
 
 
 def read_crisis(reader: FileReader, fields: dict[str, Node]) -> CrisisPolicy | None:
@@ -149,8 +150,9 @@ def _aliases(reader: FileReader, node: Node | None, regions: dict[str, Region]) 
 
 def _thresholds(reader: FileReader, node: Node) -> Thresholds | None:
     fields = reader.mapping(node, "semantic", required=("threshold", "support", "calm"),
-                            optional=("veto", "veto_alarm", "veto_quiet", "veto_kinds", "veto_categories",
-                                      "distress_kinds", "nearest_margin", "question_margin", "rescue", "rescue_margin",
+                            optional=("veto", "veto_alarm", "veto_quiet", "veto_kinds", "risk_veto_kinds",
+                                      "veto_categories", "distress_kinds", "nearest_margin", "question_margin",
+                                      "rescue", "rescue_margin",
                                       "gloss", "gloss_margin", "gloss_rescue", "gloss_rescue_margin", "gloss_coverage",
                                       "gloss_words", "gloss_veto", "gloss_veto_alarm", "gloss_veto_kinds",
                                       "quiet_categories", "gloss_patterns", "gloss_frames", "story_frames",
@@ -177,7 +179,8 @@ def _thresholds(reader: FileReader, node: Node) -> Thresholds | None:
     return Thresholds(crisis=values["threshold"], support=values["support"], calm=values["calm"],  # type: ignore[arg-type]
                             veto=values.get("veto", 1.01), veto_alarm=values.get("veto_alarm", 0.0),  # type: ignore[arg-type]
                             veto_quiet=values.get("veto_quiet", 0.0),  # type: ignore[arg-type]
-                            veto_kinds=kinds, veto_categories=categories, quiet_categories=quiet,
+                            veto_kinds=kinds, risk_veto_kinds=names("risk_veto_kinds"), veto_categories=categories,
+                            quiet_categories=quiet,
                             distress_kinds=distress,
                             nearest_margin=margins.get("nearest_margin", -2.0),  # type: ignore[arg-type]
                             question_margin=margins.get("question_margin", -2.0),  # type: ignore[arg-type]

@@ -29,6 +29,7 @@ from yaml.nodes import Node, ScalarNode, SequenceNode
 from bot.crisis import gloss as gloss_module
 from bot.crisis import lexicon as lexicon_module
 from bot.crisis.gloss import Glossaries, Glossary, compile_glossary
+from bot.crisis.thresholds import FAQ_KIND
 from bot.knowledge.crisis_policy import (
     KIND_LISTS,
     category_names,
@@ -415,7 +416,7 @@ def load_knowledge(directory: Path, cache: ArrayStore | None = None) -> Knowledg
     crisis, crisis_categories = loader.crisis()
     examples = loader.crisis_examples(crisis_categories)
     if examples.calm:  # without examples the semantic layer is off, and its kinds name nothing yet
-        loader.check_calm_kinds({kind for _, kind in examples.calm})
+        loader.check_calm_kinds({kind for _, kind in examples.calm} | {FAQ_KIND})
     examples = loader.other_language_examples(examples, crisis_categories, crisis)
     out_of_scope, near_subject, other_reader, other_items = loader.out_of_scope()
     glossaries = loader.glossaries(crisis)

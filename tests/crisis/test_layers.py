@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from bot.console.explain import explain
-from bot.crisis.detector import detect_crisis, framed
+from bot.crisis.detector import CrisisHit, detect_crisis, framed
 from bot.crisis.lexicon import (
     FoldedText,
     LanguageLexicon,
@@ -28,7 +28,8 @@ from bot.crisis.lexicon import (
     spoken,
     unclipped,
 )
-from bot.crisis.screen import asks_a_question
+from bot.crisis.screen import MeaningReading, asks_a_question
+from bot.crisis.semantic import Reading
 from bot.crisis.spelt import spelt_together
 from bot.decision import ANSWER, CLARIFY, CRISIS, FALLBACK, SUPPORT, ChatContext, Responder
 from bot.knowledge import Knowledge, KnowledgeError, load_knowledge
@@ -282,6 +283,31 @@ def test_the_meaning_overrules_a_pattern_that_only_names_a_word(knowledge: Knowl
     assert with_thresholds(knowledge, veto=1.01, veto_quiet=0.0).decide(text).kind == CRISIS  # the pattern alone
     assert Responder(knowledge).decide(text).kind != CRISIS
     assert with_thresholds(knowledge, veto=1.01).decide(text).kind != CRISIS  # quiet alone suffices
+
+
+@pytest.mark.parametrize("text", [
+    "I'm giving away a lot of my stuff because I'm moving abroad. Will my treatment records transfer?",
+    "We're rehoming our cat because my daughter turned out to be allergic, it's breaking my heart. Anyway, can I do "
+    "sessions while on antihistamines?",
+])
+def test_everyday_life_sets_aside_a_sum_of_risk_words(knowledge: Knowledge, text: str) -> None:
+    # Things given away and a pet rehomed add up as a goodbye would, and the meaning reads everyday life (0.8-0.9).
+    strict = with_thresholds(knowledge, risk_veto_kinds=frozenset())
+    assert (hit := strict.decide(text).crisis) is not None and hit.layer == "risk"
+    assert Responder(knowledge).decide(text).kind != CRISIS
+
+
+@pytest.mark.parametrize(("calm", "risk_set_aside", "pattern_set_aside"), [
+    ("everyday", True, False), ("faq", True, False), ("past-history", True, True), ("worry", False, False),
+])
+def test_only_a_sum_of_risk_words_gives_way_to_an_everyday_reading(
+        responder: Responder, calm: str, risk_set_aside: bool, pattern_set_aside: bool) -> None:
+    """A pattern is a sentence's meaning ("i want to end it all"), so an everyday reading never sets one aside."""
+    sure = MeaningReading(0.2, None, Reading(0.2, "suicidal-thoughts", 0, calm, 0.9))
+    risk = CrisisHit("risk-signals", "en", "risk-signals:self+intent+preparation", "risk")
+    pattern = CrisisHit("suicidal-thoughts", "en", "suicidal-thoughts", "patterns")
+    assert responder.screen.overrules(risk, sure) is risk_set_aside
+    assert responder.screen.overrules(pattern, sure) is pattern_set_aside
 
 
 @pytest.mark.parametrize("text", [
@@ -963,6 +989,7 @@ def test_danger_now_cues_that_are_not_a_list_of_texts_are_refused(knowledge_copy
 
 @pytest.mark.parametrize(("line", "misspelt", "names"), [
     ("  veto_kinds: [informational, clinician,", "  veto_kinds: [informationl, clinician,", "a kind of not_crisis"),
+    ("  risk_veto_kinds: [everyday, faq]", "  risk_veto_kinds: [every-day, faq]", "a kind of not_crisis"),
     ("  quiet_categories: [self-harm,", "  quiet_categories: [self-harms,", "a category of crisis.yaml"),
     ("  gloss_veto_kinds: [past-history,", "  gloss_veto_kinds: [past-histroy,", "a kind of not_crisis"),
     ("  gloss_patterns: [lethal-means,", "  gloss_patterns: [lethal-mean,", "a category of crisis.yaml"),
