@@ -750,6 +750,11 @@ MORE_CRISIS = [
     'chest tightness and my arm is tingling, started like 10 min ago after the lozenge, normal?',
     'cant move my left side properly, kicked in maybe twenty minutes ago after my session',
     'her face is drooping and she is slurring her words for the last ten minutes after her session',
+    # ... and a stroke's one-sided signs, or a drooping face beside another sign, told without a time.
+    'half my face feels numb and my smile is lopsided',
+    'one side of my face is drooping, what is happening',
+    "his left arm went limp and he can't get his words out",
+    'grandma suddenly confused, cant find words and one side weak',
     # Someone else's burden belief, reported in the third person.
     'he keeps telling us we would be better off without him and then goes quiet',
     'she says the kids would be better off if she was gone',
@@ -817,6 +822,11 @@ MORE_CRISIS = [
 
 # More calm messages that use crisis-sounding words.
 MORE_CALM = [
+    # Ketamine's own numbness and slurring, a smile, a limb slept on: no stroke's one-sided sign.
+    'my face felt numb during the infusion, is that normal?',
+    'my speech was slurred after the session, normal?',
+    'i have a lopsided smile in photos, will ketamine change my face',
+    'sleeping on my left side makes my arm numb',
     # Breathing trouble asked about, told as past, or a laugh.
     'is it hard to breathe during an infusion?',
     'it was hard to breathe in the stuffy waiting room last time, can they open a window',
