@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
+from bot.crisis.clitics import conjunctions_apart
 from bot.crisis.spelt import spelt_together
 
 # Languages written a syllable per word: there, content words in order with others between are not the phrase
@@ -382,10 +383,11 @@ class Lexicon:
         escalate because the Spanish list names the topic and only the Portuguese one knows the question.
         """
         found = self._find(text, first, mentions, text)
-        if found is None and (joined := spelt_together(text)) != text:
-            # a second reading, tried only when the text as written holds no phrase: joining can only add words;
-            # the context and danger-now cues are read as written, since joining could hide them
-            found = self._find(joined, first, mentions, text)
+        for reading in (spelt_together(text), conjunctions_apart(text)):
+            # second readings, tried only when the text as written holds no phrase: they can only add words;
+            # the context and danger-now cues are read as written, since a reading could hide them
+            if found is None and reading != text:
+                found = self._find(reading, first, mentions, text)
         return found
 
     def _find(self, text: str, first: str | None, mentions: bool, cues_in: str) -> str | None:

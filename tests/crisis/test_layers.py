@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from bot.console.explain import explain
+from bot.crisis.clitics import conjunctions_apart
 from bot.crisis.detector import CrisisHit, detect_crisis, framed
 from bot.crisis.lexicon import (
     FoldedText,
@@ -190,6 +191,21 @@ def test_vowel_signs_are_kept_in_hindi() -> None:
     match = lambda text: _finds(lexicon, text)  # noqa: E731
     assert match("मैं जीना नहीं चाहता")
     assert not match("मैं घर जाना नहीं चाहता")  # "go home", not "live"
+
+
+@pytest.mark.parametrize(("text", "listed", "code"), [("تعبت وبدي موت", "تعبت بدي موت", "ar"),
+                                                      ("נמאס לי ורוצה למות", "נמאס לי רוצה למות", "he")])
+def test_a_conjunction_written_onto_a_phrase_does_not_hide_it(responder: Responder, text: str, listed: str,
+                                                              code: str) -> None:
+    """"and" is one letter joined to the next word in Arabic and Hebrew: "وبدي موت" holds the phrase "بدي موت"."""
+    assert responder.screen.lexicon.find(listed) == code
+    assert responder.screen.lexicon.find(text) == code
+
+
+def test_a_joined_conjunction_is_written_apart_only_before_a_word() -> None:
+    assert conjunctions_apart("تعبت وبدي موت") == "تعبت و بدي موت"
+    assert conjunctions_apart("نمت وو") == "نمت وو"  # no word after it
+    assert conjunctions_apart("quiero morir") == "quiero morir"
 
 
 def test_vietnamese_phrases_match_only_as_written() -> None:
