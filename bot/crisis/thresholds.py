@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-FAQ_KIND = "faq"  # the calm kind of the FAQ's own texts: calm, and the commonest thing people send
+FAQ_KIND = "faq"  # the kind the FAQ's own texts are read as: calm, and the commonest thing people send
 
 
 @dataclass(frozen=True)
