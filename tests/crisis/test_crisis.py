@@ -822,6 +822,9 @@ MORE_CRISIS = [
 
 # More calm messages that use crisis-sounding words.
 MORE_CALM = [
+    # "whole" and "pills" in two clauses: a life is no quantity of pills.
+    'my mom has had depression her whole life and no pills ever helped. would ketamine be something for her?',
+    'my husband has had depression for 15 years and the meds barely touch it. could ketamine be an option for him',
     # Ketamine's own numbness and slurring, a smile, a limb slept on: no stroke's one-sided sign.
     'my face felt numb during the infusion, is that normal?',
     'my speech was slurred after the session, normal?',
