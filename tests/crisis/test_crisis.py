@@ -750,6 +750,9 @@ MORE_CRISIS = [
     'chest tightness and my arm is tingling, started like 10 min ago after the lozenge, normal?',
     'cant move my left side properly, kicked in maybe twenty minutes ago after my session',
     'her face is drooping and she is slurring her words for the last ten minutes after her session',
+    # A firearm loaded with no errand named for it, or with one denied.
+    'Loaded my hunting rifle tonight. not for hunting',
+    'just loaded my dads pistol, sitting in the car',
     # ... and a stroke's one-sided signs, or a drooping face beside another sign, told without a time.
     'half my face feels numb and my smile is lopsided',
     'one side of my face is drooping, what is happening',
@@ -822,6 +825,9 @@ MORE_CRISIS = [
 
 # More calm messages that use crisis-sounding words.
 MORE_CALM = [
+    # A firearm loaded for a hunt, the range or a season.
+    'loaded my rifle for the hunting trip this weekend, can i still do my infusion monday?',
+    'cleaned and loaded the shotgun for duck season',
     # "whole" and "pills" in two clauses: a life is no quantity of pills.
     'my mom has had depression her whole life and no pills ever helped. would ketamine be something for her?',
     'my husband has had depression for 15 years and the meds barely touch it. could ketamine be an option for him',
