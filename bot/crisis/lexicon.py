@@ -383,10 +383,12 @@ class Lexicon:
         escalate because the Spanish list names the topic and only the Portuguese one knows the question.
         """
         found = self._find(text, first, mentions, text)
-        for reading in (spelt_together(text), conjunctions_apart(text)):
-            # second readings, tried only when the text as written holds no phrase: they can only add words;
-            # the context and danger-now cues are read as written, since a reading could hide them
-            if found is None and reading != text:
+        for read_again in (spelt_together, conjunctions_apart):
+            # second readings, made only while no phrase is found: they can only add words; the context and
+            # danger-now cues are read as written, since a reading could hide them
+            if found is not None:
+                break
+            if (reading := read_again(text)) != text:
                 found = self._find(reading, first, mentions, text)
         return found
 
