@@ -116,7 +116,7 @@ def _why_kept(responder: Responder, text: str, hit: CrisisHit) -> str:
     reading, limits = meaning.reading, responder.screen.thresholds
     if reading is None:
         return "the meaning could not read the message"
-    windows = len(responder.understanding.embedder.message_vectors(clean)[0])
+    windows = len(responder.understanding.embedder.windows(clean))
     repaired, sentences = responder.screen.more_readings(responder.understanding.embedder, clean, windows, hit)
     found = [f"the meaning reads it as {reading.calm} {reading.calm_probability:.2f} (semantic.veto "
              f"{limits.veto}), alarm {reading.probability:.2f}, distress {reading.distress:.2f} (semantic.support "
