@@ -33,7 +33,7 @@ from bot.semantic.embedder import Embedder
 from bot.semantic.network import NetworkModel, fit_network
 from bot.semantic.softmax import SoftmaxModel, fit_softmax
 
-FIT_VERSION = "crisis-semantic-6"
+FIT_VERSION = "crisis-semantic-7"
 LONG_EXAMPLE_WORDS = 25
 FAQ_WEIGHT = 2.0
 # The arrays a fit is cached as: the alarm network's four, then the kinds model's two.
