@@ -118,15 +118,15 @@ def _why_kept(responder: Responder, text: str, hit: CrisisHit) -> str:
         return "the meaning could not read the message"
     windows = len(responder.understanding.embedder.windows(clean))
     repaired, sentences = responder.screen.more_readings(responder.understanding.embedder, clean, windows, hit)
-    found = [f"the meaning reads it as {reading.calm} {reading.calm_probability:.2f} (semantic.veto "
-             f"{limits.veto}), alarm {reading.probability:.2f}, distress {reading.distress:.2f} (semantic.support "
-             f"{limits.support})"]
+    found = [f"the meaning reads it as {reading.calm} {reading.calm_probability:.2f}, the veto's calm kinds together "
+             f"{reading.calm_share(responder.screen.veto_kinds(hit)):.2f} (semantic.veto {limits.veto}), alarm "
+             f"{reading.probability:.2f}, distress {reading.distress:.2f} (semantic.support {limits.support})"]
     if repaired is not None:
         found.append(f"its words repaired or without laughter alarm {repaired.probability:.2f}")
     if sentences is not None:
         found.append(f"the sentences holding the pattern's words alarm {sentences.probability:.2f}")
     found.append(f"set aside only with distress under semantic.support and every alarm under semantic.veto_quiet "
-                 f"{limits.veto_quiet}, or, in semantic.veto_categories, a calm kind of semantic.veto_kinds at "
-                 f"semantic.veto or more (for risk signals, semantic.risk_veto_kinds too) and every alarm under "
-                 f"semantic.veto_alarm {limits.veto_alarm}")
+                 f"{limits.veto_quiet}, or, in semantic.veto_categories, the calm kinds of semantic.veto_kinds "
+                 f"together at semantic.veto or more (for risk signals, semantic.risk_veto_kinds too) and every alarm "
+                 f"under semantic.veto_alarm {limits.veto_alarm}")
     return "; ".join(found)

@@ -281,9 +281,13 @@ class CrisisScreen:
         alarm = max(reading.probability, repaired.probability if repaired is not None else 0.0)
         if alarm < limits.veto_quiet:
             return True
-        kinds = limits.veto_kinds | limits.risk_veto_kinds if hit.category == RISK_CATEGORY else limits.veto_kinds
-        return hit.category in limits.veto_categories and reading.calm in kinds \
-            and reading.calm_probability >= limits.veto and alarm < limits.veto_alarm
+        return hit.category in limits.veto_categories and reading.calm_share(self.veto_kinds(hit)) >= limits.veto \
+            and alarm < limits.veto_alarm
+
+    def veto_kinds(self, hit: CrisisHit) -> frozenset[str]:
+        """The calm kinds whose share of a message lets the meaning set ``hit`` aside (``overrules``)."""
+        limits = self.thresholds
+        return limits.veto_kinds | limits.risk_veto_kinds if hit.category == RISK_CATEGORY else limits.veto_kinds
 
     def more_readings(self, embedder: Embedder, clean: str, windows: int, hit: CrisisHit
                       ) -> tuple[MeaningReading | None, MeaningReading | None]:
@@ -344,8 +348,8 @@ class CrisisScreen:
         lexicon's ``danger_now``): a past story that has come back reads as past history too."""
         reading, limits = meaning.reading, self.thresholds
         return (reading is not None and (hit.layer == "lexicon" or self.needs_meaning(hit))
-                and reading.calm in limits.gloss_veto_kinds
-                and reading.calm_probability >= limits.gloss_veto and reading.probability < limits.gloss_veto_alarm
+                and reading.calm_share(limits.gloss_veto_kinds) >= limits.gloss_veto
+                and reading.probability < limits.gloss_veto_alarm
                 and not self.lexicon.danger_now(text))
 
     def distressed(self, meaning: MeaningReading, text: str, answered: bool = False) -> bool:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -48,7 +48,8 @@ class Reading:
     alarm and the kinds model's crisis classes), which together misfire less than either (measured on a
     tuning set: fewer false alarms on FAQ questions at the same recall);
     ``category``: the likeliest crisis category there; ``calm``/``calm_probability``: the likeliest
-    calm kind of the whole message (informational, clinician, past-history, grief, ...);
+    calm kind of the whole message (informational, clinician, past-history, grief, ...), and ``calm_kinds``
+    every calm kind's probability there;
     ``distress``: how much of the whole message the kinds model gives to crisis categories and
     to the distress kinds (hopelessness, exhaustion: ``worry`` in the examples).
     """
@@ -64,6 +65,14 @@ class Reading:
     # caller's ``margin_from``, which no rule reads (measuring it scans some 7 MB of example vectors)
     margins: tuple[float, ...] = ()
     categories: tuple[str, ...] = ()  # per window: the likeliest crisis category
+    calm_kinds: tuple[tuple[str, float], ...] = ()
+
+    def calm_share(self, kinds: Collection[str]) -> float:
+        """How much of the whole message the kinds model gives to ``kinds`` together: "Can ketamine make suicidal
+        thoughts worse once it wears off? I want to know what to watch for before I start." reads as
+        informational 0.37, past history 0.09, clinician 0.03 and so on: no one kind is likely, and together
+        they are the calm a veto looks for."""
+        return sum(probability for kind, probability in self.calm_kinds if kind in kinds)
 
 
 @dataclass(frozen=True)
@@ -105,9 +114,11 @@ class CrisisClassifier:
                 nearest_calm = np.maximum(nearest_calm, easy_similarity[measured])
             margins[measured] = (near @ self.crisis_vectors.T).max(axis=1) - nearest_calm
         categories = tuple(self.labels[int(n)] for n in np.argmax(crisis, axis=1))
+        calm_kinds = tuple(zip(self.labels[self.crisis_classes:], map(float, kinds[0, self.crisis_classes:]),
+                               strict=True))
         return Reading(float(alarm[window]), categories[window], window,
                        self.labels[self.crisis_classes + calm], float(kinds[0, self.crisis_classes + calm]), distress,
-                       tuple(float(a) for a in alarm), tuple(float(m) for m in margins), categories)
+                       tuple(float(a) for a in alarm), tuple(float(m) for m in margins), categories, calm_kinds)
 
     @classmethod
     def build(cls, crisis: Sequence[tuple[str, str]], calm: Sequence[tuple[str, str]], easy_calm: Sequence[str],

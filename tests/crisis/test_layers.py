@@ -319,11 +319,36 @@ def test_everyday_life_sets_aside_a_sum_of_risk_words(knowledge: Knowledge, text
 def test_only_a_sum_of_risk_words_gives_way_to_an_everyday_reading(
         responder: Responder, calm: str, risk_set_aside: bool, pattern_set_aside: bool) -> None:
     """A pattern is a sentence's meaning ("i want to end it all"), so an everyday reading never sets one aside."""
-    sure = MeaningReading(0.2, None, Reading(0.2, "suicidal-thoughts", 0, calm, 0.9))
+    sure = MeaningReading(0.2, None, Reading(0.2, "suicidal-thoughts", 0, calm, 0.9, calm_kinds=((calm, 0.9),)))
     risk = CrisisHit("risk-signals", "en", "risk-signals:self+intent+preparation", "risk")
     pattern = CrisisHit("suicidal-thoughts", "en", "suicidal-thoughts", "patterns")
     assert responder.screen.overrules(risk, sure) is risk_set_aside
     assert responder.screen.overrules(pattern, sure) is pattern_set_aside
+
+
+@pytest.mark.parametrize(("kinds", "set_aside"), [
+    ((("informational", 0.37), ("past-history", 0.09), ("clinician", 0.06), ("faq", 0.3)), True),
+    ((("informational", 0.37), ("worry", 0.2), ("everyday", 0.2)), False),  # the rest is not a veto's calm
+    ((("informational", 0.37), ("past-history", 0.09)), False),  # not enough of it
+])
+def test_the_calm_kinds_of_a_veto_count_together(responder: Responder, kinds: tuple[tuple[str, float], ...],
+                                                 set_aside: bool) -> None:
+    """A question about the evidence reads partly as informational, partly as clinical or past history: no one
+    kind is likely, and all of them are calm."""
+    reading = Reading(0.2, "suicidal-thoughts", 0, kinds[0][0], kinds[0][1], calm_kinds=kinds)
+    pattern = CrisisHit("suicidal-thoughts", "en", "suicidal-thoughts", "patterns")
+    assert responder.screen.overrules(pattern, MeaningReading(0.2, None, reading)) is set_aside
+
+
+def test_a_question_split_between_calm_kinds_is_answered_and_a_disclosure_is_not(responder: Responder) -> None:
+    # Development data (a read set): the meaning gives it informational 0.37 and the rest to other calm kinds.
+    question = ("Can ketamine make suicidal thoughts worse once it wears off? I want to know what to watch for "
+                "before I start.")
+    reading = responder.meaning_of(question).reading
+    assert reading is not None and reading.calm_probability < responder.knowledge.crisis.thresholds.veto
+    assert responder.decide(question).kind != CRISIS
+    assert responder.decide("Can ketamine make suicidal thoughts worse once it wears off? Mine are worse every night "
+                            "and the pills are in my drawer.").kind == CRISIS
 
 
 @pytest.mark.parametrize("text", [
@@ -346,8 +371,8 @@ def test_a_joke_marker_never_hides_a_crisis(responder: Responder, text: str) -> 
 def test_explain_shows_the_readings_the_veto_weighed(responder: Responder) -> None:
     # "haha" makes the message read as a figure of speech; without it, it is the wish it names
     report = explain(responder, "honestly i wish i was dead haha")
-    kept = re.search(r"^kept:        the meaning reads it as (\S+) 0\.\d\d .*; its words repaired or without laughter "
-                     r"alarm (0\.\d\d);", report, re.MULTILINE)
+    kept = re.search(r"^kept:        the meaning reads it as (\S+) 0\.\d\d, the veto's calm kinds together 0\.\d\d .*; "
+                     r"its words repaired or without laughter alarm (0\.\d\d);", report, re.MULTILINE)
     assert kept is not None, report
     assert float(kept.group(2)) >= responder.knowledge.crisis.thresholds.veto_alarm
     emergency = explain(responder, "my husband is having a seizure right now")  # no veto for emergencies
