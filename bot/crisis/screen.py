@@ -338,10 +338,11 @@ class CrisisScreen:
 
     def gloss_overrules(self, hit: CrisisHit, meaning: MeaningReading, text: str) -> bool:
         """A phrase or pattern hit in a message not in English words is set aside when its gloss reads as
-        near-certainly past history, fiction, grief or a clinician's question (``gloss_veto_kinds``, at least
+        near-certainly past history, grief or a clinician's question (``gloss_veto_kinds``, at least
         ``gloss_veto``) and no window of it alarms (below ``gloss_veto_alarm``): "vor zehn Jahren wollte ich
         mir das Leben nehmen, heute geht es mir gut". The English veto's counterpart for every language;
-        informational is not among the kinds, since a question about a lethal dose reads as one. As in English,
+        informational is not among the kinds, since a question about a lethal dose reads as one, nor fiction, as
+        which a word-by-word gloss of a short statement reads ("rooftop just wanted who that write"). As in English,
         only a hit that merely names the subject (a phrase, or a pattern of the ``veto_categories`` or
         ``quiet_categories``), never an act or an emergency: "mio padre è svenuto dopo la dose di esketamina"
         stays an emergency, whatever its gloss reads as. Nor when the message holds a danger-now cue (the

@@ -327,3 +327,11 @@ def test_a_message_half_in_english_words_is_glossed_when_another_language_knows_
     assert decision.kind == CRISIS and decision.crisis is not None and decision.crisis.layer == "gloss"
     assert decision.language == "pt"  # answered in the language the gloss was read in
     assert not identified.reads_better(lambda: 0.5)  # a glossary must know more of it than English does
+
+
+def test_a_broken_gloss_that_reads_as_a_story_sets_no_phrase_aside(responder: Responder) -> None:
+    # Development data (read sets): "I'm standing on the roof, just wanted to write to someone" glosses as
+    # "rooftop just wanted who that write", which the meaning reads as fiction; the phrase is a crisis now.
+    for text in ("стою на крыше, просто хотел кому-то написать", "стою на крыше, ветер сильный, не знаю зачем пишу"):
+        decision = responder.decide(text)
+        assert decision.kind == CRISIS and decision.crisis is not None and decision.crisis.layer == "lexicon"
