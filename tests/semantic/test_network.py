@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from bot.semantic.adam import Adam
-from bot.semantic.network import fit_network
+from bot.semantic.network import NetworkModel, fit_network
 from bot.semantic.softmax import fit_softmax
 
 
@@ -67,7 +67,7 @@ def test_the_members_are_stored_as_one_network_whose_logits_are_their_mean() -> 
     joined = fit_network(x, y, 2, hidden=8, members=2, seed=3)
     assert joined.hidden_weights.shape == (8, 16)
 
-    def logits(model):
+    def logits(model: NetworkModel) -> np.ndarray:
         return np.maximum(held_x @ model.hidden_weights + model.hidden_bias, 0.0) @ model.weights + model.bias
 
     assert np.allclose(logits(joined), (logits(members[0]) + logits(members[1])) / 2, atol=1e-4)
