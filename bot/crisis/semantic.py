@@ -47,9 +47,8 @@ class Reading:
     ``probability``: of a crisis, in the most alarming window: the mean of the two models' (the binary
     alarm and the kinds model's crisis classes), which together misfire less than either (measured on a
     tuning set: fewer false alarms on FAQ questions at the same recall);
-    ``category``: the likeliest crisis category there; ``calm``/``calm_probability``: the likeliest
-    calm kind of the whole message (informational, clinician, past-history, grief, ...), and ``calm_kinds``
-    every calm kind's probability there;
+    ``category``: the likeliest crisis category there; ``calm_kinds``: every calm kind's probability in
+    the whole message (informational, clinician, past-history, grief, ...), of which ``calm`` is the likeliest;
     ``distress``: how much of the whole message the kinds model gives to crisis categories and
     to the distress kinds (hopelessness, exhaustion: ``worry`` in the examples).
     """
@@ -57,15 +56,21 @@ class Reading:
     probability: float
     category: str
     window: int
-    calm: str
-    calm_probability: float
+    calm_kinds: tuple[tuple[str, float], ...]
     distress: float = 0.0
     alarms: tuple[float, ...] = ()  # per window, as ``probability``
     # per window: nearest crisis example's cosine minus nearest calm one's; NaN where the alarm was below the
     # caller's ``margin_from``, which no rule reads (measuring it scans some 7 MB of example vectors)
     margins: tuple[float, ...] = ()
     categories: tuple[str, ...] = ()  # per window: the likeliest crisis category
-    calm_kinds: tuple[tuple[str, float], ...] = ()
+
+    @property
+    def calm(self) -> str:
+        return max(self.calm_kinds, key=lambda kind: kind[1])[0]
+
+    @property
+    def calm_probability(self) -> float:
+        return max(probability for _, probability in self.calm_kinds)
 
     def calm_share(self, kinds: Collection[str]) -> float:
         """How much of the whole message the kinds model gives to ``kinds`` together: "Can ketamine make suicidal
@@ -98,12 +103,11 @@ class CrisisClassifier:
         """The message's windows read; ``easy_similarity``: per window, the cosine of the nearest FAQ text;
         ``margin_from``: the alarm from which a window's nearest-example margin is measured."""
         if not len(vectors):
-            return Reading(0.0, "", -1, FAQ_KIND, 1.0)
+            return Reading(0.0, "", -1, ((FAQ_KIND, 1.0),))
         kinds = self.kinds.probabilities(vectors)
         crisis = kinds[:, : self.crisis_classes]
         alarm = (self.alarm.probabilities(vectors)[:, 1] + crisis.sum(axis=1)) / 2
         window = int(np.argmax(alarm))
-        calm = int(np.argmax(kinds[0, self.crisis_classes:]))
         distress = float(crisis[0].sum()
                          + sum(kinds[0, n] for n, label in enumerate(self.labels) if label in distress_kinds))
         margins = np.full(len(vectors), np.nan)
@@ -116,9 +120,8 @@ class CrisisClassifier:
         categories = tuple(self.labels[int(n)] for n in np.argmax(crisis, axis=1))
         calm_kinds = tuple(zip(self.labels[self.crisis_classes:], map(float, kinds[0, self.crisis_classes:]),
                                strict=True))
-        return Reading(float(alarm[window]), categories[window], window,
-                       self.labels[self.crisis_classes + calm], float(kinds[0, self.crisis_classes + calm]), distress,
-                       tuple(float(a) for a in alarm), tuple(float(m) for m in margins), categories, calm_kinds)
+        return Reading(float(alarm[window]), categories[window], window, calm_kinds, distress,
+                       tuple(float(a) for a in alarm), tuple(float(m) for m in margins), categories)
 
     @classmethod
     def build(cls, crisis: Sequence[tuple[str, str]], calm: Sequence[tuple[str, str]], easy_calm: Sequence[str],

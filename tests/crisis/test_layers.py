@@ -319,7 +319,7 @@ def test_everyday_life_sets_aside_a_sum_of_risk_words(knowledge: Knowledge, text
 def test_only_a_sum_of_risk_words_gives_way_to_an_everyday_reading(
         responder: Responder, calm: str, risk_set_aside: bool, pattern_set_aside: bool) -> None:
     """A pattern is a sentence's meaning ("i want to end it all"), so an everyday reading never sets one aside."""
-    sure = MeaningReading(0.2, None, Reading(0.2, "suicidal-thoughts", 0, calm, 0.9, calm_kinds=((calm, 0.9),)))
+    sure = MeaningReading(0.2, None, Reading(0.2, "suicidal-thoughts", 0, ((calm, 0.9),)))
     risk = CrisisHit("risk-signals", "en", "risk-signals:self+intent+preparation", "risk")
     pattern = CrisisHit("suicidal-thoughts", "en", "suicidal-thoughts", "patterns")
     assert responder.screen.overrules(risk, sure) is risk_set_aside
@@ -335,7 +335,7 @@ def test_the_calm_kinds_of_a_veto_count_together(responder: Responder, kinds: tu
                                                  set_aside: bool) -> None:
     """A question about the evidence reads partly as informational, partly as clinical or past history: no one
     kind is likely, and all of them are calm."""
-    reading = Reading(0.2, "suicidal-thoughts", 0, kinds[0][0], kinds[0][1], calm_kinds=kinds)
+    reading = Reading(0.2, "suicidal-thoughts", 0, kinds)
     pattern = CrisisHit("suicidal-thoughts", "en", "suicidal-thoughts", "patterns")
     assert responder.screen.overrules(pattern, MeaningReading(0.2, None, reading)) is set_aside
 
