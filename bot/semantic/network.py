@@ -62,20 +62,21 @@ def fit_network(vectors: np.ndarray, labels: np.ndarray, classes: int, *, hidden
     of hard negatives alarmed); 50 passes about as many at 1.6 times the cost; without the decay, five members
     moved with their seeds as much as one full-batch network did; a penalty of 1e-3 caught fewer (0.636).
     """
-    fitted = [_fit_member(vectors, labels, classes, hidden, epochs, batch, l2, learning_rate, sample_weight,
-                          seed + member) for member in range(members)]
+    x, targets, weight = training_arrays(vectors, labels, classes, sample_weight)
+    weight = weight * len(x)  # each example's weight, averaging one: a batch's loss is its weighted mean
+    fitted = [_fit_member(x, targets, weight, hidden, epochs, batch, l2, learning_rate, seed + member)
+              for member in range(members)]
     return NetworkModel(np.concatenate([model.hidden_weights for model in fitted], axis=1),
                         np.concatenate([model.hidden_bias for model in fitted]),
                         np.concatenate([model.weights for model in fitted]) / members,
                         np.mean([model.bias for model in fitted], axis=0))
 
 
-def _fit_member(vectors: np.ndarray, labels: np.ndarray, classes: int, hidden: int, epochs: int, batch: int,
-                l2: float, learning_rate: float, sample_weight: np.ndarray | None, seed: int) -> NetworkModel:
-    """One network by mini-batch Adam on the weighted cross-entropy with an L2 penalty (He-initialised weights)."""
-    x, targets, weight = training_arrays(vectors, labels, classes, sample_weight)
-    weight = weight * len(x)  # each example's weight, averaging one: a batch's loss is its weighted mean
-    dim = x.shape[1]
+def _fit_member(x: np.ndarray, targets: np.ndarray, weight: np.ndarray, hidden: int, epochs: int, batch: int,
+                l2: float, learning_rate: float, seed: int) -> NetworkModel:
+    """One network by mini-batch Adam on the weighted cross-entropy with an L2 penalty (He-initialised weights);
+    ``targets`` one-hot, ``weight`` a column of per-example weights averaging one."""
+    dim, classes = x.shape[1], targets.shape[1]
     rng = np.random.default_rng(seed)
     first = (rng.standard_normal((dim, hidden)) * np.sqrt(2.0 / dim)).astype(np.float32)
     first_bias = np.zeros(hidden, dtype=np.float32)
