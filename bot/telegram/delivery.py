@@ -20,8 +20,10 @@ second overall, 20 a minute per group) and, at most, retries ``RetryAfter``. Add
 * **first come, first served**: ``AIORateLimiter``'s buckets (aiolimiter) can let a newcomer
   take freed capacity ahead of a request that was already waiting; under a long burst (the load
   test: 500 users at once) a few replies waited twice as long as the rest. A FIFO pacer at the
-  same overall rate hands out turns in arrival order; ``AIORateLimiter`` stays behind it as
-  the enforcing limit.
+  same overall rate hands out turns in arrival order and is the only overall limit:
+  ``AIORateLimiter`` behind it as well reordered requests whenever a busy event loop woke
+  several paced ones at once (a later chat's reply overtook an earlier one's). Its per-group
+  limit stays.
 
 A retry after a ``TimedOut`` can, rarely, deliver a message twice: the first request may have
 reached Telegram before the answer was lost, and the Bot API has no idempotency key. For a
@@ -157,29 +159,39 @@ class FifoPacer:
         self._next = 0.0
 
     async def wait(self) -> None:
-        now = time.monotonic()
+        loop = asyncio.get_running_loop()
+        now = loop.time()
         turn = max(now - self.burst_window, self._next)
         self._next = turn + self.interval
         if turn > now:
-            await asyncio.sleep(turn - now)
+            # Woken at the turn itself, not after a delay counted from a clock read: a process descheduled
+            # between reading the clock and going to sleep would otherwise wake after a later request's turn.
+            woken = loop.create_future()
+            timer = loop.call_at(turn, lambda: woken.done() or woken.set_result(None))
+            try:
+                await woken
+            finally:
+                timer.cancel()
 
 
 class PriorityRateLimiter(AIORateLimiter):
     """``AIORateLimiter`` plus the retry policy, the urgent lane and per-chat 429 pauses.
 
-    Normal requests are paced to Telegram's limits by ``AIORateLimiter`` (its keyword arguments
-    are accepted; ``max_retries`` is always 0 because :class:`RetryPolicy` does the retrying).
+    Normal requests are paced to the overall limit by :class:`FifoPacer` and to the per-group one by
+    ``AIORateLimiter`` (its keyword arguments are accepted; ``max_retries`` is always 0 because
+    :class:`RetryPolicy` does the retrying).
     A request made with ``rate_limit_args=URGENT`` is sent at once, past the pacing and any
     pause, with the same retries.
     """
 
     def __init__(self, *, policy: RetryPolicy = DEFAULT_POLICY, **limits: Any) -> None:
         limits.pop("max_retries", None)
-        super().__init__(max_retries=0, **limits)
+        rate = limits.pop("overall_max_rate", constants.FloodLimit.MESSAGES_PER_SECOND)
+        period = limits.pop("overall_time_period", 1)
+        # The overall rate is paced by the FIFO pacer alone (see the module docstring).
+        super().__init__(max_retries=0, overall_max_rate=0, **limits)
         self.policy = policy
         self._paused_until: dict[int | str, float] = {}
-        rate = limits.get("overall_max_rate", constants.FloodLimit.MESSAGES_PER_SECOND)
-        period = limits.get("overall_time_period", 1)
         self._pacer = FifoPacer(rate / period, burst=rate) if rate and period else None
         if _QUIET not in _AIO_LOGGER.filters:
             _AIO_LOGGER.addFilter(_QUIET)
