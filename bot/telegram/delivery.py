@@ -2,8 +2,9 @@
 
 Every Bot API request the bot makes (except ``getUpdates``, whose loop PTB runs itself) passes
 through :class:`PriorityRateLimiter`, PTB's :class:`~telegram.ext.AIORateLimiter` with what it
-lacks added on top. ``AIORateLimiter`` paces sends to Telegram's flood limits (30 messages a
-second overall, 20 a minute per group) and, at most, retries ``RetryAfter``. Added here:
+lacks added on top. Sends are paced to Telegram's flood limits (30 messages a second overall,
+by the FIFO pacer below; 20 a minute per group, by ``AIORateLimiter``), which at most retries
+``RetryAfter``. Added here:
 
 * **one retry policy** (:class:`RetryPolicy`) for every request, including the crisis lane:
   ``RetryAfter`` waits what Telegram says; ``TimedOut``, ``NetworkError`` and 5xx answers (PTB
