@@ -22,9 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
 
-from emulator import BotApiEmulator  # noqa: E402
 from telegram import Update  # noqa: E402
 from telegram.constants import ParseMode  # noqa: E402
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, MessageHandler, filters  # noqa: E402
@@ -35,6 +33,7 @@ from bot.telegram.delivery import DEFAULT_POLICY, PriorityRateLimiter  # noqa: E
 from bot.telegram.lifecycle import start_receiving, stop_receiving  # noqa: E402
 from bot.telegram.processing import ChatOrderedProcessor  # noqa: E402
 from bot.telegram.settings import Settings  # noqa: E402
+from tests.emulator import BotApiEmulator  # noqa: E402
 
 TOKEN = "123456789:AAF-bench_e2e-0123456789abcdefghijklm"
 NO_PACING = {"overall_max_rate": 0, "group_max_rate": 0}

@@ -31,11 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
 
-from emulator import BotApiEmulator  # noqa: E402
-
-from bot.cli import DEFAULT_KNOWLEDGE  # noqa: E402
 from bot.decision import ChatContext, Responder  # noqa: E402
 from bot.knowledge.loader import load_knowledge  # noqa: E402
 from bot.runtime.store import ResponderStore  # noqa: E402
@@ -43,6 +39,7 @@ from bot.telegram import format as fmt  # noqa: E402
 from bot.telegram.app import build_application  # noqa: E402
 from bot.telegram.lifecycle import serve  # noqa: E402
 from bot.telegram.settings import Settings  # noqa: E402
+from tests.emulator import BotApiEmulator  # noqa: E402
 
 TOKEN = "123456789:AAF-load_test-0123456789abcdefghijk"
 FIRST_CHAT = 2_000_000
@@ -118,11 +115,12 @@ def percentile(values: list[float], share: float) -> float:
 
 async def main(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    responder = Responder(load_knowledge(DEFAULT_KNOWLEDGE))
+    knowledge = ROOT / "knowledge"
+    responder = Responder(load_knowledge(knowledge))
     async with BotApiEmulator(token=TOKEN) as emu:
         settings = Settings(token=TOKEN, base_url=emu.base_url)
         limits = {"overall_max_rate": 0, "group_max_rate": 0} if args.no_flood_limit else None
-        app = build_application(settings, ResponderStore(DEFAULT_KNOWLEDGE, responder), limits=limits)
+        app = build_application(settings, ResponderStore(knowledge, responder), limits=limits)
         stop = asyncio.Event()
         bot = asyncio.create_task(serve(app, settings, stop, listen="127.0.0.1"))
         await emu.wait_for_calls("getUpdates", timeout=30)
