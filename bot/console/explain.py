@@ -11,7 +11,7 @@ given, and the decision.
 from __future__ import annotations
 
 from bot.crisis.detector import CrisisHit
-from bot.decision import NO_CONTEXT, SUPPORT, ChatContext, Responder
+from bot.decision import FALLBACK, NO_CONTEXT, SUPPORT, ChatContext, Responder
 from bot.language.markup import strip_markup
 from bot.matching.fusion import FEATURES
 
@@ -89,6 +89,9 @@ def explain(responder: Responder, text: str, context: ChatContext = NO_CONTEXT) 
                      "words, and the semantic layer reads the message whole and escalates on them only for the rest")
     if decision.kind == SUPPORT and responder.understanding is not None:
         lines.append(f"support:     {_why_support(responder, text)}")
+    elif decision.kind == FALLBACK and responder.understanding is not None and (not_support := _why_not_support(
+            responder, text)):
+        lines.append(f"support:     {not_support}")
     label = decision.id or ", ".join(decision.options) or "-"
     crisis = f" (crisis category {decision.crisis.category})" if decision.crisis else ""
     topic = f" (declines boundary topic {decision.topic})" if decision.topic else ""
@@ -102,8 +105,21 @@ def _why_support(responder: Responder, text: str) -> str:
     if meaning.out_of_context:
         return ("a sentence alarmed the semantic detector read alone, not read with the sentence before or after "
                 "it (crisis.yaml semantic.context)")
-    distress = meaning.reading.distress if meaning.reading is not None else 0.0
-    return f"distress {distress:.2f}, at least crisis.yaml semantic.support, and no layer scored a crisis"
+    reading = meaning.reading
+    if reading is None:
+        return "no reading"
+    return (f"distress {reading.distress:.2f}, at least crisis.yaml semantic.support, nearest a distress example "
+            f"by {reading.distress_margin:+.2f} (at least semantic.support_margin), and no layer scored a crisis")
+
+
+def _why_not_support(responder: Responder, text: str) -> str:
+    """Why distress the kinds model read did not get the support reply: the message sits among calm texts."""
+    reading, limits = responder.meaning_of(strip_markup(text)).reading, responder.screen.thresholds
+    if reading is None or reading.distress < limits.support or not reading.distress_margin < limits.support_margin:
+        return ""
+    return (f"not given: distress {reading.distress:.2f}, but the nearest calm text is nearer than the nearest "
+            f"distress example by {-reading.distress_margin:.2f} (crisis.yaml semantic.support_margin "
+            f"{limits.support_margin})")
 
 
 def _why_kept(responder: Responder, text: str, hit: CrisisHit) -> str:

@@ -138,7 +138,7 @@ class CrisisScreen:
         # the rules below read no other margins
         margin_from = min(limits.gloss, limits.gloss_rescue) if glossed else min(limits.crisis, limits.rescue)
         classifier = self.gloss_classifier if glossed else self.classifier
-        reading = classifier.read(vectors, limits.distress_kinds, easy_similarity, margin_from)
+        reading = classifier.read(vectors, limits.distress_kinds, easy_similarity, margin_from, limits.support)
         pairs = list(enumerate(zip(reading.alarms, reading.margins, strict=True)))
         if glossed:
             threshold = limits.gloss
@@ -363,7 +363,8 @@ class CrisisScreen:
         reading = meaning.reading
         words = sum(any(char.isalpha() for char in word) for word in text.split())
         return reading is not None and words >= 3 \
-            and (meaning.out_of_context or (not answered and reading.distress >= self.thresholds.support))
+            and (meaning.out_of_context or (not answered and reading.distress >= self.thresholds.support
+                                            and reading.distress_margin >= self.thresholds.support_margin))
 
     def calm(self, text: str, meaning: MeaningReading) -> bool:
         """Clearly calm to every layer: the words' over-sensitive screen, a low alarm, and no distress."""

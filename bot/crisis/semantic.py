@@ -50,7 +50,10 @@ class Reading:
     ``category``: the likeliest crisis category there; ``calm_kinds``: every calm kind's probability in
     the whole message (informational, clinician, past-history, grief, ...), of which ``calm`` is the likeliest;
     ``distress``: how much of the whole message the kinds model gives to crisis categories and
-    to the distress kinds (hopelessness, exhaustion: ``worry`` in the examples).
+    to the distress kinds (hopelessness, exhaustion: ``worry`` in the examples);
+    ``distress_margin``: how much nearer the whole message's nearest distress example (a crisis one, or one of
+    a distress kind) is than its nearest other calm text (``CrisisClassifier.distress_margin``); NaN unless
+    ``distress`` reached the caller's ``distress_from``.
     """
 
     probability: float
@@ -63,6 +66,7 @@ class Reading:
     # caller's ``margin_from``, which no rule reads (measuring it scans some 7 MB of example vectors)
     margins: tuple[float, ...] = ()
     categories: tuple[str, ...] = ()  # per window: the likeliest crisis category
+    distress_margin: float = float("nan")
 
     @property
     def calm(self) -> str:
@@ -97,11 +101,14 @@ class CrisisClassifier:
     kinds: SoftmaxModel
     crisis_vectors: np.ndarray  # the crisis examples' vectors ``[n, dim]``, for the nearest-example margin
     calm_vectors: np.ndarray  # the hard negatives' (the FAQ's texts are the matcher's; the caller passes those)
+    calm_labels: np.ndarray  # the kind of each hard negative, row by row of ``calm_vectors``
 
     def read(self, vectors: np.ndarray, distress_kinds: frozenset[str] = frozenset(),
-             easy_similarity: np.ndarray | None = None, margin_from: float = 0.0) -> Reading:
+             easy_similarity: np.ndarray | None = None, margin_from: float = 0.0, distress_from: float = 2.0
+             ) -> Reading:
         """The message's windows read; ``easy_similarity``: per window, the cosine of the nearest FAQ text;
-        ``margin_from``: the alarm from which a window's nearest-example margin is measured."""
+        ``margin_from``: the alarm from which a window's nearest-example margin is measured; ``distress_from``:
+        the distress from which the whole message's ``distress_margin`` is (above 1: never)."""
         if not len(vectors):
             return Reading(0.0, "", -1, ((FAQ_KIND, 1.0),))
         kinds = self.kinds.probabilities(vectors)
@@ -120,8 +127,28 @@ class CrisisClassifier:
         categories = tuple(self.labels[int(n)] for n in np.argmax(crisis, axis=1))
         calm_kinds = tuple(zip(self.labels[self.crisis_classes:], map(float, kinds[0, self.crisis_classes:]),
                                strict=True))
+        distress_margin = float("nan")
+        if distress >= distress_from:  # rarely: it scans every example
+            distress_margin = self.distress_margin(vectors[0], distress_kinds,
+                                                   None if easy_similarity is None else float(easy_similarity[0]))
         return Reading(float(alarm[window]), categories[window], window, calm_kinds, distress,
-                       tuple(float(a) for a in alarm), tuple(float(m) for m in margins), categories)
+                       tuple(float(a) for a in alarm), tuple(float(m) for m in margins), categories, distress_margin)
+
+    def distress_margin(self, vector: np.ndarray, distress_kinds: Collection[str], nearest_easy: float | None) -> float:
+        """The cosine of the nearest crisis or distress-kind example less that of the nearest other calm text
+        (a hard negative of another kind, or ``nearest_easy``: the nearest FAQ text, out-of-scope ones included).
+
+        The kinds model is linear, and text unlike anything it learned gets crisis classes too: "what's the
+        weather going to be like in Chicago tomorrow" reads 0.36 passive death wish, 0.65 crisis in all, beside
+        an out-of-scope example about the weather in London (0.68) and no distress example nearer than 0.47.
+        """
+        calm = self.calm_vectors @ vector
+        distressing = np.isin(self.calm_labels, list(distress_kinds))
+        near_distress = max(float((self.crisis_vectors @ vector).max(initial=-1.0)),
+                            float(calm.max(initial=-1.0, where=distressing)))
+        near_calm = max(float(calm.max(initial=-1.0, where=~distressing)),
+                        -1.0 if nearest_easy is None else nearest_easy)
+        return near_distress - near_calm
 
     @classmethod
     def build(cls, crisis: Sequence[tuple[str, str]], calm: Sequence[tuple[str, str]], easy_calm: Sequence[str],
@@ -140,11 +167,12 @@ class CrisisClassifier:
                                         ensure_ascii=False).encode("utf-8")).hexdigest()[:24]
         stored = embedder.store.load(f"crisis-{key}")
         hard = len(crisis) + len(calm)  # the examples kept for the margin: crisis, then the hard negatives
+        calm_labels = np.array([kind for _, kind in calm])
         if stored is not None and set(_STORED) <= stored.keys() and stored["kinds_b"].shape == (len(labels),):
             vectors = embedder.knowledge_vectors(texts[:hard])  # exactly the kept examples: views, no copies
             return cls(labels, len(categories), NetworkModel(*(stored[name] for name in _STORED[:4])),
                        SoftmaxModel(stored["kinds_w"], stored["kinds_b"]), vectors[: len(crisis)],
-                       vectors[len(crisis):])
+                       vectors[len(crisis):], calm_labels)
         vectors = embedder.knowledge_vectors(texts)
         # The alarm learns from short crisis examples only: a long one ("what does a session cost? ... i won't be
         # around after friday") taught it that the FAQ question around the crisis sentence was alarming, and
@@ -160,4 +188,4 @@ class CrisisClassifier:
         embedder.store.save(f"crisis-{key}", dict(zip(_STORED, (alarm.hidden_weights, alarm.hidden_bias, alarm.weights,
                                                                alarm.bias, kinds.weights, kinds.bias), strict=True)))
         return cls(labels, len(categories), alarm, kinds, vectors[: len(crisis)].copy(),
-                   vectors[len(crisis):hard].copy())
+                   vectors[len(crisis):hard].copy(), calm_labels)

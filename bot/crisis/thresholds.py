@@ -22,6 +22,8 @@ class Thresholds:
     veto_categories: frozenset[str] = frozenset()
     quiet_categories: frozenset[str] = frozenset()  # where only ``veto_quiet`` may set a pattern aside
     distress_kinds: frozenset[str] = frozenset()  # calm kinds that still mean distress (support)
+    support_margin: float = -2.0  # distress gets the support reply only when the message's nearest distress
+    # example (crisis or distress kind) is nearer than its nearest other calm text less this (-2: always)
     nearest_margin: float = -2.0  # an alarming window whose nearest calm example is nearer by more is set aside
     question_margin: float = -2.0  # a window that is one question escalates only when its nearest crisis example
     # is nearer than its nearest calm one by at least this (under ``threshold`` or over it)

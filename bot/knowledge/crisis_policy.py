@@ -151,8 +151,8 @@ def _aliases(reader: FileReader, node: Node | None, regions: dict[str, Region]) 
 def _thresholds(reader: FileReader, node: Node) -> Thresholds | None:
     fields = reader.mapping(node, "semantic", required=("threshold", "support", "calm"),
                             optional=("veto", "veto_alarm", "veto_quiet", "veto_kinds", "risk_veto_kinds",
-                                      "veto_categories", "distress_kinds", "nearest_margin", "question_margin",
-                                      "rescue", "rescue_margin",
+                                      "veto_categories", "distress_kinds", "support_margin", "nearest_margin",
+                                      "question_margin", "rescue", "rescue_margin",
                                       "gloss", "gloss_margin", "gloss_rescue", "gloss_rescue_margin", "gloss_coverage",
                                       "gloss_words", "gloss_veto", "gloss_veto_alarm", "gloss_veto_kinds",
                                       "quiet_categories", "gloss_patterns", "gloss_frames", "story_frames",
@@ -161,7 +161,8 @@ def _thresholds(reader: FileReader, node: Node) -> Thresholds | None:
              "gloss_coverage", "gloss_veto", "gloss_veto_alarm", "context")
     values = {key: reader.number(fields[key], f"semantic {key}", 0, 1.01) for key in names if key in fields}
     margins = {key: reader.number(fields[key], f"semantic {key}", -2, 2)
-               for key in ("nearest_margin", "question_margin", "rescue_margin", "gloss_margin", "gloss_rescue_margin")
+               for key in ("support_margin", "nearest_margin", "question_margin", "rescue_margin", "gloss_margin",
+                           "gloss_rescue_margin")
                if key in fields}
     gloss_words = reader.number(fields["gloss_words"], "semantic gloss_words", 1, 50) if "gloss_words" in fields else 2
     if None in margins.values() or gloss_words is None:
@@ -181,7 +182,7 @@ def _thresholds(reader: FileReader, node: Node) -> Thresholds | None:
                             veto_quiet=values.get("veto_quiet", 0.0),  # type: ignore[arg-type]
                             veto_kinds=kinds, risk_veto_kinds=names("risk_veto_kinds"), veto_categories=categories,
                             quiet_categories=quiet,
-                            distress_kinds=distress,
+                            distress_kinds=distress, support_margin=margins.get("support_margin", -2.0),  # type: ignore[arg-type]
                             nearest_margin=margins.get("nearest_margin", -2.0),  # type: ignore[arg-type]
                             question_margin=margins.get("question_margin", -2.0),  # type: ignore[arg-type]
                             rescue=values.get("rescue", 1.01), rescue_margin=margins.get("rescue_margin", 2.0),  # type: ignore[arg-type]

@@ -860,6 +860,32 @@ def test_explain_names_distress_as_the_reason_for_support(knowledge: Knowledge) 
     assert "\nsemantic view:\n  nearest phrasings" in report and "\nfused confidence (0-1), best first:\n  0." in report
 
 
+@pytest.mark.parametrize("text", [  # messages of development sets that got the support reply
+    "is it going to rain this weekend",
+    "what's the weather going to be like in Chicago tomorrow",
+    "recommend me a good movie for tonight",
+])
+def test_off_topic_text_the_kinds_model_reads_as_distress_falls_back(knowledge: Knowledge, text: str) -> None:
+    responder = Responder(knowledge)
+    reading = responder.meaning_of(text).reading
+    limits = responder.screen.thresholds
+    assert reading is not None and reading.distress >= limits.support  # what alone gave it the support reply
+    assert reading.distress_margin < limits.support_margin  # but it sits among calm texts
+    assert with_thresholds(knowledge, support_margin=-2.0).decide(text).kind == SUPPORT
+    assert responder.decide(text).kind == FALLBACK
+    assert "support:     not given: distress 0." in explain(responder, text)
+
+
+def test_distress_is_measured_against_the_examples_only_where_it_reaches_the_support_bar(
+        knowledge: Knowledge) -> None:
+    responder = Responder(knowledge)
+    calm = responder.meaning_of("how do i reset my router").reading
+    assert calm is not None and calm.distress < responder.screen.thresholds.support
+    assert np.isnan(calm.distress_margin)  # not measured: it scans every example
+    hopeless = responder.meaning_of("everything feels hopeless lately").reading
+    assert hopeless is not None and hopeless.distress_margin >= responder.screen.thresholds.support_margin
+
+
 def test_a_crisis_sentence_out_of_context_replaces_an_answer_with_support(knowledge: Knowledge) -> None:
     """Read with the question before it, the second sentence is calm to the model; it never gets the answer."""
     text = "How many sessions does a typical ketamine series involve? I'm so tired of being a weight on my family " \

@@ -210,6 +210,14 @@ def test_unknown_category_and_bad_threshold(knowledge_copy: Path) -> None:
     assert "min_score must be a number from 0 to 100" in problems
 
 
+def test_a_support_margin_out_of_range_is_refused_with_its_line(knowledge_copy: Path) -> None:
+    path = knowledge_copy / "crisis.yaml"
+    text = path.read_text(encoding="utf-8")
+    line = text[:text.index("  support_margin: ")].count("\n") + 1
+    path.write_text(text.replace("  support_margin: -0.15", "  support_margin: -3", 1), encoding="utf-8")
+    assert f"{path}:{line}: semantic support_margin must be a number from -2 to 2" in problems_for(knowledge_copy)
+
+
 def test_ids_must_be_lowercase_words_joined_by_hyphens(knowledge_copy: Path) -> None:
     path = write_faq(knowledge_copy, "entries:\n" + GOOD_ENTRY.format(id="Driving After"))
     smalltalk = knowledge_copy / "smalltalk.yaml"
