@@ -108,7 +108,7 @@ class CrisisClassifier:
              ) -> Reading:
         """The message's windows read; ``easy_similarity``: per window, the cosine of the nearest FAQ text;
         ``margin_from``: the alarm from which a window's nearest-example margin is measured; ``distress_from``:
-        the distress from which the whole message's ``distress_margin`` is (above 1: never)."""
+        the distress from which the whole message's ``distress_margin`` is measured (above 1: never)."""
         if not len(vectors):
             return Reading(0.0, "", -1, ((FAQ_KIND, 1.0),))
         kinds = self.kinds.probabilities(vectors)
