@@ -138,7 +138,10 @@ class CrisisScreen:
         # the rules below read no other margins
         margin_from = min(limits.gloss, limits.gloss_rescue) if glossed else min(limits.crisis, limits.rescue)
         classifier = self.gloss_classifier if glossed else self.classifier
-        reading = classifier.read(vectors, limits.distress_kinds, easy_similarity, margin_from, limits.support)
+        # the support reply reads the margin of distress only on a message's own English reading, not on the
+        # veto's further readings (``in_context``: False) nor on a gloss
+        distress_from = limits.support if in_context and not glossed else 2.0
+        reading = classifier.read(vectors, limits.distress_kinds, easy_similarity, margin_from, distress_from)
         pairs = list(enumerate(zip(reading.alarms, reading.margins, strict=True)))
         if glossed:
             threshold = limits.gloss
