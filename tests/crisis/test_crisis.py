@@ -83,6 +83,7 @@ CRISIS = {
     ],
     "overdose": [
         "i just took 40 of my lexapro",
+        "had 20 of my sleeping pills an hour ago",
         "swallowed a whole pack of paracetamol 20 minutes ago",
         "i'm going to swallow everything in my medicine cabinet",
         "thinking about taking all my sleeping pills tonight",
@@ -831,6 +832,9 @@ MORE_CALM = [
     # "whole" and "pills" in two clauses: a life is no quantity of pills.
     'my mom has had depression her whole life and no pills ever helped. would ketamine be something for her?',
     'my husband has had depression for 15 years and the meds barely touch it. could ketamine be an option for him',
+    # A number of years is a duration, not a count of pills (a development-set question).
+    'My mother (68) has had fibromyalgia for 20 years. Would ketamine therapy be something for pain like hers?',
+    'i have been on my meds for 12 years, would ketamine replace them',
     # Ketamine's own numbness and slurring, a smile, a limb slept on: no stroke's one-sided sign.
     'my face felt numb during the infusion, is that normal?',
     'my speech was slurred after the session, normal?',
