@@ -114,7 +114,10 @@ class CrisisScreen:
         people ask this bot about the treatment, and the model, which learned crisis mostly from statements,
         read some of them as a crisis on their topic alone ("will I be alone in the room?", "how do you take
         it, up the nose?"); a crisis asked as a question ("if I take all my pills with wine will I stop
-        breathing?") sits among the crisis examples that ask. A gloss
+        breathing?") sits among the crisis examples that ask. And a window escalates only when some crisis
+        example is at least ``nearest_floor`` similar: the models also give crisis classes to text unlike anything
+        they learned ("My dad has blood pressure issues that aren't well managed. Would that be a problem?": the
+        second sentence alone alarms 0.64, its nearest crisis example at 0.38, its nearest calm one at 0.33). A gloss
         (``glossed``: another language in English words, ``bot.crisis.gloss``) is broken English the
         model never saw in training: its windows escalate on their own bars (``gloss``, ``gloss_margin``), and
         are rescued on their own (``gloss_rescue``, ``gloss_rescue_margin``).
@@ -152,9 +155,9 @@ class CrisisScreen:
             threshold = limits.crisis
             # the margin a question must also reach (margins lie in [-2, 2]: -2 asks nothing more)
             asks = [limits.question_margin if asks_a_question(window) else -2.0 for window in windows]
-            escalating = [n for n, (alarm, margin) in pairs
-                          if (alarm >= threshold and margin >= max(limits.nearest_margin, asks[n]))
-                          or (alarm >= limits.rescue and margin >= max(limits.rescue_margin, asks[n]))]
+            escalating = [n for n, (alarm, margin) in pairs if reading.nearest[n] >= limits.nearest_floor
+                          and ((alarm >= threshold and margin >= max(limits.nearest_margin, asks[n]))
+                               or (alarm >= limits.rescue and margin >= max(limits.rescue_margin, asks[n])))]
         if escalating and in_context and limits.context > 0 and self.embedder is not None and not glossed \
                 and reading.distress < limits.support:
             ordered = sorted(escalating, key=lambda n: -reading.alarms[n])  # the first that passes is enough

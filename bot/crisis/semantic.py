@@ -65,6 +65,7 @@ class Reading:
     # per window: nearest crisis example's cosine minus nearest calm one's; NaN where the alarm was below the
     # caller's ``margin_from``, which no rule reads (measuring it scans some 7 MB of example vectors)
     margins: tuple[float, ...] = ()
+    nearest: tuple[float, ...] = ()  # per window, the cosine of its nearest crisis example; NaN where ``margins`` is
     categories: tuple[str, ...] = ()  # per window: the likeliest crisis category
     distress_margin: float = float("nan")
 
@@ -117,13 +118,14 @@ class CrisisClassifier:
         window = int(np.argmax(alarm))
         distress = float(crisis[0].sum()
                          + sum(kinds[0, n] for n, label in enumerate(self.labels) if label in distress_kinds))
-        margins = np.full(len(vectors), np.nan)
+        margins, nearest = np.full(len(vectors), np.nan), np.full(len(vectors), np.nan)
         if (measured := alarm >= margin_from).any():  # most messages: no window alarms enough to need it
             near = vectors[measured]
             nearest_calm = (near @ self.calm_vectors.T).max(axis=1)
             if easy_similarity is not None:
                 nearest_calm = np.maximum(nearest_calm, easy_similarity[measured])
-            margins[measured] = (near @ self.crisis_vectors.T).max(axis=1) - nearest_calm
+            nearest[measured] = (near @ self.crisis_vectors.T).max(axis=1)
+            margins[measured] = nearest[measured] - nearest_calm
         categories = tuple(self.labels[int(n)] for n in np.argmax(crisis, axis=1))
         calm_kinds = tuple(zip(self.labels[self.crisis_classes:], map(float, kinds[0, self.crisis_classes:]),
                                strict=True))
@@ -132,7 +134,8 @@ class CrisisClassifier:
             distress_margin = self.distress_margin(vectors[0], distress_kinds,
                                                    None if easy_similarity is None else float(easy_similarity[0]))
         return Reading(float(alarm[window]), categories[window], window, calm_kinds, distress,
-                       tuple(float(a) for a in alarm), tuple(float(m) for m in margins), categories, distress_margin)
+                       tuple(float(a) for a in alarm), tuple(float(m) for m in margins), tuple(map(float, nearest)),
+                       categories, distress_margin)
 
     def distress_margin(self, vector: np.ndarray, distress_kinds: Collection[str], nearest_easy: float | None) -> float:
         """The cosine of the nearest crisis or distress-kind example less that of the nearest other calm text

@@ -837,7 +837,6 @@ OUT_OF_CONTEXT = [
     "documents?",
     "Last year I had a plan and everything. Ketamine and therapy got me out of it. Just wanted to say thank you to "
     "whoever runs this.",
-    "I threw up once after my session yesterday, feel fine today. Anything I should do differently next time?",
 ]
 
 
@@ -874,6 +873,34 @@ def test_off_topic_text_the_kinds_model_reads_as_distress_falls_back(knowledge: 
     assert with_thresholds(knowledge, support_margin=-2.0).decide(text).kind == SUPPORT
     assert responder.decide(text).kind == FALLBACK
     assert "support:     not given: distress 0." in explain(responder, text)
+
+
+@pytest.mark.parametrize("text", [  # development-set questions a sentence of which alarmed, far from every example
+    "My dad has blood pressure issues that aren't well managed. Would that be a problem?",
+    "I've heard some clinics pair the ketamine with talk therapy. How does that work and why would you bother "
+    "doing both?",
+    # a calm question once kept from escalating only by the context rule: the support reply, now none
+    "I threw up once after my session yesterday, feel fine today. Anything I should do differently next time?",
+])
+def test_a_sentence_unlike_every_crisis_example_does_not_escalate(knowledge: Knowledge, text: str) -> None:
+    responder = Responder(knowledge)
+    limits = responder.screen.thresholds
+    reading = responder.meaning_of(text).reading
+    assert reading is not None
+    alarming = [n for n, alarm in enumerate(reading.alarms) if alarm >= limits.crisis]
+    assert alarming and all(reading.nearest[n] < limits.nearest_floor for n in alarming)
+    # what the floor sets aside (the context rule off: it would give a sentence alarming alone the support reply)
+    assert with_thresholds(knowledge, nearest_floor=-1.0, context=0.0).decide(text).kind == CRISIS
+    assert responder.decide(text).kind in {ANSWER, CLARIFY, FALLBACK}
+
+
+def test_the_nearest_floor_keeps_crises_worded_unlike_any_pattern(knowledge: Knowledge) -> None:
+    """The semantic layer's own catches (no pattern, no phrase) sit near a crisis example."""
+    responder = Responder(knowledge)
+    for text in ("I can't stop shaking and I have the cord around my neck",
+                 "I want to go be with my late wife. Tonight feels like the right time to join her."):
+        decision = responder.decide(text)
+        assert decision.kind == CRISIS and decision.crisis is not None and decision.crisis.layer == "semantic"
 
 
 def test_distress_is_measured_against_the_examples_only_where_it_reaches_the_support_bar(

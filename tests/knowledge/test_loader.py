@@ -210,12 +210,17 @@ def test_unknown_category_and_bad_threshold(knowledge_copy: Path) -> None:
     assert "min_score must be a number from 0 to 100" in problems
 
 
-def test_a_support_margin_out_of_range_is_refused_with_its_line(knowledge_copy: Path) -> None:
+@pytest.mark.parametrize(("setting", "shipped", "bad", "allowed"), [
+    ("support_margin", "-0.15", "-3", "from -2 to 2"),  # a difference of two cosines
+    ("nearest_floor", "0.45", "1.5", "from -1 to 1"),  # a cosine
+])
+def test_a_semantic_setting_out_of_range_is_refused_with_its_line(knowledge_copy: Path, setting: str, shipped: str,
+                                                                   bad: str, allowed: str) -> None:
     path = knowledge_copy / "crisis.yaml"
     text = path.read_text(encoding="utf-8")
-    line = text[:text.index("  support_margin: ")].count("\n") + 1
-    path.write_text(text.replace("  support_margin: -0.15", "  support_margin: -3", 1), encoding="utf-8")
-    assert f"{path}:{line}: semantic support_margin must be a number from -2 to 2" in problems_for(knowledge_copy)
+    line = text[:text.index(f"  {setting}: ")].count("\n") + 1
+    path.write_text(text.replace(f"  {setting}: {shipped}\n", f"  {setting}: {bad}\n", 1), encoding="utf-8")
+    assert f"{path}:{line}: semantic {setting} must be a number {allowed}" in problems_for(knowledge_copy)
 
 
 def test_ids_must_be_lowercase_words_joined_by_hyphens(knowledge_copy: Path) -> None:
