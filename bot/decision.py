@@ -142,10 +142,9 @@ class Responder:
             # two cores (both crisis fits at once cost 30 MB more at the peak and saved nothing).
             training = crisis_training(knowledge)
             with ThreadPoolExecutor(1) as beside:
-                english = beside.submit(_crisis_classifier, training, embedder)
-                glosses = beside.submit(_crisis_classifier, training, embedder, glossed=True)
+                crisis_side = beside.submit(_crisis_classifiers, training, embedder)
                 self.understanding = Understanding(knowledge, embedder)
-                classifier, gloss_classifier = english.result(), glosses.result()
+                classifier, gloss_classifier = crisis_side.result()
             embedder.settle()
             self.index = self.understanding.lexical
             rules = policy.detection
@@ -429,16 +428,17 @@ class Responder:
         return dataclasses.replace(decision, reply=f"{decision.body}\n\n{footer}", footer=footer)
 
 
-def _crisis_classifier(training: CrisisTraining, embedder: Embedder, glossed: bool = False) -> CrisisClassifier | None:
-    """The semantic crisis layer (``bot.knowledge.training``); ``glossed``: the one that reads other languages'
-    glosses, which also learns from glossed examples (none without them: the English one reads glosses too)."""
-    if not training.crisis or (glossed and not training.glossed_crisis):
-        if not glossed:
-            log.warning("no crisis examples (knowledge/crisis_examples.yaml): the semantic crisis layer is off")
-        return None
-    crisis, calm = (training.crisis, training.calm) if not glossed else \
-        ((*training.crisis, *training.glossed_crisis), (*training.calm, *training.glossed_calm))
-    return CrisisClassifier.build(crisis, calm, training.easy, embedder)
+def _crisis_classifiers(training: CrisisTraining, embedder: Embedder
+                        ) -> tuple[CrisisClassifier | None, CrisisClassifier | None]:
+    """The semantic crisis layer (``bot.knowledge.training``): the English classifier, and the one that reads other
+    languages' glosses, which also learns from glossed examples (none without them: the English one reads glosses
+    too). That one is built first: its examples begin with the English one's, which keeps views of its vectors."""
+    if not training.crisis:
+        log.warning("no crisis examples (knowledge/crisis_examples.yaml): the semantic crisis layer is off")
+        return None, None
+    glossed = None if not training.glossed_crisis else CrisisClassifier.build(
+        (*training.crisis, *training.glossed_crisis), (*training.calm, *training.glossed_calm), training.easy, embedder)
+    return CrisisClassifier.build(training.crisis, training.calm, training.easy, embedder, glossed), glossed
 
 
 def _word_counts(knowledge: Knowledge) -> Counter[str]:

@@ -155,11 +155,15 @@ class CrisisClassifier:
 
     @classmethod
     def build(cls, crisis: Sequence[tuple[str, str]], calm: Sequence[tuple[str, str]], easy_calm: Sequence[str],
-              embedder: Embedder) -> CrisisClassifier:
+              embedder: Embedder, examples_of: CrisisClassifier | None = None) -> CrisisClassifier:
         """Train (or load the fits cached under everything they read) from labelled examples.
 
         Calm is split by kind in ``kinds``: "a question about suicidal ideation" and "my dad died a
         year ago" are different things, which the veto of a pattern hit relies on.
+
+        ``examples_of``: a classifier whose crisis and calm examples begin with these (the one that also learned
+        other languages' glosses): the examples' vectors kept for the margins are views of its own, not a second
+        copy (9 MB, at the peak of a start too).
         """
         categories = sorted({category for _, category in crisis})
         labels = (*categories, *sorted({kind for _, kind in calm} | {FAQ_KIND}))
@@ -171,11 +175,14 @@ class CrisisClassifier:
         stored = embedder.store.load(f"crisis-{key}")
         hard = len(crisis) + len(calm)  # the examples kept for the margin: crisis, then the hard negatives
         calm_labels = np.array([kind for _, kind in calm])
+        shared = None if examples_of is None else \
+            (examples_of.crisis_vectors[: len(crisis)], examples_of.calm_vectors[: len(calm)])
         if stored is not None and set(_STORED) <= stored.keys() and stored["kinds_b"].shape == (len(labels),):
-            vectors = embedder.knowledge_vectors(texts[:hard])  # exactly the kept examples: views, no copies
+            if shared is None:
+                kept = embedder.knowledge_vectors(texts[:hard])  # exactly the kept examples: views, no copies
+                shared = (kept[: len(crisis)], kept[len(crisis):])
             return cls(labels, len(categories), NetworkModel(*(stored[name] for name in _STORED[:4])),
-                       SoftmaxModel(stored["kinds_w"], stored["kinds_b"]), vectors[: len(crisis)],
-                       vectors[len(crisis):], calm_labels)
+                       SoftmaxModel(stored["kinds_w"], stored["kinds_b"]), *shared, calm_labels)
         vectors = embedder.knowledge_vectors(texts)
         # The alarm learns from short crisis examples only: a long one ("what does a session cost? ... i won't be
         # around after friday") taught it that the FAQ question around the crisis sentence was alarming, and
@@ -190,5 +197,6 @@ class CrisisClassifier:
             kinds = kinds_fit.result()
         embedder.store.save(f"crisis-{key}", dict(zip(_STORED, (alarm.hidden_weights, alarm.hidden_bias, alarm.weights,
                                                                alarm.bias, kinds.weights, kinds.bias), strict=True)))
-        return cls(labels, len(categories), alarm, kinds, vectors[: len(crisis)].copy(),
-                   vectors[len(crisis):hard].copy(), calm_labels)
+        if shared is None:
+            shared = (vectors[: len(crisis)].copy(), vectors[len(crisis):hard].copy())
+        return cls(labels, len(categories), alarm, kinds, *shared, calm_labels)

@@ -272,6 +272,20 @@ def test_the_other_languages_examples_leave_the_english_reading_alone(knowledge_
     assert alarm[0] == alarm[1]
 
 
+def test_the_english_classifier_keeps_its_example_vectors_as_views_of_the_gloss_classifiers(
+        responder: Responder) -> None:
+    """The glossed classifier's examples begin with the English one's: one copy of those vectors, not two."""
+    english, glossed = responder.screen.classifier, responder.screen.gloss_classifier
+    assert english is not None and glossed is not None and english is not glossed
+    training = crisis_training(responder.knowledge)
+    embedder = responder.understanding.embedder  # type: ignore[union-attr]
+    for mine, theirs, examples in ((english.crisis_vectors, glossed.crisis_vectors, training.crisis),
+                                   (english.calm_vectors, glossed.calm_vectors, training.calm)):
+        assert len(mine) == len(examples) < len(theirs)
+        assert np.shares_memory(mine, theirs)
+        assert np.array_equal(mine, embedder.knowledge_vectors([text for text, _ in examples]))  # still its own
+
+
 def test_an_example_is_learned_as_its_gloss_only_when_a_message_like_it_would_be_read(knowledge: Knowledge) -> None:
     examples = dataclasses.replace(knowledge.crisis_examples, other_languages=(
         ("ya tengo guardadas las pastillas y hoy me las tomo todas", "es", "lethal-means", True),
