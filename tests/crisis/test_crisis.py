@@ -822,6 +822,10 @@ MORE_CRISIS = [
     'told myself if nothing changes by june i will jump so the waitlist matters',
     # Something that would kill the writer quietly.
     'which of the tablets in my cupboard could kill me in my sleep',
+    # A game named beside a wish, a plan or real life: the gaming frame does not hide it.
+    'i want to kill myself in real life not in minecraft',
+    'gonna kill myself after this ranked match, im done with everything',
+    'dying in the game is the only fun i have, in real life i want to die too',
 ]
 
 # More calm messages that use crisis-sounding words.
@@ -832,6 +836,10 @@ MORE_CALM = [
     # "whole" and "pills" in two clauses: a life is no quantity of pills.
     'my mom has had depression her whole life and no pills ever helped. would ketamine be something for her?',
     'my husband has had depression for 15 years and the meds barely touch it. could ketamine be an option for him',
+    # Dying inside a video game (the first from a development set).
+    'I keep killing myself in Minecraft by accident falling into lava. unrelated but how long does a ketamine session '
+    'last?',
+    'died so many times in elden ring today lol, anyway does ketamine help anxiety',
     # A number of years is a duration, not a count of pills (a development-set question).
     'My mother (68) has had fibromyalgia for 20 years. Would ketamine therapy be something for pain like hers?',
     'i have been on my meds for 12 years, would ketamine replace them',
