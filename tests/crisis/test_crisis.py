@@ -162,6 +162,12 @@ CRISIS = {
         "he's standing at my door holding a knife and threatening me",
     ],
     "medical-emergency": [
+        # vital signs in the danger range now, and breathing failing in clinical words
+        "my heart rate is 190 and it wont come down after the spray",
+        "his pulse is still at 175 and he looks grey",
+        "my oxygen is 84 and i feel dizzy",
+        "her sats are dropping, 85 now",
+        "Clinician here, our patient just went into respiratory depression after the dose",
         "i have chest pain and my left arm is numb after my treatment",
         "suddenly intense chest pain after the infusion and it keeps getting worse",
         "i think i'm having an allergic reaction, my tongue is swelling",
@@ -836,6 +842,11 @@ MORE_CALM = [
     # "whole" and "pills" in two clauses: a life is no quantity of pills.
     'my mom has had depression her whole life and no pills ever helped. would ketamine be something for her?',
     'my husband has had depression for 15 years and the meds barely touch it. could ketamine be an option for him',
+    # A vital sign asked about, a risk, or a reading from the past.
+    'is a pulse over 160 dangerous during an infusion',
+    'what is the risk of respiratory depression with ketamine',
+    'my heart rate went up to 170 during my infusion last week, is that normal?',
+    'do they monitor oxygen levels during the infusion, mine is usually 95',
     # Dying inside a video game (the first from a development set).
     'I keep killing myself in Minecraft by accident falling into lava. unrelated but how long does a ketamine session '
     'last?',
