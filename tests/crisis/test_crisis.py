@@ -828,6 +828,10 @@ MORE_CRISIS = [
     'told myself if nothing changes by june i will jump so the waitlist matters',
     # Something that would kill the writer quietly.
     'which of the tablets in my cupboard could kill me in my sleep',
+    # A vehicle meant as the means, no target named (the first from a development set).
+    'Quick question about after-session drowsiness, and also just letting you know I plan to crash my car on the '
+    'highway on the way home.',
+    'im going to wreck my truck tonight so it looks like an accident',
     # A game named beside a wish, a plan or real life: the gaming frame does not hide it.
     'i want to kill myself in real life not in minecraft',
     'gonna kill myself after this ranked match, im done with everything',
@@ -842,6 +846,10 @@ MORE_CALM = [
     # "whole" and "pills" in two clauses: a life is no quantity of pills.
     'my mom has had depression her whole life and no pills ever helped. would ketamine be something for her?',
     'my husband has had depression for 15 years and the meds barely touch it. could ketamine be an option for him',
+    # A crash feared, denied or past.
+    'is it safe to drive after, i dont want to crash my car',
+    'my son is learning to drive and im scared hell crash my car',
+    'i almost crashed my car yesterday from the drowsiness',
     # A vital sign asked about, a risk, or a reading from the past.
     'is a pulse over 160 dangerous during an infusion',
     'what is the risk of respiratory depression with ketamine',
