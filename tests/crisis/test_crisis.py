@@ -162,6 +162,9 @@ CRISIS = {
         "he's standing at my door holding a knife and threatening me",
     ],
     "medical-emergency": [
+        # "pain in my chest" is chest pain
+        "severe pain in my chest right now",
+        "i have really bad pain in my chest and my arm feels weird",
         # vital signs in the danger range now, and breathing failing in clinical words
         "my heart rate is 190 and it wont come down after the spray",
         "his pulse is still at 175 and he looks grey",
@@ -846,6 +849,9 @@ MORE_CALM = [
     # "whole" and "pills" in two clauses: a life is no quantity of pills.
     'my mom has had depression her whole life and no pills ever helped. would ketamine be something for her?',
     'my husband has had depression for 15 years and the meds barely touch it. could ketamine be an option for him',
+    # Pain in the chest asked about or past.
+    'is it normal to have pain in my chest during the infusion',
+    'i had pain in my chest after my last session, should i tell the clinic',
     # A crash feared, denied or past.
     'is it safe to drive after, i dont want to crash my car',
     'my son is learning to drive and im scared hell crash my car',
