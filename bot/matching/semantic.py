@@ -89,6 +89,19 @@ def training_set(knowledge: Knowledge) -> TrainingSet:
     return TrainingSet(tuple(t for t, _ in pairs), tuple(label for _, label in pairs), tuple(groups))
 
 
+def label_order(examples: TrainingSet) -> list[int]:
+    """The examples grouped by label: the column order of ``SemanticClassifier``'s example vectors."""
+    return sorted(range(len(examples.labels)), key=lambda i: examples.labels[i])
+
+
+@dataclass(frozen=True)
+class GroupedColumns:
+    """Example vectors already in ``label_order``, one per column (``Embedder.knowledge_vectors(..., columns=True)``):
+    a classifier whose fit is cached gets them in the layout it keeps, with no second copy at the peak of a start."""
+
+    columns: np.ndarray
+
+
 def _grouped_columns(vectors: np.ndarray, order: list[int]) -> np.ndarray:
     """``vectors[order].T`` as a contiguous array, written a block at a time: indexing and transposing in one
     step made two full copies at once (7 MB more at the peak of a start)."""
@@ -105,17 +118,18 @@ class SemanticClassifier:
     labels: tuple[Label, ...]
     model: SoftmaxModel
     examples: TrainingSet
-    vectors: InitVar[np.ndarray]  # of the examples; kept only as ``_by_label`` (one copy: some 7 MB)
+    vectors: InitVar[np.ndarray | GroupedColumns]  # of the examples; kept only as ``_by_label`` (one copy: 7 MB)
     _by_label: np.ndarray = field(init=False, repr=False)  # example vectors grouped by label, one per column
     _order: np.ndarray = field(init=False, repr=False)  # the example in each column of ``_by_label``
     _starts: np.ndarray = field(init=False, repr=False)  # where each label's group starts
     _present: np.ndarray = field(init=False, repr=False)  # the labels that have examples
 
-    def __post_init__(self, vectors: np.ndarray) -> None:
-        order = sorted(range(len(self.examples.labels)), key=lambda i: self.examples.labels[i])
+    def __post_init__(self, vectors: np.ndarray | GroupedColumns) -> None:
+        order = label_order(self.examples)
         grouped = [self.examples.labels[i] for i in order]
         present = [n for n, label in enumerate(self.labels) if label in grouped]
-        object.__setattr__(self, "_by_label", _grouped_columns(vectors, order))
+        columns = vectors.columns if isinstance(vectors, GroupedColumns) else _grouped_columns(vectors, order)
+        object.__setattr__(self, "_by_label", columns)
         object.__setattr__(self, "_order", np.array(order, dtype=np.int64))
         object.__setattr__(self, "_starts", np.array([grouped.index(self.labels[n]) for n in present]))
         object.__setattr__(self, "_present", np.array(present, dtype=np.int64))

@@ -22,13 +22,16 @@ from bot.matching.fusion import FEATURES, Evidence, Fusion, ViewBuilder, Views, 
 from bot.matching.lexical import Candidate, MatchIndex, Query
 from bot.matching.semantic import (
     OTHER_LABEL,
+    GroupedColumns,
     Label,
     SemanticClassifier,
     TrainingSet,
     all_labels,
+    label_order,
     training_set,
 )
 from bot.semantic.embedder import Embedder
+from bot.semantic.encoder import DIM
 from bot.semantic.softmax import SoftmaxModel
 
 FIT_VERSION = "understanding-4"  # change when training or features change, so old fits are not reused
@@ -79,16 +82,17 @@ class Understanding:
         self.embedder = embedder
         self.lexical = MatchIndex(knowledge)
         examples = training_set(knowledge)
-        vectors = embedder.knowledge_vectors(examples.texts)
         labels = all_labels(examples)
         key = _fit_key(knowledge, examples, embedder.model_id)
         stored = embedder.store.load(f"fit-{key}")
         if stored is not None and {"weights", "bias", "fusion"} <= stored.keys() \
-                and stored["weights"].shape == (vectors.shape[1], len(labels)):
+                and stored["weights"].shape == (DIM, len(labels)):
+            columns = embedder.knowledge_vectors([examples.texts[i] for i in label_order(examples)], columns=True)
             self.classifier = SemanticClassifier(labels, SoftmaxModel(stored["weights"], stored["bias"]), examples,
-                                                 vectors)
+                                                 GroupedColumns(columns))
             self.fusion = Fusion(stored["fusion"])
         else:
+            vectors = embedder.knowledge_vectors(examples.texts)
             self.classifier = SemanticClassifier.fit(examples, vectors, labels)
             self.fusion = fit_fusion(examples.labels, examples.groups, labels,
                                      _fold_views(knowledge, examples, vectors, labels))

@@ -70,12 +70,13 @@ class Embedder:
     def model_id(self) -> str:
         return self.encoder.model_id
 
-    def knowledge_vectors(self, texts: Sequence[str]) -> np.ndarray:
-        """Vectors of knowledge texts, from the cache where present; new ones are embedded and saved."""
+    def knowledge_vectors(self, texts: Sequence[str], columns: bool = False) -> np.ndarray:
+        """Vectors of knowledge texts, from the cache where present; new ones are embedded and saved. One per row,
+        or with ``columns`` one per column (``[dim, n]``, written so in one copy)."""
         with self._lock:
-            return self._knowledge_vectors(texts)
+            return self._knowledge_vectors(texts, columns)
 
-    def _knowledge_vectors(self, texts: Sequence[str]) -> np.ndarray:
+    def _knowledge_vectors(self, texts: Sequence[str], columns: bool = False) -> np.ndarray:
         self._load()
         keys = [_key(text) for text in texts]
         self._used.update(keys)
@@ -90,8 +91,8 @@ class Embedder:
             self._memory.update(zip(missing, vectors, strict=True))
             self._save()
         if not keys:
-            return np.zeros((0, DIM), dtype=np.float32)
-        return np.stack([self._memory[key] for key in keys])
+            return np.zeros((DIM, 0) if columns else (0, DIM), dtype=np.float32)
+        return np.stack([self._memory[key] for key in keys], axis=1 if columns else 0)
 
     def settle(self) -> None:
         """The end of one build of the knowledge (every ``knowledge_vectors`` call of a Responder).

@@ -16,7 +16,7 @@ import pytest
 from bot.decision import ANSWER, CLARIFY, FALLBACK, Responder
 from bot.knowledge import Knowledge, KnowledgeError, load_knowledge
 from bot.matching import fusion as fusion_module
-from bot.matching.semantic import FAQ, OTHER_LABEL, Label, training_set, without_topic
+from bot.matching.semantic import FAQ, OTHER_LABEL, Label, SemanticClassifier, training_set, without_topic
 from bot.matching.understanding import Understanding
 from bot.semantic.embedder import default_embedder
 
@@ -114,6 +114,11 @@ def test_a_restart_reuses_the_fit(knowledge: Knowledge, monkeypatch: pytest.Monk
     monkeypatch.setattr("bot.matching.understanding.fit_fusion", refit)
     again = Understanding(knowledge, default_embedder())
     assert again.read("how much does it cost").candidates[0].label == Label(FAQ, "cost")
+    # the restart gets the examples' vectors in the layout the classifier keeps, the same as a fit arranges them
+    fitted = SemanticClassifier.fit(again.classifier.examples,
+                                    default_embedder().knowledge_vectors(again.classifier.examples.texts), again.labels)
+    probe = default_embedder().knowledge_vectors(["what does a session cost", "is it safe"])
+    assert np.array_equal(again.classifier.similarities(probe), fitted.similarities(probe))
 
 
 def test_lexical_only_is_loud_and_needs_no_encoder(knowledge: Knowledge, caplog: pytest.LogCaptureFixture,

@@ -107,6 +107,14 @@ def test_after_a_build_the_vectors_come_from_disk_again(encoder: Encoder, tmp_pa
     assert before.shape == (2, 384)
 
 
+def test_vectors_come_one_per_row_or_one_per_column(encoder: Encoder) -> None:
+    embedder = Embedder(encoder)
+    texts = ["how much is a session", "is it safe", "what is ketamine"]
+    columns = embedder.knowledge_vectors(texts, columns=True)
+    assert columns.shape == (384, 3) and columns.flags["C_CONTIGUOUS"]  # the layout a matmul reads fastest
+    assert np.array_equal(columns, embedder.knowledge_vectors(texts).T)
+
+
 def test_without_a_cache_folder_the_vectors_stay_in_memory(encoder: Encoder) -> None:
     embedder = Embedder(encoder)
     before = embedder.knowledge_vectors(["how much is a session"])
