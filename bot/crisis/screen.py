@@ -40,12 +40,18 @@ from bot.language.normalize import normalize, without_laughter
 from bot.semantic.embedder import Embedder, sentences
 
 _TRAILING = re.compile(r"[^\w.!?]+$")  # emoji and spaces after the last mark
+# How a question opens: chat questions often come without their question mark
+_ASKS = re.compile(r"(?:how|what|whats|why|when|where|which|who|is|are|am|can|could|will|would|should|do|does|did|has"
+                   r"|have|was|were)\b", re.IGNORECASE)
 
 
 def asks_a_question(window: str) -> bool:
-    """Whether a window is one sentence that asks (it ends with a question mark)."""
+    """Whether a window is one sentence that asks: it ends with a question mark or, typed without one, it ends with
+    no mark at all and opens as a question does ("why would an anesthetic stop me from overthinking all the time")."""
     core = _TRAILING.sub("", window)
-    return core.endswith("?") and len(sentences(core)) == 1
+    if len(sentences(core)) != 1:
+        return False
+    return core.endswith("?") or (core[-1:] not in (".", "!") and _ASKS.match(core) is not None)
 
 
 @dataclass(frozen=True)

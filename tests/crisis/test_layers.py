@@ -592,9 +592,23 @@ def test_medicine_stockpiled_is_means_the_meaning_cannot_set_aside(responder: Re
 
 @pytest.mark.parametrize(("window", "asks"), [("will i be alone?", True), ("how do u take it, up the nose? 👃", True),
                                               ("why?? 😭", True), ("I want to die. Is it normal?", False),
-                                              ("is it bad? lol", False), ("ok.", False)])
-def test_a_window_asks_when_it_is_one_sentence_ending_in_a_question_mark(window: str, asks: bool) -> None:
+                                              ("is it bad? lol", False), ("ok.", False),
+                                              # typed without its question mark, it still opens as a question
+                                              ("why would an anesthetic stop me from overthinking all the time", True),
+                                              ("does it hurt 😬", True), ("Is this it.", False),
+                                              ("i want to know how it works", False), ("whatever", False)])
+def test_a_window_asks_when_it_is_one_sentence_that_reads_as_a_question(window: str, asks: bool) -> None:
     assert asks_a_question(window) is asks
+
+
+def test_a_question_typed_without_its_mark_needs_a_crisis_example_nearer_than_any_calm_one(
+        knowledge: Knowledge) -> None:
+    """A development-set question the alarm read as a crisis on its topic; with its question mark it was held to
+    ``question_margin`` already, without one it escaped it."""
+    text = "why would an anesthetic stop me from overthinking all the time"
+    assert Responder(knowledge).decide(text).kind != CRISIS
+    assert Responder(knowledge).decide(text + "?").kind != CRISIS
+    assert with_thresholds(knowledge, question_margin=-2.0).decide(text).kind == CRISIS
 
 
 GLOSS_MEANING_OFF: dict[str, object] = {"gloss": 1.01, "gloss_rescue": 1.01}  # neither bar nor rescue: never
