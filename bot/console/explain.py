@@ -115,7 +115,7 @@ def _why_support(responder: Responder, text: str) -> str:
 def _why_not_support(responder: Responder, text: str) -> str:
     """Why distress the kinds model read did not get the support reply: the message sits among calm texts."""
     reading, limits = responder.meaning_of(strip_markup(text)).reading, responder.screen.thresholds
-    if reading is None or reading.distress < limits.support or not reading.distress_margin < limits.support_margin:
+    if reading is None or not responder.screen.distress_among_calm(reading):
         return ""
     return (f"not given: distress {reading.distress:.2f}, but the nearest calm text is nearer than the nearest "
             f"distress example by {-reading.distress_margin:.2f} (crisis.yaml semantic.support_margin "

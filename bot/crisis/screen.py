@@ -376,7 +376,14 @@ class CrisisScreen:
         words = sum(any(char.isalpha() for char in word) for word in text.split())
         return reading is not None and words >= 3 \
             and (meaning.out_of_context or (not answered and reading.distress >= self.thresholds.support
-                                            and reading.distress_margin >= self.thresholds.support_margin))
+                                            and not self.distress_among_calm(reading)))
+
+    def distress_among_calm(self, reading: Reading) -> bool:
+        """Distress at the support bar in a message that sits among calm texts: its nearest calm text is nearer than
+        its nearest distress example by more than ``support_margin`` allows (``CrisisClassifier.distress_margin``),
+        so the support tier passes it by ("what's the weather going to be like in Chicago tomorrow")."""
+        limits = self.thresholds
+        return reading.distress >= limits.support and not reading.distress_margin >= limits.support_margin
 
     def calm(self, text: str, meaning: MeaningReading) -> bool:
         """Clearly calm to every layer: the words' over-sensitive screen, a low alarm, and no distress."""
