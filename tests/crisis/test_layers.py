@@ -612,7 +612,10 @@ def test_medicine_stockpiled_is_means_the_meaning_cannot_set_aside(responder: Re
                                               # typed without its question mark, it still opens as a question
                                               ("why would an anesthetic stop me from overthinking all the time", True),
                                               ("does it hurt 😬", True), ("Is this it.", False),
-                                              ("i want to know how it works", False), ("whatever", False)])
+                                              ("i want to know how it works", False), ("whatever", False),
+                                              ("can't feel my face and my speech is slurred", False),
+                                              ("can\u2019t breathe properly since the spray", False),
+                                              ("can i drive home after", True)])
 def test_a_window_asks_when_it_is_one_sentence_that_reads_as_a_question(window: str, asks: bool) -> None:
     assert asks_a_question(window) is asks
 
