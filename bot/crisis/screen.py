@@ -123,7 +123,9 @@ class CrisisScreen:
         breathing?") sits among the crisis examples that ask. And a window escalates only when some crisis
         example is at least ``nearest_floor`` similar: the models also give crisis classes to text unlike anything
         they learned ("My dad has blood pressure issues that aren't well managed. Would that be a problem?": the
-        second sentence alone alarms 0.64, its nearest crisis example at 0.38, its nearest calm one at 0.33). A gloss
+        second sentence alone alarms 0.64, its nearest crisis example at 0.38, its nearest calm one at 0.33); a
+        question, only when one is at least ``question_floor`` similar ("will I be knocked out" alarmed 0.61, its
+        nearest crisis example at 0.51, no calm one nearer than 0.41). A gloss
         (``glossed``: another language in English words, ``bot.crisis.gloss``) is broken English the
         model never saw in training: its windows escalate on their own bars (``gloss``, ``gloss_margin``), and
         are rescued on their own (``gloss_rescue``, ``gloss_rescue_margin``).
@@ -159,9 +161,12 @@ class CrisisScreen:
                           or (alarm >= limits.gloss_rescue and margin >= limits.gloss_rescue_margin)]
         else:
             threshold = limits.crisis
-            # the margin a question must also reach (margins lie in [-2, 2]: -2 asks nothing more)
-            asks = [limits.question_margin if asks_a_question(window) else -2.0 for window in windows]
-            escalating = [n for n, (alarm, margin) in pairs if reading.nearest[n] >= limits.nearest_floor
+            asking = [asks_a_question(window) for window in windows]
+            # the margin a question must also reach (margins lie in [-2, 2]: -2 asks nothing more), and its floor
+            asks = [limits.question_margin if question else -2.0 for question in asking]
+            floors = [max(limits.nearest_floor, limits.question_floor) if question else limits.nearest_floor
+                      for question in asking]
+            escalating = [n for n, (alarm, margin) in pairs if reading.nearest[n] >= floors[n]
                           and ((alarm >= threshold and margin >= max(limits.nearest_margin, asks[n]))
                                or (alarm >= limits.rescue and margin >= max(limits.rescue_margin, asks[n])))]
         if escalating and in_context and limits.context > 0 and self.embedder is not None and not glossed \

@@ -29,6 +29,7 @@ class Thresholds:
     # is nearer than its nearest calm one by at least this (under ``threshold`` or over it)
     nearest_floor: float = -1.0  # an English window escalates only when some crisis example is this similar (cosine):
     # the models extrapolate to text unlike every example ("Would that be a problem?" read 0.64) (-1: always)
+    question_floor: float = -1.0  # the same for a window that is one question (the higher of the two counts)
     rescue: float = 1.01  # a window this alarming escalates when its nearest crisis example is nearer by...
     rescue_margin: float = 2.0  # ... at least this much (cosines lie in [-1, 1]: the defaults never act)
     gloss: float = 1.01  # a window of a message's English gloss escalates at or above (>1: glosses are not read) ...

@@ -152,7 +152,7 @@ def _thresholds(reader: FileReader, node: Node) -> Thresholds | None:
     fields = reader.mapping(node, "semantic", required=("threshold", "support", "calm"),
                             optional=("veto", "veto_alarm", "veto_quiet", "veto_kinds", "risk_veto_kinds",
                                       "veto_categories", "distress_kinds", "support_margin", "nearest_margin",
-                                      "question_margin", "nearest_floor", "rescue", "rescue_margin",
+                                      "question_margin", "nearest_floor", "question_floor", "rescue", "rescue_margin",
                                       "gloss", "gloss_margin", "gloss_rescue", "gloss_rescue_margin", "gloss_coverage",
                                       "gloss_words", "gloss_veto", "gloss_veto_alarm", "gloss_veto_kinds",
                                       "quiet_categories", "gloss_patterns", "gloss_frames", "story_frames",
@@ -165,9 +165,9 @@ def _thresholds(reader: FileReader, node: Node) -> Thresholds | None:
                            "gloss_rescue_margin")
                if key in fields}
     gloss_words = reader.number(fields["gloss_words"], "semantic gloss_words", 1, 50) if "gloss_words" in fields else 2
-    floor = reader.number(fields["nearest_floor"], "semantic nearest_floor", -1, 1) if "nearest_floor" in fields \
-        else -1.0  # a cosine
-    if None in margins.values() or gloss_words is None or floor is None:
+    floors = {key: reader.number(fields[key], f"semantic {key}", -1, 1)  # cosines
+              for key in ("nearest_floor", "question_floor") if key in fields}
+    if None in margins.values() or gloss_words is None or None in floors.values():
         return None
     if len(values) < 3 or None in values.values():
         return None
@@ -187,7 +187,8 @@ def _thresholds(reader: FileReader, node: Node) -> Thresholds | None:
                             distress_kinds=distress, support_margin=margins.get("support_margin", -2.0),  # type: ignore[arg-type]
                             nearest_margin=margins.get("nearest_margin", -2.0),  # type: ignore[arg-type]
                             question_margin=margins.get("question_margin", -2.0),  # type: ignore[arg-type]
-                            nearest_floor=float(floor),
+                            nearest_floor=floors.get("nearest_floor", -1.0),  # type: ignore[arg-type]
+                            question_floor=floors.get("question_floor", -1.0),  # type: ignore[arg-type]
                             rescue=values.get("rescue", 1.01), rescue_margin=margins.get("rescue_margin", 2.0),  # type: ignore[arg-type]
                             gloss=values.get("gloss", 1.01), gloss_margin=margins.get("gloss_margin", 2.0),  # type: ignore[arg-type]
                             gloss_rescue=values.get("gloss_rescue", 1.01),  # type: ignore[arg-type]

@@ -583,8 +583,9 @@ def test_a_history_of_slow_antidepressants_is_no_overdose(responder: Responder, 
                                   "will anyone be there if i freak out?"])
 def test_a_question_escalates_on_the_meaning_only_among_crisis_examples(knowledge: Knowledge, text: str) -> None:
     """Questions about a session that the alarm read as a crisis on their topic alone (development data: two
-    from a spent FAQ set, reworded): nearer a calm example than any crisis one, they do not escalate."""
-    assert with_thresholds(knowledge, question_margin=-2.0).decide(text).kind == CRISIS
+    from a spent FAQ set, reworded): nearer a calm example than any crisis one, they do not escalate (nor, far
+    from every crisis example, under ``question_floor``)."""
+    assert with_thresholds(knowledge, question_margin=-2.0, question_floor=-1.0).decide(text).kind == CRISIS
     assert Responder(knowledge).decide(text).kind != CRISIS
 
 
@@ -627,7 +628,15 @@ def test_a_question_typed_without_its_mark_needs_a_crisis_example_nearer_than_an
     text = "why would an anesthetic stop me from overthinking all the time"
     assert Responder(knowledge).decide(text).kind != CRISIS
     assert Responder(knowledge).decide(text + "?").kind != CRISIS
-    assert with_thresholds(knowledge, question_margin=-2.0).decide(text).kind == CRISIS
+    assert with_thresholds(knowledge, question_margin=-2.0, question_floor=-1.0).decide(text).kind == CRISIS
+
+
+@pytest.mark.parametrize("text", ["will I be knocked out", "am i going to be out of it for days after"])
+def test_a_question_far_from_every_crisis_example_does_not_escalate(knowledge: Knowledge, text: str) -> None:
+    """FAQ questions of development sets (one of a spent blind set) that alarmed on their topic alone, their
+    nearest crisis example 0.51-0.54 similar: over ``nearest_floor``, under ``question_floor``."""
+    assert with_thresholds(knowledge, question_floor=-1.0).decide(text).kind == CRISIS
+    assert Responder(knowledge).decide(text).kind != CRISIS
 
 
 GLOSS_MEANING_OFF: dict[str, object] = {"gloss": 1.01, "gloss_rescue": 1.01}  # neither bar nor rescue: never
@@ -922,8 +931,8 @@ def test_a_sentence_unlike_every_crisis_example_does_not_escalate(knowledge: Kno
     assert reading is not None
     alarming = [n for n, alarm in enumerate(reading.alarms) if alarm >= limits.crisis]
     assert alarming and all(reading.nearest[n] < limits.nearest_floor for n in alarming)
-    # what the floor sets aside (the context rule off: it would give a sentence alarming alone the support reply)
-    assert with_thresholds(knowledge, nearest_floor=-1.0, context=0.0).decide(text).kind == CRISIS
+    # what the floors set aside (the context rule off: it would give a sentence alarming alone the support reply)
+    assert with_thresholds(knowledge, nearest_floor=-1.0, question_floor=-1.0, context=0.0).decide(text).kind == CRISIS
     assert responder.decide(text).kind in {ANSWER, CLARIFY, FALLBACK}
 
 

@@ -213,6 +213,7 @@ def test_unknown_category_and_bad_threshold(knowledge_copy: Path) -> None:
 @pytest.mark.parametrize(("setting", "shipped", "bad", "allowed"), [
     ("support_margin", "-0.15", "-3", "from -2 to 2"),  # a difference of two cosines
     ("nearest_floor", "0.45", "1.5", "from -1 to 1"),  # a cosine
+    ("question_floor", "0.6", "-1.2", "from -1 to 1"),
 ])
 def test_a_semantic_setting_out_of_range_is_refused_with_its_line(knowledge_copy: Path, setting: str, shipped: str,
                                                                    bad: str, allowed: str) -> None:
