@@ -966,7 +966,7 @@ def test_a_crisis_sentence_out_of_context_replaces_an_answer_with_support(knowle
 def test_a_crisis_sentence_escalates_beside_a_neighbour_that_keeps_its_alarm(knowledge: Knowledge) -> None:
     text = "they'd cry for a week and then their lives would get easier. thats what i keep telling myself when i " \
            "look at the pills"
-    responder = with_thresholds(knowledge, support=0.99)  # the whole message reads as distress (0.47): not here
+    responder = with_thresholds(knowledge, support=0.99)  # no distress exemption: the message reads 0.47 whole
     screen, embedder = responder.screen, responder.understanding.embedder
     windows, vectors = embedder.message_vectors(text)
     reading = screen.classifier.read(vectors, screen.thresholds.distress_kinds)
