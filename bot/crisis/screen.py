@@ -161,14 +161,17 @@ class CrisisScreen:
                           or (alarm >= limits.gloss_rescue and margin >= limits.gloss_rescue_margin)]
         else:
             threshold = limits.crisis
-            asking = [asks_a_question(window) for window in windows]
-            # the margin a question must also reach (margins lie in [-2, 2]: -2 asks nothing more), and its floor
-            asks = [limits.question_margin if question else -2.0 for question in asking]
-            floors = [max(limits.nearest_floor, limits.question_floor) if question else limits.nearest_floor
-                      for question in asking]
-            escalating = [n for n, (alarm, margin) in pairs if reading.nearest[n] >= floors[n]
-                          and ((alarm >= threshold and margin >= max(limits.nearest_margin, asks[n]))
-                               or (alarm >= limits.rescue and margin >= max(limits.rescue_margin, asks[n])))]
+            question_floor = max(limits.nearest_floor, limits.question_floor)
+            escalating: list[int] = []
+            for n, (alarm, margin) in pairs:
+                # a window that asks has its own floor and a margin to reach as well (margins lie in [-2, 2]: -2 asks
+                # nothing more)
+                floor, least = (question_floor, limits.question_margin) if asks_a_question(windows[n]) \
+                    else (limits.nearest_floor, -2.0)
+                if reading.nearest[n] >= floor and ((alarm >= threshold and margin >= max(limits.nearest_margin, least))
+                                                    or (alarm >= limits.rescue
+                                                        and margin >= max(limits.rescue_margin, least))):
+                    escalating.append(n)
         if escalating and in_context and limits.context > 0 and self.embedder is not None and not glossed \
                 and reading.distress < limits.support:
             ordered = sorted(escalating, key=lambda n: -reading.alarms[n])  # the first that passes is enough
