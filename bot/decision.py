@@ -207,7 +207,7 @@ class Responder:
             windows, vectors = mended_read()
         decision = self._calm_decision(clean, windows, vectors, similarities)
         if decision.kind in (FALLBACK, ANSWER) and self.screen.distressed(meaning, clean, decision.kind == ANSWER):
-            decision = self.support_decision(context, meaning, decision.options, decision.reading)  # never "rephrase"
+            decision = self.support_decision(context, meaning, decision)  # never "rephrase"
         elif decision.kind == FALLBACK and decision.topic is None and identified.unreadable(len(clean.split())):
             # hardly English: never "try rephrasing" without lines, and an answer where its gloss reads as one
             return self._other_language(in_english(), context, gloss_embedded)
@@ -322,13 +322,13 @@ class Responder:
         """The fixed escalation for the chat's region, in the message's language where the knowledge has it."""
         return self.knowledge.crisis.crisis_text(context.region, language, context.default_region)
 
-    def support_decision(self, context: ChatContext, meaning: MeaningReading, nearest: Sequence[str] = (),
-                         reading: Reading | None = None) -> Decision:
-        """Distress no layer scores as a crisis: a warm reply with the region's lines, never "rephrase"; the ``nearest``
-        entries the fallback would have offered (a question asked in distress keeps its way on); the FAQ's reading."""
+    def support_decision(self, context: ChatContext, meaning: MeaningReading, calm: Decision) -> Decision:
+        """Distress no layer scores as a crisis: a warm reply with the region's lines, never "rephrase"; the entries the
+        ``calm`` decision offered, or the one it answered with (a question asked in distress keeps its way on)."""
+        nearest = calm.options or ((calm.id,) if calm.kind == ANSWER and calm.id else ())
         text = self._with_nearest(self.knowledge.crisis.support_text(context.region, context.default_region), nearest)
         distress = meaning.reading.distress if meaning.reading else 0.0
-        return Decision(SUPPORT, text, options=tuple(nearest), score=100 * distress, body=text, reading=reading)
+        return Decision(SUPPORT, text, options=nearest, score=100 * distress, body=text, reading=calm.reading)
 
     def footer_text(self, context: ChatContext) -> str:
         policy = self.knowledge.crisis

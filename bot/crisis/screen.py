@@ -54,6 +54,20 @@ def asks_a_question(window: str) -> bool:
     return core.endswith("?") or (core[-1:] not in (".", "!") and _ASKS.match(core) is not None)
 
 
+# Anywhere in a message, what asks: a mark, a clause opening as a question ("tried everything, would ketamine do
+# anything for me"), a question word before its verb ("roughly what would one session cost"), a request.
+_ASKS_ANYWHERE = re.compile(r"\?|(?:^|[.!,;:\u2013\u2014]|\s-|\b(?:and|but|so)\b)\s*" + _ASKS.pattern
+                            + r"|\b(?:how|what|whats|why|when|where|which|who)\s+(?:is|are|do|does|did|can|could"
+                            r"|will|would|should|much|many|long)\b|\b(?:wonder(?:ing)?|(?:like|want) to know|tell me"
+                            r"|curious)\b", re.IGNORECASE)
+
+
+def asks_anything(text: str) -> bool:
+    """Whether a message asks anything at all, in any of its sentences: ``CrisisScreen.distressed`` lets distress
+    told, not asked, replace an answer."""
+    return _ASKS_ANYWHERE.search(text) is not None
+
+
 @dataclass(frozen=True)
 class MeaningReading:
     """What the semantic layer made of a message: its crisis probability and, if it escalates, why."""
@@ -378,12 +392,14 @@ class CrisisScreen:
         sentence that alarmed read alone, not with its neighbours (``out_of_context``). ``answered``: the FAQ step
         found an answer, which only the second replaces: a worried question gets its answer, but "How many sessions
         does a series involve? I'm so tired of being a weight on my family and I have a way out." must not get the
-        number of sessions. Fragments of one or two words are never read as distress: the model is unsure of
-        them, not alarmed. Words have letters: ": < R" is noise, not three words."""
+        number of sessions. Nor must a statement of distress that asks nothing: the FAQ answers "everything feels
+        hopeless lately" with the depression entry, which support offers instead. Fragments of one or two words are
+        never read as distress: the model is unsure of them, not alarmed. Words have letters: ": < R" is noise."""
         reading = meaning.reading
         words = sum(any(char.isalpha() for char in word) for word in text.split())
+        told = not answered or not asks_anything(text)
         return reading is not None and words >= 3 \
-            and (meaning.out_of_context or (not answered and reading.distress >= self.thresholds.support
+            and (meaning.out_of_context or (told and reading.distress >= self.thresholds.support
                                             and not self.distress_among_calm(reading)))
 
     def distress_among_calm(self, reading: Reading) -> bool:

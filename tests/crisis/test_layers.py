@@ -29,7 +29,7 @@ from bot.crisis.lexicon import (
     spoken,
     unclipped,
 )
-from bot.crisis.screen import MeaningReading, asks_a_question
+from bot.crisis.screen import MeaningReading, asks_a_question, asks_anything
 from bot.crisis.semantic import Reading
 from bot.crisis.spelt import spelt_together
 from bot.decision import ANSWER, CLARIFY, CRISIS, FALLBACK, SUPPORT, ChatContext, Responder
@@ -899,6 +899,32 @@ def test_explain_names_distress_as_the_reason_for_support(knowledge: Knowledge) 
     assert re.search(r"^support:     distress 0\.\d\d, at least crisis\.yaml semantic\.support", report, re.MULTILINE)
     # and what the FAQ step found, which the support reply replaced: both views and the fused confidence
     assert "\nsemantic view:\n  nearest phrasings" in report and "\nfused confidence (0-1), best first:\n  0." in report
+
+
+def test_distress_told_not_asked_gets_support_and_offers_the_answer_it_replaced(responder: Responder) -> None:
+    decision = responder.decide("everything feels hopeless lately")  # the FAQ alone answers: the depression entry
+    assert decision.kind == SUPPORT and decision.options == ("depression",)
+    assert "988" in decision.reply and responder.knowledge.by_id["depression"].question in decision.reply
+
+
+@pytest.mark.parametrize(("text", "asks"), [  # FAQ questions of development sets, and distress told
+    ("down and flat for years, tried everything, would ketamine do anything for depression like mine", True),
+    ("i'm on a tight budget, roughly what would one session set me back", True),
+    ("Before I commit, I'd like to know the usual number of appointments.", True),
+    ("sounds sketchy tbh. what makes anyone think this is safe", True),
+    ("everything feels hopeless lately", False),
+    ("i can't do this anymore", False),  # "can" opens no question before n't
+    ("so tired of everything and nothing helps", False),
+])
+def test_a_message_asks_by_its_mark_a_clause_or_a_request(text: str, asks: bool) -> None:
+    assert asks_anything(text) is asks
+
+
+def test_a_question_asked_in_distress_keeps_its_answer(responder: Responder) -> None:
+    text = "everything feels hopeless lately. can ketamine help with depression?"
+    assert responder.meaning_of(text).reading.distress >= responder.screen.thresholds.support
+    decision = responder.decide(text)
+    assert (decision.kind, decision.id) == (ANSWER, "depression")
 
 
 @pytest.mark.parametrize("text", [  # messages of development sets that got the support reply
