@@ -15,6 +15,12 @@ The calm texts include the FAQ's own (phrasings, small talk, boundary topics, ou
 the out-of-scope examples near the FAQ's subject (``Knowledge.near_subject``: "Does ashwagandha reduce anxiety?"):
 learning even 20 of them as calm moved the classifier's boundary enough to miss 5 crises of four development
 sets. They name the conditions and medicines that crisis messages name too.
+
+Of each entry, only the question and its first ``FAQ_TEXTS_PER_ENTRY`` phrasings are learned as calm, so that
+phrasings operators add for the FAQ's sake leave the crisis layer as it was. 600 more phrasings, all learned, moved
+it on distress: "i dont see the point in anything anymore" lost the support reply, "i just feel numb and worn out"
+its escalation. A few dozen questions per entry already teach it what a calm question is; more of them, about
+depression that nothing shifts, taught it that hopelessness was calm too.
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ from dataclasses import dataclass
 
 from bot.knowledge.model import Knowledge
 from bot.language.markup import strip_markup
+
+FAQ_TEXTS_PER_ENTRY = 64  # an entry's phrasings the crisis layer learns as calm, its first: see the module docstring
 
 
 @dataclass(frozen=True)
@@ -54,7 +62,7 @@ def crisis_training(knowledge: Knowledge) -> CrisisTraining:
             continue
         seen.add(glossed.text)
         (glossed_crisis if is_crisis else glossed_calm).append((glossed.text, label))
-    easy = [text for entry in knowledge.entries for text in (entry.question, *entry.phrasings)]
+    easy = [text for entry in knowledge.entries for text in (entry.question, *entry.phrasings[:FAQ_TEXTS_PER_ENTRY])]
     easy += [text for intent in (*knowledge.smalltalk, *knowledge.boundaries) for text in intent.phrasings]
     easy += knowledge.off_subject()
     return CrisisTraining(examples.crisis, examples.calm, tuple(easy), tuple(glossed_crisis), tuple(glossed_calm))
