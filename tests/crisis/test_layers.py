@@ -631,12 +631,13 @@ def test_a_question_typed_without_its_mark_needs_a_crisis_example_nearer_than_an
     assert with_thresholds(knowledge, question_margin=-2.0, question_floor=-1.0).decide(text).kind == CRISIS
 
 
-@pytest.mark.parametrize("text", ["will I be knocked out", "am i going to be out of it for days after"])
-def test_a_question_far_from_every_crisis_example_does_not_escalate(knowledge: Knowledge, text: str) -> None:
-    """FAQ questions of development sets (one of a spent blind set) that alarmed on their topic alone, their
-    nearest crisis example 0.51-0.54 similar: over ``nearest_floor``, under ``question_floor``."""
-    assert with_thresholds(knowledge, question_floor=-1.0).decide(text).kind == CRISIS
-    assert Responder(knowledge).decide(text).kind != CRISIS
+def test_a_question_far_from_every_crisis_example_does_not_escalate(knowledge: Knowledge) -> None:
+    """An FAQ question of a spent blind set that alarmed on its topic alone (0.61 then, 0.5 since the FAQ's
+    phrasings and the figurative examples grew), its nearest crisis example 0.51 similar: over ``nearest_floor``,
+    under ``question_floor``. The alarm bar is lowered a little so that the floor is what the test sees."""
+    text = "will I be knocked out"
+    assert with_thresholds(knowledge, crisis=0.45, question_floor=-1.0).decide(text).kind == CRISIS
+    assert with_thresholds(knowledge, crisis=0.45).decide(text).kind != CRISIS
 
 
 GLOSS_MEANING_OFF: dict[str, object] = {"gloss": 1.01, "gloss_rescue": 1.01}  # neither bar nor rescue: never
