@@ -41,6 +41,7 @@ from bot.knowledge.crisis_policy import (
 )
 from bot.knowledge.crisis_policy import OPTIONAL as CRISIS_OPTIONAL
 from bot.knowledge.crisis_policy import REQUIRED as CRISIS_REQUIRED
+from bot.knowledge.matching_source import parse_matching
 from bot.knowledge.model import (
     Category,
     CrisisExamples,
@@ -53,14 +54,11 @@ from bot.knowledge.model import (
 )
 from bot.knowledge.yamlsource import FileReader, KnowledgeError, Problem, compose_file, line_of, yaml_files
 from bot.language.normalize import normalize
-from bot.language.terms import SIGNAL_WORDS, STOP_WORDS
 from bot.semantic.store import ArrayStore
 
 _ID_LINE = re.compile(r"^[ -]*id:[ ]*[\"']?([^\"'#\s]+)", re.MULTILINE)
 TOP_LEVEL_FILES = ("settings.yaml", "smalltalk.yaml", "boundaries.yaml", "crisis.yaml", "crisis_examples.yaml",
                    "crisis_examples_other_languages.yaml", "out_of_scope.yaml")
-CONFIDENCES = ("answer_confidence", "clarify_margin", "suggest_confidence", "boundary_margin",
-               "smalltalk_probability", "short_message_confidence", "gloss_answer_confidence")
 FAQ_FOLDER = "faq"
 GLOSSARY_FOLDER = "glossary"
 MAX_READ_GLOSSARIES = 64  # glossaries kept for reloads: every language twice over
@@ -110,7 +108,7 @@ class _Loader:
                                    required=("categories", "texts"), optional=("matching",))
         categories = self.categories(reader, fields.get("categories"))
         texts = self.texts(reader, fields["texts"]) if "texts" in fields else None
-        matching = self.matching(reader, fields["matching"]) if "matching" in fields else MatchSettings()
+        matching = parse_matching(reader, fields["matching"]) if "matching" in fields else MatchSettings()
         return categories, texts, matching
 
     def categories(self, reader: FileReader, node: Node | None) -> tuple[Category, ...]:
@@ -126,45 +124,6 @@ class _Loader:
         if len(values) != len(TEXT_FIELDS) or None in values.values():
             return None
         return Texts(**values)  # type: ignore[arg-type]
-
-    def matching(self, reader: FileReader, node: Node) -> MatchSettings:
-        fields = reader.mapping(node, "matching", optional=("min_score", "ambiguity_margin", "max_options",
-                                                             "synonyms", "lexical_only", *CONFIDENCES)) or {}
-        defaults = MatchSettings()
-        min_score = reader.number(fields["min_score"], "min_score", 0, 100) if "min_score" in fields else None
-        margin = (reader.number(fields["ambiguity_margin"], "ambiguity_margin", 0, 50)
-                  if "ambiguity_margin" in fields else None)
-        options = reader.number(fields["max_options"], "max_options", 2, 5) if "max_options" in fields else None
-        synonyms = tuple(self.synonym_group(reader, group) for group in reader.sequence(fields["synonyms"], "synonyms")
-                         ) if "synonyms" in fields else ()
-        confidences = {name: value for name in CONFIDENCES if name in fields
-                       and (value := reader.number(fields[name], name, 0, 1)) is not None}
-        lexical_only = reader.flag(fields["lexical_only"], "lexical_only") if "lexical_only" in fields else False
-        return MatchSettings(
-            **confidences,
-            lexical_only=lexical_only,
-            min_score=defaults.min_score if min_score is None else min_score,
-            ambiguity_margin=defaults.ambiguity_margin if margin is None else margin,
-            max_options=defaults.max_options if options is None else int(options),
-            synonyms=synonyms,
-        )
-
-    @staticmethod
-    def synonym_group(reader: FileReader, group: Node) -> tuple[str, ...]:
-        """Every member is read as the group's first word. A member made only of function words in a
-        group about a topic ("how much" in the cost group) would make every question using it about
-        that topic ("how much will it help"): refused."""
-        items = [(normalize(word), word, node) for word, node in reader.texts(group, "a synonym group")]
-
-        def framing(folded: str) -> bool:
-            return bool(folded) and all(w in STOP_WORDS or w in SIGNAL_WORDS for w in folded.split())
-
-        if items and not framing(items[0][0]):
-            for folded, word, node in items[1:]:
-                if framing(folded):
-                    reader.problem(node, f"synonym '{word}' is only function words; it would make every question "
-                                         f"using it about '{items[0][1]}'. List words of the topic only")
-        return tuple(folded for folded, _, _ in items)
 
     # --- FAQ ------------------------------------------------------------------------------
     def faq_entries(self) -> list[tuple[FaqEntry, FileReader, dict[str, Node]]]:
