@@ -16,7 +16,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
-from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -127,7 +126,7 @@ class Responder:
         self.smalltalk = SmallTalkIndex(knowledge.smalltalk)
         self.understanding: Understanding | None = None
         policy = knowledge.crisis
-        word_counts = _word_counts(knowledge)
+        word_counts = knowledge.word_counts()
         self.languages = LanguageIdentifier(policy.languages, set(word_counts) | STOP_WORDS | SIGNAL_WORDS)
         classifier = gloss_classifier = None
         self.spelling: SpellingRepair | None = None
@@ -439,12 +438,3 @@ def _crisis_classifiers(training: CrisisTraining, embedder: Embedder
     glossed = None if not training.glossed_crisis else CrisisClassifier.build(
         (*training.crisis, *training.glossed_crisis), (*training.calm, *training.glossed_calm), training.easy, embedder)
     return CrisisClassifier.build(training.crisis, training.calm, training.easy, embedder, glossed), glossed
-
-
-def _word_counts(knowledge: Knowledge) -> Counter[str]:
-    """How often the knowledge's English texts use each word: with the function words, what makes a message
-    English to the language identifier; ranked, the speller's first choices."""
-    texts = [text for entry in knowledge.entries for text in (entry.question, *entry.phrasings, entry.answer)]
-    texts += [text for intent in (*knowledge.smalltalk, *knowledge.boundaries) for text in (*intent.phrasings,)]
-    texts += knowledge.off_subject()  # "wieght", "realy"
-    return Counter(word for text in texts for word in normalize(text).split())

@@ -6,6 +6,7 @@ concurrent handlers and swapped atomically on reload without anyone mutating it.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING
 from bot.crisis.gloss import NO_GLOSSARIES, Glossaries
 from bot.crisis.lexicon import EMPTY, Lexicon
 from bot.crisis.thresholds import Thresholds
+from bot.language.normalize import normalize
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -246,6 +248,14 @@ class Knowledge:
 
     def in_category(self, category: str) -> tuple[FaqEntry, ...]:
         return tuple(e for e in self.entries if e.category == category)
+
+    def word_counts(self) -> Counter[str]:
+        """How often the knowledge's English texts use each word: with the function words, what makes a message
+        English to the language identifier; ranked, the speller's first choices."""
+        texts = [text for entry in self.entries for text in (entry.question, *entry.phrasings, entry.answer)]
+        texts += [text for intent in (*self.smalltalk, *self.boundaries) for text in (*intent.phrasings,)]
+        texts += self.off_subject()  # "wieght", "realy"
+        return Counter(word for text in texts for word in normalize(text).split())
 
     def off_subject(self) -> tuple[str, ...]:
         """The out-of-scope examples not near the FAQ's subject: those the crisis classifier learns as calm and
