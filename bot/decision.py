@@ -37,6 +37,7 @@ from bot.matching.lexical import BOUNDARY, Candidate, MatchIndex
 from bot.matching.semantic import FAQ
 from bot.matching.semantic import SMALLTALK as SMALLTALK_CLASS
 from bot.matching.smalltalk import SmallTalkIndex
+from bot.matching.subject import SubjectCheck
 from bot.matching.understanding import Reading, Understanding
 from bot.semantic.embedder import Embedder, default_embedder
 from bot.semantic.memory import release_free_memory
@@ -124,6 +125,7 @@ class Responder:
     def __init__(self, knowledge: Knowledge, embedder: Embedder | None = None) -> None:
         self.knowledge = knowledge
         self.smalltalk = SmallTalkIndex(knowledge.smalltalk)
+        self.subject = SubjectCheck(knowledge.matching)
         self.understanding: Understanding | None = None
         policy = knowledge.crisis
         word_counts = knowledge.word_counts()
@@ -380,6 +382,8 @@ class Responder:
                                 reading=reading)
             close = [c.label.id for c in entries if confidence - c.confidence < settings.boundary_margin]
             return self._clarify(close[: settings.max_options] or nearest[:1], 100 * confidence, reading)
+        if self.subject.elsewhere(reading.text) is not None:  # "does insurance cover ECT": no entry of ours answers
+            return self._fallback(100 * confidence, nearest, reading)
         close = [c.label.id for c in entries if confidence - c.confidence < settings.clarify_margin]
         if len(close) > 1:
             return self._clarify(close[: settings.max_options], 100 * confidence, reading)

@@ -92,6 +92,11 @@ def explain(responder: Responder, text: str, context: ChatContext = NO_CONTEXT) 
     elif decision.kind == FALLBACK and responder.understanding is not None and (not_support := _why_not_support(
             responder, text)):
         lines.append(f"support:     {not_support}")
+    declined = decision.kind == FALLBACK and not decision.topic
+    other = responder.subject.elsewhere(strip_markup(text)) if declined else None
+    if other is not None:
+        lines.append(f"subject:     names another treatment, '{other}', and no word of the FAQ's subject "
+                     "(settings.yaml matching.other_treatments, matching.subject_words): not answered")
     label = decision.id or ", ".join(decision.options) or "-"
     crisis = f" (crisis category {decision.crisis.category})" if decision.crisis else ""
     topic = f" (declines boundary topic {decision.topic})" if decision.topic else ""

@@ -13,6 +13,7 @@ from bot.knowledge.yamlsource import FileReader
 from bot.language.normalize import normalize
 from bot.language.terms import SIGNAL_WORDS, STOP_WORDS
 
+SUBJECT_LISTS = ("other_treatments", "subject_words")  # what the FAQ is not, and is, about: bot.matching.subject
 CONFIDENCES = ("answer_confidence", "clarify_margin", "suggest_confidence", "boundary_margin",
                "smalltalk_probability", "short_message_confidence", "gloss_answer_confidence")
 
@@ -20,7 +21,8 @@ CONFIDENCES = ("answer_confidence", "clarify_margin", "suggest_confidence", "bou
 def parse_matching(reader: FileReader, node: Node) -> MatchSettings:
     """Check and build the section, reporting every problem through ``reader`` as path:line."""
     fields = reader.mapping(node, "matching", optional=("min_score", "ambiguity_margin", "max_options",
-                                                         "synonyms", "lexical_only", *CONFIDENCES)) or {}
+                                                         "synonyms", "lexical_only", *SUBJECT_LISTS,
+                                                         *CONFIDENCES)) or {}
     defaults = MatchSettings()
     min_score = reader.number(fields["min_score"], "min_score", 0, 100) if "min_score" in fields else None
     margin = (reader.number(fields["ambiguity_margin"], "ambiguity_margin", 0, 50)
@@ -31,14 +33,26 @@ def parse_matching(reader: FileReader, node: Node) -> MatchSettings:
     confidences = {name: value for name in CONFIDENCES if name in fields
                    and (value := reader.number(fields[name], name, 0, 1)) is not None}
     lexical_only = reader.flag(fields["lexical_only"], "lexical_only") if "lexical_only" in fields else False
+    others, subject = (_word_list(reader, fields.get(name), name) for name in SUBJECT_LISTS)
+    for word, item in others:
+        if word in {folded for folded, _ in subject}:
+            reader.problem(item, f"'{word}' is in both other_treatments and subject_words; it can only be one")
     return MatchSettings(
         **confidences,
         lexical_only=lexical_only,
+        other_treatments=tuple(word for word, _ in others),
+        subject_words=tuple(word for word, _ in subject),
         min_score=defaults.min_score if min_score is None else min_score,
         ambiguity_margin=defaults.ambiguity_margin if margin is None else margin,
         max_options=defaults.max_options if options is None else int(options),
         synonyms=synonyms,
     )
+
+
+def _word_list(reader: FileReader, node: Node | None, what: str) -> list[tuple[str, Node]]:
+    """Words or names, in lower case and with the apostrophe people type ("st john's wort")."""
+    words = [] if node is None else reader.texts(node, what)
+    return [(word.lower().replace("\u2019", "'"), item) for word, item in words]
 
 
 def _synonym_group(reader: FileReader, group: Node) -> tuple[str, ...]:

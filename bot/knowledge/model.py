@@ -90,6 +90,8 @@ class MatchSettings:
     short_message_confidence: float = 0.8
     gloss_answer_confidence: float = 1.01  # a question in another language, read through its gloss (>1: never)
     lexical_only: bool = False
+    other_treatments: tuple[str, ...] = ()  # a message naming one of these and no subject word is not ours
+    subject_words: tuple[str, ...] = ()
 
 
 ENGLISH_ONLY = ("I can only answer questions in English. If you are in crisis or in danger, please call your "
@@ -255,6 +257,7 @@ class Knowledge:
         texts = [text for entry in self.entries for text in (entry.question, *entry.phrasings, entry.answer)]
         texts += [text for intent in (*self.smalltalk, *self.boundaries) for text in (*intent.phrasings,)]
         texts += self.off_subject()  # "wieght", "realy"
+        texts += self.matching.other_treatments  # "st john's wort" is no typo of "work"
         return Counter(word for text in texts for word in normalize(text).split())
 
     def off_subject(self) -> tuple[str, ...]:

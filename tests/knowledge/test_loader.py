@@ -210,6 +210,16 @@ def test_unknown_category_and_bad_threshold(knowledge_copy: Path) -> None:
     assert "min_score must be a number from 0 to 100" in problems
 
 
+def test_a_name_in_both_subject_lists_is_refused_with_its_line(knowledge_copy: Path) -> None:
+    path = knowledge_copy / "settings.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("  subject_words: [ketamine,", "  subject_words: [ect, ketamine,", 1)
+    path.write_text(text, encoding="utf-8")
+    line = text[:text.index("    ect, electroconvulsive")].count("\n") + 1
+    assert f"{path}:{line}: 'ect' is in both other_treatments and subject_words; it can only be one" \
+        in problems_for(knowledge_copy)
+
+
 @pytest.mark.parametrize(("setting", "shipped", "bad", "allowed"), [
     ("support_margin", "-0.15", "-3", "from -2 to 2"),  # a difference of two cosines
     ("nearest_floor", "0.45", "1.5", "from -1 to 1"),  # a cosine

@@ -1,0 +1,41 @@
+"""Whether a message is about another treatment than the FAQ's: no entry answers those.
+
+Every entry answers about ketamine therapy, and both views match a question by its frame as much as by its
+subject: "does insurance cover ECT" read as the insurance entry, "what are the side effects of Wellbutrin" as
+the side-effects one. Such questions were already out-of-scope examples of the classifier's "other" class,
+and 180 more of them, written in the FAQ's frames, answered not one fewer: the frame's words carry them.
+
+So names decide, not meaning: a message that names another treatment (settings.yaml ``other_treatments``:
+medicines by generic and brand name, therapies, supplements) and no word of the FAQ's subject
+(``subject_words``: "ketamine", "spravato", and "this" or "it", which in a chat about ketamine mean it) is
+about that treatment. "how is ketamine different from prozac" names the subject and is answered as before.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from bot.knowledge.model import MatchSettings
+
+
+def _any_of(words: Iterable[str]) -> re.Pattern[str] | None:
+    """One pattern for whole words or names, the longest first ("st john's wort" before "wort")."""
+    ordered = sorted(set(words), key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, ordered)) + r")\b") if ordered else None
+
+
+class SubjectCheck:
+    """The two lists of ``MatchSettings``, compiled once per knowledge version."""
+
+    def __init__(self, settings: MatchSettings) -> None:
+        self._others = _any_of(settings.other_treatments)
+        self._subject = _any_of(settings.subject_words)
+
+    def elsewhere(self, text: str) -> str | None:
+        """The other treatment a message is about (as written in the list), or None when it is not about one."""
+        folded = text.lower().replace("\u2019", "'")
+        found = self._others.search(folded) if self._others is not None else None
+        if found is None or (self._subject is not None and self._subject.search(folded)):
+            return None
+        return found.group(0)
