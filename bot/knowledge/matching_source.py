@@ -70,4 +70,3 @@ def _synonym_group(reader: FileReader, group: Node) -> tuple[str, ...]:
                 reader.problem(node, f"synonym '{word}' is only function words; it would make every question "
                                      f"using it about '{items[0][1]}'. List words of the topic only")
     return tuple(folded for folded, _, _ in items)
-

@@ -3,7 +3,7 @@
 Every entry answers about ketamine therapy, and both views match a question by its frame as much as by its
 subject: "does insurance cover ECT" read as the insurance entry, "what are the side effects of Wellbutrin" as
 the side-effects one. Such questions were already out-of-scope examples of the classifier's "other" class,
-and 180 more of them, written in the FAQ's frames, answered not one fewer: the frame's words carry them.
+and 177 more of them, written in the FAQ's frames, answered not one fewer: the frame's words carry them.
 
 So names decide, not meaning: a message that names another treatment (settings.yaml ``other_treatments``:
 medicines by generic and brand name, therapies, supplements) and no word of the FAQ's subject
