@@ -39,7 +39,7 @@ def category_counts(responder: Responder) -> Counter[str]:
 
 def knowledge_warnings(responder: Responder) -> list[Warning_]:
     """Every warning for one loaded knowledge version, in a stable order."""
-    return [*_from_the_text(responder), *_thin(responder), *_near_duplicates(responder),
+    return [*_from_the_text(responder), *_thin(responder), *_near_duplicates(responder), *_elsewhere(responder),
             *_confusions(responder), *_related_repeats(responder), *_crisis_contacts(responder)]
 
 
@@ -70,6 +70,15 @@ def _near_duplicates(responder: Responder) -> list[Warning_]:
                 found.append(Warning_(source, f"phrasing '{phrasing}' of '{owner}' is nearly the same as "
                                               f"'{owners[other][2]}' of '{owners[other][0]}' ({score:.0f}/100)"))
     return found
+
+
+def _elsewhere(responder: Responder) -> list[Warning_]:
+    """Phrasings about another treatment by the names in settings.yaml: the bot never answers such a question."""
+    return [Warning_(entry.source, f"phrasing '{phrasing}' of '{entry.id}' names '{other}' and no word of the subject "
+                                   "(settings.yaml matching.other_treatments, subject_words), so such a question is "
+                                   "never answered; name ketamine in it")
+            for entry in responder.knowledge.entries for phrasing in (entry.question, *entry.phrasings)
+            if (other := responder.subject.elsewhere(phrasing)) is not None]
 
 
 def _confusions(responder: Responder) -> list[Warning_]:

@@ -178,6 +178,17 @@ def test_validate_strict_fails_on_warnings(knowledge_copy: Path) -> None:
     assert strict.stderr.startswith(f"failed: {knowledge_copy}: ") and "--strict counts warnings" in strict.stderr
 
 
+def test_validate_warns_of_a_phrasing_about_another_treatment(knowledge_copy: Path) -> None:
+    basics = knowledge_copy / "faq" / "basics.yaml"
+    text = basics.read_text(encoding="utf-8")
+    basics.write_text(text.replace("    phrasings:\n", "    phrasings:\n      - is prozac the same kind of thing\n", 1),
+                      encoding="utf-8")
+    result = run_bot("validate", "--knowledge", str(knowledge_copy))
+    assert result.returncode == 0
+    assert "phrasing 'is prozac the same kind of thing' of 'what-is-ketamine-therapy' names 'prozac' and no word " \
+           "of the subject" in result.stdout
+
+
 def test_export_csv_has_every_entry(knowledge: Knowledge) -> None:
     result = run_bot("export", "--format", "csv")
     assert result.returncode == 0
