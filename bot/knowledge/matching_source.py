@@ -35,7 +35,7 @@ def parse_matching(reader: FileReader, node: Node) -> MatchSettings:
     lexical_only = reader.flag(fields["lexical_only"], "lexical_only") if "lexical_only" in fields else False
     others, subject = (_word_list(reader, fields.get(name), name) for name in SUBJECT_LISTS)
     for word, item in others:
-        if word in {folded for folded, _ in subject}:
+        if normalize(word) in {normalize(listed) for listed, _ in subject}:
             reader.problem(item, f"'{word}' is in both other_treatments and subject_words; it can only be one")
     return MatchSettings(
         **confidences,
@@ -50,9 +50,9 @@ def parse_matching(reader: FileReader, node: Node) -> MatchSettings:
 
 
 def _word_list(reader: FileReader, node: Node | None, what: str) -> list[tuple[str, Node]]:
-    """Words or names, in lower case and with the apostrophe people type ("st john's wort")."""
+    """Words or names, in lower case as ``explain`` shows them (``SubjectCheck`` compares them normalised)."""
     words = [] if node is None else reader.texts(node, what)
-    return [(word.lower().replace("\u2019", "'"), item) for word, item in words]
+    return [(word.lower(), item) for word, item in words]
 
 
 def _synonym_group(reader: FileReader, group: Node) -> tuple[str, ...]:

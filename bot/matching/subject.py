@@ -17,25 +17,28 @@ import re
 from collections.abc import Iterable
 
 from bot.knowledge.model import MatchSettings
+from bot.language.normalize import normalize
 
 
 def _any_of(words: Iterable[str]) -> re.Pattern[str] | None:
-    """One pattern for whole words or names, the longest first ("st john's wort" before "wort")."""
+    """One pattern for whole words or names, the longest first ("st johns wort" before "wort")."""
     ordered = sorted(set(words), key=len, reverse=True)
     return re.compile(r"\b(?:" + "|".join(map(re.escape, ordered)) + r")\b") if ordered else None
 
 
 class SubjectCheck:
-    """The two lists of ``MatchSettings``, compiled once per knowledge version."""
+    """The two lists of ``MatchSettings``, compiled once per knowledge version. Names and messages are compared as
+    ``normalize`` reads them (every apostrophe, case, "it's" as "it is"), the way the matcher reads them."""
 
     def __init__(self, settings: MatchSettings) -> None:
-        self._others = _any_of(settings.other_treatments)
-        self._subject = _any_of(settings.subject_words)
+        self._names = {normalize(name): name for name in settings.other_treatments}
+        self._others = _any_of(self._names)
+        self._subject = _any_of(normalize(word) for word in settings.subject_words)
 
     def elsewhere(self, text: str) -> str | None:
         """The other treatment a message is about (as written in the list), or None when it is not about one."""
-        folded = text.lower().replace("\u2019", "'")
+        folded = normalize(text)
         found = self._others.search(folded) if self._others is not None else None
         if found is None or (self._subject is not None and self._subject.search(folded)):
             return None
-        return found.group(0)
+        return self._names[found.group(0)]
