@@ -441,4 +441,5 @@ def _crisis_classifiers(training: CrisisTraining, embedder: Embedder
         return None, None
     glossed = None if not training.glossed_crisis else CrisisClassifier.build(
         (*training.crisis, *training.glossed_crisis), (*training.calm, *training.glossed_calm), training.easy, embedder)
-    return CrisisClassifier.build(training.crisis, training.calm, training.easy, embedder, glossed), glossed
+    english = CrisisClassifier.build(training.crisis, training.calm, training.easy, embedder, glossed, words=True)
+    return english, glossed

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.crisis.thresholds import FAQ_KIND
+from bot.crisis.wording import WordModel
 from bot.semantic.embedder import Embedder
 from bot.semantic.network import NetworkModel, fit_network
 from bot.semantic.softmax import SoftmaxModel, fit_softmax
@@ -93,7 +94,8 @@ class CrisisClassifier:
     why); ``kinds`` is a softmax regression over every crisis category and calm kind. Alone, the kinds
     model's crisis classes summed made uncertain text look alarming (nine crisis classes against ten
     calm ones), and the alarm alone misfired on some plain questions ("what's the weather like
-    tomorrow"); the escalating probability is their mean.
+    tomorrow"); the escalating probability is their mean. ``words`` reads the same examples' words, not their
+    vectors: a third view, which only lets a window escalate beside the alarm (``CrisisScreen.meaning``).
     """
 
     labels: tuple[str, ...]  # of ``kinds``: the crisis categories first, then the calm kinds
@@ -103,6 +105,7 @@ class CrisisClassifier:
     crisis_vectors: np.ndarray  # the crisis examples' vectors ``[n, dim]``, for the nearest-example margin
     calm_vectors: np.ndarray  # the hard negatives' (the FAQ's texts are the matcher's; the caller passes those)
     calm_labels: np.ndarray  # the kind of each hard negative, row by row of ``calm_vectors``
+    words: WordModel | None = None  # the word view of the same examples (``bot.crisis.wording``), if fitted
 
     def read(self, vectors: np.ndarray, distress_kinds: frozenset[str] = frozenset(),
              easy_similarity: np.ndarray | None = None, margin_from: float = 0.0, distress_from: float = 2.0
@@ -155,7 +158,8 @@ class CrisisClassifier:
 
     @classmethod
     def build(cls, crisis: Sequence[tuple[str, str]], calm: Sequence[tuple[str, str]], easy_calm: Sequence[str],
-              embedder: Embedder, examples_of: CrisisClassifier | None = None) -> CrisisClassifier:
+              embedder: Embedder, examples_of: CrisisClassifier | None = None, words: bool = False
+              ) -> CrisisClassifier:
         """Train (or load the fits cached under everything they read) from labelled examples.
 
         Calm is split by kind in ``kinds``: "a question about suicidal ideation" and "my dad died a
@@ -163,7 +167,8 @@ class CrisisClassifier:
 
         ``examples_of``: a classifier whose crisis and calm examples begin with these (the one that also learned
         other languages' glosses): the examples' vectors kept for the margins are views of its own, not a second
-        copy (9 MB, at the peak of a start too).
+        copy (9 MB, at the peak of a start too). ``words``: fit the word view too (at every load: well under a
+        second), for the English classifier only (``CrisisScreen.meaning`` says why).
         """
         categories = sorted({category for _, category in crisis})
         labels = (*categories, *sorted({kind for _, kind in calm} | {FAQ_KIND}))
@@ -175,6 +180,7 @@ class CrisisClassifier:
         stored = embedder.store.load(f"crisis-{key}")
         hard = len(crisis) + len(calm)  # the examples kept for the margin: crisis, then the hard negatives
         calm_labels = np.array([kind for _, kind in calm])
+        word_model = WordModel.fit(texts, targets < len(categories)) if words else None
         shared = None if examples_of is None else \
             (examples_of.crisis_vectors[: len(crisis)], examples_of.calm_vectors[: len(calm)])
         if stored is not None and set(_STORED) <= stored.keys() and stored["kinds_b"].shape == (len(labels),):
@@ -182,7 +188,7 @@ class CrisisClassifier:
                 kept = embedder.knowledge_vectors(texts[:hard])  # exactly the kept examples: views, no copies
                 shared = (kept[: len(crisis)], kept[len(crisis):])
             return cls(labels, len(categories), NetworkModel(*(stored[name] for name in _STORED[:4])),
-                       SoftmaxModel(stored["kinds_w"], stored["kinds_b"]), *shared, calm_labels)
+                       SoftmaxModel(stored["kinds_w"], stored["kinds_b"]), *shared, calm_labels, word_model)
         vectors = embedder.knowledge_vectors(texts)
         # The alarm learns from short crisis examples only: a long one ("what does a session cost? ... i won't be
         # around after friday") taught it that the FAQ question around the crisis sentence was alarming, and
@@ -199,4 +205,4 @@ class CrisisClassifier:
                                                                alarm.bias, kinds.weights, kinds.bias), strict=True)))
         if shared is None:
             shared = (vectors[: len(crisis)].copy(), vectors[len(crisis):hard].copy())
-        return cls(labels, len(categories), alarm, kinds, *shared, calm_labels)
+        return cls(labels, len(categories), alarm, kinds, *shared, calm_labels, word_model)

@@ -153,12 +153,13 @@ def _thresholds(reader: FileReader, node: Node) -> Thresholds | None:
                             optional=("veto", "veto_alarm", "veto_quiet", "veto_kinds", "risk_veto_kinds",
                                       "veto_categories", "distress_kinds", "support_margin", "nearest_margin",
                                       "question_margin", "nearest_floor", "question_floor", "rescue", "rescue_margin",
+                                      "words", "words_alarm",
                                       "gloss", "gloss_margin", "gloss_rescue", "gloss_rescue_margin", "gloss_coverage",
                                       "gloss_words", "gloss_veto", "gloss_veto_alarm", "gloss_veto_kinds",
                                       "quiet_categories", "gloss_patterns", "gloss_frames", "story_frames",
                                       "context")) or {}
-    names = ("threshold", "support", "calm", "veto", "veto_alarm", "veto_quiet", "rescue", "gloss", "gloss_rescue",
-             "gloss_coverage", "gloss_veto", "gloss_veto_alarm", "context")
+    names = ("threshold", "support", "calm", "veto", "veto_alarm", "veto_quiet", "rescue", "words", "words_alarm",
+             "gloss", "gloss_rescue", "gloss_coverage", "gloss_veto", "gloss_veto_alarm", "context")
     values = {key: reader.number(fields[key], f"semantic {key}", 0, 1.01) for key in names if key in fields}
     margins = {key: reader.number(fields[key], f"semantic {key}", -2, 2)
                for key in ("support_margin", "nearest_margin", "question_margin", "rescue_margin", "gloss_margin",
@@ -190,6 +191,7 @@ def _thresholds(reader: FileReader, node: Node) -> Thresholds | None:
                             nearest_floor=floors.get("nearest_floor", -1.0),  # type: ignore[arg-type]
                             question_floor=floors.get("question_floor", -1.0),  # type: ignore[arg-type]
                             rescue=values.get("rescue", 1.01), rescue_margin=margins.get("rescue_margin", 2.0),  # type: ignore[arg-type]
+                            words=values.get("words", 1.01), words_alarm=values.get("words_alarm", 1.01),  # type: ignore[arg-type]
                             gloss=values.get("gloss", 1.01), gloss_margin=margins.get("gloss_margin", 2.0),  # type: ignore[arg-type]
                             gloss_rescue=values.get("gloss_rescue", 1.01),  # type: ignore[arg-type]
                             gloss_rescue_margin=margins.get("gloss_rescue_margin", 2.0),  # type: ignore[arg-type]
