@@ -129,10 +129,10 @@ class CrisisScreen:
 
         A window escalates when its alarm reaches the threshold and its nearest calm example is not
         much nearer than its nearest crisis example (``nearest_margin``), or when its alarm reaches
-        ``rescue`` and its nearest crisis example is clearly the nearer (``rescue_margin``), or when the word view
-        (``bot.crisis.wording``) is at least ``words`` sure and its alarm at least ``words_alarm`` (not for glosses:
-        on the examples in crisis.yaml built to trap phrase lists, the glosses' word view escalated 12 more of 641,
-        where it caught 3 more crises of 668 in the development pools). A window that is
+        ``rescue`` and its nearest crisis example is clearly the nearer (``rescue_margin``), or when the word
+        view (``bot.language.word_bayes``) is at least ``words`` sure and its alarm at least ``words_alarm`` (not
+        for glosses: on the examples in crisis.yaml built to trap phrase lists, the glosses' word view escalated 12
+        more of 641, where it caught 3 more crises of 668 in the development pools). A window that is
         one question also needs its nearest crisis example nearer by ``question_margin``: questions are what
         people ask this bot about the treatment, and the model, which learned crisis mostly from statements,
         read some of them as a crisis on their topic alone ("will I be alone in the room?", "how do you take

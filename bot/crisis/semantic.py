@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.crisis.thresholds import FAQ_KIND
-from bot.crisis.wording import WordModel
+from bot.language.word_bayes import WordModel
 from bot.semantic.embedder import Embedder
 from bot.semantic.network import NetworkModel, fit_network
 from bot.semantic.softmax import SoftmaxModel, fit_softmax
@@ -105,7 +105,7 @@ class CrisisClassifier:
     crisis_vectors: np.ndarray  # the crisis examples' vectors ``[n, dim]``, for the nearest-example margin
     calm_vectors: np.ndarray  # the hard negatives' (the FAQ's texts are the matcher's; the caller passes those)
     calm_labels: np.ndarray  # the kind of each hard negative, row by row of ``calm_vectors``
-    words: WordModel | None = None  # the word view of the same examples (``bot.crisis.wording``), if fitted
+    words: WordModel | None = None  # the word view of the same examples (``bot.language.word_bayes``), if fitted
 
     def read(self, vectors: np.ndarray, distress_kinds: frozenset[str] = frozenset(),
              easy_similarity: np.ndarray | None = None, margin_from: float = 0.0, distress_from: float = 2.0

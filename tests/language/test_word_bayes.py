@@ -1,4 +1,4 @@
-"""The crisis layer's word view (``bot.crisis.wording``): what it reads, and the crises only it lets escalate.
+"""The crisis layer's word view (``bot.language.word_bayes``): what it reads, and the crises only it lets escalate.
 
 The messages are of spent blind sets (development data now) that the semantic models read under the threshold.
 """
@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.crisis.wording import WordModel, features
 from bot.decision import CRISIS, SUPPORT, Responder
 from bot.knowledge import Knowledge
+from bot.language.word_bayes import WordModel, features
 from tests.support.thresholds import with_thresholds
 
 STOCKPILED = "I've stockpiled a month of my meds and I know exactly what I'm going to do with them"
