@@ -215,7 +215,7 @@ class CrisisScreen:
         ``alarm`` (``Thresholds.words``); None otherwise, or where the classifier has no word view."""
         if classifier.words is None or alarm < self.thresholds.words_alarm:
             return None
-        sure = classifier.words.probability(window)
+        sure = float(classifier.words.probabilities(window)[1])  # class 1: crisis
         return sure if sure >= self.thresholds.words else None
 
     def in_context_only(self, category: str) -> bool:

@@ -180,7 +180,7 @@ class CrisisClassifier:
         stored = embedder.store.load(f"crisis-{key}")
         hard = len(crisis) + len(calm)  # the examples kept for the margin: crisis, then the hard negatives
         calm_labels = np.array([kind for _, kind in calm])
-        word_model = WordModel.fit(texts, targets < len(categories)) if words else None
+        word_model = WordModel.fit(texts, (targets < len(categories)).astype(np.int64), 2) if words else None
         shared = None if examples_of is None else \
             (examples_of.crisis_vectors[: len(crisis)], examples_of.calm_vectors[: len(calm)])
         if stored is not None and set(_STORED) <= stored.keys() and stored["kinds_b"].shape == (len(labels),):

@@ -1,18 +1,10 @@
-"""The crisis layer's word view (``bot.language.word_bayes``): what it reads, and the crises only it lets escalate.
-
-The messages are of spent blind sets (development data now) that the semantic models read under the threshold.
-"""
+"""The word view (``bot.language.word_bayes``): what it reads of a text, and what it learns."""
 
 from __future__ import annotations
 
-import pytest
+import numpy as np
 
-from bot.decision import CRISIS, SUPPORT, Responder
-from bot.knowledge import Knowledge
 from bot.language.word_bayes import WordModel, features
-from tests.support.thresholds import with_thresholds
-
-STOCKPILED = "I've stockpiled a month of my meds and I know exactly what I'm going to do with them"
 
 
 def test_features_are_normalised_words_and_their_neighbouring_pairs() -> None:
@@ -22,26 +14,24 @@ def test_features_are_normalised_words_and_their_neighbouring_pairs() -> None:
     assert features("now and now")["now"] == 2
 
 
-def test_the_word_view_learns_which_words_carry_a_crisis() -> None:
+def test_the_word_view_learns_which_words_mark_each_class() -> None:
     model = WordModel.fit(["i will end it tonight", "i took all my pills tonight", "how much does it cost",
-                           "is it safe for me"], [True, True, False, False])
-    assert model.probability("tonight i end it") > 0.9
-    assert model.probability("how much is it") < 0.1
-    assert model.probability("zebra crossing") == 0.5  # nothing it knows: no evidence either way
+                           "is it covered by insurance", "what is a session like"], [1, 1, 0, 0, 2], 3)
+    assert int(np.argmax(model.probabilities("tonight i end it"))) == 1
+    assert model.probabilities("how much is it")[0] > 0.5
+    assert int(np.argmax(model.probabilities("a session"))) == 2
+    assert np.allclose(model.probabilities("zebra crossing"), 1 / 3)  # nothing it knows: no evidence either way
+    assert np.isclose(model.probabilities("tonight, pills").sum(), 1.0)
 
 
-def test_a_plan_told_in_plain_words_escalates_through_the_word_view(responder: Responder,
-                                                                     knowledge: Knowledge) -> None:
-    decision = responder.decide(STOCKPILED)
-    assert decision.kind == CRISIS and decision.crisis is not None
-    assert decision.crisis.layer == "semantic" and "the word view sure" in decision.crisis.rule
-    assert with_thresholds(knowledge, words=1.01).decide(STOCKPILED).kind == SUPPORT  # the view off: distress only
-
-
-@pytest.mark.parametrize("text", ["best way to fall asleep faster", "do i have to do it a bunch of times or just once"])
-def test_the_word_view_alone_never_escalates(responder: Responder, text: str) -> None:
-    """The view is sure of these (their words are the crisis examples' too), but the semantic alarm is calm, or the
-    message asks: both views must agree, and a question meets its floor."""
-    assert responder.screen.classifier is not None
-    assert responder.screen.classifier.words.probability(text) >= responder.screen.thresholds.words
-    assert responder.decide(text).kind != CRISIS
+def test_it_agrees_with_the_textbook_formulas() -> None:
+    """Multinomial naive Bayes with equal priors over TF-IDF rows (sublinear counts, smoothed idf, unit rows),
+    worked out by hand for two one-word texts: what scikit-learn's MultinomialNB computes (checked once, 5e-8)."""
+    model = WordModel.fit(["pain", "cost"], [0, 1], 2)
+    idf = np.log(3 / 2) + 1  # each word in one of two texts
+    assert np.allclose(model.idf, idf)
+    # each class holds one word of weight 1 (a unit row), plus 0.1 for every one of the two features
+    expected = np.log(np.array([[1.1, 0.1], [0.1, 1.1]]) / 1.2)
+    assert np.allclose(np.sort(model.log_probabilities, axis=1), np.sort(expected, axis=1), atol=1e-6)
+    pain = model.probabilities("pain")
+    assert np.isclose(pain[0], 11 / 12)  # 1.1 / (1.1 + 0.1)
