@@ -55,11 +55,14 @@ def explain(responder: Responder, text: str, context: ChatContext = NO_CONTEXT) 
         lines.append("  class probabilities:")
         for label, probability in reading.best_probabilities(5):
             lines.append(f"    {probability:.2f}  {label}")
+        lines.append("word view (naive Bayes over words and word pairs):")
+        for label, probability in reading.best_words(3):
+            lines.append(f"    {probability:.2f}  {label}")
         lines.append("fused confidence (0-1), best first:")
         for candidate in reading.candidates[:5]:
             evidence = candidate.evidence
             lines.append(f"  {candidate.confidence:.2f}  {candidate.label}  (semantic {evidence.semantic:.2f}, "
-                         f"lexical {evidence.lexical:.1f})")
+                         f"lexical {evidence.lexical:.1f}, words {evidence.words:.2f})")
         lines.append(f"fusion:      learned from held-out phrasings over {', '.join(FEATURES[:-1])}")
     identified = responder.languages.identify(text)
     how = f"lingua {identified.confidence:.2f}" if identified.confidence is not None \

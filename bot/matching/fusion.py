@@ -1,7 +1,12 @@
 """Fusing the two views into one confidence per candidate, learned on held-out folds of the knowledge.
 
 The lexical matcher is precise on wording the knowledge has; the classifier generalises to
-wording it lacks. Neither is right about when to trust the other, so that is learned: the
+wording it lacks; the word view (``bot.language.word_bayes``: naive Bayes over the words and word pairs of
+every entry's phrasings) weighs the words that tell entries apart, which the embedding blurs ("Should the
+clinic offer counselling and follow-up care?" read as therapy alongside ketamine; its words are choosing a
+clinic's). Alone, its best entry was right as often as the whole decision on the development sets, and on 31
+of the 54 questions the decision answered wrong. None is right about when to trust the others, so that is
+learned: the
 knowledge examples are split into three folds, both views are rebuilt without one fold, the
 held-out fold is scored, and a logistic regression learns from those held-out candidates which
 combinations of evidence mean "this candidate is the right entry".
@@ -23,23 +28,25 @@ from bot.matching.semantic import BOUNDARY, FAQ, OTHER_LABEL, Label
 FOLDS = 3  # enough held-out rows for eleven weights; each fold is a full refit, so starts pay per fold
 SEMANTIC_CANDIDATES = 3  # the classifier's best classes considered, besides the lexical ones
 FEATURES = ("semantic", "lexical", "semantic top", "lexical top", "semantic lead", "lexical lead", "other",
-            "nearest", "nearest lead", "unknown", "bias")
+            "nearest", "nearest lead", "unknown", "words", "words top", "words lead", "bias")
 
 
 @dataclass(frozen=True)
 class Evidence:
-    """One candidate with both views' numbers: probability 0-1, lexical score 0-100."""
+    """One candidate with the views' numbers: probabilities 0-1, lexical score 0-100."""
 
     label: Label
     semantic: float
     lexical: float
+    words: float
 
 
 def candidates(labels: Sequence[Label], probabilities: np.ndarray, nearest: np.ndarray,
-               lexical: Mapping[Label, float], unknown: float) -> list[tuple[Evidence, np.ndarray]]:
-    """Each FAQ or boundary candidate of either view, with its feature vector (see :data:`FEATURES`).
+               lexical: Mapping[Label, float], unknown: float, words: np.ndarray) -> list[tuple[Evidence, np.ndarray]]:
+    """Each FAQ or boundary candidate of any view, with its feature vector (see :data:`FEATURES`).
 
-    ``probabilities`` and ``nearest`` (the cosine of the closest example) are per label;
+    ``probabilities``, ``nearest`` (the cosine of the closest example) and ``words`` (the word view's
+    probabilities) are per label;
     ``unknown`` is the share of the message's content words the knowledge has never used
     ("is ADDERALL addictive"): a question about something else wears the FAQ's question frame.
     """
@@ -51,8 +58,9 @@ def candidates(labels: Sequence[Label], probabilities: np.ndarray, nearest: np.n
     first, second = (float(probabilities[order[0]]), float(probabilities[order[1]])) if len(order) > 1 else (1.0, 0.0)
     near_order = np.argsort(-nearest)[:2]
     near_first, near_second = (float(nearest[near_order[0]]), float(nearest[near_order[-1]]))
-    words = [*sorted(lexical.values(), reverse=True)[:2], 0.0, 0.0]
-    chosen = [labels[int(n)] for n in order[:SEMANTIC_CANDIDATES]] + list(lexical)
+    scores = [*sorted(lexical.values(), reverse=True)[:2], 0.0, 0.0]
+    word_order = np.argsort(-words)[:2]
+    chosen = [labels[int(n)] for n in order[:SEMANTIC_CANDIDATES]] + list(lexical) + [labels[int(word_order[0])]]
     found = []
     for label in dict.fromkeys(chosen):
         if label.kind not in (FAQ, BOUNDARY) or label not in index:
@@ -61,13 +69,15 @@ def candidates(labels: Sequence[Label], probabilities: np.ndarray, nearest: np.n
         semantic = float(probabilities[n])
         score = lexical.get(label, 0.0) / 100
         rival = second if label == top_semantic else first  # the best probability of any other label
-        lexical_rival = (words[1] if label == top_lexical else words[0]) / 100
+        lexical_rival = (scores[1] if label == top_lexical else scores[0]) / 100
         close = float(nearest[n])
         close_rival = near_second if n == int(near_order[0]) else near_first
+        worded = float(words[n])
+        word_rival = float(words[word_order[1] if n == int(word_order[0]) else word_order[0]])
         features = np.array([semantic, score, float(label == top_semantic), float(label == top_lexical),
-                             semantic - rival, score - lexical_rival, other, close, close - close_rival, unknown, 1.0],
-                            dtype=np.float64)
-        found.append((Evidence(label, semantic, score * 100), features))
+                             semantic - rival, score - lexical_rival, other, close, close - close_rival, unknown,
+                             worded, float(n == int(word_order[0])), worded - word_rival, 1.0], dtype=np.float64)
+        found.append((Evidence(label, semantic, score * 100, worded), features))
     return found
 
 
@@ -81,10 +91,10 @@ class Fusion:
         return float(1 / (1 + np.exp(-float(features @ self.weights))))
 
 
-# What both views make of some texts: class probabilities, nearest-example cosines (both per
-# label), lexical scores and the share of unknown words, per text.
-Views = tuple[np.ndarray, np.ndarray, list[dict[Label, float]], list[float]]
-# Given the indexes of the examples to hold out: a function scoring texts with both views
+# What the views make of some texts: class probabilities, nearest-example cosines (both per
+# label), lexical scores, the share of unknown words and the word view's probabilities (per label), per text.
+Views = tuple[np.ndarray, np.ndarray, list[dict[Label, float]], list[float], np.ndarray]
+# Given the indexes of the examples to hold out: a function scoring texts with the views
 # trained without them.
 ViewBuilder = Callable[[Sequence[int]], Callable[[Sequence[int]], Views]]
 
@@ -100,10 +110,10 @@ def fit_fusion(labels: Sequence[Label], groups: Sequence[int], classes: Sequence
 
     def fold_rows(fold: int) -> tuple[list[np.ndarray], list[float]]:
         held = [int(i) for i in np.flatnonzero(folds == fold)]
-        probabilities, nearest, lexical, unknown = build_views(held)(held)
+        probabilities, nearest, lexical, unknown, words = build_views(held)(held)
         rows, truth = [], []
-        for i, p, near, lex, strange in zip(held, probabilities, nearest, lexical, unknown, strict=True):
-            for evidence, features in candidates(classes, p, near, lex, strange):
+        for i, p, near, lex, strange, worded in zip(held, probabilities, nearest, lexical, unknown, words, strict=True):
+            for evidence, features in candidates(classes, p, near, lex, strange, worded):
                 rows.append(features)
                 truth.append(float(evidence.label == labels[i]))
         return rows, truth
@@ -118,7 +128,7 @@ def fit_fusion(labels: Sequence[Label], groups: Sequence[int], classes: Sequence
 
 def _fit_logistic(features: np.ndarray, truth: np.ndarray, steps: int = 2000, rate: float = 0.5,
                   l2: float = 1e-4) -> np.ndarray:
-    """Plain gradient descent: eight weights, a few thousand rows; converges in well under a second."""
+    """Plain gradient descent: fourteen weights, a few thousand rows; converges in well under a second."""
     weights = np.zeros(features.shape[1])
     for _ in range(steps):
         predicted = 1 / (1 + np.exp(-(features @ weights)))

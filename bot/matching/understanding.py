@@ -18,6 +18,7 @@ import numpy as np
 
 from bot.knowledge.model import Knowledge
 from bot.language.markup import strip_markup
+from bot.language.word_bayes import WordModel
 from bot.matching.fusion import FEATURES, Evidence, Fusion, ViewBuilder, Views, candidates, fit_fusion
 from bot.matching.lexical import Candidate, MatchIndex, Query
 from bot.matching.semantic import (
@@ -34,7 +35,7 @@ from bot.semantic.embedder import Embedder
 from bot.semantic.encoder import DIM
 from bot.semantic.softmax import SoftmaxModel
 
-FIT_VERSION = "understanding-4"  # change when training or features change, so old fits are not reused
+FIT_VERSION = "understanding-5"  # change when training or features change, so old fits are not reused
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,11 @@ class Reading:
     windows: tuple[str, ...]
     vectors: np.ndarray
     candidates: tuple[Scored, ...]  # FAQ and boundary candidates, most confident first
+    words: np.ndarray  # per label, the word view's probability
+
+    def best_words(self, count: int = 3) -> list[tuple[Label, float]]:
+        order = np.argsort(-self.words)[:count]
+        return [(self.labels[int(n)], float(self.words[n])) for n in order]
 
     @property
     def top_semantic(self) -> Label:
@@ -76,7 +82,7 @@ class Reading:
 
 
 class Understanding:
-    """The lexical index, the classifier and the fusion of one knowledge version."""
+    """The lexical index, the classifier, the word view and the fusion of one knowledge version."""
 
     def __init__(self, knowledge: Knowledge, embedder: Embedder) -> None:
         self.embedder = embedder
@@ -84,6 +90,7 @@ class Understanding:
         examples = training_set(knowledge)
         labels = all_labels(examples)
         key = _fit_key(knowledge, examples, embedder.model_id)
+        self.words = _word_view(examples, labels, range(len(examples.texts)))  # fitted in closed form: not cached
         stored = embedder.store.load(f"fit-{key}")
         if stored is not None and {"weights", "bias", "fusion"} <= stored.keys() \
                 and stored["weights"].shape == (DIM, len(labels)):
@@ -122,12 +129,13 @@ class Understanding:
                 similarities = self.classifier.similarities(vectors)
             probabilities, nearest = combine_windows(self.classifier.probabilities(vectors), similarities)
         lexical = {Label(c.target.kind, c.target.id): c.score for c in ranked}
+        words = self.words.probabilities(clean)
         scored = sorted((Scored(evidence, self.fusion.confidence(features))
                          for evidence, features in candidates(self.labels, probabilities, nearest, lexical,
-                                                              unknown_share(query))),
+                                                              unknown_share(query), words)),
                         key=lambda s: (-s.confidence, s.label))
         return Reading(clean, query, ranked, self.labels, probabilities, nearest, tuple(windows), vectors,
-                       tuple(scored))
+                       tuple(scored), words)
 
 
 def combine_windows(probabilities: np.ndarray, nearest: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -145,13 +153,14 @@ def combine_windows(probabilities: np.ndarray, nearest: np.ndarray) -> tuple[np.
 
 def _fold_views(knowledge: Knowledge, examples: TrainingSet, vectors: np.ndarray,
                 labels: tuple[Label, ...]) -> ViewBuilder:
-    """For the fusion: both views rebuilt without the held-out examples, scoring held-out examples."""
+    """For the fusion: the views rebuilt without the held-out examples, scoring held-out examples."""
 
     def build(held: Sequence[int]) -> Callable[[Sequence[int]], Views]:
         dropped = {examples.texts[i] for i in held}
         keep = [i for i in range(len(examples.texts)) if i not in set(held)]
         classifier = SemanticClassifier.fit(examples.without(held), vectors[keep], labels)
         lexical = MatchIndex(_without_phrasings(knowledge, dropped))
+        words = _word_view(examples, labels, keep)
 
         def score(indexes: Sequence[int]) -> Views:
             chosen = vectors[list(indexes)]
@@ -159,11 +168,18 @@ def _fold_views(knowledge: Knowledge, examples: TrainingSet, vectors: np.ndarray
             scores = [{Label(c.target.kind, c.target.id): c.score for c in lexical.rank(query, limit=5)}
                       for query in queries]
             return (classifier.probabilities(chosen), classifier.similarities(chosen), scores,
-                    [unknown_share(query) for query in queries])
+                    [unknown_share(query) for query in queries],
+                    np.array([words.probabilities(examples.texts[i]) for i in indexes]))
 
         return score
 
     return build
+
+
+def _word_view(examples: TrainingSet, labels: tuple[Label, ...], chosen: Sequence[int]) -> WordModel:
+    """The word view of the ``chosen`` examples, its classes in the order of ``labels``."""
+    return WordModel.fit([examples.texts[i] for i in chosen], [labels.index(examples.labels[i]) for i in chosen],
+                         len(labels))
 
 
 def unknown_share(query: Query) -> float:

@@ -88,21 +88,41 @@ def test_the_fusion_trusts_agreement_more_than_either_view_alone(responder: Resp
     understanding = responder.understanding
     assert understanding is not None
     labels = understanding.labels
-    cost = Label(FAQ, "cost")
+    cost, insurance = Label(FAQ, "cost"), Label(FAQ, "insurance")
     probabilities = np.full(len(labels), 0.01)
     probabilities[labels.index(cost)] = 0.8
     nearest = np.full(len(labels), 0.3)
     nearest[labels.index(cost)] = 0.8
+    flat = np.full(len(labels), 1 / len(labels))
 
-    def confidence(lexical: dict[Label, float], p: np.ndarray) -> float:
-        scored = fusion_module.candidates(labels, p, nearest, lexical, 0.0)
+    def confidence(lexical: dict[Label, float], p: np.ndarray, words: np.ndarray = flat) -> float:
+        scored = fusion_module.candidates(labels, p, nearest, lexical, 0.0, words)
         return understanding.fusion.confidence(next(f for e, f in scored if e.label == cost))
 
+    def words_for(label: Label) -> np.ndarray:
+        words = np.full(len(labels), 0.01)
+        words[labels.index(label)] = 0.9
+        return words
+
     agree = confidence({cost: 90.0}, probabilities)
-    only_meaning = confidence({Label(FAQ, "insurance"): 90.0}, probabilities)
-    flat = np.full(len(labels), 1 / len(labels))
-    only_words = confidence({cost: 90.0}, flat)
-    assert agree > max(only_meaning, only_words)
+    only_meaning = confidence({insurance: 90.0}, probabilities)
+    only_lexical = confidence({cost: 90.0}, flat)
+    assert agree > max(only_meaning, only_lexical)
+    # the word view counts too: the same two views, with the words for the candidate or for another entry
+    assert confidence({cost: 90.0}, probabilities, words_for(cost)) \
+        > confidence({cost: 90.0}, probabilities, words_for(insurance))
+
+
+# Development data (spent blind sets): answered with a neighbouring entry before the word view joined the fusion.
+@pytest.mark.parametrize(("text", "entry"), [
+    ("Should the clinic offer counselling and follow-up care?", "choosing-a-clinic"),
+    ("Are there any newer conditions ketamine might treat in the future?", "emerging-uses"),
+    ("Is therapy part of the ketamine process?", "ketamine-assisted-psychotherapy"),
+])
+def test_the_word_view_tells_neighbouring_entries_apart(responder: Responder, text: str, entry: str) -> None:
+    decision = responder.decide(text)
+    assert (decision.kind, decision.id) == (ANSWER, entry)
+    assert decision.reading is not None and decision.reading.best_words(1)[0][0] == Label(FAQ, entry)
 
 
 def test_a_restart_reuses_the_fit(knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch) -> None:
