@@ -29,12 +29,12 @@ def asked(*texts: str) -> list[Question]:
 
 
 def test_wordings_of_one_question_form_one_group_with_counts(responder: Responder) -> None:
-    groups = group(asked("is there wifi during the session", "is there wifi during the session",
-                         "is wifi available during the session", "can i bring my dog to the clinic",
+    groups = group(asked("is there wifi in the treatment room", "is there wifi in the treatment room",
+                         "is wifi available in the treatment room", "can i bring my dog to the clinic",
                          "are dogs allowed at the clinic"), responder)
-    assert [(g.text, g.count) for g in groups] == [("is there wifi during the session", 3),
+    assert [(g.text, g.count) for g in groups] == [("is there wifi in the treatment room", 3),
                                                    ("can i bring my dog to the clinic", 2)]
-    assert groups[0].examples == ["is wifi available during the session"]
+    assert groups[0].examples == ["is wifi available in the treatment room"]
     assert groups[0].suggested == "session-experience" and groups[0].now == "fallback"
 
 

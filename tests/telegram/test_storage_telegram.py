@@ -32,7 +32,7 @@ from tests.support.timeouts import COLD_START_TIMEOUT
 
 ROOT = Path(__file__).resolve().parents[2]
 CHAT = 734512998  # the user's private chat (= user id); never to be found in the database
-UNANSWERED = "is there wifi during the session"
+UNANSWERED = "is there wifi in the treatment room"
 CRISIS = "i want to kill myself"
 LATER_CRISIS = "I'm going to end my life tonight"
 STATE_SECRET = "a-state-secret-for-the-tests-0123456789"
