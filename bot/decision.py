@@ -5,7 +5,7 @@ FAQ, then an honest fallback. Every reply text comes from the knowledge files; n
 message with misspelt words is read again with them mended (``bot.language.spelling``): by the crisis patterns,
 when they found nothing as written, and by the FAQ step.
 
-The FAQ step acts on the fused confidence of both views (``bot.matching.understanding``), with thresholds from
+The FAQ step acts on the fused confidence of the views (``bot.matching.understanding``), with thresholds from
 ``settings.yaml``: answer when confident and clearly ahead; ask "did you mean" when the best entries are close,
 when the message is a bare word or fragment, or when a boundary topic is only narrowly ahead of an entry;
 otherwise fall back honestly, offering the nearest entries when they are not far off.

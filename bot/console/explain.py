@@ -1,11 +1,10 @@
 """``ask --explain``: why the bot decided what it did, for operators fixing phrasings.
 
-It shows both views and what decided: the typos mended, the lexical view (normalised text, terms, spelling
+It shows the views and what decided: the typos mended, the lexical view (normalised text, terms, spelling
 corrections, unknown words, top entries with the phrasing that matched), the semantic view
-(the windows a long message was read as, the nearest phrasings, the class probabilities),
-the fused confidence per candidate, the thresholds, which crisis layer fired (and, for a pattern the meaning
-may set aside, the readings it weighed) or why the support reply was
-given, and the decision.
+(the windows a long message was read as, the nearest phrasings, the class probabilities), the word view's
+best entries, the fused confidence per candidate, the thresholds, which crisis layer fired (and, for a pattern
+the meaning may set aside, the readings it weighed) or why the support reply was given, and the decision.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Fusing the two views into one confidence per candidate, learned on held-out folds of the knowledge.
+"""Fusing the views into one confidence per candidate, learned on held-out folds of the knowledge.
 
 The lexical matcher is precise on wording the knowledge has; the classifier generalises to
 wording it lacks; the word view (``bot.language.word_bayes``: naive Bayes over the words and word pairs of
@@ -6,8 +6,7 @@ every entry's phrasings) weighs the words that tell entries apart, which the emb
 clinic offer counselling and follow-up care?" read as therapy alongside ketamine; its words are choosing a
 clinic's). Alone, its best entry was right as often as the whole decision on the development sets, and on 31
 of the 54 questions the decision answered wrong. None is right about when to trust the others, so that is
-learned: the
-knowledge examples are split into three folds, both views are rebuilt without one fold, the
+learned: the knowledge examples are split into three folds, the views are rebuilt without one fold, the
 held-out fold is scored, and a logistic regression learns from those held-out candidates which
 combinations of evidence mean "this candidate is the right entry".
 
@@ -25,7 +24,7 @@ import numpy as np
 
 from bot.matching.semantic import BOUNDARY, FAQ, OTHER_LABEL, Label
 
-FOLDS = 3  # enough held-out rows for eleven weights; each fold is a full refit, so starts pay per fold
+FOLDS = 3  # enough held-out rows for fourteen weights; each fold is a full refit, so starts pay per fold
 SEMANTIC_CANDIDATES = 3  # the classifier's best classes considered, besides the lexical ones
 FEATURES = ("semantic", "lexical", "semantic top", "lexical top", "semantic lead", "lexical lead", "other",
             "nearest", "nearest lead", "unknown", "words", "words top", "words lead", "bias")

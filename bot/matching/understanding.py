@@ -1,9 +1,10 @@
-"""What the bot understands of a message: both views, fused, for the decision to act on.
+"""What the bot understands of a message: the three views, fused, for the decision to act on.
 
 Built once per knowledge version (at load and on hot reload, off the event loop): the lexical
-index, the classifier and the fusion. Fitting takes a few seconds, so the fitted arrays are
+index, the classifier, the word view and the fusion. Fitting takes a few seconds, so the fitted arrays are
 kept in the on-disk store beside the knowledge embeddings, keyed by the model and everything
-the fit reads; a restart with the same knowledge loads them instead.
+the fit reads; a restart with the same knowledge loads them instead (the word view is refitted: it takes a
+fraction of a second).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ FIT_VERSION = "understanding-5"  # change when training or features change, so o
 
 @dataclass(frozen=True)
 class Scored:
-    """A candidate FAQ entry or boundary topic with both views and the fused confidence (0-1)."""
+    """A candidate FAQ entry or boundary topic with the views and the fused confidence (0-1)."""
 
     evidence: Evidence
     confidence: float
