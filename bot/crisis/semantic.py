@@ -39,6 +39,7 @@ LONG_EXAMPLE_WORDS = 25
 FAQ_WEIGHT = 2.0
 # The arrays a fit is cached as: the alarm network's four, then the kinds model's two.
 _STORED = ("alarm_h", "alarm_hb", "alarm_w", "alarm_b", "kinds_w", "kinds_b")
+_WORDS = "words_"  # the word view's arrays, where it is fitted
 
 
 @dataclass(frozen=True)
@@ -167,8 +168,8 @@ class CrisisClassifier:
 
         ``examples_of``: a classifier whose crisis and calm examples begin with these (the one that also learned
         other languages' glosses): the examples' vectors kept for the margins are views of its own, not a second
-        copy (9 MB, at the peak of a start too). ``words``: fit the word view too (at every load: well under a
-        second), for the English classifier only (``CrisisScreen.meaning`` says why).
+        copy (9 MB, at the peak of a start too). ``words``: fit the word view too, for the English classifier only
+        (``CrisisScreen.meaning`` says why), and keep it with the other fits.
         """
         categories = sorted({category for _, category in crisis})
         labels = (*categories, *sorted({kind for _, kind in calm} | {FAQ_KIND}))
@@ -180,16 +181,18 @@ class CrisisClassifier:
         stored = embedder.store.load(f"crisis-{key}")
         hard = len(crisis) + len(calm)  # the examples kept for the margin: crisis, then the hard negatives
         calm_labels = np.array([kind for _, kind in calm])
-        word_model = WordModel.fit(texts, (targets < len(categories)).astype(np.int64), 2) if words else None
         shared = None if examples_of is None else \
             (examples_of.crisis_vectors[: len(crisis)], examples_of.calm_vectors[: len(calm)])
-        if stored is not None and set(_STORED) <= stored.keys() and stored["kinds_b"].shape == (len(labels),):
+        word_model = WordModel.stored(stored, _WORDS) if stored is not None and words else None
+        if stored is not None and set(_STORED) <= stored.keys() and stored["kinds_b"].shape == (len(labels),) \
+                and (word_model is not None or not words):
             if shared is None:
                 kept = embedder.knowledge_vectors(texts[:hard])  # exactly the kept examples: views, no copies
                 shared = (kept[: len(crisis)], kept[len(crisis):])
             return cls(labels, len(categories), NetworkModel(*(stored[name] for name in _STORED[:4])),
                        SoftmaxModel(stored["kinds_w"], stored["kinds_b"]), *shared, calm_labels, word_model)
         vectors = embedder.knowledge_vectors(texts)
+        word_model = WordModel.fit(texts, (targets < len(categories)).astype(np.int64), 2) if words else None
         # The alarm learns from short crisis examples only: a long one ("what does a session cost? ... i won't be
         # around after friday") taught it that the FAQ question around the crisis sentence was alarming, and
         # messages are read sentence by sentence anyway. FAQ texts weigh double: they are what people send most.
@@ -201,8 +204,9 @@ class CrisisClassifier:
             alarm = fit_network(vectors[alarming], (targets[alarming] < len(categories)).astype(np.int64), 2,
                                 sample_weight=weight)
             kinds = kinds_fit.result()
-        embedder.store.save(f"crisis-{key}", dict(zip(_STORED, (alarm.hidden_weights, alarm.hidden_bias, alarm.weights,
-                                                               alarm.bias, kinds.weights, kinds.bias), strict=True)))
+        arrays = dict(zip(_STORED, (alarm.hidden_weights, alarm.hidden_bias, alarm.weights, alarm.bias, kinds.weights,
+                                    kinds.bias), strict=True))
+        embedder.store.save(f"crisis-{key}", arrays | (word_model.arrays(_WORDS) if word_model is not None else {}))
         if shared is None:
             shared = (vectors[: len(crisis)].copy(), vectors[len(crisis):hard].copy())
         return cls(labels, len(categories), alarm, kinds, *shared, calm_labels, word_model)

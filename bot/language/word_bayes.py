@@ -15,14 +15,17 @@ pools it added more crises at fewer false alarms than a logistic regression over
 for 1 false alarm, against 7 for 4). Its probabilities are overconfident, as naive Bayes' are.
 
 Features are kept as 64-bit hashes in a sorted array, not a dictionary of strings: some 46,000 words and pairs
-took 6.7 MB as a dictionary, 0.9 MB so, and the bot's resident memory has a budget.
+took 6.7 MB as a dictionary, 0.9 MB so, and the bot's resident memory has a budget. For the same reason the
+callers keep a fitted model in the on-disk store with their other fits: a fit at start raised the bot's peak
+by some 15 MB and left as much behind (the allocator keeps what so many small objects fragmented).
 """
 
 from __future__ import annotations
 
 import hashlib
+from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -40,11 +43,9 @@ def features(text: str) -> Counter[str]:
     return Counter([*words, *(f"{first} {second}" for first, second in pairwise(words))])
 
 
-def _hashed(row: Counter[str]) -> tuple[np.ndarray, np.ndarray]:
-    """A text's features as stable 64-bit hashes (Python's own ``hash`` changes between processes), and counts."""
-    keys = [int.from_bytes(hashlib.blake2b(feature.encode("utf-8"), digest_size=8).digest(), "little")
-            for feature in row]
-    return np.array(keys, dtype=np.uint64), np.array(list(row.values()), dtype=np.float64)
+def _hash(feature: str) -> int:
+    """A feature's stable 64-bit hash (Python's own ``hash`` changes between processes)."""
+    return int.from_bytes(hashlib.blake2b(feature.encode("utf-8"), digest_size=8).digest(), "little")
 
 
 @dataclass(frozen=True)
@@ -61,24 +62,40 @@ class WordModel:
         """Multinomial naive Bayes with equal priors over TF-IDF rows (sublinear counts, smoothed inverse document
         frequency, each row of unit length): the rows of each class summed, smoothed, and normalised per class.
         ``targets``: each text's class, below ``classes``."""
-        rows = [_hashed(features(text)) for text in texts]
-        hashes = np.concatenate([keys for keys, _ in rows])
-        counts = np.concatenate([counts for _, counts in rows])
-        row_of = np.repeat(np.arange(len(rows)), [len(keys) for keys, _ in rows])
-        keys, columns = np.unique(hashes, return_inverse=True)  # a row's features are distinct: df is a count
-        idf = np.log((1 + len(rows)) / (1 + np.bincount(columns, minlength=len(keys)))) + 1
-        weights = (1 + np.log(counts)) * idf[columns]
-        weights /= np.sqrt(np.bincount(row_of, weights * weights, minlength=len(rows)))[row_of]
-        class_of = np.asarray(targets, dtype=np.int64)[row_of]
-        totals = np.zeros((classes, len(keys)))
-        np.add.at(totals, (class_of, columns), weights)
-        totals += SMOOTHING
-        log_probabilities = np.log(totals / totals.sum(axis=1, keepdims=True))
-        return cls(keys, idf.astype(np.float32), log_probabilities.astype(np.float32))
+        # Flat arrays of machine numbers, not an array per text: the fit runs while the bot starts, beside the
+        # embeddings, and its peak is the bot's.
+        hashes, counts, lengths = array("Q"), array("d"), array("q")
+        for text in texts:
+            row = features(text)
+            hashes.extend(map(_hash, row))
+            counts.extend(row.values())
+            lengths.append(len(row))
+        row_of = np.repeat(np.arange(len(lengths)), np.frombuffer(lengths, dtype=np.int64))
+        keys, columns = np.unique(np.frombuffer(hashes, dtype=np.uint64), return_inverse=True)  # distinct per row
+        idf = (np.log((1 + len(lengths)) / (1 + np.bincount(columns, minlength=len(keys)))) + 1).astype(np.float32)
+        weights = (1 + np.log(np.frombuffer(counts, dtype=np.float64))) * idf[columns]
+        weights /= np.sqrt(np.bincount(row_of, weights * weights, minlength=len(lengths)))[row_of]
+        log_probabilities = np.full((classes, len(keys)), SMOOTHING, dtype=np.float32)
+        np.add.at(log_probabilities, (np.asarray(targets, dtype=np.int64)[row_of], columns), weights)
+        log_probabilities /= log_probabilities.sum(axis=1, keepdims=True)
+        np.log(log_probabilities, out=log_probabilities)
+        return cls(keys, idf, log_probabilities)
+
+    def arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        """The fitted arrays, named for an on-disk store beside other arrays (``prefix``)."""
+        return {f"{prefix}keys": self.keys, f"{prefix}idf": self.idf, f"{prefix}log": self.log_probabilities}
+
+    @classmethod
+    def stored(cls, arrays: Mapping[str, np.ndarray], prefix: str) -> WordModel | None:
+        """The model ``arrays`` saved under ``prefix``; None when they lack it (a store written before)."""
+        names = (f"{prefix}keys", f"{prefix}idf", f"{prefix}log")
+        return cls(*(arrays[name] for name in names)) if all(name in arrays for name in names) else None
 
     def probabilities(self, text: str) -> np.ndarray:
         """Each class's probability, with equal priors; equal for a text with no known feature."""
-        hashes, counts = _hashed(features(text))
+        row = features(text)
+        hashes = np.array([_hash(feature) for feature in row], dtype=np.uint64)
+        counts = np.array(list(row.values()), dtype=np.float64)
         at = np.searchsorted(self.keys, hashes).clip(max=len(self.keys) - 1)
         known = self.keys[at] == hashes
         classes = len(self.log_probabilities)

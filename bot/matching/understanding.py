@@ -3,8 +3,7 @@
 Built once per knowledge version (at load and on hot reload, off the event loop): the lexical
 index, the classifier, the word view and the fusion. Fitting takes a few seconds, so the fitted arrays are
 kept in the on-disk store beside the knowledge embeddings, keyed by the model and everything
-the fit reads; a restart with the same knowledge loads them instead (the word view is refitted: it takes a
-fraction of a second).
+the fit reads; a restart with the same knowledge loads them instead.
 """
 
 from __future__ import annotations
@@ -37,6 +36,7 @@ from bot.semantic.encoder import DIM
 from bot.semantic.softmax import SoftmaxModel
 
 FIT_VERSION = "understanding-5"  # change when training or features change, so old fits are not reused
+WORDS = "words_"  # the word view's arrays in the stored fit
 
 
 @dataclass(frozen=True)
@@ -91,21 +91,24 @@ class Understanding:
         examples = training_set(knowledge)
         labels = all_labels(examples)
         key = _fit_key(knowledge, examples, embedder.model_id)
-        self.words = _word_view(examples, labels, range(len(examples.texts)))  # fitted in closed form: not cached
         stored = embedder.store.load(f"fit-{key}")
-        if stored is not None and {"weights", "bias", "fusion"} <= stored.keys() \
+        words = WordModel.stored(stored, WORDS) if stored is not None else None
+        if stored is not None and words is not None and {"weights", "bias", "fusion"} <= stored.keys() \
                 and stored["weights"].shape == (DIM, len(labels)):
+            self.words = words
             columns = embedder.knowledge_vectors([examples.texts[i] for i in label_order(examples)], columns=True)
             self.classifier = SemanticClassifier(labels, SoftmaxModel(stored["weights"], stored["bias"]), examples,
                                                  GroupedColumns(columns))
             self.fusion = Fusion(stored["fusion"])
         else:
             vectors = embedder.knowledge_vectors(examples.texts)
+            self.words = _word_view(examples, labels, range(len(examples.texts)))
             self.classifier = SemanticClassifier.fit(examples, vectors, labels)
             self.fusion = fit_fusion(examples.labels, examples.groups, labels,
                                      _fold_views(knowledge, examples, vectors, labels))
             embedder.store.save(f"fit-{key}", {"weights": self.classifier.model.weights,
-                                               "bias": self.classifier.model.bias, "fusion": self.fusion.weights})
+                                               "bias": self.classifier.model.bias, "fusion": self.fusion.weights,
+                                               **self.words.arrays(WORDS)})
 
     @property
     def labels(self) -> tuple[Label, ...]:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from bot.language.word_bayes import WordModel, features
+from bot.semantic.store import ArrayStore
 
 
 def test_features_are_normalised_words_and_their_neighbouring_pairs() -> None:
@@ -35,3 +38,16 @@ def test_it_agrees_with_the_textbook_formulas() -> None:
     assert np.allclose(np.sort(model.log_probabilities, axis=1), np.sort(expected, axis=1), atol=1e-6)
     pain = model.probabilities("pain")
     assert np.isclose(pain[0], 11 / 12)  # 1.1 / (1.1 + 0.1)
+
+
+def test_a_stored_model_reads_as_the_fitted_one(tmp_path: Path) -> None:
+    """Callers keep the fit in the on-disk store with their other arrays; a store written before has none."""
+    model = WordModel.fit(["i will end it tonight", "how much does it cost"], [1, 0], 2)
+    store = ArrayStore(tmp_path)
+    assert store.save("fit", {"other": np.zeros(3), **model.arrays("words_")})
+    arrays = store.load("fit")
+    assert arrays is not None
+    again = WordModel.stored(arrays, "words_")
+    assert again is not None
+    assert np.array_equal(again.probabilities("tonight i end it"), model.probabilities("tonight i end it"))
+    assert WordModel.stored({"other": np.zeros(3)}, "words_") is None
