@@ -10,7 +10,7 @@ development sets its best class alone was right as often as the whole decision (
 on 31 of the 54 the decision answered wrong (``bot.matching.fusion``).
 
 Naive Bayes, written here with numpy, rather than a logistic regression: it is fitted in closed form in a
-fraction of a second (nothing to iterate or cache, so the FAQ's fusion can refit it per fold), and on the crisis
+fraction of a second (nothing to iterate, so the FAQ's fusion can refit it per held-out fold), and on the crisis
 pools it added more crises at fewer false alarms than a logistic regression over the same features (8 crises
 for 1 false alarm, against 7 for 4). Its probabilities are overconfident, as naive Bayes' are.
 

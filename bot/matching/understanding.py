@@ -182,7 +182,8 @@ def _fold_views(knowledge: Knowledge, examples: TrainingSet, vectors: np.ndarray
 
 def _word_view(examples: TrainingSet, labels: tuple[Label, ...], chosen: Sequence[int]) -> WordModel:
     """The word view of the ``chosen`` examples, its classes in the order of ``labels``."""
-    return WordModel.fit([examples.texts[i] for i in chosen], [labels.index(examples.labels[i]) for i in chosen],
+    column = {label: n for n, label in enumerate(labels)}
+    return WordModel.fit([examples.texts[i] for i in chosen], [column[examples.labels[i]] for i in chosen],
                          len(labels))
 
 
