@@ -10,7 +10,8 @@ from bot.cli.common import load_or_exit, responder_or_exit
 from bot.knowledge.location import knowledge_dir
 from bot.knowledge.spreadsheet import FORMATS, export_entries, import_sheet
 from bot.knowledge.training import crisis_training
-from bot.runtime.report import category_counts, knowledge_warnings
+from bot.runtime.checks import run_checks
+from bot.runtime.report import Warning_, category_counts, knowledge_warnings
 from bot.runtime.store import summarize
 
 
@@ -29,7 +30,14 @@ def _validate_folder(args: argparse.Namespace) -> Path:
 def command_validate(args: argparse.Namespace) -> int:
     directory = _validate_folder(args)
     responder = responder_or_exit(directory)
-    warnings = knowledge_warnings(responder)
+    checks = run_checks(responder)
+    if checks.missed:  # refused, as a running bot refuses the edit
+        for problem in checks.missed:
+            print(problem, file=sys.stderr)
+        print(f"knowledge in {directory} was refused: {len(checks.missed)} crisis check(s) no longer escalate",
+              file=sys.stderr)
+        return 1
+    warnings = [*knowledge_warnings(responder), *(Warning_(f"{p.path}:{p.line}", p.message) for p in checks.alarmed)]
     counts = ", ".join(f"{category} {count}" for category, count in sorted(category_counts(responder).items()))
     for warning in warnings:
         print(warning)

@@ -11,6 +11,7 @@ Layout of a knowledge folder::
     boundaries.yaml    topics the bot recognises and declines honestly (dosing, ...)
     crisis.yaml        the crisis policy: response, hotlines by region, detection rules
     crisis_examples.yaml  what the semantic crisis layer learns from
+    crisis_checks.yaml messages every version must escalate, or must not (``bot.runtime.checks``)
     crisis_examples_other_languages.yaml  the same in other languages, learned through their gloss
     out_of_scope.yaml  questions the FAQ must not answer
     glossary/*.yaml    per language: its words and the English they stand for (the semantic
@@ -30,6 +31,7 @@ from bot.crisis import gloss as gloss_module
 from bot.crisis import lexicon as lexicon_module
 from bot.crisis.gloss import Glossaries, Glossary, compile_glossary
 from bot.crisis.thresholds import FAQ_KIND
+from bot.knowledge.checks_source import read_checks
 from bot.knowledge.crisis_policy import (
     KIND_LISTS,
     category_names,
@@ -44,6 +46,7 @@ from bot.knowledge.crisis_policy import REQUIRED as CRISIS_REQUIRED
 from bot.knowledge.matching_source import parse_matching
 from bot.knowledge.model import (
     Category,
+    CrisisCheck,
     CrisisExamples,
     CrisisPolicy,
     FaqEntry,
@@ -58,7 +61,7 @@ from bot.semantic.store import ArrayStore
 
 _ID_LINE = re.compile(r"^[ -]*id:[ ]*[\"']?([^\"'#\s]+)", re.MULTILINE)
 TOP_LEVEL_FILES = ("settings.yaml", "smalltalk.yaml", "boundaries.yaml", "crisis.yaml", "crisis_examples.yaml",
-                   "crisis_examples_other_languages.yaml", "out_of_scope.yaml")
+                   "crisis_examples_other_languages.yaml", "out_of_scope.yaml", "crisis_checks.yaml")
 FAQ_FOLDER = "faq"
 GLOSSARY_FOLDER = "glossary"
 MAX_READ_GLOSSARIES = 64  # glossaries kept for reloads: every language twice over
@@ -215,6 +218,14 @@ class _Loader:
         return tuple(text for text, _ in items + near), frozenset(text for text, _ in near), reader, items + near
 
     # --- crisis ---------------------------------------------------------------------------
+    def crisis_checks(self) -> tuple[CrisisCheck, ...]:
+        """Optional: messages whose crisis decision no edit may change (``bot.runtime.checks`` runs them)."""
+        path = self.directory / "crisis_checks.yaml"
+        if not path.exists():
+            return ()
+        reader, fields = self.root(path, "crisis checks", required=(), optional=("escalate", "calm"))
+        return read_checks(reader, fields)
+
     def crisis(self) -> tuple[CrisisPolicy | None, set[str]]:
         """The policy, and the names of its detection categories (the examples file refers to them)."""
         reader, fields = self.root(self.directory / "crisis.yaml", "crisis policy", required=CRISIS_REQUIRED,
@@ -379,6 +390,7 @@ def load_knowledge(directory: Path, cache: ArrayStore | None = None) -> Knowledg
     examples = loader.other_language_examples(examples, crisis_categories, crisis)
     out_of_scope, near_subject, other_reader, other_items = loader.out_of_scope()
     glossaries = loader.glossaries(crisis)
+    checks = loader.crisis_checks()
     loader.check_entries(entries, categories)
     loader.check_phrasings(
         [(e.id, _owned(f, ("question", "phrasings")), r) for e, r, f in entries]
@@ -392,7 +404,7 @@ def load_knowledge(directory: Path, cache: ArrayStore | None = None) -> Knowledg
         boundaries=tuple(i for i, _, _ in boundaries), categories=categories, texts=texts,
         matching=matching, crisis=crisis, version=loader.digest.hexdigest()[:12], out_of_scope=out_of_scope,
         near_subject=near_subject, crisis_examples=examples, glossaries=glossaries,
-        warnings=tuple(sorted(loader.warnings)),
+        warnings=tuple(sorted(loader.warnings)), crisis_checks=checks,
     )
 
 

@@ -225,6 +225,19 @@ class CrisisExamples:
 
 
 @dataclass(frozen=True)
+class CrisisCheck:
+    """A line of ``knowledge/crisis_checks.yaml``: a message whose crisis decision no edit may change.
+
+    The semantic crisis layer is trained from the knowledge, the FAQ's texts included, so an edit far from
+    crisis (out-of-scope examples, phrasings) can move a borderline crisis under its bar; these say so."""
+
+    text: str
+    escalate: bool  # True: it must get the crisis reply; False: it must not
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
 class Knowledge:
     """One consistent version of everything the bot knows."""
 
@@ -243,6 +256,7 @@ class Knowledge:
     crisis_examples: CrisisExamples = CrisisExamples()
     glossaries: Glossaries = NO_GLOSSARIES  # other languages in English words, for the semantic crisis layer
     warnings: tuple[Problem, ...] = ()  # what the loader saw in the text that loads but is likely a slip
+    crisis_checks: tuple[CrisisCheck, ...] = ()  # what every version must still escalate, or not
     by_id: Mapping[str, FaqEntry] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from bot.decision import Responder
 from bot.knowledge.loader import KnowledgeError, load_knowledge
 from bot.knowledge.yamlsource import Problem
+from bot.runtime.checks import run_checks
 from bot.semantic.store import glossary_cache
 
 
@@ -47,9 +48,12 @@ class ResponderStore:
         self._refused = False  # the last reload was refused: the next good one is a recovery
 
     def reload(self) -> ReloadResult:
-        """Load the folder again; swap only if it is valid (one reference assignment, atomic)."""
+        """Load the folder again; swap only if it is valid and still escalates every crisis check that must
+        (``bot.runtime.checks``), by one reference assignment (atomic)."""
         try:
             fresh = Responder(load_knowledge(self.directory, glossary_cache()))
+            if missed := run_checks(fresh).missed:
+                raise KnowledgeError(list(missed))
         except KnowledgeError as exc:
             self._refused = True
             current = self.current

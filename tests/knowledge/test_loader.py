@@ -183,8 +183,8 @@ def test_unexpected_file_and_missing_folder(knowledge_copy: Path, tmp_path: Path
     stray = knowledge_copy / "faq-old.yaml"
     stray.write_text("entries: []\n", encoding="utf-8")
     assert f"{stray}:1: unexpected knowledge file; expected settings.yaml, smalltalk.yaml, boundaries.yaml, " \
-           "crisis.yaml, crisis_examples.yaml, crisis_examples_other_languages.yaml, out_of_scope.yaml, faq/*.yaml " \
-           "or glossary/*.yaml" \
+           "crisis.yaml, crisis_examples.yaml, crisis_examples_other_languages.yaml, out_of_scope.yaml, " \
+           "crisis_checks.yaml, faq/*.yaml or glossary/*.yaml" \
         in problems_for(knowledge_copy)
     assert problems_for(tmp_path / "nowhere") == [f"{tmp_path / 'nowhere'}:1: knowledge folder does not exist"]
 

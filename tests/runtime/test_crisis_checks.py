@@ -1,0 +1,100 @@
+"""crisis_checks.yaml: what no edit may change, read with its lines, run through the whole decision, and
+enforced where knowledge changes (validate, hot reload)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.decision import Responder
+from bot.knowledge.loader import KnowledgeError, load_knowledge
+from bot.runtime.checks import run_checks
+from bot.runtime.store import ResponderStore
+from tests.cli.test_cli import run_bot
+
+CRISIS = "i have all my pills in my hand and i'm taking every one of them tonight"
+CALM = "how much does one ketamine session cost"
+
+
+def write_checks(directory: Path, escalate: list[str], calm: list[str]) -> Path:
+    path = directory / "crisis_checks.yaml"
+    lines = ["# checks for this test"]
+    for name, texts in (("escalate", escalate), ("calm", calm)):
+        lines += [f"{name}:", *(f'  - "{text}"' for text in texts)] if texts else []
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def line_of(path: Path, text: str) -> int:
+    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line)
+
+
+def test_the_shipped_knowledge_passes_every_crisis_check(responder: Responder) -> None:
+    checks = responder.knowledge.crisis_checks
+    assert sum(check.escalate for check in checks) >= 100 and sum(not check.escalate for check in checks) >= 80
+    results = run_checks(responder)
+    assert results.missed == () and results.alarmed == (), [str(p) for p in (*results.missed, *results.alarmed)]
+
+
+def test_checks_are_read_with_their_lines(knowledge_copy: Path) -> None:
+    path = write_checks(knowledge_copy, [CRISIS], [CALM])
+    checks = load_knowledge(knowledge_copy).crisis_checks
+    assert [(c.text, c.escalate, c.line) for c in checks] == [(CRISIS, True, 3), (CALM, False, 5)]
+    assert all(c.path == str(path) for c in checks)
+
+
+@pytest.mark.parametrize(("escalate", "calm", "problem", "line"), [
+    ([CRISIS, CRISIS.upper()], [], "is listed twice", 4),  # the same message, whatever its case
+    ([CRISIS], [CRISIS], "is listed twice", 5),  # under both lists it could never pass
+    (["  "], [], "is empty", 3),
+])
+def test_a_check_file_that_cannot_hold_is_refused_at_its_line(knowledge_copy: Path, escalate: list[str],
+                                                              calm: list[str], problem: str, line: int) -> None:
+    path = write_checks(knowledge_copy, escalate, calm)
+    with pytest.raises(KnowledgeError) as refused:
+        load_knowledge(knowledge_copy)
+    assert [(p.path, p.line) for p in refused.value.problems if problem in p.message] == [(str(path), line)]
+
+
+def test_an_unknown_list_is_refused(knowledge_copy: Path) -> None:
+    (knowledge_copy / "crisis_checks.yaml").write_text("escalate:\n  - hello there friend\nmaybe:\n  - x\n",
+                                                       encoding="utf-8")
+    with pytest.raises(KnowledgeError) as refused:
+        load_knowledge(knowledge_copy)
+    assert any(p.line == 3 and "unknown key 'maybe'" in p.message for p in refused.value.problems)
+
+
+def test_a_failing_check_is_named_by_its_line_never_by_its_words(knowledge_copy: Path) -> None:
+    path = write_checks(knowledge_copy, [CRISIS, CALM], [CALM + " in london", CRISIS + " for real"])
+    results = run_checks(Responder(load_knowledge(knowledge_copy)))
+    assert [(p.path, p.line) for p in results.missed] == [(str(path), line_of(path, f'"{CALM}"'))]
+    assert [(p.path, p.line) for p in results.alarmed] == [(str(path), line_of(path, "for real"))]
+    assert "must escalate, but this version replies with answer cost" in results.missed[0].message
+    assert all("pills" not in str(p) and "session" not in str(p) for p in (*results.missed, *results.alarmed))
+
+
+def test_a_reload_that_no_longer_escalates_a_check_is_refused(knowledge_copy: Path) -> None:
+    store = ResponderStore(knowledge_copy)
+    before = store.current
+    path = knowledge_copy / "crisis_checks.yaml"
+    shipped = path.read_text(encoding="utf-8")
+    path.write_text(shipped.replace("escalate:\n", f'escalate:\n  - "{CALM}"\n', 1), encoding="utf-8")
+    refused = store.reload()
+    assert not refused.ok and store.current is before
+    assert [(p.path, p.line) for p in refused.problems] == [(str(path), line_of(path, f'"{CALM}"'))]
+    path.write_text(shipped, encoding="utf-8")
+    assert store.reload().recovered and store.current is not before
+
+
+def test_validate_refuses_a_missed_check_and_warns_of_a_false_alarm(knowledge_copy: Path) -> None:
+    path = write_checks(knowledge_copy, [CRISIS], [CALM, CRISIS + " for real"])
+    warned = run_bot("validate", "--knowledge", str(knowledge_copy))
+    assert warned.returncode == 0, warned.stderr
+    assert f"{path}:{line_of(path, 'for real')}: warning: crisis check: must stay calm" in warned.stdout
+    assert run_bot("validate", "--strict", "--knowledge", str(knowledge_copy)).returncode == 1
+    write_checks(knowledge_copy, [CRISIS, CALM], [])
+    refused = run_bot("validate", "--knowledge", str(knowledge_copy))
+    assert refused.returncode == 1
+    assert f"{path}:{line_of(path, CALM)}: crisis check: must escalate" in refused.stderr
+    assert "1 crisis check(s) no longer escalate" in refused.stderr and "ok:" not in refused.stdout
