@@ -20,6 +20,7 @@ It reads English only; other languages rest on the lexicon.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Collection, Sequence
@@ -33,8 +34,8 @@ from bot.language.word_bayes import WordModel
 from bot.semantic.embedder import Embedder
 from bot.semantic.network import NetworkModel, fit_network
 from bot.semantic.softmax import SoftmaxModel, fit_softmax
+from bot.semantic.store import code_fingerprint
 
-FIT_VERSION = "crisis-semantic-7"
 LONG_EXAMPLE_WORDS = 25
 FAQ_WEIGHT = 2.0
 # The arrays a fit is cached as: the alarm network's four, then the kinds model's two.
@@ -176,7 +177,7 @@ class CrisisClassifier:
         pairs = [*crisis, *calm, *((text, FAQ_KIND) for text in easy_calm)]
         texts = [text for text, _ in pairs]
         targets = np.array([labels.index(label) for _, label in pairs])
-        key = hashlib.sha256(json.dumps([FIT_VERSION, embedder.model_id, labels, texts, targets.tolist()],
+        key = hashlib.sha256(json.dumps([_fit_code(), embedder.model_id, labels, texts, targets.tolist()],
                                         ensure_ascii=False).encode("utf-8")).hexdigest()[:24]
         stored = embedder.store.load(f"crisis-{key}")
         hard = len(crisis) + len(calm)  # the examples kept for the margin: crisis, then the hard negatives
@@ -210,3 +211,11 @@ class CrisisClassifier:
         if shared is None:
             shared = (vectors[: len(crisis)].copy(), vectors[len(crisis):hard].copy())
         return cls(labels, len(categories), alarm, kinds, *shared, calm_labels, word_model)
+
+
+@functools.cache
+def _fit_code() -> str:
+    """The code that shapes the fits (this module's constants, the learners, the word view's features): part of
+    their stored name, so that a change to it fits again."""
+    return code_fingerprint(__name__, "bot.semantic.network", "bot.semantic.softmax", "bot.semantic.adam",
+                            "bot.language.word_bayes", "bot.language.normalize")

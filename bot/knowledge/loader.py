@@ -57,7 +57,7 @@ from bot.knowledge.model import (
 )
 from bot.knowledge.yamlsource import FileReader, KnowledgeError, Problem, compose_file, line_of, yaml_files
 from bot.language.normalize import normalize
-from bot.semantic.store import ArrayStore
+from bot.semantic.store import ArrayStore, code_fingerprint
 
 _ID_LINE = re.compile(r"^[ -]*id:[ ]*[\"']?([^\"'#\s]+)", re.MULTILINE)
 TOP_LEVEL_FILES = ("settings.yaml", "smalltalk.yaml", "boundaries.yaml", "crisis.yaml", "crisis_examples.yaml",
@@ -67,8 +67,7 @@ GLOSSARY_FOLDER = "glossary"
 MAX_READ_GLOSSARIES = 64  # glossaries kept for reloads: every language twice over
 _READ_GLOSSARIES: dict[tuple[str, str, bool, bool], Glossary] = {}  # (sha256 of the file, name, flags) -> read
 # Folded forms depend on the folding code as well as on the file: a change to either is a new cache name.
-_FOLDING_CODE = hashlib.sha256(b"".join(Path(module.__file__ or "").read_bytes()
-                                        for module in (lexicon_module, gloss_module))).hexdigest()[:12]
+_FOLDING_CODE = code_fingerprint(lexicon_module.__name__, gloss_module.__name__)
 ENTRY_FIELDS = ("id", "category", "question", "phrasings", "answer", "related")
 ENTRY_OPTIONAL = ("keywords", "hotline_footer")
 TEXT_FIELDS = tuple(Texts.__dataclass_fields__)

@@ -9,6 +9,7 @@ the fit reads; a restart with the same knowledge loads them instead.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 from collections.abc import Callable, Sequence
@@ -34,8 +35,8 @@ from bot.matching.semantic import (
 from bot.semantic.embedder import Embedder
 from bot.semantic.encoder import DIM
 from bot.semantic.softmax import SoftmaxModel
+from bot.semantic.store import code_fingerprint
 
-FIT_VERSION = "understanding-5"  # change when training or features change, so old fits are not reused
 WORDS = "words_"  # the word view's arrays in the stored fit
 
 
@@ -207,6 +208,15 @@ def _fit_key(knowledge: Knowledge, examples: TrainingSet, model_id: str) -> str:
     """Everything a fit reads: the model, the examples, and what the lexical index is built from."""
     lexical = [[e.id, e.question, e.keywords, e.answer] for e in knowledge.entries]
     lexical += [[t.id, t.reply] for t in knowledge.boundaries]
-    payload = json.dumps([FIT_VERSION, model_id, FEATURES, examples.texts,
+    payload = json.dumps([_fit_code(), model_id, FEATURES, examples.texts,
                           [str(x) for x in examples.labels], lexical, knowledge.matching.synonyms], ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:24]
+
+
+@functools.cache
+def _fit_code() -> str:
+    """The code that shapes the fits (the views, their features and the fusion, the learners, the words): part of
+    the stored fit's name, so that a change to it fits again."""
+    return code_fingerprint(__name__, "bot.matching.fusion", "bot.matching.semantic", "bot.matching.lexical",
+                            "bot.semantic.softmax", "bot.semantic.adam", "bot.language.word_bayes",
+                            "bot.language.normalize")

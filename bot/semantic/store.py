@@ -9,6 +9,8 @@ once and the bot carries on in memory.
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
 import logging
 import os
 import tempfile
@@ -23,6 +25,18 @@ ENV_VAR = "CACHE_DIR"
 DEFAULT_DIR = Path("data") / "cache"  # under the working directory, next to knowledge/; gitignored
 KEEP_FILES = 12  # newest files kept; older fits of old knowledge versions are removed
 GLOSSARY_FILES = 64  # glossaries kept: every language of crisis.yaml twice over
+
+
+def code_fingerprint(*modules: str) -> str:
+    """12 hex digits of the source of the named modules, for the name a fit or a read file is stored under: a
+    change to the code that made it (a class weight, a feature) is then a new name, where a version string kept
+    by hand was forgotten (a changed constant went on loading the old fit). By name: a package may export a
+    function under its module's name (``bot.language.normalize``)."""
+    digest = hashlib.sha256()
+    for name in modules:
+        spec = importlib.util.find_spec(name)
+        digest.update(Path(spec.origin if spec is not None and spec.origin else name).read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def cache_dir(environ: Mapping[str, str] = os.environ) -> Path:

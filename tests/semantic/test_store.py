@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from bot.semantic.store import KEEP_FILES, ArrayStore, cache_dir
+from bot.semantic.store import KEEP_FILES, ArrayStore, cache_dir, code_fingerprint
 
 
 def test_round_trip(tmp_path: Path) -> None:
@@ -57,3 +58,17 @@ def test_no_folder_means_memory_only() -> None:
     store = ArrayStore(None)
     store.save("x", {"a": np.zeros(1)})
     assert store.load("x") is None
+
+
+def test_a_code_fingerprint_follows_the_source_of_its_modules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name in ("fingerprinted_first", "fingerprinted_second"):
+        (tmp_path / f"{name}.py").write_text(f"WEIGHT = 2.0  # {name}\n", encoding="utf-8")
+    importlib.invalidate_caches()
+    before = code_fingerprint("fingerprinted_first", "fingerprinted_second")
+    assert code_fingerprint("fingerprinted_first", "fingerprinted_second") == before and len(before) == 12
+    (tmp_path / "fingerprinted_second.py").write_text("WEIGHT = 1.0\n", encoding="utf-8")  # a changed constant
+    assert code_fingerprint("fingerprinted_first", "fingerprinted_second") != before
+    assert code_fingerprint("fingerprinted_first") != before
+    # a package that exports a function under its module's name: still the module's source
+    assert code_fingerprint("bot.language.normalize") != code_fingerprint("bot.language")
