@@ -170,7 +170,7 @@ class Responder:
             and self.screen.needs_meaning(hit)
         in_english = functools.cache(lambda: self.knowledge.glossaries.gloss(strip_markup(text), first=language))
         # The gloss is embedded once, for the crisis layer and, should the message be calm, for the FAQ step.
-        gloss_embedded = functools.cache(lambda: self._embedded(in_english().text))
+        gloss_embedded = functools.cache(lambda: self._embedded(in_english().text, by_sentence=True))
         gloss = functools.cache(lambda: None if identified.in_known_english and not identified.reads_better(
             lambda: getattr(in_english(), "coverage", 0.0)) else self.read_glossed(in_english(), gloss_embedded))
         if hit is not None and not overrulable:  # answered before any embedding is done, unless not in English
@@ -236,10 +236,11 @@ class Responder:
         windows, vectors, similarities = self._embedded(text)
         return self.screen.meaning(vectors, windows, similarities.max(axis=1))
 
-    def _embedded(self, text: str) -> Embedded:
-        """A text's windows, their vectors and their similarities to the FAQ's examples."""
+    def _embedded(self, text: str, by_sentence: bool = False) -> Embedded:
+        """A text's windows, their vectors and their similarities to the FAQ's examples; ``by_sentence`` for a gloss:
+        each of its sentences read alone however short it is (``Embedder.message_vectors`` says why)."""
         assert self.understanding is not None
-        windows, vectors = self.understanding.embedder.message_vectors(text)
+        windows, vectors = self.understanding.embedder.message_vectors(text, by_sentence=by_sentence)
         return windows, vectors, self.understanding.classifier.similarities(vectors)
 
     def _read(self, text: str | None, known: dict[str, np.ndarray]) -> tuple[list[str], np.ndarray]:
@@ -278,7 +279,7 @@ class Responder:
         if self.understanding is None or glossed is None or glossed.words < self.screen.thresholds.gloss_words \
                 or glossed.coverage < self.screen.thresholds.gloss_coverage:
             return None
-        windows, vectors, similarities = embedded() if embedded is not None else self._embedded(glossed.text)
+        windows, vectors, similarities = embedded() if embedded is not None else self._embedded(glossed.text, True)
         return GlossReading(glossed, self.screen.meaning(vectors, windows, similarities.max(axis=1), glossed=True),
                             *self.screen.gloss_patterns(glossed.text))
 

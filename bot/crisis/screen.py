@@ -37,7 +37,7 @@ from bot.crisis.semantic import CrisisClassifier, Reading
 from bot.crisis.thresholds import Thresholds
 from bot.language.identify import Identified
 from bot.language.normalize import normalize, without_laughter
-from bot.semantic.embedder import Embedder, sentences
+from bot.semantic.embedder import WINDOWED_WORDS, Embedder, sentences
 
 _TRAILING = re.compile(r"[^\w.!?]+$")  # emoji and spaces after the last mark
 # How a question opens: chat questions often come without their question mark
@@ -176,9 +176,14 @@ class CrisisScreen:
         why: dict[int, str] = {}  # by window: how one under the threshold escalated
         threshold = limits.gloss if glossed else limits.crisis
         question_floor = max(limits.nearest_floor, limits.question_floor)
+        # a sentence of a gloss too short to be read by sentence were it English (``Embedder.message_vectors``) is
+        # a fragment of broken English, noise to the model alone ("it go done after a hour" alarmed 0.57): the full
+        # bar, never a rescue
+        fragments = glossed and len(windows[0].split()) <= WINDOWED_WORDS
         for n, (alarm, margin) in pairs:
             if glossed:  # broken English: bars of its own, and no floor
                 least, rescue_margin, clear = -2.0, limits.gloss_rescue_margin, margin >= limits.gloss_margin
+                rescue_margin = 3.0 if fragments and n > 0 else rescue_margin  # margins lie in [-2, 2]
             else:
                 # a window that asks has its own floor and a margin to reach as well (margins lie in [-2, 2]: -2
                 # asks nothing more)

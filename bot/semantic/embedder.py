@@ -148,11 +148,17 @@ class Embedder:
             windows = windows[1:]  # its one window is the whole message, read as such
         return [text, *windows[: MAX_WINDOWS - 1]]
 
-    def message_vectors(self, text: str, known: Mapping[str, np.ndarray] | None = None
+    def message_vectors(self, text: str, known: Mapping[str, np.ndarray] | None = None, *, by_sentence: bool = False
                         ) -> tuple[list[str], np.ndarray]:
         """The message's windows and their vectors; ``known``: windows of this message embedded already (the
-        same message with its typos mended keeps most of its sentences)."""
-        windows = self.windows(text)
+        same message with its typos mended keeps most of its sentences); ``by_sentence``: a short text's sentences
+        are windows too (``windows`` with no minimum length). For a gloss (``bot.crisis.gloss``): it has fewer words
+        than its message, and a crisis told after a question about the treatment ("Hur snabbt verkar ketamin? Jag har
+        redan bestämt ett datum för att ta mitt liv": "how quickly ketamine. I already decided a because take my
+        life") was read whole, the question diluting it. On the development pools (1,937 crises, 5,119 calm) this
+        caught 3 crises more, all told after a question, and no false alarm more (``CrisisScreen.meaning`` holds such
+        a window to the full bar); for English messages it caught none and escalated one calm question."""
+        windows = self.windows(text, 0 if by_sentence else WINDOWED_WORDS)
         vectors = self.vectors(windows, known)
         if len(windows) > LONG_MESSAGE_WINDOWS:
             release_free_memory()  # a long message's activations would otherwise stay resident

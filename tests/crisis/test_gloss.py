@@ -349,3 +349,31 @@ def test_a_broken_gloss_that_reads_as_a_story_sets_no_phrase_aside(responder: Re
     for text in ("стою на крыше, просто хотел кому-то написать", "стою на крыше, ветер сильный, не знаю зачем пишу"):
         decision = responder.decide(text)
         assert decision.kind == CRISIS and decision.crisis is not None and decision.crisis.layer == "lexicon"
+
+
+# Both of spent blind sets (development data now): a crisis told after a question about the treatment, and a calm
+# question whose second sentence, glossed, is a fragment of broken English ("it go done after a hour").
+TOLD_AFTER_A_QUESTION = "Hur snabbt verkar ketamin? Jag har redan bestämt ett datum för att ta mitt liv."
+FRAGMENT_AFTER_A_QUESTION = "Är yrsel efter behandlingen normalt? Den gick över efter en timme."
+
+
+def test_a_short_gloss_is_read_sentence_by_sentence(responder: Responder) -> None:
+    reading = responder.read_gloss(TOLD_AFTER_A_QUESTION, "sv")
+    assert reading is not None and reading.meaning.hit is not None
+    windows = responder._embedded(reading.gloss.text, by_sentence=True)[0]
+    assert windows[1:] == ["I already decided a because take my life"]  # "how quickly ketamine." is too short
+    assert reading.meaning.hit.rule.endswith("window2of2")  # alone, that sentence reaches the full bar
+    assert responder.decide(TOLD_AFTER_A_QUESTION).kind == CRISIS
+    whole = responder._embedded(reading.gloss.text)  # as a short English message is read: whole only
+    assert len(whole[0]) == 1
+    assert responder.screen.meaning(whole[1], whole[0], whole[2].max(axis=1), glossed=True).hit is None
+
+
+def test_a_fragment_of_a_short_gloss_is_never_rescued(responder: Responder) -> None:
+    reading = responder.read_gloss(FRAGMENT_AFTER_A_QUESTION, "sv")
+    assert reading is not None and reading.meaning.reading is not None
+    alarms, margins = reading.meaning.reading.alarms, reading.meaning.reading.margins
+    limits = responder.screen.thresholds
+    assert len(alarms) == 3 and limits.gloss_rescue <= alarms[2] < limits.gloss  # a rescue, were it a whole text
+    assert margins[2] >= limits.gloss_rescue_margin
+    assert reading.meaning.hit is None and responder.decide(FRAGMENT_AFTER_A_QUESTION).kind != CRISIS
