@@ -279,7 +279,8 @@ class Responder:
         if self.understanding is None or glossed is None or glossed.words < self.screen.thresholds.gloss_words \
                 or glossed.coverage < self.screen.thresholds.gloss_coverage:
             return None
-        windows, vectors, similarities = embedded() if embedded is not None else self._embedded(glossed.text, True)
+        windows, vectors, similarities = embedded() if embedded is not None \
+            else self._embedded(glossed.text, by_sentence=True)
         return GlossReading(glossed, self.screen.meaning(vectors, windows, similarities.max(axis=1), glossed=True),
                             *self.screen.gloss_patterns(glossed.text))
 

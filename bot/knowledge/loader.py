@@ -11,8 +11,8 @@ Layout of a knowledge folder::
     boundaries.yaml    topics the bot recognises and declines honestly (dosing, ...)
     crisis.yaml        the crisis policy: response, hotlines by region, detection rules
     crisis_examples.yaml  what the semantic crisis layer learns from
-    crisis_checks.yaml messages every version must escalate, or must not (``bot.runtime.checks``)
     crisis_examples_other_languages.yaml  the same in other languages, learned through their gloss
+    crisis_checks.yaml messages every version must escalate, or must not (``bot.runtime.checks``)
     out_of_scope.yaml  questions the FAQ must not answer
     glossary/*.yaml    per language: its words and the English they stand for (the semantic
                        crisis layer reads other languages through them)

@@ -228,8 +228,8 @@ class CrisisExamples:
 class CrisisCheck:
     """A line of ``knowledge/crisis_checks.yaml``: a message whose crisis decision no edit may change.
 
-    The semantic crisis layer is trained from the knowledge, the FAQ's texts included, so an edit far from
-    crisis (out-of-scope examples, phrasings) can move a borderline crisis under its bar; these say so."""
+    The semantic crisis layer is trained from the knowledge, the FAQ's texts included, and crisis.yaml holds its
+    rules: an edit far from crisis, or a slip in a rule, can change what it escalates (``bot.runtime.checks``)."""
 
     text: str
     escalate: bool  # True: it must get the crisis reply; False: it must not

@@ -23,10 +23,6 @@ class CheckResults:
     missed: tuple[Problem, ...] = ()  # must escalate, and does not
     alarmed: tuple[Problem, ...] = ()  # must stay calm, and escalates
 
-    @property
-    def passed(self) -> bool:
-        return not self.missed and not self.alarmed
-
 
 def run_checks(responder: Responder) -> CheckResults:
     """Every check of the responder's knowledge through the whole decision, as a message from a new chat.
