@@ -182,8 +182,8 @@ class CrisisScreen:
         fragments = glossed and len(windows[0].split()) <= WINDOWED_WORDS
         for n, (alarm, margin) in pairs:
             if glossed:  # broken English: bars of its own, and no floor
-                least, rescue_margin, clear = -2.0, limits.gloss_rescue_margin, margin >= limits.gloss_margin
-                rescue_margin = 3.0 if fragments and n > 0 else rescue_margin  # margins lie in [-2, 2]
+                least, clear = -2.0, margin >= limits.gloss_margin
+                rescue_margin = 3.0 if fragments and n > 0 else limits.gloss_rescue_margin  # margins lie in [-2, 2]
             else:
                 # a window that asks has its own floor and a margin to reach as well (margins lie in [-2, 2]: -2
                 # asks nothing more)

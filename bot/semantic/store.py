@@ -35,7 +35,9 @@ def code_fingerprint(*modules: str) -> str:
     digest = hashlib.sha256()
     for name in modules:
         spec = importlib.util.find_spec(name)
-        digest.update(Path(spec.origin if spec is not None and spec.origin else name).read_bytes())
+        if spec is None or spec.origin is None:
+            raise ModuleNotFoundError(f"no source for module {name}")
+        digest.update(Path(spec.origin).read_bytes())
     return digest.hexdigest()[:12]
 
 
