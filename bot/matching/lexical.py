@@ -54,6 +54,9 @@ class Phrasing:
     weight: float  # summed idf of its terms
 
 
+_NO_PHRASING = Phrasing("", frozenset(), 0.0)
+
+
 @dataclass(frozen=True)
 class Query:
     """A message as the matcher sees it; also what ``ask --explain`` prints."""
@@ -209,7 +212,8 @@ class MatchIndex:
                 shared[position] += gain
         rows = self.phrasings[index]
         best_position = max(shared, key=lambda p: shared[p] / rows[p].weight, default=0)
-        best = rows[best_position]
+        # No phrasing with a content word ("Why?"), or none left in a fusion fold: found by its keywords or answer.
+        best = rows[best_position] if rows else _NO_PHRASING
         best_share = shared.get(best_position, 0.0) / best.weight if best.weight else 0.0
         coverage = found / total if total else 0.0
         strength = 1 - math.exp(-evidence / weights.evidence_scale)

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from bot.decision import ANSWER, CLARIFY, CRISIS, FALLBACK, SMALLTALK, SUPPORT, ChatContext, Responder
 from bot.knowledge.model import Knowledge
 from bot.knowledge.training import FAQ_TEXTS_PER_ENTRY, crisis_training
+from bot.matching.lexical import MatchIndex
 from bot.matching.semantic import OTHER_LABEL, training_set
 
 
@@ -84,6 +85,16 @@ def test_phrasings_added_past_the_crisis_layers_share_leave_it_as_it_was(knowled
     learned = set(training.easy)
     assert entry.question in learned and entry.phrasings[FAQ_TEXTS_PER_ENTRY - 1] in learned
     assert entry.phrasings[FAQ_TEXTS_PER_ENTRY] not in learned
+
+
+def test_an_entry_with_no_phrasing_left_is_ranked_by_its_keywords(knowledge: Knowledge) -> None:
+    # An entry whose question and one phrasing a fusion fold held out (an import had left "cost" with the phrasing
+    # "price"): no phrasing to point at, which crashed ranking, and so every reload, validate or import of the edit.
+    bare = dataclasses.replace(knowledge.by_id["cost"], question="", phrasings=(), keywords=("price",))
+    index = MatchIndex(dataclasses.replace(knowledge, entries=tuple(bare if e.id == "cost" else e
+                                                                    for e in knowledge.entries)))
+    ranked = index.rank(index.analyze("price of one session"))
+    assert [(c.phrasing, c.score > 0) for c in ranked if c.target.id == "cost"] == [("", True)]
 
 
 def test_boundary_topic_declines_with_its_own_text(responder: Responder, knowledge: Knowledge) -> None:
