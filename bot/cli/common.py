@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from bot.decision import Responder
@@ -47,4 +49,15 @@ def responder_or_exit(directory: Path) -> Responder:
         return Responder(knowledge)
     except ModelError as exc:  # one line: the file, and how to rebuild it
         print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(1) from None
+
+
+@contextmanager
+def checked_writes() -> Iterator[None]:
+    """Around a knowledge write that builds the edited version to run its crisis checks (``learn``, ``import``):
+    that build needs the model file, and a missing one is the one line ``responder_or_exit`` prints."""
+    try:
+        yield
+    except ModelError as exc:
+        print(f"error: {exc}; nothing was written", file=sys.stderr)
         raise SystemExit(1) from None

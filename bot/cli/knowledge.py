@@ -6,11 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.cli.common import load_or_exit, responder_or_exit
+from bot.cli.common import checked_writes, load_or_exit, responder_or_exit
 from bot.knowledge.location import knowledge_dir
 from bot.knowledge.spreadsheet import FORMATS, export_entries, import_sheet
 from bot.knowledge.training import crisis_training
-from bot.runtime.checks import run_checks
+from bot.runtime.checks import run_checks, verify_folder
 from bot.runtime.report import Warning_, category_counts, knowledge_warnings
 from bot.runtime.store import summarize
 
@@ -76,9 +76,13 @@ def command_export(args: argparse.Namespace) -> int:
 
 
 def command_import(args: argparse.Namespace) -> int:
-    report = import_sheet(Path(args.file), knowledge_dir(args.knowledge), dry_run=args.dry_run)
+    with checked_writes():
+        report = import_sheet(Path(args.file), knowledge_dir(args.knowledge), dry_run=args.dry_run,
+                              verify=verify_folder)
     for line in report.lines() if report.ok or args.dry_run else ():
         print(line)
+    for warning in report.result.warnings if report.result else ():
+        print(f"{warning.where}: warning: {warning.message}")
     for problem in report.problems:
         print(problem, file=sys.stderr)
     if not report.ok:
@@ -113,7 +117,8 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
 
     imports = commands.add_parser("import", parents=[common],
                                   help="update entries by id and add new ones from an edited export (CSV or XLSX), "
-                                       "all or nothing, after checking the whole knowledge folder")
+                                       "all or nothing, after checking the whole knowledge folder and its crisis "
+                                       "checks")
     imports.add_argument("file", help="a .csv (comma or semicolon separated, UTF-8) or .xlsx file with the "
                                       "export's columns; phrasings, related and keywords separated by |")
     imports.add_argument("--dry-run", action="store_true",

@@ -3,8 +3,8 @@
 They read ``DATABASE_URL`` as the bot does (unset: ``data/bot.db``), need no Telegram token, and
 say what is wrong in one line: a malformed URL, a database that cannot be reached or a damaged file.
 ``learn`` writes the knowledge through the one shared writer (``bot.knowledge.writer``: comments
-kept, the folder validated in a scratch copy, files swapped atomically), so the running bot's hot
-reload picks the new phrasing up.
+kept, the folder validated and its crisis checks run in a scratch copy, files swapped atomically), so
+the running bot's hot reload picks the new phrasing up.
 
 SQLAlchemy and Alembic (about 40 MB resident) are imported by these commands when they run, not
 with the module: every command loads the whole CLI, and ``ask`` or ``validate`` never open a database.
@@ -19,9 +19,10 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from bot.cli.common import responder_or_exit
+from bot.cli.common import checked_writes, responder_or_exit
 from bot.knowledge.location import knowledge_dir
 from bot.knowledge.writer import add_phrasing
+from bot.runtime.checks import verify_folder
 
 if TYPE_CHECKING:
     from bot.storage.database import Database
@@ -94,7 +95,10 @@ def command_learn(args: argparse.Namespace) -> int:
     from bot.storage.repositories import remove_unanswered  # see the module docstring
 
     database = database_or_exit()
-    result = add_phrasing(knowledge_dir(args.knowledge), args.entry_id, args.question)
+    with checked_writes():
+        result = add_phrasing(knowledge_dir(args.knowledge), args.entry_id, args.question, verify=verify_folder)
+    for warning in result.warnings:
+        print(f"{warning.where}: warning: {warning.message}")
     if not result.ok:
         for problem in result.problems:
             print(problem, file=sys.stderr)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bot.knowledge.model import FaqEntry, Knowledge
 from bot.knowledge.sheets import SheetError, Table, column_letter, read_table, write_csv, write_xlsx
-from bot.knowledge.writer import EntryChange, FieldChange, WriteResult, apply_changes
+from bot.knowledge.writer import EntryChange, FieldChange, Verify, WriteResult, apply_changes
 
 COLUMNS = ("id", "question", "phrasings", "answer", "related", "category", "keywords", "hotline_footer")
 REQUIRED = COLUMNS[:6]  # keywords and hotline_footer may be left out: those fields then stay as they are
@@ -99,8 +99,10 @@ def _short(value: object, limit: int = 70) -> str:
     return repr(text if len(text) <= limit else text[: limit - 3] + "...")
 
 
-def import_sheet(sheet: Path, knowledge_dir: Path, *, dry_run: bool = False) -> ImportReport:
-    """Update and add entries from a CSV or XLSX file; nothing is written unless everything is valid."""
+def import_sheet(sheet: Path, knowledge_dir: Path, *, dry_run: bool = False, verify: Verify | None = None
+                 ) -> ImportReport:
+    """Update and add entries from a CSV or XLSX file; nothing is written unless everything is valid (and passes
+    ``verify``, see ``bot.knowledge.writer``; skipped when a row is wrong already, as nothing will be written)."""
     report = ImportReport(dry_run)
     try:
         table = read_table(sheet, COLUMNS)
@@ -114,7 +116,8 @@ def import_sheet(sheet: Path, knowledge_dir: Path, *, dry_run: bool = False) -> 
     if not changes and not report.problems:
         report.problems.append(f"{sheet}: no rows to import")
     if changes:
-        report.result = apply_changes(knowledge_dir, changes, dry_run=dry_run or bool(report.problems))
+        report.result = apply_changes(knowledge_dir, changes, dry_run=dry_run or bool(report.problems),
+                                      verify=None if report.problems else verify)
         for problem in report.result.problems:
             if not any(f"related id '{entry_id}' does not exist" in problem.message for entry_id in rejected):
                 report.problems.append(_in_sheet(sheet, problem.entry_id, problem.field, str(problem),

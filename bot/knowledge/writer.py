@@ -10,7 +10,9 @@ rely on. So every write goes the same way:
    comments, key order, quoting and block styles; only the fields that really change are touched;
 3. the whole folder is copied to a scratch directory with the new files and loaded there: any
    problem refuses the write, reported with the real paths (never the scratch one) and, when it
-   lies in a changed entry, that entry's id and field;
+   lies in a changed entry, that entry's id and field. A caller may check the copy further
+   (``verify``: the CLI runs the crisis checks, ``bot.runtime.checks.verify_folder``, which this
+   layer cannot import); what it raises refuses the write, and the warnings it returns come back;
 4. only then each file is written to a temporary file beside it and ``os.replace``-d over the
    original (all temporary files are written before the first replace), so a reader, such as the
    hot-reload watcher that polls modification times, never sees a half-written file.
@@ -35,7 +37,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,6 +56,8 @@ LIST_FIELDS = ("phrasings", "keywords", "related")
 FLOW_LISTS = ("keywords", "related")  # short id/word lists stay on one line, as in the hand-written files
 Value = str | tuple[str, ...] | bool
 _PLACE = re.compile(r"([^\s()]+\.ya?ml):(\d+)")  # a "path:line" named inside a problem message
+# Checks an edited folder: raises KnowledgeError with what refuses it, returns warnings.
+Verify = Callable[[Path], Sequence[Problem]]
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,7 @@ class WriteResult:
     written: tuple[Path, ...] = ()
     problems: tuple[WriteProblem, ...] = ()
     dry_run: bool = False
+    warnings: tuple[WriteProblem, ...] = ()  # what ``verify`` found in the edited folder that refuses nothing
 
     @property
     def ok(self) -> bool:
@@ -271,20 +276,31 @@ def _locate(problem: Problem, files: dict[Path, _File], changed: set[tuple[str, 
                 next((place for place in found if place[0] in entries), (None, None)))
 
 
-def _check(directory: Path, files: dict[Path, _File], changed: set[tuple[str, str]]) -> list[WriteProblem]:
-    """Load a scratch copy of the whole folder with the new files; problems point at the real folder."""
+def _loads(directory: Path) -> Sequence[Problem]:
+    """The check every write makes: the folder loads."""
+    load_knowledge(directory)
+    return ()
+
+
+def _check(directory: Path, files: dict[Path, _File], changed: set[tuple[str, str]],
+           verify: Verify) -> tuple[list[WriteProblem], list[WriteProblem]]:
+    """Check a scratch copy of the whole folder with the new files: what refuses the write, and warnings. Both
+    point at the real folder."""
     with tempfile.TemporaryDirectory(prefix="knowledge-check-") as scratch:
         copy = Path(scratch) / "knowledge"
         shutil.copytree(directory, copy)
         for path, edited in files.items():
             (copy / path.relative_to(directory)).write_text(edited.text, encoding="utf-8")
-        try:
-            load_knowledge(copy)
-        except KnowledgeError as exc:
+
+        def located(problems: Sequence[Problem]) -> list[WriteProblem]:
             real = [Problem(p.path.replace(str(copy), str(directory)), p.line,
-                            p.message.replace(str(copy), str(directory))) for p in exc.problems]
+                            p.message.replace(str(copy), str(directory))) for p in problems]
             return [WriteProblem(p.message, f"{p.path}:{p.line}", *_locate(p, files, changed)) for p in real]
-    return []
+
+        try:
+            return [], located(verify(copy))
+        except KnowledgeError as exc:
+            return located(exc.problems), []
 
 
 def _swap(files: dict[Path, _File]) -> list[WriteProblem]:
@@ -313,7 +329,8 @@ def _swap(files: dict[Path, _File]) -> list[WriteProblem]:
     return []
 
 
-def apply_changes(directory: Path, changes: Sequence[EntryChange], *, dry_run: bool = False) -> WriteResult:
+def apply_changes(directory: Path, changes: Sequence[EntryChange], *, dry_run: bool = False,
+                  verify: Verify | None = None) -> WriteResult:
     """Update and add FAQ entries in ``directory`` (see the module docstring); all or nothing."""
     directory = Path(directory)
     try:
@@ -330,14 +347,15 @@ def apply_changes(directory: Path, changes: Sequence[EntryChange], *, dry_run: b
     except (OSError, UnicodeDecodeError, YAMLError) as exc:
         return WriteResult(tuple(planned), problems=(WriteProblem(f"cannot edit the FAQ files: {exc}"),),
                            dry_run=dry_run)
-    problems = _check(directory, files, {(c.entry_id, c.field) for c in planned})
+    problems, warnings = _check(directory, files, {(c.entry_id, c.field) for c in planned},
+                                verify or _loads)
     if problems or dry_run:
-        return WriteResult(tuple(planned), problems=tuple(problems), dry_run=dry_run)
+        return WriteResult(tuple(planned), problems=tuple(problems), dry_run=dry_run, warnings=tuple(warnings))
     problems = _swap(files)
-    return WriteResult(tuple(planned), () if problems else tuple(files), tuple(problems))
+    return WriteResult(tuple(planned), () if problems else tuple(files), tuple(problems), warnings=tuple(warnings))
 
 
-def add_phrasing(directory: Path, entry_id: str, text: str) -> WriteResult:
+def add_phrasing(directory: Path, entry_id: str, text: str, verify: Verify | None = None) -> WriteResult:
     """Append one phrasing to an existing entry; an unknown id or a phrasing it already has is refused."""
     phrasing = " ".join(text.split())
     try:
@@ -351,4 +369,5 @@ def add_phrasing(directory: Path, entry_id: str, text: str) -> WriteResult:
     if normalize(phrasing) in {normalize(p) for p in entry.phrasings}:
         return WriteResult(problems=(WriteProblem(f"'{phrasing}' is already a phrasing of this entry",
                                                   entry_id=entry_id, field="phrasings"),))
-    return apply_changes(directory, [EntryChange(entry_id, {"phrasings": (*entry.phrasings, phrasing)})])
+    return apply_changes(directory, [EntryChange(entry_id, {"phrasings": (*entry.phrasings, phrasing)})],
+                         verify=verify)

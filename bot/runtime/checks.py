@@ -6,16 +6,21 @@ break a layer. The checks are clear messages that several layers catch: they fla
 (measured: a threshold typo, or the medical-emergency examples deleted, each failed one of 162), not the small
 drift of every retraining (310 new out-of-scope examples moved 4 of 1,642 development crises and passed).
 A check that must escalate and no longer does is a problem: ``validate`` exits 1 naming its line, and a running
-bot refuses the edit and keeps serving its last good version (``bot.runtime.store``). A check that must stay
-calm and now escalates is a warning: a false alarm is bad, a missed crisis the worst failure there is.
+bot refuses the edit and keeps serving its last good version (``bot.runtime.store``), and ``learn`` and ``import``
+write nothing (``verify_folder``, the check they give the writer). A check that must stay calm and now escalates is
+a warning: a false alarm is bad, a missed crisis the worst failure there is.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from bot.decision import CRISIS, Responder
+from bot.knowledge.loader import KnowledgeError, load_knowledge
 from bot.knowledge.yamlsource import Problem
+from bot.semantic.store import glossary_cache
 
 
 @dataclass(frozen=True)
@@ -41,3 +46,24 @@ def run_checks(responder: Responder) -> CheckResults:
             alarmed.append(Problem(check.path, check.line,
                                    f"crisis check: must stay calm, but this version escalates ({category})"))
     return CheckResults(tuple(missed), tuple(alarmed))
+
+
+def checked_responder(directory: Path) -> tuple[Responder, CheckResults]:
+    """The responder of a folder and its check results; ``KnowledgeError`` when the folder does not load or a
+    check that must escalate no longer does (what a reload or a write refuses)."""
+    responder = Responder(load_knowledge(directory, glossary_cache()))
+    results = run_checks(responder)
+    if results.missed:
+        raise KnowledgeError(list(results.missed))
+    return responder, results
+
+
+def verify_folder(directory: Path) -> Sequence[Problem]:
+    """What ``learn`` and ``import`` give the knowledge writer to check its scratch copy with: the edited folder
+    must load and still escalate every check (``KnowledgeError`` otherwise); its false alarms are warnings.
+
+    Why not only in a running bot: the bot refuses such an edit and keeps its last good version, but the files
+    stay written, the next start serves them, and the operator who wrote them has already gone. It costs a
+    build of the edited knowledge (a refit when phrasings change, tens of seconds), which the running bot's hot
+    reload then reads from the cache instead of fitting again."""
+    return checked_responder(directory)[1].alarmed

@@ -13,7 +13,7 @@ from pathlib import Path
 from bot.decision import Responder
 from bot.knowledge.loader import KnowledgeError, load_knowledge
 from bot.knowledge.yamlsource import Problem
-from bot.runtime.checks import run_checks
+from bot.runtime.checks import checked_responder
 from bot.semantic.store import glossary_cache
 
 
@@ -51,13 +51,14 @@ class ResponderStore:
         """Load the folder again; swap only if it is valid and still escalates every crisis check that must
         (``bot.runtime.checks``), by one reference assignment (atomic)."""
         try:
-            fresh = Responder(load_knowledge(self.directory, glossary_cache()))
-            if missed := run_checks(fresh).missed:
-                raise KnowledgeError(list(missed))
+            fresh, _ = checked_responder(self.directory)
         except KnowledgeError as exc:
-            self._refused = True
-            current = self.current
-            return ReloadResult(False, current.knowledge.version, summarize(current), tuple(exc.problems))
+            return self._refuse(tuple(exc.problems))
         self.current = fresh
         recovered, self._refused = self._refused, False
         return ReloadResult(True, fresh.knowledge.version, summarize(fresh), recovered=recovered)
+
+    def _refuse(self, problems: tuple[Problem, ...]) -> ReloadResult:
+        self._refused = True
+        current = self.current
+        return ReloadResult(False, current.knowledge.version, summarize(current), problems)

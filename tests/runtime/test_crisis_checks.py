@@ -1,5 +1,5 @@
 """crisis_checks.yaml: what no edit may change, read with its lines, run through the whole decision, and
-enforced where knowledge changes (validate, hot reload)."""
+enforced where knowledge changes (validate, hot reload, learn and import)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import pytest
 
 from bot.decision import Responder
 from bot.knowledge.loader import KnowledgeError, load_knowledge
-from bot.runtime.checks import run_checks
+from bot.knowledge.writer import add_phrasing
+from bot.runtime.checks import run_checks, verify_folder
 from bot.runtime.store import ResponderStore
 from tests.cli.test_cli import run_bot
 
@@ -98,3 +99,28 @@ def test_validate_refuses_a_missed_check_and_warns_of_a_false_alarm(knowledge_co
     assert refused.returncode == 1
     assert f"{path}:{line_of(path, CALM)}: crisis check: must escalate" in refused.stderr
     assert "1 crisis check(s) no longer escalate" in refused.stderr and "ok:" not in refused.stdout
+
+
+def test_import_writes_nothing_while_a_check_no_longer_escalates(knowledge_copy: Path, tmp_path: Path) -> None:
+    path = write_checks(knowledge_copy, [CRISIS, CALM], [])
+    sheet = tmp_path / "faqs.csv"
+    sheet.write_text("id,question,phrasings,answer,related,category\n"
+                     "cost,How much does it cost?,price,A session costs what the clinic charges.,,cost-access\n",
+                     encoding="utf-8")
+    faq = knowledge_copy / "faq" / "cost-access.yaml"
+    before = faq.read_bytes()
+    refused = run_bot("import", str(sheet), "--knowledge", str(knowledge_copy))
+    assert refused.returncode == 1
+    # Checked in a scratch copy, named in the real folder, the message's words never shown.
+    assert f"{path}:{line_of(path, CALM)}: crisis check: must escalate" in refused.stderr
+    assert "nothing was written" in refused.stderr and CALM not in refused.stderr
+    assert faq.read_bytes() == before
+
+
+def test_learn_writes_with_a_warning_when_a_calm_check_escalates(knowledge_copy: Path) -> None:
+    path = write_checks(knowledge_copy, [CRISIS], [CALM, CRISIS + " for real"])
+    written = add_phrasing(knowledge_copy, "cost", "what will the whole course set me back", verify=verify_folder)
+    assert written.ok and written.written
+    assert [w.where for w in written.warnings] == [f"{path}:{line_of(path, 'for real')}"]
+    assert "must stay calm" in written.warnings[0].message
+    assert "what will the whole course set me back" in load_knowledge(knowledge_copy).by_id["cost"].phrasings
