@@ -7,6 +7,7 @@ while a reload runs. A failed reload leaves the current version serving.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from bot.knowledge.loader import KnowledgeError, load_knowledge
 from bot.knowledge.yamlsource import Problem
 from bot.runtime.checks import checked_responder
 from bot.semantic.store import glossary_cache
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,12 @@ class ResponderStore:
             fresh, _ = checked_responder(self.directory)
         except KnowledgeError as exc:
             return self._refuse(tuple(exc.problems))
+        except Exception as exc:  # a bug this version meets must not end the bot, nor pass unsaid
+            # The watcher would otherwise try it again at every poll (a refit each time) and the admins never hear.
+            log.exception("knowledge in %s could not be built", self.directory)
+            return self._refuse((Problem(str(self.directory), 0, f"this version could not be built "
+                                         f"({type(exc).__name__}, a fault in the bot that the edit ran into; the "
+                                         "log has the details)"),))
         self.current = fresh
         recovered, self._refused = self._refused, False
         return ReloadResult(True, fresh.knowledge.version, summarize(fresh), recovered=recovered)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 
+import pytest
+
 from bot.knowledge.writer import add_phrasing
+from bot.runtime import checks
 from bot.runtime.store import ResponderStore
 from bot.runtime.watcher import KnowledgeWatcher
 
@@ -87,6 +91,39 @@ def test_watcher_reports_a_refused_edit_once(knowledge_copy: Path) -> None:
     assert result is not None and not result.ok
     clock.now = 10
     assert watcher.poll() is None
+
+
+def test_a_version_the_bot_fails_to_build_is_refused_once_and_said(knowledge_copy: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch,
+                                                                   caplog: pytest.LogCaptureFixture) -> None:
+    # A fault met while building (an import once left an entry that crashed the lexical index with an
+    # IndexError) used to escape reload: the watcher retried the refit at every poll and the admins never heard.
+    clock = FakeClock()
+    store = ResponderStore(knowledge_copy)
+    before = store.current
+    watcher = KnowledgeWatcher(store, debounce=1.0, clock=clock)
+
+    def broken(responder: object) -> checks.CheckResults:
+        raise IndexError("list index out of range")
+
+    monkeypatch.setattr(checks, "run_checks", broken)
+    set_cost_answer(knowledge_copy, "In the United States", "In the USA")
+    watcher.poll()
+    clock.now = 5
+    with caplog.at_level(logging.ERROR):
+        result = watcher.poll()
+    assert result is not None and not result.ok and store.current is before
+    assert [str(p) for p in result.problems] == [f"{knowledge_copy}:0: this version could not be built (IndexError, a "
+                                                 "fault in the bot that the edit ran into; the log has the details)"]
+    assert any(record.exc_info for record in caplog.records)  # the traceback, for whoever fixes it
+    clock.now = 10
+    assert watcher.poll() is None  # not tried again until the folder changes
+    monkeypatch.undo()
+    set_cost_answer(knowledge_copy, "In the USA", "In the United States")
+    watcher.poll()
+    clock.now = 15
+    fixed = watcher.poll()
+    assert fixed is not None and fixed.ok and fixed.recovered
 
 
 def test_reload_under_load_answers_from_one_version(knowledge_copy: Path) -> None:
