@@ -328,7 +328,8 @@ class _Loader:
         seen: dict[str, tuple[str, str]] = {}
         for owner_id, phrasings, reader in owners:
             for phrasing, node in phrasings:
-                key = normalize(phrasing)
+                # Texts with no word ("💸💸", "?????") all normalise to "": they are compared as written.
+                key = normalize(phrasing) or " ".join(phrasing.split())
                 first = seen.setdefault(key, (owner_id, reader.where(node)))
                 if first[0] != owner_id:
                     reader.problem(node, f"phrasing '{phrasing}' of '{owner_id}' is also a phrasing of "

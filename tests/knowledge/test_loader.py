@@ -103,6 +103,18 @@ def test_same_phrasing_under_two_ids(knowledge_copy: Path) -> None:
            f"({knowledge_copy / 'faq' / 'cost-access.yaml'}:{cost_line})" in problems_for(knowledge_copy)
 
 
+def test_phrasings_without_words_are_compared_as_written(knowledge_copy: Path) -> None:
+    # Every text of emoji or punctuation alone normalises to "": a "💸💸" phrasing was refused as a copy of the
+    # out-of-scope "🍕🍕🍕" and "?????". The same symbols under two ids are still a duplicate.
+    write_faq(knowledge_copy, "entries:\n" + GOOD_ENTRY.format(id="extra").replace("second way to ask about extra",
+                                                                                   "💸💸"))
+    assert "💸💸" in load_knowledge(knowledge_copy).by_id["extra"].phrasings
+    write_faq(knowledge_copy, "entries:\n" + GOOD_ENTRY.format(id="extra").replace("second way to ask about extra",
+                                                                                   "🍕🍕🍕"))
+    assert any("phrasing '🍕🍕🍕' of 'out of scope' is also a phrasing of 'extra'" in problem
+               for problem in problems_for(knowledge_copy))
+
+
 def test_all_problems_reported_in_one_run(knowledge_copy: Path) -> None:
     text = ("entries:\n" + GOOD_ENTRY.format(id="one").replace("[cost, how-fast]", "[missing-a]")
             + GOOD_ENTRY.format(id="two").replace("[cost, how-fast]", "[missing-b]"))
