@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -11,6 +11,8 @@ from bot.decision import Responder
 from bot.knowledge.loader import KnowledgeError, load_knowledge
 from bot.knowledge.location import HINT
 from bot.knowledge.model import Knowledge
+from bot.knowledge.writer import WriteProblem
+from bot.runtime.report import Warning_
 from bot.semantic.encoder import ModelError
 from bot.semantic.store import glossary_cache
 
@@ -61,3 +63,9 @@ def checked_writes() -> Iterator[None]:
     except ModelError as exc:
         print(f"error: {exc}; nothing was written", file=sys.stderr)
         raise SystemExit(1) from None
+
+
+def print_write_warnings(warnings: Sequence[WriteProblem]) -> None:
+    """What ``learn`` or ``import`` wrote despite (a calm crisis check now escalating), as ``validate`` prints it."""
+    for warning in warnings:
+        print(Warning_(warning.where or "", warning.message))

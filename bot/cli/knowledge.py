@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.cli.common import checked_writes, load_or_exit, responder_or_exit
+from bot.cli.common import checked_writes, load_or_exit, print_write_warnings, responder_or_exit
 from bot.knowledge.location import knowledge_dir
 from bot.knowledge.spreadsheet import FORMATS, export_entries, import_sheet
 from bot.knowledge.training import crisis_training
@@ -81,8 +81,7 @@ def command_import(args: argparse.Namespace) -> int:
                               verify=verify_folder)
     for line in report.lines() if report.ok or args.dry_run else ():
         print(line)
-    for warning in report.result.warnings if report.result else ():
-        print(f"{warning.where}: warning: {warning.message}")
+    print_write_warnings(report.result.warnings if report.result else ())
     for problem in report.problems:
         print(problem, file=sys.stderr)
     if not report.ok:

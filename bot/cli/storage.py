@@ -19,7 +19,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from bot.cli.common import checked_writes, responder_or_exit
+from bot.cli.common import checked_writes, print_write_warnings, responder_or_exit
 from bot.knowledge.location import knowledge_dir
 from bot.knowledge.writer import add_phrasing
 from bot.runtime.checks import verify_folder
@@ -97,8 +97,7 @@ def command_learn(args: argparse.Namespace) -> int:
     database = database_or_exit()
     with checked_writes():
         result = add_phrasing(knowledge_dir(args.knowledge), args.entry_id, args.question, verify=verify_folder)
-    for warning in result.warnings:
-        print(f"{warning.where}: warning: {warning.message}")
+    print_write_warnings(result.warnings)
     if not result.ok:
         for problem in result.problems:
             print(problem, file=sys.stderr)
