@@ -77,8 +77,10 @@ def normalize(text: str) -> str:
     dropped; contractions are expanded; runs of three or more of the same letter are cut
     to two ("sooo" -> "soo"), which keeps real double letters intact.
     """
-    text = unicodedata.normalize("NFKC", text).casefold().translate(_QUOTES).translate(_HOMOGLYPHS)
-    text = _ASCII_CONTROLS.sub(" ", text) if text.isascii() else _strip_marks_and_symbols(text)
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_QUOTES)
+    # Look-alikes after the marks go: a Greek iota with a breathing mark ("ἰ") is an iota only once stripped, and
+    # folded before, it stayed Greek until a second pass made it "i" (hypothesis found the text not idempotent).
+    text = _ASCII_CONTROLS.sub(" ", text) if text.isascii() else _strip_marks_and_symbols(text).translate(_HOMOGLYPHS)
     text = _NON_WORD.sub(" ", text)
     text = _REPEATS.sub(r"\1\1", text)
     found = _WORD.findall(text)

@@ -24,6 +24,7 @@ from bot.language.normalize import normalize, without_laughter
     ("  spaced\t\n out  ", "spaced out"),
     ("", ""),
     ("🙂🙂", ""),
+    ("k\u0456ll m\u1f30", "kill mi"),  # look-alikes folded with or without a mark on them
     # "i'll" without its apostrophe, when a verb or an adverb follows; the adjective stays
     ("i dont think ill be around much longer", "i do not think i will be around much longer"),
     ("ill never see them. ill just go", "i will never see them i will just go"),
