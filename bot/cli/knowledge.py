@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.cli.common import checked_writes, load_or_exit, print_write_warnings, responder_or_exit
+from bot.cli.common import built_or_exit, checked_writes, load_or_exit, print_write_warnings, responder_or_exit
 from bot.knowledge.location import knowledge_dir
 from bot.knowledge.spreadsheet import FORMATS, export_entries, import_sheet
 from bot.knowledge.training import crisis_training
@@ -30,7 +30,8 @@ def _validate_folder(args: argparse.Namespace) -> Path:
 def command_validate(args: argparse.Namespace) -> int:
     directory = _validate_folder(args)
     responder = responder_or_exit(directory)
-    checks = run_checks(responder)
+    with built_or_exit(directory):
+        checks = run_checks(responder)
     if checks.missed:  # refused, as a running bot refuses the edit
         for problem in checks.missed:
             print(problem, file=sys.stderr)

@@ -295,7 +295,8 @@ def _check(directory: Path, files: dict[Path, _File], changed: set[tuple[str, st
         def located(problems: Sequence[Problem]) -> list[WriteProblem]:
             real = [Problem(p.path.replace(str(copy), str(directory)), p.line,
                             p.message.replace(str(copy), str(directory))) for p in problems]
-            return [WriteProblem(p.message, f"{p.path}:{p.line}", *_locate(p, files, changed)) for p in real]
+            return [WriteProblem(p.message, f"{p.path}:{p.line}" if p.line else p.path, *_locate(p, files, changed))
+                    for p in real]
 
         try:
             return [], located(verify(copy))

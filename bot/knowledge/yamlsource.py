@@ -22,14 +22,15 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One defect in a knowledge file, printable as ``path:line: message``."""
+    """One defect in a knowledge file, printable as ``path:line: message``; line 0 is the file or folder as a
+    whole (``path: message``), which editors and people would otherwise read as a line that does not exist."""
 
     path: str
     line: int
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        return f"{self.path}:{self.line}: {self.message}" if self.line else f"{self.path}: {self.message}"
 
 
 class KnowledgeError(Exception):

@@ -13,6 +13,7 @@ a warning: a false alarm is bad, a missed crisis the worst failure there is.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,10 @@ from pathlib import Path
 from bot.decision import CRISIS, Responder
 from bot.knowledge.loader import KnowledgeError, load_knowledge
 from bot.knowledge.yamlsource import Problem
+from bot.semantic.encoder import ModelError
 from bot.semantic.store import glossary_cache
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,13 @@ def checked_responder(directory: Path) -> tuple[Responder, CheckResults]:
     return responder, results
 
 
+def unbuilt(directory: Path, cause: str) -> Problem:
+    """The problem of a folder whose build failed with an unexpected error: refused as an invalid edit is, in words
+    that say the fault is the bot's, so the operator reports it instead of hunting for a typo in the files."""
+    return Problem(str(directory), 0, f"this version could not be built ({cause}), a fault in the bot that the "
+                                      "edit ran into")
+
+
 def verify_folder(directory: Path) -> Sequence[Problem]:
     """What ``learn`` and ``import`` give the knowledge writer to check its scratch copy with: the edited folder
     must load and still escalate every check (``KnowledgeError`` otherwise); its false alarms are warnings.
@@ -65,5 +76,12 @@ def verify_folder(directory: Path) -> Sequence[Problem]:
     Why not only in a running bot: the bot refuses such an edit and keeps its last good version, but the files
     stay written, the next start serves them, and the operator who wrote them has already gone. It costs a
     build of the edited knowledge (a refit when phrasings change, tens of seconds), which the running bot's hot
-    reload then reads from the cache instead of fitting again."""
-    return checked_responder(directory)[1].alarmed
+    reload then reads from the cache instead of fitting again. A build that fails with an unexpected error is
+    refused too, in one line (the writer has no traceback to show an operator; ``LOG_LEVEL=DEBUG`` logs it)."""
+    try:
+        return checked_responder(directory)[1].alarmed
+    except (KnowledgeError, ModelError):
+        raise
+    except Exception as exc:
+        log.debug("knowledge in %s could not be built", directory, exc_info=True)
+        raise KnowledgeError([unbuilt(directory, f"{type(exc).__name__}: {exc}")]) from exc

@@ -14,7 +14,7 @@ from pathlib import Path
 from bot.decision import Responder
 from bot.knowledge.loader import KnowledgeError, load_knowledge
 from bot.knowledge.yamlsource import Problem
-from bot.runtime.checks import checked_responder
+from bot.runtime.checks import checked_responder, unbuilt
 from bot.semantic.store import glossary_cache
 
 log = logging.getLogger(__name__)
@@ -60,9 +60,7 @@ class ResponderStore:
         except Exception as exc:  # a bug this version meets must not end the bot, nor pass unsaid
             # The watcher would otherwise try it again at every poll (a refit each time) and the admins never hear.
             log.exception("knowledge in %s could not be built", self.directory)
-            return self._refuse((Problem(str(self.directory), 0, f"this version could not be built "
-                                         f"({type(exc).__name__}, a fault in the bot that the edit ran into; the "
-                                         "log has the details)"),))
+            return self._refuse((unbuilt(self.directory, f"{type(exc).__name__}; the log has the details"),))
         self.current = fresh
         recovered, self._refused = self._refused, False
         return ReloadResult(True, fresh.knowledge.version, summarize(fresh), recovered=recovered)

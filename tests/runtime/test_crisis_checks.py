@@ -7,10 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli import knowledge as knowledge_commands
+from bot.cli import main
 from bot.decision import Responder
 from bot.knowledge.loader import KnowledgeError, load_knowledge
 from bot.knowledge.writer import add_phrasing
-from bot.runtime.checks import run_checks, verify_folder
+from bot.runtime import checks
+from bot.runtime.checks import CheckResults, run_checks, verify_folder
 from bot.runtime.store import ResponderStore
 from tests.cli.test_cli import run_bot
 
@@ -124,3 +127,52 @@ def test_learn_writes_with_a_warning_when_a_calm_check_escalates(knowledge_copy:
     assert [w.where for w in written.warnings] == [f"{path}:{line_of(path, 'for real')}"]
     assert "must stay calm" in written.warnings[0].message
     assert "what will the whole course set me back" in load_knowledge(knowledge_copy).by_id["cost"].phrasings
+
+
+def _broken_checks(responder: Responder) -> CheckResults:
+    raise IndexError("list index out of range")  # stands for a fault in the bot that some edit runs into
+
+
+def test_validate_refuses_a_build_that_fails_in_one_line(knowledge_copy: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(checks, "run_checks", _broken_checks)
+    monkeypatch.setattr(knowledge_commands, "run_checks", _broken_checks)
+    monkeypatch.delenv("LOG_LEVEL", raising=False)
+    with pytest.raises(SystemExit) as exited:
+        main(["validate", "--knowledge", str(knowledge_copy)])
+    assert exited.value.code == 1
+    err = capsys.readouterr().err
+    assert err.splitlines() == [f"{knowledge_copy}: this version could not be built (IndexError: list index out of "
+                                "range), a fault in the bot that the edit ran into",
+                                f"knowledge in {knowledge_copy} was refused (LOG_LEVEL=DEBUG prints the traceback)"]
+    monkeypatch.setenv("LOG_LEVEL", "DEBUG")
+    with pytest.raises(SystemExit):
+        main(["validate", "--knowledge", str(knowledge_copy)])
+    assert "Traceback (most recent call last)" in capsys.readouterr().err  # for whoever fixes it
+
+
+def test_learn_writes_nothing_when_the_edited_version_fails_to_build(knowledge_copy: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    faq = knowledge_copy / "faq" / "cost-access.yaml"
+    before = faq.read_bytes()
+    monkeypatch.setattr(checks, "run_checks", _broken_checks)
+    refused = add_phrasing(knowledge_copy, "cost", "what will the whole course set me back", verify=verify_folder)
+    assert not refused.ok and faq.read_bytes() == before
+    # Named in the real folder (not the scratch copy it was built in), as a whole: no line that does not exist.
+    assert [str(p) for p in refused.problems] == [f"{knowledge_copy}: this version could not be built (IndexError: "
+                                                  "list index out of range), a fault in the bot that the edit ran into"]
+
+
+def test_learn_in_the_cli_shows_that_failure_in_one_line_and_its_traceback_only_when_asked(
+        knowledge_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(checks, "run_checks", _broken_checks)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{knowledge_copy.parent / 'bot.db'}")
+    arguments = ["learn", "cost", "what will the whole course set me back", "--knowledge", str(knowledge_copy)]
+    monkeypatch.delenv("LOG_LEVEL", raising=False)
+    assert main(arguments) == 1
+    err = capsys.readouterr().err
+    assert "a fault in the bot that the edit ran into" in err and "nothing was written" in err
+    assert "Traceback" not in err
+    monkeypatch.setenv("LOG_LEVEL", "DEBUG")
+    assert main(arguments) == 1
+    assert "Traceback (most recent call last)" in capsys.readouterr().err

@@ -113,8 +113,8 @@ def test_a_version_the_bot_fails_to_build_is_refused_once_and_said(knowledge_cop
     with caplog.at_level(logging.ERROR):
         result = watcher.poll()
     assert result is not None and not result.ok and store.current is before
-    assert [str(p) for p in result.problems] == [f"{knowledge_copy}:0: this version could not be built (IndexError, a "
-                                                 "fault in the bot that the edit ran into; the log has the details)"]
+    assert [str(p) for p in result.problems] == [f"{knowledge_copy}: this version could not be built (IndexError; the "
+                                                 "log has the details), a fault in the bot that the edit ran into"]
     assert any(record.exc_info for record in caplog.records)  # the traceback, for whoever fixes it
     clock.now = 10
     assert watcher.poll() is None  # not tried again until the folder changes
