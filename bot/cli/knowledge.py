@@ -38,7 +38,7 @@ def command_validate(args: argparse.Namespace) -> int:
         print(f"knowledge in {directory} was refused: {len(checks.missed)} crisis check(s) no longer escalate",
               file=sys.stderr)
         return 1
-    warnings = [*knowledge_warnings(responder), *(Warning_(f"{p.path}:{p.line}", p.message) for p in checks.alarmed)]
+    warnings = [*knowledge_warnings(responder), *(Warning_(p.where, p.message) for p in checks.alarmed)]
     counts = ", ".join(f"{category} {count}" for category, count in sorted(category_counts(responder).items()))
     for warning in warnings:
         print(warning)

@@ -295,8 +295,7 @@ def _check(directory: Path, files: dict[Path, _File], changed: set[tuple[str, st
         def located(problems: Sequence[Problem]) -> list[WriteProblem]:
             real = [Problem(p.path.replace(str(copy), str(directory)), p.line,
                             p.message.replace(str(copy), str(directory))) for p in problems]
-            return [WriteProblem(p.message, f"{p.path}:{p.line}" if p.line else p.path, *_locate(p, files, changed))
-                    for p in real]
+            return [WriteProblem(p.message, p.where, *_locate(p, files, changed)) for p in real]
 
         try:
             return [], located(verify(copy))
@@ -338,7 +337,7 @@ def apply_changes(directory: Path, changes: Sequence[EntryChange], *, dry_run: b
         knowledge = load_knowledge(directory)
     except KnowledgeError as exc:
         return WriteResult(problems=tuple(
-            WriteProblem(f"{p.message} (the folder must validate before anything is written)", f"{p.path}:{p.line}")
+            WriteProblem(f"{p.message} (the folder must validate before anything is written)", p.where)
             for p in exc.problems), dry_run=dry_run)
     planned, problems = _plan(knowledge, changes)
     if problems or not planned:

@@ -29,8 +29,13 @@ class Problem:
     line: int
     message: str
 
+    @property
+    def where(self) -> str:
+        """``path:line``, or the path alone for the file or folder as a whole."""
+        return f"{self.path}:{self.line}" if self.line else self.path
+
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}" if self.line else f"{self.path}: {self.message}"
+        return f"{self.where}: {self.message}"
 
 
 class KnowledgeError(Exception):

@@ -45,7 +45,7 @@ def knowledge_warnings(responder: Responder) -> list[Warning_]:
 
 def _from_the_text(responder: Responder) -> list[Warning_]:
     """What the loader noticed in the raw YAML (a '- ' line folded into the item above)."""
-    return [Warning_(f"{p.path}:{p.line}", p.message) for p in responder.knowledge.warnings]
+    return [Warning_(p.where, p.message) for p in responder.knowledge.warnings]
 
 
 def _thin(responder: Responder) -> list[Warning_]:
