@@ -48,6 +48,12 @@ def region_or_exit(responder: Responder, code: str | None, what: str) -> str | N
     return region.code
 
 
+def default_region_or_exit(responder: Responder) -> str | None:
+    """``DEFAULT_REGION``, as ``run`` reads it: ``ask`` and ``chat`` make the decisions the Telegram bot makes, and
+    an unknown code is refused there too rather than silently giving the file's default region's numbers."""
+    return region_or_exit(responder, os.environ.get("DEFAULT_REGION", "").strip().upper() or None, "DEFAULT_REGION")
+
+
 def responder_or_exit(directory: Path) -> Responder:
     """Load knowledge and build its Responder (the classifier needs the model file), or exit 1 saying why."""
     knowledge = load_or_exit(directory)

@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Iterable, Sequence
 
-from bot.cli.common import region_or_exit, responder_or_exit
+from bot.cli.common import default_region_or_exit, region_or_exit, responder_or_exit
 from bot.console.explain import explain
 from bot.console.terminal import run_chat
 from bot.decision import ChatContext
@@ -25,7 +25,8 @@ def _messages(texts: Sequence[str]) -> Iterable[str]:
 
 def command_ask(args: argparse.Namespace) -> int:
     responder = responder_or_exit(knowledge_dir(args.knowledge))
-    context = ChatContext(region=region_or_exit(responder, args.region, "--region"))
+    context = ChatContext(region=region_or_exit(responder, args.region, "--region"),
+                          default_region=default_region_or_exit(responder))
     for text in _messages(args.text):
         if args.explain:
             print(explain(responder, text, context), flush=True)
@@ -41,7 +42,8 @@ def command_ask(args: argparse.Namespace) -> int:
 
 def command_chat(args: argparse.Namespace) -> int:
     responder = responder_or_exit(knowledge_dir(args.knowledge))
-    return run_chat(responder, region=region_or_exit(responder, args.region, "--region"))
+    return run_chat(responder, region=region_or_exit(responder, args.region, "--region"),
+                    default_region=default_region_or_exit(responder))
 
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

@@ -7,10 +7,11 @@ where Telegram shows buttons. Works interactively and piped (no prompts then).
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from typing import TextIO
 
-from bot.decision import CRISIS, Decision, Responder
+from bot.decision import CRISIS, ChatContext, Decision, Responder
 from bot.runtime.chat_state import ChatStates
 
 TERMINAL_CHAT_ID = 0
@@ -20,9 +21,11 @@ COMMANDS_HELP = "Commands: /topics, /crisis, /region [CODE], /help, /quit. Or ty
 class TerminalChat:
     """One terminal conversation: its chat memory and the suggestions last offered."""
 
-    def __init__(self, responder: Responder, out: TextIO, region: str | None = None) -> None:
+    def __init__(self, responder: Responder, out: TextIO, region: str | None = None,
+                 default_region: str | None = None) -> None:
         self.responder = responder
         self.out = out
+        self.default_region = default_region  # DEFAULT_REGION, as the Telegram bot has it
         self.states = ChatStates(responder.knowledge.crisis.sticky_hours)
         if region:
             self.states.choose_region(TERMINAL_CHAT_ID, region.upper())
@@ -30,7 +33,7 @@ class TerminalChat:
 
     def handle(self, line: str) -> None:
         text = line.strip()
-        context = self.states.context(TERMINAL_CHAT_ID)
+        context = self.context()
         knowledge = self.responder.knowledge
         command, _, argument = text.partition(" ")
         if text.isdecimal() and self.suggestions:  # isdigit() would admit "²", which int() refuses
@@ -62,7 +65,7 @@ class TerminalChat:
         policy = self.responder.knowledge.crisis
         codes = ", ".join(policy.regions)
         if not code:
-            current = policy.region(self.states.context(TERMINAL_CHAT_ID).region)
+            current = policy.region(self.context().region or self.default_region)
             lines = [f"  {region.code:<5} {region.name}" for region in policy.regions.values()]
             self.say(f"Crisis lines now: {current.name} ({current.code}). Choose with /region CODE:\n"
                      + "\n".join(lines))
@@ -70,8 +73,10 @@ class TerminalChat:
             self.say(f"Unknown region {code!r}. Choose one of {codes}, e.g. /region {next(iter(policy.regions))}.")
         else:
             self.states.choose_region(TERMINAL_CHAT_ID, code.upper())
-            context = self.states.context(TERMINAL_CHAT_ID)
-            self.say(f"Crisis lines set to {policy.region(code).name}.\n{self.responder.footer_text(context)}")
+            self.say(f"Crisis lines set to {policy.region(code).name}.\n{self.responder.footer_text(self.context())}")
+
+    def context(self) -> ChatContext:
+        return dataclasses.replace(self.states.context(TERMINAL_CHAT_ID), default_region=self.default_region)
 
     def show(self, decision: Decision) -> None:
         by_id = self.responder.knowledge.by_id
@@ -99,9 +104,9 @@ class TerminalChat:
 
 
 def run_chat(responder: Responder, region: str | None = None, stdin: TextIO = sys.stdin,
-             out: TextIO = sys.stdout) -> int:
+             out: TextIO = sys.stdout, default_region: str | None = None) -> int:
     """Read messages until end of input or /quit; prompts only when a person is typing."""
-    chat = TerminalChat(responder, out, region)
+    chat = TerminalChat(responder, out, region, default_region)
     interactive = stdin.isatty()
     if interactive:
         chat.say(responder.knowledge.texts.start + "\n(/topics, /crisis, /region, /help, /quit to leave)")

@@ -247,6 +247,23 @@ def test_gb_is_the_uk() -> None:
     assert "116 123" in json.loads(result.stdout)["reply"]
 
 
+def test_ask_reads_default_region_as_the_bot_does_and_region_wins() -> None:
+    # ask and chat ignored DEFAULT_REGION: a UK operator trying a crisis message saw US numbers.
+    crisis = "i want to kill myself"
+    result = run_bot("ask", "--json", crisis, env={"DEFAULT_REGION": "gb"})
+    assert result.returncode == 0, result.stderr
+    assert "116 123" in json.loads(result.stdout)["reply"] and "988" not in json.loads(result.stdout)["reply"]
+    chosen = run_bot("ask", "--json", "--region", "US", crisis, env={"DEFAULT_REGION": "UK"})
+    assert "988" in json.loads(chosen.stdout)["reply"]
+
+
+@pytest.mark.parametrize("command", [("ask", "hello"), ("chat",)])
+def test_an_unknown_default_region_stops_ask_and_chat(command: tuple[str, ...]) -> None:
+    result = run_bot(*command, env={"DEFAULT_REGION": "XX"})
+    assert result.returncode == 2 and result.stdout == ""
+    assert "DEFAULT_REGION 'XX' is not a region of crisis.yaml; known: US, UK," in result.stderr
+
+
 def test_an_unknown_default_region_stops_the_bot(tmp_path: Path) -> None:
     token = "123456789:AAF-test_token-0123456789abcdefghijk"
     result = run_bot("run", env={"TELEGRAM_BOT_TOKEN": token, "DEFAULT_REGION": "XX",
