@@ -25,8 +25,8 @@ from bot.knowledge.crisis_source import parse_detection
 from bot.knowledge.model import CrisisExamples, CrisisPolicy, LanguagePolicy, Region, Source
 from bot.knowledge.yamlsource import FileReader
 
-REQUIRED = ("sticky_hours", "default_region", "response", "footer", "regions", "detection")
-OPTIONAL = ("support", "semantic", "region_aliases", "languages")
+REQUIRED = ("sticky_hours", "default_region", "response", "footer", "regions", "detection", "semantic")
+OPTIONAL = ("support", "region_aliases", "languages")
 _CODE = re.compile(r"[a-z]{2,3}\Z")
 _REGION = re.compile(r"[A-Z]{2,5}\Z")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
@@ -73,7 +73,7 @@ def read_crisis(reader: FileReader, fields: dict[str, Node]) -> CrisisPolicy | N
                                                  f"{', '.join(sorted(regions))}")
     if "INTL" not in regions:
         reader.problem(fields["regions"], "regions must include INTL, the international fallback")
-    thresholds = _thresholds(reader, fields["semantic"]) if "semantic" in fields else Thresholds()
+    thresholds = _thresholds(reader, fields["semantic"])
     check_names(reader, fields.get("semantic"), CATEGORY_LISTS, category_names(fields["detection"]) | {RISK_CATEGORY},
                 "a category of crisis.yaml")
     check_names(reader, fields.get("semantic"), ("gloss_frames", "story_frames"), exception_names(fields["detection"]),
@@ -148,58 +148,36 @@ def _aliases(reader: FileReader, node: Node | None, regions: dict[str, Region]) 
     return aliases
 
 
+# The semantic detector's settings by range; every one must be written down (see ``_thresholds``).
+_SHARES = ("threshold", "support", "calm", "veto", "veto_alarm", "veto_quiet", "rescue", "words", "words_alarm",
+           "gloss", "gloss_rescue", "gloss_coverage", "gloss_veto", "gloss_veto_alarm", "context")  # 0 to 1.01
+_MARGINS = ("support_margin", "nearest_margin", "question_margin", "rescue_margin", "gloss_margin",
+            "gloss_rescue_margin")  # differences of cosines, -2 to 2
+_FLOORS = ("nearest_floor", "question_floor")  # cosines, -1 to 1
+_NAME_LISTS = ("veto_kinds", "risk_veto_kinds", "veto_categories", "quiet_categories", "distress_kinds",
+               "gloss_veto_kinds", "gloss_patterns", "gloss_frames", "story_frames")
+
+
 def _thresholds(reader: FileReader, node: Node) -> Thresholds | None:
-    fields = reader.mapping(node, "semantic", required=("threshold", "support", "calm"),
-                            optional=("veto", "veto_alarm", "veto_quiet", "veto_kinds", "risk_veto_kinds",
-                                      "veto_categories", "distress_kinds", "support_margin", "nearest_margin",
-                                      "question_margin", "nearest_floor", "question_floor", "rescue", "rescue_margin",
-                                      "words", "words_alarm",
-                                      "gloss", "gloss_margin", "gloss_rescue", "gloss_rescue_margin", "gloss_coverage",
-                                      "gloss_words", "gloss_veto", "gloss_veto_alarm", "gloss_veto_kinds",
-                                      "quiet_categories", "gloss_patterns", "gloss_frames", "story_frames",
-                                      "context")) or {}
-    names = ("threshold", "support", "calm", "veto", "veto_alarm", "veto_quiet", "rescue", "words", "words_alarm",
-             "gloss", "gloss_rescue", "gloss_coverage", "gloss_veto", "gloss_veto_alarm", "context")
-    values = {key: reader.number(fields[key], f"semantic {key}", 0, 1.01) for key in names if key in fields}
-    margins = {key: reader.number(fields[key], f"semantic {key}", -2, 2)
-               for key in ("support_margin", "nearest_margin", "question_margin", "rescue_margin", "gloss_margin",
-                           "gloss_rescue_margin")
-               if key in fields}
-    gloss_words = reader.number(fields["gloss_words"], "semantic gloss_words", 1, 50) if "gloss_words" in fields else 2
-    floors = {key: reader.number(fields[key], f"semantic {key}", -1, 1)  # cosines
-              for key in ("nearest_floor", "question_floor") if key in fields}
-    if None in margins.values() or gloss_words is None or None in floors.values():
+    """Every setting is required: a missing one would take a value that switches its check off (a rescue that
+    never rescues, a gloss never read), and the crisis checks might not notice; deleting a line by mistake must be
+    refused like a typo, never quietly lower what the bot escalates."""
+    required = (*_SHARES, *_MARGINS, *_FLOORS, "gloss_words", *_NAME_LISTS)
+    fields = reader.mapping(node, "semantic", required=required)
+    if fields is None or any(key not in fields for key in required):  # each missing one is reported at the section
         return None
-    if len(values) < 3 or None in values.values():
+    numbers = {key: reader.number(fields[key], f"semantic {key}", 0, 1.01) for key in _SHARES}
+    numbers |= {key: reader.number(fields[key], f"semantic {key}", -2, 2) for key in _MARGINS}
+    numbers |= {key: reader.number(fields[key], f"semantic {key}", -1, 1) for key in _FLOORS}
+    gloss_words = reader.number(fields["gloss_words"], "semantic gloss_words", 1, 50)
+    if None in numbers.values() or gloss_words is None:
         return None
-    if not values["calm"] <= values["threshold"]:  # type: ignore[operator]
+    if not numbers["calm"] <= numbers["threshold"]:  # type: ignore[operator]
         reader.problem(node, "semantic thresholds must satisfy calm <= threshold")
         return None
-    def names(key: str) -> frozenset[str]:
-        return frozenset(t for t, _ in reader.texts(fields[key], f"semantic {key}")) if key in fields else frozenset()
-
-    kinds, categories, distress = names("veto_kinds"), names("veto_categories"), names("distress_kinds")
-    gloss_kinds, quiet, gloss_patterns = names("gloss_veto_kinds"), names("quiet_categories"), names("gloss_patterns")
-    return Thresholds(crisis=values["threshold"], support=values["support"], calm=values["calm"],  # type: ignore[arg-type]
-                            veto=values.get("veto", 1.01), veto_alarm=values.get("veto_alarm", 0.0),  # type: ignore[arg-type]
-                            veto_quiet=values.get("veto_quiet", 0.0),  # type: ignore[arg-type]
-                            veto_kinds=kinds, risk_veto_kinds=names("risk_veto_kinds"), veto_categories=categories,
-                            quiet_categories=quiet,
-                            distress_kinds=distress, support_margin=margins.get("support_margin", -2.0),  # type: ignore[arg-type]
-                            nearest_margin=margins.get("nearest_margin", -2.0),  # type: ignore[arg-type]
-                            question_margin=margins.get("question_margin", -2.0),  # type: ignore[arg-type]
-                            nearest_floor=floors.get("nearest_floor", -1.0),  # type: ignore[arg-type]
-                            question_floor=floors.get("question_floor", -1.0),  # type: ignore[arg-type]
-                            rescue=values.get("rescue", 1.01), rescue_margin=margins.get("rescue_margin", 2.0),  # type: ignore[arg-type]
-                            words=values.get("words", 1.01), words_alarm=values.get("words_alarm", 1.01),  # type: ignore[arg-type]
-                            gloss=values.get("gloss", 1.01), gloss_margin=margins.get("gloss_margin", 2.0),  # type: ignore[arg-type]
-                            gloss_rescue=values.get("gloss_rescue", 1.01),  # type: ignore[arg-type]
-                            gloss_rescue_margin=margins.get("gloss_rescue_margin", 2.0),  # type: ignore[arg-type]
-                            gloss_coverage=values.get("gloss_coverage", 0.5),  # type: ignore[arg-type]
-                            gloss_words=int(gloss_words), gloss_veto=values.get("gloss_veto", 1.01),  # type: ignore[arg-type]
-                            gloss_veto_alarm=values.get("gloss_veto_alarm", 0.0), gloss_veto_kinds=gloss_kinds,  # type: ignore[arg-type]
-                            gloss_patterns=gloss_patterns, gloss_frames=names("gloss_frames"),
-                            story_frames=names("story_frames"), context=values.get("context", 0.0))  # type: ignore[arg-type]
+    lists = {key: frozenset(t for t, _ in reader.texts(fields[key], f"semantic {key}")) for key in _NAME_LISTS}
+    crisis = numbers.pop("threshold")
+    return Thresholds(crisis=crisis, gloss_words=int(gloss_words), **numbers, **lists)  # type: ignore[arg-type]
 
 
 def _languages(reader: FileReader, node: Node, regions: dict[str, Region]) -> dict[str, LanguagePolicy]:

@@ -246,6 +246,26 @@ def test_a_semantic_setting_out_of_range_is_refused_with_its_line(knowledge_copy
     assert f"{path}:{line}: semantic {setting} must be a number {allowed}" in problems_for(knowledge_copy)
 
 
+@pytest.mark.parametrize("setting", ["words", "rescue_margin", "gloss_patterns"])
+def test_a_deleted_semantic_setting_is_refused_not_switched_off(knowledge_copy: Path, setting: str) -> None:
+    # Deleting "words: 0.95" passed validate and switched the word view's escalation off: the README's own
+    # stockpiled-meds example went from crisis to support. Every setting is now written down or refused.
+    path = knowledge_copy / "crisis.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index(f"\n  {setting}: ") + 1
+    line = text[:text.index("\nsemantic:") + 1].count("\n") + 1
+    path.write_text(text[:start] + text[text.index("\n", start) + 1:], encoding="utf-8")
+    assert f"{path}:{line + 1}: semantic is missing the required field '{setting}'" in problems_for(knowledge_copy)
+
+
+def test_crisis_yaml_without_its_semantic_section_is_refused(knowledge_copy: Path) -> None:
+    path = knowledge_copy / "crisis.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("\nsemantic:") + 1
+    path.write_text(text[:start] + text[text.index("\nregions:") + 1:], encoding="utf-8")
+    assert any("missing the required field 'semantic'" in problem for problem in problems_for(knowledge_copy))
+
+
 def test_ids_must_be_lowercase_words_joined_by_hyphens(knowledge_copy: Path) -> None:
     path = write_faq(knowledge_copy, "entries:\n" + GOOD_ENTRY.format(id="Driving After"))
     smalltalk = knowledge_copy / "smalltalk.yaml"
