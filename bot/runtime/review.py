@@ -21,7 +21,7 @@ from bot.storage.repositories import Question, count_totals, feedback_totals, un
 
 SAME_QUESTION = 0.7  # cosine between two wordings taken as the same question
 SAME_WORDS = 80  # rapidfuzz token_set_ratio, lexical-only mode
-DECISION_KINDS = ("answers", "clarify", "fallback", "smalltalk", "crisis")
+DECISION_KINDS = ("answers", "clarify", "fallback", "smalltalk", "support", "crisis")  # every reply counted
 WINDOWS = (7, 30)
 
 

@@ -10,13 +10,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bot.console.review import render
 from bot.decision import NO_CONTEXT, Decision, Responder
 from bot.knowledge.loader import load_knowledge
 from bot.runtime.chat_state import ChatStates
 from bot.runtime.keeper import StateKeeper
-from bot.runtime.review import group
+from bot.runtime.review import Review, gather, group
 from bot.storage.database import Database
-from bot.storage.repositories import Question
+from bot.storage.repositories import Batch, Question, write
 from bot.storage.url import parse_database_url
 from tests.support.timeouts import COLD_START_TIMEOUT
 
@@ -43,14 +44,34 @@ def test_a_question_the_knowledge_now_answers_says_so(responder: Responder) -> N
     assert (answered.suggested, answered.now) == ("cost", "answer")
 
 
+def test_the_decision_mix_counts_every_kind_of_reply_the_bot_counts(responder: Responder, tmp_path: Path) -> None:
+    # The support replies were counted by the bot but left out of the mix: 10 answers of 20 replies read as 71%.
+    today = dtm.date(2026, 12, 6)
+    counts = {"answers": 10, "support": 6, "crisis": 2, "fallback": 2, "messages": 20}
+
+    async def stored_mix() -> dict[int, dict[str, int]]:
+        database = Database(parse_database_url(f"sqlite:///{tmp_path / 'bot.db'}"))
+        try:
+            await database.open()
+            async with database.sessions() as session, session.begin():
+                await write(session, Batch(counts={(today, name): n for name, n in counts.items()}), today)
+            return (await gather(database, responder, 30, today)).decisions
+        finally:
+            await database.close()
+
+    mix = asyncio.run(stored_mix())[7]
+    assert {kind: n for kind, n in mix.items() if n} == {"answers": 10, "support": 6, "crisis": 2, "fallback": 2}
+    assert "answers 10 (50%)" in render(Review(30, [], {}, {7: mix}))
+
+
 def test_review_json_on_an_empty_database(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "bot", "review", "--json"], cwd=ROOT, capture_output=True,
                             text=True, timeout=COLD_START_TIMEOUT,
                             env={**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"})
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {"days": 30, "unanswered": [], "feedback": {}, "decisions": {
-        "7": dict.fromkeys(("answers", "clarify", "fallback", "smalltalk", "crisis"), 0),
-        "30": dict.fromkeys(("answers", "clarify", "fallback", "smalltalk", "crisis"), 0)}}
+        "7": dict.fromkeys(("answers", "clarify", "fallback", "smalltalk", "support", "crisis"), 0),
+        "30": dict.fromkeys(("answers", "clarify", "fallback", "smalltalk", "support", "crisis"), 0)}}
     text = subprocess.run([sys.executable, "-m", "bot", "review"], cwd=ROOT, capture_output=True, text=True,
                           timeout=COLD_START_TIMEOUT, env={**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"})
     assert text.returncode == 0 and "none stored" in text.stdout and "Decision mix:" in text.stdout
