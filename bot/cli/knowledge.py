@@ -56,9 +56,22 @@ def command_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_format(args: argparse.Namespace) -> str:
+    """``--format``, else the output file's suffix (``--output faqs.xlsx`` wrote CSV into a file Excel refused),
+    else CSV; a format that contradicts the suffix is refused rather than written under the wrong name."""
+    suffix = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
+    named = "xlsx" if suffix == "xlsm" else suffix if suffix in FORMATS else None
+    if args.format and named and args.format != named:
+        print(f"error: --format {args.format} does not fit {args.output}; name the file .{args.format}, or leave "
+              "--format out to write what the name says", file=sys.stderr)
+        raise SystemExit(2)
+    return args.format or named or "csv"
+
+
 def command_export(args: argparse.Namespace) -> int:
+    export_format = _export_format(args)
     knowledge = load_or_exit(knowledge_dir(args.knowledge))
-    exported = export_entries(knowledge, args.format)
+    exported = export_entries(knowledge, export_format)
     if args.output:
         target = Path(args.output)
         if isinstance(exported, bytes):
@@ -109,9 +122,9 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
 
     export = commands.add_parser("export", parents=[common],
                                  help="print all FAQ entries for a spreadsheet (CSV, JSON or XLSX)")
-    export.add_argument("--format", choices=FORMATS, default="csv",
+    export.add_argument("--format", choices=FORMATS,
                         help="csv: lists joined by ' | '; json: an array of entries; xlsx: an Excel workbook "
-                             "(needs --output or a redirect) (default: %(default)s)")
+                             "(needs --output or a redirect) (default: the --output file's suffix, else csv)")
     export.add_argument("--output", metavar="FILE", help="write to FILE instead of standard output")
     export.set_defaults(handler=command_export)
 

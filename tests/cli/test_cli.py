@@ -139,7 +139,7 @@ def test_pyproject_takes_the_version_from_the_package() -> None:
 def test_export_format_says_its_choices_and_default() -> None:
     result = run_bot("export", "--help")
     assert re.search(r"--format \{csv,json,xlsx\}\s+csv: ", result.stdout), result.stdout
-    assert "(default: csv)" in " ".join(result.stdout.split())
+    assert "(default: the --output file's suffix, else csv)" in " ".join(result.stdout.split())
 
 
 def test_run_help_lists_every_variable_the_code_reads() -> None:
@@ -194,10 +194,19 @@ def test_export_csv_has_every_entry(knowledge: Knowledge) -> None:
     assert result.returncode == 0
     assert result.stdout.splitlines()[0] == "id,question,phrasings,answer,related,category,keywords,hotline_footer"
     assert all(f"\n{e.id}," in result.stdout for e in knowledge.entries)
-    assert "(default: csv)" in " ".join(run_bot("export", "--help").stdout.split())
     workbook = subprocess.run([sys.executable, "-m", "bot", "export", "--format", "xlsx"], capture_output=True,
                               cwd=ROOT, timeout=60)
     assert workbook.returncode == 0 and workbook.stdout.startswith(b"PK")  # a workbook, to a pipe or a file
+
+
+def test_export_writes_what_the_output_name_says_and_refuses_a_contradiction(tmp_path: Path) -> None:
+    # "export --output faqs.xlsx" wrote CSV into faqs.xlsx, which import then could not read.
+    workbook = tmp_path / "faqs.xlsx"
+    assert run_bot("export", "--output", str(workbook)).returncode == 0
+    assert workbook.read_bytes().startswith(b"PK")
+    wrong = run_bot("export", "--format", "csv", "--output", str(tmp_path / "other.xlsx"))
+    assert wrong.returncode == 2 and "--format csv does not fit" in wrong.stderr
+    assert not (tmp_path / "other.xlsx").exists()
 
 
 def test_export_edit_import_export_gives_back_the_edited_sheet(knowledge_copy: Path, tmp_path: Path) -> None:
