@@ -45,6 +45,8 @@ def read_table(path: Path, known_columns: tuple[str, ...]) -> Table:
         raise SheetError(f"cannot read the file: {exc.strerror or exc}") from None
     if path.suffix.lower() in XLSX_SUFFIXES:
         return _read_xlsx(raw)
+    if path.suffix.lower() == ".json":  # export's JSON is for reading; read as CSV it gave "unknown column '['"
+        raise SheetError("a JSON export cannot be imported; export as csv or xlsx, edit that, and import it")
     return _read_csv(raw, known_columns)
 
 

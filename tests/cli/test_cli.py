@@ -209,6 +209,16 @@ def test_export_writes_what_the_output_name_says_and_refuses_a_contradiction(tmp
     assert not (tmp_path / "other.xlsx").exists()
 
 
+def test_a_json_export_is_refused_by_import_in_words_that_say_why(knowledge_copy: Path, tmp_path: Path) -> None:
+    exported = tmp_path / "faqs.json"
+    assert run_bot("export", "--knowledge", str(knowledge_copy), "--output", str(exported)).returncode == 0
+    assert exported.read_text(encoding="utf-8").lstrip().startswith("[")
+    result = run_bot("import", str(exported), "--knowledge", str(knowledge_copy))
+    assert result.returncode == 1
+    assert f"{exported}: a JSON export cannot be imported; export as csv or xlsx" in result.stderr
+    assert "unknown column" not in result.stderr
+
+
 def test_export_edit_import_export_gives_back_the_edited_sheet(knowledge_copy: Path, tmp_path: Path) -> None:
     sheet = tmp_path / "faqs.csv"
     assert run_bot("export", "--knowledge", str(knowledge_copy), "--output", str(sheet)).returncode == 0
