@@ -124,6 +124,13 @@ def command_learn(args: argparse.Namespace) -> int:
     return 0
 
 
+def _days(text: str) -> int:
+    """``--days``: 1 to 365, said in one line (``choices=range(...)`` printed all 365 values)."""
+    if not text.strip().isdecimal() or not 1 <= int(text) <= 365:
+        raise argparse.ArgumentTypeError(f"must be a whole number of days from 1 to 365, not {text!r}")
+    return int(text)
+
+
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     db = commands.add_parser("db", help="database schema: `db upgrade` applies the migrations (DATABASE_URL)")
     db.add_argument("action", choices=["upgrade"], help="upgrade: bring the schema to this version's head")
@@ -132,7 +139,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     review = commands.add_parser("review", parents=[common], help="unanswered questions grouped, answers rated "
                                                                    "down, the decision mix (DATABASE_URL)")
     review.add_argument("--json", action="store_true", help="one JSON object: unanswered, feedback, decisions")
-    review.add_argument("--days", type=int, default=DEFAULT_REVIEW_DAYS, choices=range(1, 366), metavar="N",
+    review.add_argument("--days", type=_days, default=DEFAULT_REVIEW_DAYS, metavar="N",
                         help=f"how many days of the inbox to read (default {DEFAULT_REVIEW_DAYS})")
     review.set_defaults(handler=command_review)
 

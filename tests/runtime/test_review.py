@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.console.review import render
 from bot.decision import NO_CONTEXT, Decision, Responder
 from bot.knowledge.loader import load_knowledge
@@ -107,3 +109,11 @@ def test_learn_takes_a_reviewed_question_into_the_phrasings_and_out_of_the_inbox
     again = subprocess.run([sys.executable, "-m", "bot", "learn", "session-experience", question], cwd=ROOT,
                            capture_output=True, text=True, timeout=COLD_START_TIMEOUT, env=env)
     assert again.returncode == 1 and "already a phrasing" in again.stderr
+
+
+@pytest.mark.parametrize("days", ["0", "-5", "366", "x"])
+def test_review_days_out_of_range_is_refused_in_one_line(days: str) -> None:
+    result = subprocess.run([sys.executable, "-m", "bot", "review", "--days", days], cwd=ROOT, capture_output=True,
+                            text=True, timeout=COLD_START_TIMEOUT)
+    assert result.returncode == 2
+    assert "must be a whole number of days from 1 to 365" in result.stderr and "364" not in result.stderr
