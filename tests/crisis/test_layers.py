@@ -90,6 +90,24 @@ def test_informational_questions_stay_answers(responder: Responder) -> None:
         assert responder.decide(text).kind != CRISIS
 
 
+# Plans for getting to and from a session, in words crisis talk also uses: a reviewer found five of twenty such
+# messages escalated, and a set of 121 calm logistics messages written for it had 14 escalated (0.116). The
+# semantic layer reads the vehicle or place named in a plan as the means it names: a linear model over one
+# embedding of a short message, where the topic word outweighs the rest. Forty calm logistics examples in
+# crisis_examples.yaml set two of these right and took 2 of the 14 away, but also lowered a Dutch passive death
+# wish told about an appointment under its bar (``test_glosses_are_read_by_a_classifier_that_learned_glosses``),
+# so they were not kept. Marked strict, so that a model which reads the whole plan shows up here.
+_PLAN_ESCALATED = "the semantic layer reads the vehicle or place named in a plan as a means"
+
+
+@pytest.mark.xfail(reason=_PLAN_ESCALATED, strict=True)
+@pytest.mark.parametrize("text", ["how do i get there by bus", "my wife will drive me home afterwards",
+                                  "i'll walk over the bridge to get there",
+                                  "my car is in the garage, can someone pick me up"])
+def test_a_plan_for_getting_to_a_session_is_not_a_crisis(responder: Responder, text: str) -> None:
+    assert responder.decide(text).kind != CRISIS
+
+
 @pytest.mark.parametrize(("text", "language"), [
     ("quiero morirme, ya no aguanto más", "es"),
     ("je veux mourir", "fr"),
