@@ -27,6 +27,7 @@ NOT_EMPTY = ("id", "question", "phrasings", "answer", "category")
 LIST_SEPARATOR = "|"
 FLAGS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False, "": False}
 FORMATS = ("csv", "json", "xlsx")
+CONTEXT_BEFORE_CHANGE = 20  # characters shown before the first difference of an edited text
 _ROW = re.compile(r" row (\d+)")  # problems are listed in the order of the sheet's rows
 
 
@@ -90,13 +91,25 @@ def _describe(change: FieldChange) -> str:
         added = [f"+{_short(item)}" for item in change.new if item not in change.old]
         removed = [f"-{_short(item)}" for item in change.old if item not in change.new]
         return ", ".join(added + removed) or "same items, new order"
-    return f"{_short(change.old)} -> {_short(change.new)}"
+    old, new = _flat(change.old), _flat(change.new)
+    # Both from where they first differ: "a long answer... " -> "a long answer..." hid an edit at its end.
+    same = next((n for n, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), min(len(old), len(new)))
+    start = max(0, same - CONTEXT_BEFORE_CHANGE)
+    return f"{_short(old, start=start)} -> {_short(new, start=start)}"
 
 
-def _short(value: object, limit: int = 70) -> str:
-    text = " | ".join(value) if isinstance(value, tuple) else str(value)
-    text = " ".join(text.split())
-    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
+def _flat(value: object) -> str:
+    return " ".join((" | ".join(value) if isinstance(value, tuple) else str(value)).split())
+
+
+def _short(value: object, limit: int = 70, start: int = 0) -> str:
+    """``value`` on one line, ``limit`` characters of it from ``start``, with "..." where it is cut."""
+    text = _flat(value)
+    if len(text) <= limit:
+        return repr(text)
+    head = "..." if start else ""
+    piece = text[start:start + limit - len(head)]
+    return repr(head + piece if start + len(piece) >= len(text) else head + piece[:-3] + "...")
 
 
 def import_sheet(sheet: Path, knowledge_dir: Path, *, dry_run: bool = False, verify: Verify | None = None

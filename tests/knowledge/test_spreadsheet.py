@@ -154,3 +154,17 @@ def test_xlsx_round_trip_and_cells_excel_typed(knowledge_copy: Path, tmp_path: P
     cell = next(r for r in exported.active.iter_rows(min_row=2) if r[0].value == "suicidal-thoughts")[3]
     assert (cell.value, cell.data_type) == ("=A new answer that starts like a formula.", "s")  # text, not a formula
     assert write_xlsx([["id"]])[:2] == b"PK"
+
+
+def test_the_change_list_shows_where_a_long_answer_changed(knowledge_copy: Path, tmp_path: Path) -> None:
+    # Both sides were cut at 70 characters: an edit at the end of an answer read as "'Ketamine...' -> 'Ketamine...'".
+    rows = exported_rows(knowledge_copy)
+    cost = next(row for row in rows if row[0] == "cost")
+    before = " ".join(cost[COLUMNS.index("answer")].split())
+    cost[COLUMNS.index("answer")] += " Ask the clinic first."
+    report = import_sheet(write_rows(tmp_path / "faqs.csv", rows), knowledge_copy, dry_run=True)
+    assert report.ok, report.problems
+    [line] = [line for line in report.lines() if line.startswith("  answer: ")]
+    old, new = line.removeprefix("  answer: ").split(" -> ")
+    assert old != new and old.startswith("'...") and new.endswith("Ask the clinic first.'")
+    assert before.endswith(old.strip("'").removeprefix("..."))
