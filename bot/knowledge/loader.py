@@ -84,7 +84,9 @@ class _Loader:
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []  # loadable but suspicious, for validate's report
         self.digest = hashlib.sha256()
-        self.unreadable_ids: set[str] = set()  # ids written in FAQ files that do not parse
+        # ids of entries refused already (their file does not parse, or the entry has a problem of its own): links to
+        # them are not reported too ("related id ... does not exist" for an entry that exists, misspelt inside)
+        self.unreadable_ids: set[str] = set()
         self._crisis_source: tuple[FileReader | None, Node | None] = (None, None)  # crisis.yaml's semantic block
 
     def root(self, path: Path, what: str, *, required: tuple[str, ...],
@@ -147,6 +149,8 @@ class _Loader:
 
     def faq_entry(self, reader: FileReader, node: Node) -> tuple[FaqEntry, FileReader, dict[str, Node]] | None:
         fields = reader.mapping(node, "an FAQ entry", required=ENTRY_FIELDS, optional=ENTRY_OPTIONAL)
+        if fields is not None and isinstance(written := fields.get("id"), ScalarNode):
+            self.unreadable_ids.add(str(written.value).strip())  # dropped when the entry turns out valid
         if fields is None or any(name not in fields for name in ENTRY_FIELDS):
             return None
         entry_id = reader.text(fields["id"], "id")
@@ -171,6 +175,7 @@ class _Loader:
             related=tuple(text for text, _ in related), keywords=tuple(text for text, _ in keywords),
             hotline_footer=footer, source=reader.where(node),
         )
+        self.unreadable_ids.discard(entry_id)
         return entry, reader, fields
 
     @staticmethod

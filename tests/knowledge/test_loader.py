@@ -160,6 +160,20 @@ def test_links_into_a_broken_file_are_held_back_but_others_are_not(knowledge_cop
     assert f"{path}:8: related id 'no-such-entry' does not exist" in problems
 
 
+@pytest.mark.parametrize(("old", "new"), [("phrasings:", "phrasing:"), ("answer: ", "answer: ''\n    old_answer: ")])
+def test_links_to_an_entry_refused_for_its_own_problem_are_not_reported_too(knowledge_copy: Path, old: str,
+                                                                             new: str) -> None:
+    # A misspelt key inside one entry also gave "related id 'what-is-ketamine-therapy' does not exist" for every
+    # entry linking to it: the entry exists, and the one real problem was buried.
+    path = knowledge_copy / "faq" / "basics.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("id: what-is-ketamine-therapy")
+    following = text.index(old, start)
+    path.write_text(text[:following] + new + text[following + len(old):], encoding="utf-8")
+    problems = problems_for(knowledge_copy)
+    assert problems and all("does not exist" not in problem for problem in problems), problems
+
+
 def test_an_over_indented_phrasing_folded_into_the_one_above_is_a_warning(knowledge: Knowledge,
                                                                            knowledge_copy: Path) -> None:
     path = write_faq(knowledge_copy, "entries:\n" + GOOD_ENTRY.format(id="extra").replace(
