@@ -18,6 +18,7 @@ from bot.decision import ANSWER, Responder
 from bot.language.normalize import normalize
 
 MIN_PHRASINGS = 10  # the knowledge file headers say so; the answer length limit is an error (the loader)
+RELATED_IDS = (2, 4)  # how many related ids an entry should list (the knowledge file headers say so)
 NEAR_DUPLICATE = 92  # rapidfuzz ratio between phrasings of different entries
 _HAS_CONTACT = re.compile(r"\d|\w+\.\w{2,}")  # a number to call/text, or a web address
 
@@ -40,7 +41,8 @@ def category_counts(responder: Responder) -> Counter[str]:
 def knowledge_warnings(responder: Responder) -> list[Warning_]:
     """Every warning for one loaded knowledge version, in a stable order."""
     return [*_from_the_text(responder), *_thin(responder), *_near_duplicates(responder), *_elsewhere(responder),
-            *_confusions(responder), *_related_repeats(responder), *_crisis_contacts(responder)]
+            *_confusions(responder), *_related_repeats(responder), *_related_count(responder),
+            *_crisis_contacts(responder)]
 
 
 def _from_the_text(responder: Responder) -> list[Warning_]:
@@ -96,6 +98,14 @@ def _confusions(responder: Responder) -> list[Warning_]:
 def _related_repeats(responder: Responder) -> list[Warning_]:
     return [Warning_(e.source, f"entry '{e.id}' lists a related id twice")
             for e in responder.knowledge.entries if len(set(e.related)) != len(e.related)]
+
+
+def _related_count(responder: Responder) -> list[Warning_]:
+    """The files' headers and the README ask for 2-4 related ids: the buttons under an answer, what a 👎 offers."""
+    low, high = RELATED_IDS
+    return [Warning_(e.source, f"entry '{e.id}' lists {len(e.related)} related ids; give {low} to {high}, the "
+                               "questions offered under its answer")
+            for e in responder.knowledge.entries if not low <= len(e.related) <= high]
 
 
 def _crisis_contacts(responder: Responder) -> list[Warning_]:

@@ -161,6 +161,20 @@ def test_validate_takes_the_folder_as_knowledge_like_every_command(tmp_path: Pat
     assert both.stderr.startswith("error: two folders given") and both.stdout == ""
 
 
+def test_validate_warns_of_an_entry_with_too_few_or_too_many_related_ids(knowledge_copy: Path) -> None:
+    # The file headers and the README say 2-4 related ids; 0, 1 or 5 passed without a word.
+    basics = knowledge_copy / "faq" / "basics.yaml"
+    text = basics.read_text(encoding="utf-8")
+    first = re.search(r"\n    related: \[[^\]]*\]", text)
+    assert first is not None
+    basics.write_text(text[:first.start()] + "\n    related: [cost]" + text[first.end():], encoding="utf-8")
+    result = run_bot("validate", "--knowledge", str(knowledge_copy))
+    assert result.returncode == 0, result.stderr
+    assert re.search(rf"{re.escape(str(basics))}:\d+: warning: entry '[a-z-]+' lists 1 related ids; give 2 to 4",
+                     result.stdout), result.stdout
+    assert result.stdout.count("related ids; give 2 to 4") == 1  # the shipped knowledge has none
+
+
 def test_validate_strict_fails_on_warnings(knowledge_copy: Path) -> None:
     basics = knowledge_copy / "faq" / "basics.yaml"
     text = basics.read_text(encoding="utf-8")
