@@ -54,8 +54,8 @@ def _read_csv(raw: bytes, known_columns: tuple[str, ...]) -> Table:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        row = raw[: exc.start].count(b"\n") + 1
-        raise SheetError(f"line {row} is not UTF-8 text; save the sheet as 'CSV UTF-8' (or as .xlsx)") from None
+        raise SheetError(f"{_cell_at(raw[: exc.start], known_columns)} is not UTF-8 text; save the sheet as "
+                         "'CSV UTF-8' (or as .xlsx)") from None
     delimiter = _delimiter(text.split("\n", 1)[0], known_columns)
     rows: Table = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
@@ -64,6 +64,17 @@ def _read_csv(raw: bytes, known_columns: tuple[str, ...]) -> Table:
     except csv.Error as exc:
         raise SheetError(f"row {len(rows) + 1}: {exc}; check the quotes in that row") from None
     return rows
+
+
+def _cell_at(before: bytes, known_columns: tuple[str, ...]) -> str:
+    """The sheet's row and column where the bytes ``before`` end (the text before them is good UTF-8): a row is not
+    a line of the file when a cell holds line breaks, and an operator looks for a row and a column."""
+    text = before.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text.split("\n", 1)[0],
+                                                                                  known_columns)))
+    if not rows or text.endswith(("\n", "\r")):  # the bad byte begins a row
+        return f"row {len(rows) + 1}, column A"
+    return f"row {len(rows)}, column {column_letter(max(len(rows[-1]) - 1, 0))}"
 
 
 def _delimiter(header: str, known_columns: tuple[str, ...]) -> str:

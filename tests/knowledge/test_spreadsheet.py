@@ -124,7 +124,11 @@ def test_header_problems(knowledge_copy: Path, tmp_path: Path) -> None:
     latin = tmp_path / "latin.csv"
     latin.write_bytes("id,question\ncafé,x\n".encode("latin-1"))
     assert import_sheet(latin, knowledge_copy).problems == [
-        f"{latin}: line 2 is not UTF-8 text; save the sheet as 'CSV UTF-8' (or as .xlsx)"]
+        f"{latin}: row 2, column A is not UTF-8 text; save the sheet as 'CSV UTF-8' (or as .xlsx)"]
+    # A cell with line breaks spans lines of the file: the problem names the sheet's row and column, not a line.
+    latin.write_bytes('id,question,answer\ncost,"two\nlines",fine\nx,ok,"naïve"\n'.encode("latin-1"))
+    assert import_sheet(latin, knowledge_copy).problems == [
+        f"{latin}: row 3, column C is not UTF-8 text; save the sheet as 'CSV UTF-8' (or as .xlsx)"]
     quotes = tmp_path / "quotes.csv"
     quotes.write_text(",".join(COLUMNS) + '\ncost,"open quote\n', encoding="utf-8")
     assert import_sheet(quotes, knowledge_copy).problems == [
