@@ -68,6 +68,8 @@ def read_crisis(reader: FileReader, fields: dict[str, Node]) -> CrisisPolicy | N
     regions = _regions(reader, fields["regions"])
     aliases = _aliases(reader, fields.get("region_aliases"), regions)
     default = reader.text(fields["default_region"], "default_region")
+    if default:  # written as --region and DEFAULT_REGION may be: "gb" is the UK's
+        default = aliases.get(default.upper(), default.upper())
     if default and default not in regions:
         reader.problem(fields["default_region"], f"default_region '{default}' is not one of the regions: "
                                                  f"{', '.join(sorted(regions))}")

@@ -280,6 +280,15 @@ def test_crisis_yaml_without_its_semantic_section_is_refused(knowledge_copy: Pat
     assert any("missing the required field 'semantic'" in problem for problem in problems_for(knowledge_copy))
 
 
+@pytest.mark.parametrize("written", ["GB", "gb", "uk"])
+def test_default_region_is_read_as_the_region_options_are(knowledge_copy: Path, written: str) -> None:
+    # --region gb and DEFAULT_REGION=gb were the UK, default_region: GB in crisis.yaml was refused.
+    path = knowledge_copy / "crisis.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("default_region: US", f"default_region: {written}", 1),
+                    encoding="utf-8")
+    assert load_knowledge(knowledge_copy).crisis.default_region == "UK"
+
+
 def test_ids_must_be_lowercase_words_joined_by_hyphens(knowledge_copy: Path) -> None:
     path = write_faq(knowledge_copy, "entries:\n" + GOOD_ENTRY.format(id="Driving After"))
     smalltalk = knowledge_copy / "smalltalk.yaml"
