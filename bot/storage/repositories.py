@@ -155,8 +155,10 @@ async def unanswered_since(session: AsyncSession, since: dtm.date) -> list[Quest
 
 
 async def remove_unanswered(session: AsyncSession, texts: Mapping[str, object]) -> int:
-    """Remove inbox rows whose text is one of ``texts`` (taken into the knowledge)."""
-    return _count(await session.execute(delete(Unanswered).where(Unanswered.text.in_(list(texts)))))
+    """Remove inbox rows whose text is one of ``texts`` (taken into the knowledge), whatever its letters' case: an
+    operator retypes the question review showed ("Is there WiFi ..." for "is there wifi ...")."""
+    wanted = [text.lower() for text in texts]
+    return _count(await session.execute(delete(Unanswered).where(func.lower(Unanswered.text).in_(wanted))))
 
 
 def _insert_for(session: AsyncSession) -> Any:

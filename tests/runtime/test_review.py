@@ -95,18 +95,19 @@ def test_learn_takes_a_reviewed_question_into_the_phrasings_and_out_of_the_inbox
     faq = knowledge_copy / "faq" / "treatment.yaml"
     comments = [line for line in faq.read_text(encoding="utf-8").splitlines() if line.lstrip().startswith("#")]
     env = {**os.environ, "DATABASE_URL": url, "KNOWLEDGE_DIR": str(knowledge_copy)}
-    result = subprocess.run([sys.executable, "-m", "bot", "learn", "session-experience", question], cwd=ROOT,
+    typed = "Is there WiFi in the infusion room"  # as the operator retyped it from review: the row still goes
+    result = subprocess.run([sys.executable, "-m", "bot", "learn", "session-experience", typed], cwd=ROOT,
                             capture_output=True, text=True, timeout=COLD_START_TIMEOUT, env=env)
     assert result.returncode == 0, result.stderr
     assert "removed 1 matching question(s)" in result.stdout
-    assert question in load_knowledge(knowledge_copy).by_id["session-experience"].phrasings
+    assert typed in load_knowledge(knowledge_copy).by_id["session-experience"].phrasings
     if comments and faq.exists():
         kept = faq.read_text(encoding="utf-8")
         assert all(line in kept for line in comments)  # the writer keeps the file's comments
     review = subprocess.run([sys.executable, "-m", "bot", "review", "--json"], cwd=ROOT, capture_output=True,
                             text=True, timeout=COLD_START_TIMEOUT, env=env)
     assert json.loads(review.stdout)["unanswered"] == []
-    again = subprocess.run([sys.executable, "-m", "bot", "learn", "session-experience", question], cwd=ROOT,
+    again = subprocess.run([sys.executable, "-m", "bot", "learn", "session-experience", typed], cwd=ROOT,
                            capture_output=True, text=True, timeout=COLD_START_TIMEOUT, env=env)
     assert again.returncode == 1 and "already a phrasing" in again.stderr
 
