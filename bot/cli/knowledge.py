@@ -32,11 +32,10 @@ def command_validate(args: argparse.Namespace) -> int:
     responder = responder_or_exit(directory)
     with built_or_exit(directory):
         checks = run_checks(responder)
-    if checks.missed:  # refused, as a running bot refuses the edit
-        for problem in checks.missed:
+    if checks.refused:  # refused, as a running bot refuses the edit
+        for problem in checks.refused:
             print(problem, file=sys.stderr)
-        print(f"knowledge in {directory} was refused: {len(checks.missed)} crisis check(s) no longer escalate",
-              file=sys.stderr)
+        print(f"knowledge in {directory} was refused: {checks.refusal()}", file=sys.stderr)
         return 1
     warnings = [*knowledge_warnings(responder), *(Warning_(p.where, p.message) for p in checks.alarmed)]
     counts = ", ".join(f"{category} {count}" for category, count in sorted(category_counts(responder).items()))

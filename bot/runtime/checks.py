@@ -8,7 +8,8 @@ drift of every retraining (310 new out-of-scope examples moved 4 of 1,642 develo
 A check that must escalate and no longer does is a problem: ``validate`` exits 1 naming its line, and a running
 bot refuses the edit and keeps serving its last good version (``bot.runtime.store``), and ``learn`` and ``import``
 write nothing (``verify_folder``, the check they give the writer). A check that must stay calm and now escalates is
-a warning: a false alarm is bad, a missed crisis the worst failure there is.
+a warning: a false alarm is bad, a missed crisis the worst failure there is; unless more than a quarter of them do,
+which is a broken layer, refused the same way (``CheckResults.broken_calm``).
 """
 
 from __future__ import annotations
@@ -27,10 +28,34 @@ from bot.semantic.store import glossary_cache
 log = logging.getLogger(__name__)
 
 
+ALARMED_SHARE = 0.25  # more calm checks than this share escalating, and at least ALARMED_BROKEN of them: a layer
+ALARMED_BROKEN = 10  # is broken, not drifting (a small checks file with one false alarm is still a warning)
+
+
 @dataclass(frozen=True)
 class CheckResults:
     missed: tuple[Problem, ...] = ()  # must escalate, and does not
     alarmed: tuple[Problem, ...] = ()  # must stay calm, and escalates
+    calm: int = 0  # how many checks must stay calm
+
+    @property
+    def broken_calm(self) -> bool:
+        """So many calm checks escalate that a layer is broken: a pattern ``ketamine`` in a crisis category alarmed
+        45 of 119, and would have given every question about the treatment the crisis reply. One or two are the
+        drift of a retraining, a warning; this many are refused like a missed check."""
+        return len(self.alarmed) >= ALARMED_BROKEN and len(self.alarmed) > ALARMED_SHARE * self.calm
+
+    @property
+    def refused(self) -> tuple[Problem, ...]:
+        """What refuses a version: every missed check, and the false alarms too when ``broken_calm``."""
+        return self.missed + (self.alarmed if self.broken_calm else ())
+
+    def refusal(self) -> str:
+        """Why, in a few words, for the line after the problems."""
+        reasons = [f"{len(self.missed)} crisis check(s) no longer escalate"] if self.missed else []
+        if self.broken_calm:
+            reasons.append(f"{len(self.alarmed)} of {self.calm} calm crisis checks now escalate")
+        return "; ".join(reasons)
 
 
 def run_checks(responder: Responder) -> CheckResults:
@@ -49,16 +74,17 @@ def run_checks(responder: Responder) -> CheckResults:
             category = decision.crisis.category if decision.crisis else CRISIS
             alarmed.append(Problem(check.path, check.line,
                                    f"crisis check: must stay calm, but this version escalates ({category})"))
-    return CheckResults(tuple(missed), tuple(alarmed))
+    calm = sum(not check.escalate for check in responder.knowledge.crisis_checks)
+    return CheckResults(tuple(missed), tuple(alarmed), calm)
 
 
 def checked_responder(directory: Path) -> tuple[Responder, CheckResults]:
-    """The responder of a folder and its check results; ``KnowledgeError`` when the folder does not load or a
-    check that must escalate no longer does (what a reload or a write refuses)."""
+    """The responder of a folder and its check results; ``KnowledgeError`` when the folder does not load or the
+    checks refuse it (``CheckResults.refused``: what a reload or a write refuses)."""
     responder = Responder(load_knowledge(directory, glossary_cache()))
     results = run_checks(responder)
-    if results.missed:
-        raise KnowledgeError(list(results.missed))
+    if results.refused:
+        raise KnowledgeError(list(results.refused))
     return responder, results
 
 

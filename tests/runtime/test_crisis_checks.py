@@ -13,7 +13,7 @@ from bot.decision import Responder
 from bot.knowledge.loader import KnowledgeError, load_knowledge
 from bot.knowledge.writer import add_phrasing
 from bot.runtime import checks
-from bot.runtime.checks import CheckResults, run_checks, verify_folder
+from bot.runtime.checks import CheckResults, checked_responder, run_checks, verify_folder
 from bot.runtime.store import ResponderStore
 from tests.cli.test_cli import run_bot
 
@@ -127,6 +127,22 @@ def test_learn_writes_with_a_warning_when_a_calm_check_escalates(knowledge_copy:
     assert [w.where for w in written.warnings] == [f"{path}:{line_of(path, 'for real')}"]
     assert "must stay calm" in written.warnings[0].message
     assert "what will the whole course set me back" in load_knowledge(knowledge_copy).by_id["cost"].phrasings
+
+
+def test_so_many_false_alarms_that_a_layer_is_broken_refuse_the_version(knowledge_copy: Path) -> None:
+    # A reviewer added the pattern 'ketamine' to a crisis category: 45 of 119 calm checks escalated, validate passed
+    # with warnings, and every question about the treatment would have had the crisis reply.
+    tails = ["now", "today", "right now", "please", "honestly", "for real", "no joke", "seriously", "goodbye", "sorry"]
+    path = write_checks(knowledge_copy, [CRISIS], [CALM, "is ketamine covered by insurance",
+                                                   *(f"{CRISIS} {tail}" for tail in tails)])
+    with pytest.raises(KnowledgeError) as refused:
+        checked_responder(knowledge_copy)
+    assert len(refused.value.problems) == len(tails)
+    assert all(p.path == str(path) and "must stay calm, but this version escalates" in p.message
+               for p in refused.value.problems)
+    result = run_bot("validate", "--knowledge", str(knowledge_copy))
+    assert result.returncode == 1
+    assert f"was refused: {len(tails)} of {len(tails) + 2} calm crisis checks now escalate" in result.stderr
 
 
 def _broken_checks(responder: Responder) -> CheckResults:
