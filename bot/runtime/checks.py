@@ -8,8 +8,8 @@ drift of every retraining (310 new out-of-scope examples moved 4 of 1,642 develo
 A check that must escalate and no longer does is a problem: ``validate`` exits 1 naming its line, and a running
 bot refuses the edit and keeps serving its last good version (``bot.runtime.store``), and ``learn`` and ``import``
 write nothing (``verify_folder``, the check they give the writer). A check that must stay calm and now escalates is
-a warning: a false alarm is bad, a missed crisis the worst failure there is; unless more than a quarter of them do,
-which is a broken layer, refused the same way (``CheckResults.broken_calm``).
+a warning: a false alarm is bad, a missed crisis the worst failure there is; unless ten or more of them do, over a
+quarter, which is a broken layer, refused the same way (``CheckResults.broken_calm``).
 """
 
 from __future__ import annotations
