@@ -95,6 +95,9 @@ def command_import(args: argparse.Namespace) -> int:
     for line in report.lines() if report.ok or args.dry_run else ():
         print(line)
     print_write_warnings(report.result.warnings if report.result else ())
+    if report.ok and (removed := report.removed_phrasings()):
+        print(Warning_(args.file, f"the sheet removes {removed} phrasing(s) (the '-' lines above); if they were added "
+                                  "after it was exported (learn), export again and redo the edit there"))
     for problem in report.problems:
         print(problem, file=sys.stderr)
     if not report.ok:

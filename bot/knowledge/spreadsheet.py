@@ -68,6 +68,13 @@ class ImportReport:
     def ok(self) -> bool:
         return not self.problems
 
+    def removed_phrasings(self) -> int:
+        """How many phrasings the sheet takes out of existing entries. Import never deletes an entry, but a sheet
+        exported before a ``learn`` lacks what was learnt since, and would take it out again without a word."""
+        changes = self.result.changes if self.result else ()
+        return sum(len(set(change.old) - set(change.new)) for change in changes
+                   if change.field == "phrasings" and isinstance(change.old, tuple) and isinstance(change.new, tuple))
+
     def lines(self) -> list[str]:
         """The changes per entry and field, for the operator to read before or after the write."""
         changes = self.result.changes if self.result else ()

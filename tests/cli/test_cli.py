@@ -233,6 +233,20 @@ def test_a_json_export_is_refused_by_import_in_words_that_say_why(knowledge_copy
     assert "unknown column" not in result.stderr
 
 
+def test_import_warns_when_the_sheet_takes_out_phrasings(knowledge_copy: Path, tmp_path: Path) -> None:
+    sheet = tmp_path / "faqs.csv"
+    assert run_bot("export", "--knowledge", str(knowledge_copy), "--output", str(sheet)).returncode == 0
+    rows = list(csv.reader(io.StringIO(sheet.read_text(encoding="utf-8"))))
+    cost = next(row for row in rows if row[0] == "cost")
+    cost[2] = " | ".join(cost[2].split(" | ")[1:])  # one phrasing fewer: as if it had been learnt after the export
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    sheet.write_text(buffer.getvalue(), encoding="utf-8")
+    dry = run_bot("import", str(sheet), "--dry-run", "--knowledge", str(knowledge_copy))
+    assert dry.returncode == 0, dry.stderr
+    assert f"{sheet}: warning: the sheet removes 1 phrasing(s)" in dry.stdout and "export again" in dry.stdout
+
+
 def test_export_edit_import_export_gives_back_the_edited_sheet(knowledge_copy: Path, tmp_path: Path) -> None:
     sheet = tmp_path / "faqs.csv"
     assert run_bot("export", "--knowledge", str(knowledge_copy), "--output", str(sheet)).returncode == 0

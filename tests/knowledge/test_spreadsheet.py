@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.sheets import write_xlsx
 from bot.knowledge.spreadsheet import COLUMNS, export_entries, import_sheet
+from bot.knowledge.writer import add_phrasing
 
 
 def snapshot(directory: Path) -> dict[str, bytes]:
@@ -172,3 +173,15 @@ def test_the_change_list_shows_where_a_long_answer_changed(knowledge_copy: Path,
     old, new = line.removeprefix("  answer: ").split(" -> ")
     assert old != new and old.startswith("'...") and new.endswith("Ask the clinic first.'")
     assert before.endswith(old.strip("'").removeprefix("..."))
+
+
+def test_an_old_sheet_that_takes_out_a_learnt_phrasing_is_counted(knowledge_copy: Path, tmp_path: Path) -> None:
+    # A sheet exported before a learn lacks the learnt phrasing; importing it took the phrasing out again, with a
+    # '-' line as the only sign. The report counts it, and import warns (bot.cli.knowledge).
+    sheet = write_rows(tmp_path / "faqs.csv", exported_rows(knowledge_copy))
+    assert add_phrasing(knowledge_copy, "cost", "what will the whole course set me back").ok
+    report = import_sheet(sheet, knowledge_copy, dry_run=True)
+    assert report.ok and report.removed_phrasings() == 1
+    assert "  phrasings: -'what will the whole course set me back'" in report.lines()
+    assert import_sheet(write_rows(tmp_path / "now.csv", exported_rows(knowledge_copy)), knowledge_copy,
+                        dry_run=True).removed_phrasings() == 0
