@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bot.cli.common import built_or_exit, checked_writes, load_or_exit, print_write_warnings, responder_or_exit
 from bot.knowledge.location import knowledge_dir
+from bot.knowledge.sheets import XLSX_SUFFIXES
 from bot.knowledge.spreadsheet import FORMATS, export_entries, import_sheet
 from bot.knowledge.training import crisis_training
 from bot.runtime.checks import run_checks, verify_folder
@@ -58,8 +59,8 @@ def command_validate(args: argparse.Namespace) -> int:
 def _export_format(args: argparse.Namespace) -> str:
     """``--format``, else the output file's suffix (``--output faqs.xlsx`` wrote CSV into a file Excel refused),
     else CSV; a format that contradicts the suffix is refused rather than written under the wrong name."""
-    suffix = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
-    named = "xlsx" if suffix == "xlsm" else suffix if suffix in FORMATS else None
+    suffix = Path(args.output).suffix.lower() if args.output else ""
+    named = "xlsx" if suffix in XLSX_SUFFIXES else suffix[1:] if suffix[1:] in FORMATS else None
     if args.format and named and args.format != named:
         print(f"error: --format {args.format} does not fit {args.output}; name the file .{args.format}, or leave "
               "--format out to write what the name says", file=sys.stderr)

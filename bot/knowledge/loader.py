@@ -86,7 +86,7 @@ class _Loader:
         self.digest = hashlib.sha256()
         # ids of entries refused already (their file does not parse, or the entry has a problem of its own): links to
         # them are not reported too ("related id ... does not exist" for an entry that exists, misspelt inside)
-        self.unreadable_ids: set[str] = set()
+        self.refused_ids: set[str] = set()
         self._crisis_source: tuple[FileReader | None, Node | None] = (None, None)  # crisis.yaml's semantic block
 
     def root(self, path: Path, what: str, *, required: tuple[str, ...],
@@ -140,7 +140,7 @@ class _Loader:
             known = len(self.problems)
             reader, fields = self.root(path, "FAQ", required=("entries",))
             if not fields and len(self.problems) > known:
-                self.unreadable_ids |= _written_ids(path)
+                self.refused_ids |= _written_ids(path)
             for node in reader.sequence(fields.get("entries"), "entries") if fields else ():
                 entry = self.faq_entry(reader, node)
                 if entry is not None:
@@ -150,7 +150,7 @@ class _Loader:
     def faq_entry(self, reader: FileReader, node: Node) -> tuple[FaqEntry, FileReader, dict[str, Node]] | None:
         fields = reader.mapping(node, "an FAQ entry", required=ENTRY_FIELDS, optional=ENTRY_OPTIONAL)
         if fields is not None and isinstance(written := fields.get("id"), ScalarNode):
-            self.unreadable_ids.add(str(written.value).strip())  # dropped when the entry turns out valid
+            self.refused_ids.add(str(written.value).strip())  # dropped when the entry turns out valid
         if fields is None or any(name not in fields for name in ENTRY_FIELDS):
             return None
         entry_id = reader.text(fields["id"], "id")
@@ -175,7 +175,7 @@ class _Loader:
             related=tuple(text for text, _ in related), keywords=tuple(text for text, _ in keywords),
             hotline_footer=footer, source=reader.where(node),
         )
-        self.unreadable_ids.discard(entry_id)
+        self.refused_ids.discard(entry_id)
         return entry, reader, fields
 
     @staticmethod
@@ -325,7 +325,7 @@ class _Loader:
                     continue  # already reported while reading the entry
                 if related == entry.id:
                     reader.problem(node, f"entry '{entry.id}' lists itself in related")
-                elif related not in ids and related not in self.unreadable_ids:  # a broken file is one problem
+                elif related not in ids and related not in self.refused_ids:  # a broken file is one problem
                     reader.problem(node, f"related id '{related}' does not exist")
 
     def check_phrasings(self, owners: list[tuple[str, list[tuple[str, Node]], FileReader]]) -> None:
