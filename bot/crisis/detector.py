@@ -25,7 +25,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.crisis.risk import RISK_CATEGORY, SENTENCE_BREAK, might_score, risk_signals
+from bot.crisis.risk import RISK_CATEGORY, SENTENCE_BREAK, might_score, risk_category, risk_signals
 from bot.crisis.rules import trigrams
 from bot.language.normalize import normalize
 
@@ -314,7 +314,7 @@ def detect_crisis(rules: DetectionRules, text: str) -> CrisisHit | None:
     breaks = _sentence_breaks(rules, text, canonical)
     hidden = [span for i, found in spans.items() if i in rules.scopes[scope] for span in found]
     if (fired := risk_signals(risk, _sentence_words(canonical, breaks, hidden))) is not None:
-        return CrisisHit(RISK_CATEGORY, risk.language, f"{RISK_CATEGORY}:{fired}", "risk")
+        return CrisisHit(risk_category(risk, fired), risk.language, f"{RISK_CATEGORY}:{fired}", "risk")
     return None
 
 

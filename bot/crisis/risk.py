@@ -13,7 +13,10 @@ for *combinations* of signals instead of sentences:
 * the message escalates when, in one window, the groups add up to ``threshold`` or more,
   at least ``min_groups`` groups take part (or one phrase weighs the threshold by itself:
   "ctb"), and one of them is a ``core`` group (an ending, preparation or finality word:
-  "tonight" and "i" alone are never a crisis).
+  "tonight" and "i" alone are never a crisis);
+* a group may name the only groups it adds up with (``only_with``) and the crisis category its hits are
+  reported as (``category``): an emergency sign adds up with "is still" or "what do i do", never with "i"
+  and "anyway", and is a medical emergency.
 
 Context only ever removes a signal within its own sentence (``unless_near``, neutral
 phrases), and a phrase never spans two sentences, so a sentence added before or after a
@@ -73,6 +76,11 @@ class RiskRules:
     groups: tuple[str, ...]  # group names, in file order
     caps: tuple[float, ...]  # per group
     core: frozenset[int]  # groups of which one must take part
+    # per group: the crisis category a hit it takes part in is reported as (None: ``RISK_CATEGORY``)
+    categories: tuple[str | None, ...]
+    # per group: the only groups it adds up with (empty: every group that names none); an emergency sign adds up with
+    # "is still" or "what do i do", not with "me" and "anyway" ("the dad has a heart attack wrecked me lol. anyway")
+    partners: tuple[frozenset[int], ...]
     # word -> (as a marker of an ``anywhere`` group: (group, weight, phrase number) or None,
     #          phrases it starts, by their second word, longest first: {second: (entries)} or None,
     #          as a one-word phrase: (group (-1: neutral), weight, phrase number) or None)
@@ -84,6 +92,19 @@ class RiskRules:
     # neighbouring words. A message holding no key cannot escalate.
     key_words: frozenset[str]
     key_pairs: frozenset[tuple[str, str]]
+
+
+def risk_category(risk: RiskRules, fired: str) -> str:
+    """The crisis category of a hit whose groups are ``fired`` (as ``risk_signals`` names them): that of the first
+    group in file order that names one, else ``RISK_CATEGORY``.
+
+    An emergency sign beside "is still" is a medical emergency, and reported as one: the meaning layer may set
+    aside a hit that merely names a crisis word (``RISK_CATEGORY`` is among ``semantic.veto_categories``), never
+    an emergency, and a gloss's hit counts only in ``semantic.gloss_patterns``'s categories.
+    """
+    names = fired.split("+")
+    return next((category for name, category in zip(risk.groups, risk.categories, strict=True)
+                 if category is not None and name in names), RISK_CATEGORY)
 
 
 def might_score(risk: RiskRules, text: str) -> bool:
@@ -130,13 +151,14 @@ def risk_signals(risk: RiskRules, text: str | list[str]) -> str | None:
     Every run of ``window`` words ending at a signal is scored (two pointers over the signals,
     so the cost grows with their number, not its square); the first run that escalates names
     the groups in it. A run may span sentences ("how fast does it work? because ..."); a phrase
-    and the context that cancels it may not.
+    and the context that cancels it may not. A group that names partners (``only_with``: an emergency sign, and
+    "still" or "what do i do") adds up only with them, and the groups that name none only with each other.
     """
     words = text.split() if isinstance(text, str) else text
     if not _has_key(risk, words):
         return None
     hits = _hits(risk, words)
-    core, caps = risk.core, risk.caps
+    core, caps, partners = risk.core, risk.caps, risk.partners
     if not any(hit[1] in core for hit in hits):
         return None
     threshold = risk.threshold
@@ -164,8 +186,12 @@ def risk_signals(risk: RiskRules, text: str | list[str]) -> str | None:
         alone += weight >= threshold
         if any(phrases[g] for g in core):
             fired = [g for g, count in enumerate(phrases) if count]
-            if (len(fired) >= risk.min_groups or alone) and sum(min(totals[g], caps[g]) for g in fired) >= threshold:
-                return "+".join(risk.groups[g] for g in fired)
+            # the groups that name no partners together, and each one that does with those of its partners here
+            for together in (free := [g for g in fired if not partners[g]],
+                             *([g, *(p for p in fired if p in partners[g])] for g in fired if g not in free)):
+                if not core.isdisjoint(together) and (len(together) >= risk.min_groups or alone) \
+                        and sum(min(totals[g], caps[g]) for g in together) >= threshold:
+                    return "+".join(risk.groups[g] for g in sorted(together))
     return None
 
 

@@ -320,7 +320,8 @@ def parse_detection(reader: FileReader, node: Node | None) -> DetectionRules:
     exceptions = tuple(rule for rule, _ in scoped)
     # A typo variant that a pattern spells out is a word of its own ("suicidas", "suicidi").
     fuzzy = {variant: word for variant, word in fuzzy.items() if variant not in build.vocabulary}
-    risk = parse_risk(reader, fields["risk"], {**fuzzy, **spellings}) if "risk" in fields else None
+    risk = parse_risk(reader, fields["risk"], {**fuzzy, **spellings}, known - {RISK_CATEGORY}) \
+        if "risk" in fields else None
     risk_scope = scopes.setdefault(tuple(i for i, (_, scope) in enumerate(scoped)
                                          if not scope or RISK_CATEGORY in scope), len(scopes))
     if risk is not None:

@@ -8,7 +8,7 @@ listed once), so a phrase that could never be found is reported instead of silen
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -24,11 +24,13 @@ _MAX_WINDOW = 60
 _Entry = tuple[tuple[str, ...], int, float, int]  # see RiskRules.table
 
 
-def parse_risk(reader: FileReader, node: Node | None, spellings: Mapping[str, str]) -> RiskRules | None:
+def parse_risk(reader: FileReader, node: Node | None, spellings: Mapping[str, str],
+               categories: Collection[str]) -> RiskRules | None:
     """Check and build the ``risk`` section, reporting every problem through ``reader`` as path:line.
 
     ``spellings`` are the rewrites applied before scoring: a phrase using a rewritten word
-    ("kms") could never be found, so it is reported with the form to write instead.
+    ("kms") could never be found, so it is reported with the form to write instead. ``categories``: the
+    crisis categories a group may name as the one its hits are reported as.
     """
     fields = reader.mapping(node, "detection 'risk'",
                             required=("language", "threshold", "window", "near", "min_groups", "core", "groups"),
@@ -43,18 +45,19 @@ def parse_risk(reader: FileReader, node: Node | None, spellings: Mapping[str, st
     window = _whole_number(reader, fields.get("window"), "'risk' window", 2, _MAX_WINDOW)
     near = _whole_number(reader, fields.get("near"), "'risk' near", 1, _MAX_WINDOW)
     owner: dict[str, str] = {}  # phrase -> where it is listed, to report a phrase listed twice
-    groups = _parse_groups(reader, fields.get("groups"), spellings, owner) if "groups" in fields else None
+    groups = _parse_groups(reader, fields.get("groups"), spellings, owner, categories) if "groups" in fields else None
     names = [group.name for group in groups or ()]
     min_groups = _whole_number(reader, fields.get("min_groups"), "'risk' min_groups", 1,
                                len(names) if groups else _MAX_WINDOW)
     core = _parse_core(reader, fields.get("core"), names) if "core" in fields and groups else None
+    partners = _parse_partners(reader, groups, names) if groups else None
     neutral = []
     if "neutral" in fields:
         items = reader.texts(fields["neutral"], "'risk' neutral")
         neutral = [_phrase(reader, item, text, "'risk' neutral", spellings, owner, "neutral") for text, item in items]
         if not items:
             reader.problem(fields["neutral"], "'risk' neutral is empty")
-    if None in (language, threshold, window, near, min_groups, groups, core) or None in neutral:
+    if None in (language, threshold, window, near, min_groups, groups, core, partners) or None in neutral:
         return None
     single: dict[str, tuple[int, float, int]] = {}
     multi: dict[str, dict[str, list[_Entry]]] = {}
@@ -85,6 +88,8 @@ def parse_risk(reader: FileReader, node: Node | None, spellings: Mapping[str, st
         groups=tuple(names),
         caps=tuple(group.cap for group in groups or ()),
         core=frozenset(core or ()),
+        categories=tuple(group.category for group in groups or ()),
+        partners=partners,  # type: ignore[arg-type]
         table={word: (markers.get(word),
                       {second: tuple(sorted(found, key=lambda e: -len(e[0]))) for second, found in multi[word].items()}
                       if word in multi else None,
@@ -106,6 +111,8 @@ class _Group:
     anywhere: bool
     unless_near: frozenset[str]
     phrases: list[tuple[str, float]]
+    category: str | None
+    only_with: list[tuple[str, Node]]  # the groups named, with where
 
 
 def _whole_number(reader: FileReader, node: Node | None, what: str, low: int, high: int) -> int | None:
@@ -130,8 +137,23 @@ def _parse_core(reader: FileReader, node: Node | None, names: list[str]) -> set[
     return core
 
 
+def _parse_partners(reader: FileReader, groups: list[_Group], names: list[str]) -> tuple[frozenset[int], ...] | None:
+    """Per group, the numbers of the groups its ``only_with`` names; None when one names no group or itself."""
+    partners = []
+    for group in groups:
+        found = set()
+        for text, item in group.only_with:
+            if text not in names or text == group.name:
+                reader.problem(item, f"'only_with' of risk group '{group.name}' must name another group; "
+                               f"known: {', '.join(name for name in names if name != group.name)}")
+                return None
+            found.add(names.index(text))
+        partners.append(frozenset(found))
+    return tuple(partners)
+
+
 def _parse_groups(reader: FileReader, node: Node | None, spellings: Mapping[str, str],
-                  owner: dict[str, str]) -> list[_Group] | None:
+                  owner: dict[str, str], categories: Collection[str]) -> list[_Group] | None:
     """Each group's name, cap, options and (phrase, weight) list; None when the section is unusable."""
     fields = reader.mapping(node, "'risk' groups")
     if fields is None:
@@ -147,7 +169,7 @@ def _parse_groups(reader: FileReader, node: Node | None, spellings: Mapping[str,
             reader.problem(value, f"{what}: names are lowercase words joined by '-'")
             broken = True
         spec = reader.mapping(value, what, required=("cap", "terms"),
-                              optional=("description", "anywhere", "unless_near"))
+                              optional=("description", "anywhere", "unless_near", "category", "only_with"))
         if spec is None or "cap" not in spec or "terms" not in spec:
             broken = True
             continue
@@ -171,7 +193,13 @@ def _parse_groups(reader: FileReader, node: Node | None, spellings: Mapping[str,
         if cap is None or phrases is None:
             broken = True
             continue
-        groups.append(_Group(name, cap, anywhere, frozenset(cancel), phrases))
+        category = reader.text(spec["category"], f"the category of {what}") if "category" in spec else None
+        if category is not None and category not in categories:
+            reader.problem(spec["category"], f"the category of {what} must be one of detection's categories: "
+                           f"{', '.join(sorted(categories))}")
+            broken = True
+        only_with = reader.texts(spec["only_with"], f"'only_with' of {what}") if "only_with" in spec else []
+        groups.append(_Group(name, cap, anywhere, frozenset(cancel), phrases, category, only_with))
     return None if broken else groups
 
 

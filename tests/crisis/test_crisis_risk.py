@@ -291,6 +291,94 @@ def test_exceptions_mask_words_for_the_scorer(mini: DetectionRules) -> None:
     assert detect_crisis(mini, "funny death tonight, i want to kill myself") is not None
 
 
+MINI_EMERGENCY = MINI.replace("    core: [ending]", "    core: [ending, sign]").replace("    neutral:", """\
+      sign:
+        category: suicidal
+        only_with: [acute, ending]
+        cap: 3
+        terms:
+          3: [seizing]
+      acute:
+        only_with: [sign]
+        cap: 1
+        terms:
+          1: [right now]
+    neutral:""")
+
+
+@pytest.fixture(scope="module")
+def emergency(tmp_path_factory: pytest.TempPathFactory) -> DetectionRules:
+    path = tmp_path_factory.mktemp("emergency") / "crisis.yaml"
+    path.write_text("detection:\n" + MINI_EMERGENCY, encoding="utf-8")
+    loaded, problems = load_detection(path)
+    assert problems == []
+    return loaded
+
+
+@pytest.mark.parametrize(("text", "fired"), [
+    ("seizing right now", "sign+acute"),      # 3 + 1, each beside the other
+    ("i seizing tonight", None),              # "i" and "tonight" are not the sign's partners: 3 alone
+    ("die right now", None),                  # "right now" counts only beside the sign: 3
+    ("die seizing", "ending+sign"),           # a death word is a partner
+    ("i die tonight", "ending+self+now"),     # the other groups score as before
+])
+def test_a_group_counts_only_beside_the_groups_it_names(emergency: DetectionRules, text: str,
+                                                         fired: str | None) -> None:
+    assert emergency.risk is not None
+    assert risk_signals(emergency.risk, text) == fired
+    assert might_score(emergency.risk, text) or fired is None
+
+
+def test_a_hit_with_a_group_that_names_a_category_is_reported_as_that_category(emergency: DetectionRules) -> None:
+    named = detect_crisis(emergency, "seizing right now")
+    plain = detect_crisis(emergency, "i die tonight")
+    assert named is not None and (named.category, named.layer) == ("suicidal", "risk")
+    assert plain is not None and plain.category == RISK_CATEGORY
+
+
+@pytest.mark.parametrize(("old", "new", "words"), [
+    ("category: suicidal", "category: seizures", "must be one of detection's categories: suicidal"),
+    ("only_with: [acute, ending]", "only_with: [acute, panic]", "must name another group"),
+    ("only_with: [sign]", "only_with: [acute]", "must name another group"),
+])
+def test_a_wrong_category_or_partner_is_reported_with_its_line(tmp_path: Path, old: str, new: str,
+                                                               words: str) -> None:
+    text = MINI_EMERGENCY.replace(old, new)
+    line = next(n for n, row in enumerate(("detection:\n" + text).splitlines(), 1) if new in row)
+    problems = _problems_for(tmp_path, text)
+    assert [(p.line, words in p.message) for p in problems] == [(line, True)], problems
+
+
+# The shipped section's emergency signs: a state now with a sign that it is happening and help is wanted, in
+# words written for this test (not from any evaluation set).
+@pytest.mark.parametrize("text", [
+    "she fainted in the car park after her session and is still not answering us",
+    "chest is tight and my left arm feels weird, getting worse, what do i do",
+    "mum collapsed in the kitchen, nobody here but me",
+    "patient convulsing in the infusion chair, what now",
+    "he keeps convulsing and his lips look grey, what do we do",
+    "my throat feels like it's swelling shut and I'm alone, what should I do",
+])
+def test_an_emergency_sign_happening_now_scores_as_a_medical_emergency(scorer_only: DetectionRules,
+                                                                        text: str) -> None:
+    hit = detect_crisis(scorer_only, text)
+    assert hit is not None and (hit.category, hit.layer) == ("medical-emergency", "risk"), hit
+
+
+@pytest.mark.parametrize("text", [
+    "what do i do if someone has a seizure during the session?",
+    "as a nurse, what is the protocol if a patient has a seizure right now during infusion?",
+    "I passed out once during a blood draw, will I faint during infusion? help",
+    "my dad had a heart attack last year, can he still get ketamine?",
+    "I had a stroke 5 years ago, am I still eligible? please help",
+    "the patient in the next chair fainted but the nurse was right there and he's fine now",
+    "The ending of that movie where the dad has a heart attack wrecked me lol. anyway, does ketamine raise your heart "
+    "rate?",
+])
+def test_an_emergency_named_in_a_question_or_a_past_story_does_not_score(rules: DetectionRules, text: str) -> None:
+    assert detect_crisis(rules, text) is None
+
+
 # --- properties -----------------------------------------------------------------------------------
 
 def _lexicon_words(rules: DetectionRules) -> list[str]:

@@ -108,6 +108,13 @@ def test_a_plan_for_getting_to_a_session_is_not_a_crisis(responder: Responder, t
     assert responder.decide(text).kind != CRISIS
 
 
+def test_an_emergency_the_meaning_reads_as_a_clinical_question_still_escalates(responder: Responder) -> None:
+    # The meaning reads a clinician's words about a session ("patient", "infusion chair") as calm, and once set
+    # this scorer hit aside: an emergency is never a hit it may overrule.
+    decision = responder.decide("patient convulsing in the infusion chair, what now")
+    assert (decision.kind, decision.crisis.layer if decision.crisis else None) == (CRISIS, "risk")
+
+
 @pytest.mark.parametrize(("text", "language"), [
     ("quiero morirme, ya no aguanto más", "es"),
     ("je veux mourir", "fr"),
