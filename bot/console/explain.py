@@ -9,6 +9,8 @@ the meaning may set aside, the readings it weighed) or why the support reply was
 
 from __future__ import annotations
 
+import math
+
 from bot.crisis.detector import CrisisHit
 from bot.decision import FALLBACK, NO_CONTEXT, SUPPORT, ChatContext, Responder
 from bot.language.markup import strip_markup
@@ -85,6 +87,8 @@ def explain(responder: Responder, text: str, context: ChatContext = NO_CONTEXT) 
         lines.append(f"crisis:      layer {hit.layer}: {why}")
         if decision.language == "en" and responder.understanding is not None and responder.screen.needs_meaning(hit):
             lines.append(f"kept:        {_why_kept(responder, text, hit)}")
+    elif responder.understanding is not None and decision.language == "en":
+        lines.append(f"crisis:      no layer fired; {_closest_alarm(responder, text)}")
     if decision.language == "en" and (story := responder.screen.story(text)[0]):
         lines.append(f"story:       crisis words told as over, denied, grieved or figurative (crisis.yaml "
                      f"semantic.story_frames), in {', '.join(sorted(story))}: these categories' patterns skip those "
@@ -104,6 +108,23 @@ def explain(responder: Responder, text: str, context: ChatContext = NO_CONTEXT) 
     topic = f" (declines boundary topic {decision.topic})" if decision.topic else ""
     lines.append(f"decision:    {decision.kind} {label} score {decision.score:.1f}{crisis}{topic}")
     return "\n".join(lines) + "\n"
+
+
+def _closest_alarm(responder: Responder, text: str) -> str:
+    """How near the semantic layer came to escalating: an operator who expected a crisis sees which bar it missed
+    and whether any crisis example in crisis_examples.yaml is near (a miss to add an example for)."""
+    reading = responder.meaning_of(strip_markup(text)).reading
+    if reading is None:
+        return "the semantic layer read no words"
+    limits = responder.screen.thresholds
+    n = max(range(len(reading.alarms)), key=lambda window: reading.alarms[window])
+    found = [f"the semantic layer's highest alarm {reading.alarms[n]:.2f} (window {n + 1} of {len(reading.alarms)}, "
+             f"{reading.categories[n]}; semantic.threshold {limits.crisis:g}, semantic.rescue {limits.rescue:g})"]
+    if not math.isnan(reading.nearest[n]):  # NaN: the alarm was too low for the nearest examples to be looked up
+        found.append(f"its nearest crisis example {reading.nearest[n]:.2f} (semantic.nearest_floor "
+                     f"{limits.nearest_floor:g}), and that minus its nearest calm text {reading.margins[n]:+.2f} "
+                     f"(semantic.nearest_margin {limits.nearest_margin:g})")
+    return "; ".join(found)
 
 
 def _why_support(responder: Responder, text: str) -> str:

@@ -407,6 +407,19 @@ def test_explain_shows_the_readings_the_veto_weighed(responder: Responder) -> No
     assert "decision:    crisis" in emergency and "kept:" not in emergency
 
 
+def test_explain_shows_how_near_the_semantic_layer_came_when_no_layer_fired(responder: Responder) -> None:
+    # an operator who expected a crisis sees the alarm against its bar, and whether any crisis example is near
+    text = "How much does a session cost? Does my insurance cover any of it?"
+    decision = responder.decide(text)
+    assert decision.kind != CRISIS
+    report = explain(responder, text)
+    line = re.search(r"^crisis:      no layer fired; the semantic layer's highest alarm (0\.\d\d) \(window \d of (\d), "
+                     r"[a-z-]+; semantic\.threshold 0\.6, semantic\.rescue 0\.35\)", report, re.MULTILINE)
+    assert line is not None, report
+    assert line.group(1) == f"{responder.meaning_of(text).probability:.2f}"
+    assert "no layer fired" not in explain(responder, "i want to kill myself tonight")
+
+
 def test_a_quiet_meaning_never_sets_aside_an_emergency_pattern(responder: Responder) -> None:
     # medical-emergency is not a veto category: the meaning may not overrule it however calm it reads
     assert responder.decide("my friend took a bunch of pills and now he won't wake up").kind == CRISIS
