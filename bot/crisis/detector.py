@@ -313,7 +313,7 @@ def detect_crisis(rules: DetectionRules, text: str) -> CrisisHit | None:
     # Sentence ends are found only now, for the few messages that get this far (a second pass).
     breaks = _sentence_breaks(rules, text, canonical)
     hidden = [span for i, found in spans.items() if i in rules.scopes[scope] for span in found]
-    if (fired := risk_signals(risk, _sentence_words(canonical, breaks, hidden))) is not None:
+    if (fired := risk_signals(risk, _sentence_words(canonical, breaks, hidden), asks="?" in text)) is not None:
         return CrisisHit(risk_category(risk, fired), risk.language, f"{RISK_CATEGORY}:{fired}", "risk")
     return None
 

@@ -16,7 +16,8 @@ for *combinations* of signals instead of sentences:
   "tonight" and "i" alone are never a crisis);
 * a group may name the only groups it adds up with (``only_with``) and the crisis category its hits are
   reported as (``category``): an emergency sign adds up with "is still" or "what do i do", never with "i"
-  and "anyway", and is a medical emergency.
+  and "anyway", and is a medical emergency; and the sum of its own phrases at which it needs no other group
+  (``alone_at``): two emergency signs together.
 
 Context only ever removes a signal within its own sentence (``unless_near``, neutral
 phrases), and a phrase never spans two sentences, so a sentence added before or after a
@@ -81,6 +82,9 @@ class RiskRules:
     # per group: the only groups it adds up with (empty: every group that names none); an emergency sign adds up with
     # "is still" or "what do i do", not with "me" and "anyway" ("the dad has a heart attack wrecked me lol. anyway")
     partners: tuple[frozenset[int], ...]
+    # per group: the sum of its distinct phrases at which it needs no other group (None: never); two emergency signs
+    # ("collapsed" and "breathing weird") are a medical emergency with no "still" or "help" beside them
+    alone_at: tuple[float | None, ...]
     # word -> (as a marker of an ``anywhere`` group: (group, weight, phrase number) or None,
     #          phrases it starts, by their second word, longest first: {second: (entries)} or None,
     #          as a one-word phrase: (group (-1: neutral), weight, phrase number) or None)
@@ -140,11 +144,13 @@ def might_score(risk: RiskRules, text: str) -> bool:
                     totals[group] += weight
                     heaviest = max(heaviest, weight)
     fired = [group for group, total in enumerate(totals) if total]
+    if any(at is not None and totals[group] >= at for group, at in enumerate(risk.alone_at)):
+        return True
     return ((len(fired) >= risk.min_groups or heaviest >= risk.threshold) and not risk.core.isdisjoint(fired)
             and sum(min(totals[group], risk.caps[group]) for group in fired) >= risk.threshold)
 
 
-def risk_signals(risk: RiskRules, text: str | list[str]) -> str | None:
+def risk_signals(risk: RiskRules, text: str | list[str], asks: bool = False) -> str | None:
     """The fired groups ("ending+now+self") when ``text`` (masked canonical text, or its words with
     ``SENTENCE_BREAK`` between sentences) scores as a crisis.
 
@@ -153,12 +159,16 @@ def risk_signals(risk: RiskRules, text: str | list[str]) -> str | None:
     the groups in it. A run may span sentences ("how fast does it work? because ..."); a phrase
     and the context that cancels it may not. A group that names partners (``only_with``: an emergency sign, and
     "still" or "what do i do") adds up only with them, and the groups that name none only with each other.
+    ``asks``: the message asks something, and no group escalates by itself (``alone_at``): a question names
+    signs to ask about them ("what are the signs of a stroke, drooping on one side or slurring?", "my mom fainted
+    and collapsed last year, can she get ketamine?").
     """
     words = text.split() if isinstance(text, str) else text
     if not _has_key(risk, words):
         return None
     hits = _hits(risk, words)
     core, caps, partners = risk.core, risk.caps, risk.partners
+    alone_at = (None,) * len(caps) if asks else risk.alone_at
     if not any(hit[1] in core for hit in hits):
         return None
     threshold = risk.threshold
@@ -189,8 +199,9 @@ def risk_signals(risk: RiskRules, text: str | list[str]) -> str | None:
             # the groups that name no partners together, and each one that does with those of its partners here
             for together in (free := [g for g in fired if not partners[g]],
                              *([g, *(p for p in fired if p in partners[g])] for g in fired if g not in free)):
-                if not core.isdisjoint(together) and (len(together) >= risk.min_groups or alone) \
-                        and sum(min(totals[g], caps[g]) for g in together) >= threshold:
+                if any(alone_at[g] is not None and totals[g] >= alone_at[g] for g in together) or (
+                        not core.isdisjoint(together) and (len(together) >= risk.min_groups or alone)
+                        and sum(min(totals[g], caps[g]) for g in together) >= threshold):
                     return "+".join(risk.groups[g] for g in sorted(together))
     return None
 

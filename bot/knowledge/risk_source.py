@@ -51,6 +51,11 @@ def parse_risk(reader: FileReader, node: Node | None, spellings: Mapping[str, st
                                len(names) if groups else _MAX_WINDOW)
     core = _parse_core(reader, fields.get("core"), names) if "core" in fields and groups else None
     partners = _parse_partners(reader, groups, names) if groups else None
+    for number, group in enumerate(groups or ()):
+        if group.alone_at is not None and core is not None and number not in core:
+            reader.problem(group.alone_at_node,
+                           f"risk group '{group.name}' has 'alone_at', so 'risk' core must name it")
+            core = None
     neutral = []
     if "neutral" in fields:
         items = reader.texts(fields["neutral"], "'risk' neutral")
@@ -90,6 +95,7 @@ def parse_risk(reader: FileReader, node: Node | None, spellings: Mapping[str, st
         core=frozenset(core or ()),
         categories=tuple(group.category for group in groups or ()),
         partners=partners,  # type: ignore[arg-type]
+        alone_at=tuple(group.alone_at for group in groups or ()),
         table={word: (markers.get(word),
                       {second: tuple(sorted(found, key=lambda e: -len(e[0]))) for second, found in multi[word].items()}
                       if word in multi else None,
@@ -113,6 +119,8 @@ class _Group:
     phrases: list[tuple[str, float]]
     category: str | None
     only_with: list[tuple[str, Node]]  # the groups named, with where
+    alone_at: float | None
+    alone_at_node: Node | None  # where 'alone_at' is written
 
 
 def _whole_number(reader: FileReader, node: Node | None, what: str, low: int, high: int) -> int | None:
@@ -169,7 +177,8 @@ def _parse_groups(reader: FileReader, node: Node | None, spellings: Mapping[str,
             reader.problem(value, f"{what}: names are lowercase words joined by '-'")
             broken = True
         spec = reader.mapping(value, what, required=("cap", "terms"),
-                              optional=("description", "anywhere", "unless_near", "category", "only_with"))
+                              optional=("description", "anywhere", "unless_near", "category", "only_with",
+                                        "alone_at"))
         if spec is None or "cap" not in spec or "terms" not in spec:
             broken = True
             continue
@@ -199,7 +208,12 @@ def _parse_groups(reader: FileReader, node: Node | None, spellings: Mapping[str,
                            f"{', '.join(sorted(categories))}")
             broken = True
         only_with = reader.texts(spec["only_with"], f"'only_with' of {what}") if "only_with" in spec else []
-        groups.append(_Group(name, cap, anywhere, frozenset(cancel), phrases, category, only_with))
+        alone_at = reader.number(spec["alone_at"], f"'alone_at' of {what}", 0.1, _MAX_WEIGHT * 10) \
+            if "alone_at" in spec else None
+        if "alone_at" in spec and alone_at is None:
+            broken = True
+        groups.append(_Group(name, cap, anywhere, frozenset(cancel), phrases, category, only_with, alone_at,
+                             spec.get("alone_at")))
     return None if broken else groups
 
 

@@ -295,9 +295,11 @@ MINI_EMERGENCY = MINI.replace("    core: [ending]", "    core: [ending, sign]").
       sign:
         category: suicidal
         only_with: [acute, ending]
+        alone_at: 5
         cap: 3
         terms:
           3: [seizing]
+          2: [shaking, sweating]
       acute:
         only_with: [sign]
         cap: 1
@@ -321,12 +323,22 @@ def emergency(tmp_path_factory: pytest.TempPathFactory) -> DetectionRules:
     ("die right now", None),                  # "right now" counts only beside the sign: 3
     ("die seizing", "ending+sign"),           # a death word is a partner
     ("i die tonight", "ending+self+now"),     # the other groups score as before
+    ("seizing shaking", "sign"),              # alone_at: its own phrases add up to 5, so it needs no other group
+    ("shaking sweating", None),               # 4: under alone_at, and capped at 3 under the threshold
 ])
 def test_a_group_counts_only_beside_the_groups_it_names(emergency: DetectionRules, text: str,
                                                          fired: str | None) -> None:
     assert emergency.risk is not None
     assert risk_signals(emergency.risk, text) == fired
     assert might_score(emergency.risk, text) or fired is None
+
+
+def test_a_group_escalates_by_itself_only_in_a_message_that_asks_nothing(emergency: DetectionRules) -> None:
+    assert emergency.risk is not None
+    assert risk_signals(emergency.risk, "seizing shaking", asks=True) is None
+    assert risk_signals(emergency.risk, "seizing shaking right now", asks=True) == "sign+acute"
+    assert detect_crisis(emergency, "seizing and shaking") is not None
+    assert detect_crisis(emergency, "seizing and shaking?") is None
 
 
 def test_a_hit_with_a_group_that_names_a_category_is_reported_as_that_category(emergency: DetectionRules) -> None:
@@ -340,11 +352,14 @@ def test_a_hit_with_a_group_that_names_a_category_is_reported_as_that_category(e
     ("category: suicidal", "category: seizures", "must be one of detection's categories: suicidal"),
     ("only_with: [acute, ending]", "only_with: [acute, panic]", "must name another group"),
     ("only_with: [sign]", "only_with: [acute]", "must name another group"),
+    ("    core: [ending, sign]\n", "    core: [ending]\n", "has 'alone_at', so 'risk' core must name it"),
+    ("alone_at: 5", "alone_at: lots", "'alone_at' of risk group 'sign' must be a number"),
 ])
 def test_a_wrong_category_or_partner_is_reported_with_its_line(tmp_path: Path, old: str, new: str,
                                                                words: str) -> None:
     text = MINI_EMERGENCY.replace(old, new)
-    line = next(n for n, row in enumerate(("detection:\n" + text).splitlines(), 1) if new in row)
+    at = "alone_at: 5" if "core" in new else new.strip()  # the core's problem is named where alone_at is
+    line = next(n for n, row in enumerate(("detection:\n" + text).splitlines(), 1) if at in row)
     problems = _problems_for(tmp_path, text)
     assert [(p.line, words in p.message) for p in problems] == [(line, True)], problems
 
@@ -358,6 +373,8 @@ def test_a_wrong_category_or_partner_is_reported_with_its_line(tmp_path: Path, o
     "patient convulsing in the infusion chair, what now",
     "he keeps convulsing and his lips look grey, what do we do",
     "my throat feels like it's swelling shut and I'm alone, what should I do",
+    "he collapsed in the hallway and is breathing weird",  # two signs, no "still" or "help": alone_at
+    "throat swelling shut and hives everywhere after the nasal spray",
 ])
 def test_an_emergency_sign_happening_now_scores_as_a_medical_emergency(scorer_only: DetectionRules,
                                                                         text: str) -> None:
@@ -374,6 +391,8 @@ def test_an_emergency_sign_happening_now_scores_as_a_medical_emergency(scorer_on
     "the patient in the next chair fainted but the nurse was right there and he's fine now",
     "The ending of that movie where the dad has a heart attack wrecked me lol. anyway, does ketamine raise your heart "
     "rate?",
+    "what are the signs of a stroke, like drooping on one side or slurring?",
+    "my mom fainted and collapsed last year from low blood pressure, can she get ketamine?",
 ])
 def test_an_emergency_named_in_a_question_or_a_past_story_does_not_score(rules: DetectionRules, text: str) -> None:
     assert detect_crisis(rules, text) is None
