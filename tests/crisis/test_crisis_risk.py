@@ -246,13 +246,17 @@ MINI = """\
 """
 
 
-@pytest.fixture(scope="module")
-def mini(tmp_path_factory: pytest.TempPathFactory) -> DetectionRules:
-    path = tmp_path_factory.mktemp("mini") / "crisis.yaml"
-    path.write_text("detection:\n" + MINI, encoding="utf-8")
+def _loaded(tmp_path_factory: pytest.TempPathFactory, section: str) -> DetectionRules:
+    path = tmp_path_factory.mktemp("section") / "crisis.yaml"
+    path.write_text("detection:\n" + section, encoding="utf-8")
     loaded, problems = load_detection(path)
     assert problems == []
     return loaded
+
+
+@pytest.fixture(scope="module")
+def mini(tmp_path_factory: pytest.TempPathFactory) -> DetectionRules:
+    return _loaded(tmp_path_factory, MINI)
 
 
 @pytest.mark.parametrize(("text", "fired"), [
@@ -310,11 +314,7 @@ MINI_EMERGENCY = MINI.replace("    core: [ending]", "    core: [ending, sign]").
 
 @pytest.fixture(scope="module")
 def emergency(tmp_path_factory: pytest.TempPathFactory) -> DetectionRules:
-    path = tmp_path_factory.mktemp("emergency") / "crisis.yaml"
-    path.write_text("detection:\n" + MINI_EMERGENCY, encoding="utf-8")
-    loaded, problems = load_detection(path)
-    assert problems == []
-    return loaded
+    return _loaded(tmp_path_factory, MINI_EMERGENCY)
 
 
 @pytest.mark.parametrize(("text", "fired"), [
@@ -355,7 +355,7 @@ def test_a_hit_with_a_group_that_names_a_category_is_reported_as_that_category(e
     ("    core: [ending, sign]\n", "    core: [ending]\n", "has 'alone_at', so 'risk' core must name it"),
     ("alone_at: 5", "alone_at: lots", "'alone_at' of risk group 'sign' must be a number"),
 ])
-def test_a_wrong_category_or_partner_is_reported_with_its_line(tmp_path: Path, old: str, new: str,
+def test_a_wrong_category_partner_or_alone_at_is_reported_at_its_line(tmp_path: Path, old: str, new: str,
                                                                words: str) -> None:
     text = MINI_EMERGENCY.replace(old, new)
     at = "alone_at: 5" if "core" in new else new.strip()  # the core's problem is named where alone_at is
