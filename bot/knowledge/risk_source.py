@@ -51,11 +51,11 @@ def parse_risk(reader: FileReader, node: Node | None, spellings: Mapping[str, st
                                len(names) if groups else _MAX_WINDOW)
     core = _parse_core(reader, fields.get("core"), names) if "core" in fields and groups else None
     partners = _parse_partners(reader, groups, names) if groups else None
-    for number, group in enumerate(groups or ()):
-        if group.alone_at is not None and core is not None and number not in core:
-            reader.problem(group.alone_at_node,
-                           f"risk group '{group.name}' has 'alone_at', so 'risk' core must name it")
-            core = None
+    outside = [group for number, group in enumerate(groups or ()) if group.alone_at is not None
+               and core is not None and number not in core]  # it could never escalate: the scorer reads cores
+    for group in outside:
+        reader.problem(group.alone_at_node, f"risk group '{group.name}' has 'alone_at', so 'risk' core must name it")
+    core = None if outside else core
     neutral = []
     if "neutral" in fields:
         items = reader.texts(fields["neutral"], "'risk' neutral")
@@ -146,18 +146,19 @@ def _parse_core(reader: FileReader, node: Node | None, names: list[str]) -> set[
 
 
 def _parse_partners(reader: FileReader, groups: list[_Group], names: list[str]) -> tuple[frozenset[int], ...] | None:
-    """Per group, the numbers of the groups its ``only_with`` names; None when one names no group or itself."""
+    """Per group, the numbers of the groups its ``only_with`` names; None when one names no group or itself (each
+    such name reported)."""
     partners = []
+    broken = False
     for group in groups:
-        found = set()
+        others = [name for name in names if name != group.name]
         for text, item in group.only_with:
-            if text not in names or text == group.name:
+            if text not in others:
                 reader.problem(item, f"'only_with' of risk group '{group.name}' must name another group; "
-                               f"known: {', '.join(name for name in names if name != group.name)}")
-                return None
-            found.add(names.index(text))
-        partners.append(frozenset(found))
-    return tuple(partners)
+                               f"known: {', '.join(others)}")
+                broken = True
+        partners.append(frozenset(names.index(text) for text, _ in group.only_with if text in others))
+    return None if broken else tuple(partners)
 
 
 def _parse_groups(reader: FileReader, node: Node | None, spellings: Mapping[str, str],
