@@ -367,8 +367,8 @@ class Responder:
                 : settings.max_options]  # when meaning finds nothing close, entries sharing its words
         fragment = len(reading.query.normalized.split()) <= FRAGMENT_WORDS  # "ketamine", "spravato insurance?"
         topical = any(t not in SIGNAL_WORDS for t in reading.query.terms) or bool(reading.query.unknown)
-        if not topical:  # only function words ("how much", "who is it for"): never an answer; the entries the
-            return self._fallback(100 * confidence, nearest, reading)  # meaning points to are offered as buttons
+        if not topical and (fragment or confidence < settings.function_words_confidence):  # only function words:
+            return self._fallback(100 * confidence, nearest, reading)  # the meaning's picks are offered as buttons
         if best is None or confidence < (settings.short_message_confidence if fragment else settings.answer_confidence):
             if fragment and nearest:  # a bare topic word: ask which question it is
                 return self._clarify(nearest, 100 * confidence, reading)

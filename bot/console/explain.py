@@ -38,8 +38,8 @@ def explain(responder: Responder, text: str, context: ChatContext = NO_CONTEXT) 
         lines.append("mode:        LEXICAL ONLY (settings.yaml matching.lexical_only): no semantic view")
         lines.append(f"thresholds:  min_score {settings.min_score:g}, ambiguity_margin {settings.ambiguity_margin:g}")
     else:
-        names = ("answer_confidence", "clarify_margin", "short_message_confidence", "boundary_margin",
-                 "suggest_confidence")
+        names = ("answer_confidence", "clarify_margin", "short_message_confidence", "function_words_confidence",
+                 "boundary_margin", "suggest_confidence")
         lines.append("thresholds:  " + ", ".join(f"{name} {getattr(settings, name):g}" for name in names))
     lines.append("lexical view (score 0-100):")
     ranked = reading.lexical if reading else responder.index.rank(query, limit=5)

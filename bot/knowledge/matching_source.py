@@ -15,7 +15,8 @@ from bot.language.terms import SIGNAL_WORDS, STOP_WORDS
 
 SUBJECT_LISTS = ("other_treatments", "subject_words")  # what the FAQ is not, and is, about: bot.matching.subject
 CONFIDENCES = ("answer_confidence", "clarify_margin", "suggest_confidence", "boundary_margin",
-               "smalltalk_probability", "short_message_confidence", "gloss_answer_confidence")
+               "smalltalk_probability", "short_message_confidence", "function_words_confidence",
+               "gloss_answer_confidence")
 
 
 def parse_matching(reader: FileReader, node: Node) -> MatchSettings:

@@ -88,6 +88,7 @@ class MatchSettings:
     boundary_margin: float = 0.2
     smalltalk_probability: float = 0.6
     short_message_confidence: float = 0.8
+    function_words_confidence: float = 1.01  # a question of function words only ("who is it for"); >1: never
     gloss_answer_confidence: float = 1.01  # a question in another language, read through its gloss (>1: never)
     lexical_only: bool = False
     other_treatments: tuple[str, ...] = ()  # a message naming one of these and no subject word is not ours

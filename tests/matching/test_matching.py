@@ -41,13 +41,30 @@ def test_stop_words_alone_match_nothing(responder: Responder, text: str) -> None
     assert responder.decide(text).kind == FALLBACK
 
 
-@pytest.mark.parametrize(("text", "offered"), [("HOW MUCH", "cost"), ("how much is it", "cost"),
-                                               ("who is it for", "who-is-eligible")])
-def test_function_words_are_never_answered_but_offer_what_they_mean(responder: Responder, text: str,
-                                                                    offered: str) -> None:
-    """No topic word, so no answer ("how much" is not the cost entry's synonym); the meaning's pick is a button."""
+@pytest.mark.parametrize(("text", "offered"), [("HOW MUCH", "cost"), ("how much $$", "cost"),
+                                               ("how much will it help me", "effectiveness")])
+def test_function_words_the_meaning_is_unsure_of_offer_what_they_mean(responder: Responder, text: str,
+                                                                      offered: str) -> None:
+    """No topic word and the meaning under ``function_words_confidence`` (or a bare fragment): no answer, since
+    "how much" is not the cost entry's synonym; the meaning's pick is a button."""
     decision = responder.decide(text)
     assert decision.kind == FALLBACK and offered in decision.options
+
+
+@pytest.mark.parametrize(("text", "entry"), [("how much is it", "cost"), ("who is it for", "who-is-eligible"),
+                                             ("where to get it", "finding-a-provider")])
+def test_function_words_are_answered_when_the_meaning_is_sure(responder: Responder, text: str, entry: str) -> None:
+    decision = responder.decide(text)
+    assert (decision.kind, decision.id) == (ANSWER, entry)
+    assert decision.score >= 100 * responder.knowledge.matching.function_words_confidence
+
+
+def test_function_words_confidence_above_one_never_answers_them(knowledge: Knowledge) -> None:
+    """The model's default (> 1): knowledge without the setting keeps the old rule."""
+    strict = Responder(dataclasses.replace(knowledge, matching=dataclasses.replace(
+        knowledge.matching, function_words_confidence=1.01)))
+    decision = strict.decide("who is it for")
+    assert decision.kind == FALLBACK and "who-is-eligible" in decision.options
 
 
 @pytest.mark.parametrize("text", ["what's the weather in oslo tomorrow", "recommend a pizza place",
