@@ -129,19 +129,25 @@ def _syntax_error(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str]:
     The problem mark is where the parser saw the slip (a dedented ``answer:`` line); the context
     mark only says where the enclosing block began, often dozens of lines earlier, so it is named
     in the message instead. When the problem is only found at the end of the file (an unclosed
-    quote or bracket), the context mark is where that construct was opened: the line to fix.
+    quote or bracket), the context mark is where that construct was opened: the line to fix. So it
+    is for a simple key, which never spans lines: a line of an answer's text indented less than the
+    text above it ends the text and is read as a key, and the parser only gives up lines later, at
+    the next line it can read.
     """
     last = len(text.rstrip().splitlines())
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark else 1
     context_line = exc.context_mark.line + 1 if exc.context_mark else None
-    if line > last and context_line:
+    simple_key = (exc.context or "").startswith("while scanning a simple key")
+    if context_line and (line > last or simple_key):
         line = context_line
     detail = exc.problem or exc.context or "not valid YAML"
     if exc.context and exc.problem:
         where = f" that starts at line {context_line}" if context_line and context_line != line else ""
         detail += f" ({exc.context}{where})"
-    if "block" in (exc.context or "") + (exc.problem or ""):
+    if simple_key:
+        detail += ": this line is not 'key: value'; if it continues the text above it, indent it like that text"
+    elif "block" in (exc.context or "") + (exc.problem or ""):
         detail += ": check that this line is indented like the lines of its block"
     return max(1, min(line, last or 1)), f"YAML syntax: {detail}"
 

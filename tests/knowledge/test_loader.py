@@ -149,6 +149,21 @@ def test_a_dedented_answer_is_one_problem_at_its_line(knowledge_copy: Path) -> N
     assert "starts at line" in problems[0] and "indented" in problems[0]
 
 
+def test_a_dedented_line_inside_an_answer_is_reported_at_that_line(knowledge_copy: Path) -> None:
+    """The text ends at the dedented line, which is read as a key; PyYAML gives up lines later."""
+    path = knowledge_copy / "faq" / "basics.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    answer = next(number for number, line in enumerate(lines, 1) if line.startswith("    answer: |"))
+    slip = next(number for number in range(answer + 2, len(lines) + 1)
+                if lines[number - 1].startswith("      ") and lines[number - 2].strip() == "")
+    lines[slip - 1] = lines[slip - 1][2:]  # a paragraph of the answer at the level of its keys
+    path.write_text("".join(lines), encoding="utf-8")
+    problems = problems_for(knowledge_copy)
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(f"{path}:{slip}: YAML syntax: ")
+    assert "indent it like that text" in problems[0]
+
+
 def test_links_into_a_broken_file_are_held_back_but_others_are_not(knowledge_copy: Path) -> None:
     broken = knowledge_copy / "faq" / "treatment.yaml"
     broken.write_text(broken.read_text(encoding="utf-8").replace("entries:\n", "entries:\n  - [\n", 1),
