@@ -314,9 +314,9 @@ def test_a_gloss_that_knows_the_content_words_is_read(responder: Responder, text
     assert (decision.kind, decision.crisis.layer if decision.crisis else None) == (CRISIS, "gloss")
 
 
-# Development data (spent sets): each gloss alarms 0.55-0.75 while its nearest crisis example is clearly nearer than
-# any calm one (by 0.11-0.27). With the gloss bar above those alarms, only the rescue, on the gloss's own bars, catches
-# them, as it catches glosses just under the bar.
+# Development data (spent sets): each gloss's nearest crisis example is clearly nearer than any calm one (by 0.11-0.27).
+# With the gloss bar above every alarm (they alarmed 0.55-0.75 when written; the Chinese one 0.96 once more Chinese
+# examples were learned), only the rescue, on the gloss's own bars, catches them, as it catches glosses under the bar.
 @pytest.mark.parametrize("text", [
     "в мене є пістолет батька і я знаю де ключ від сейфа",  # noqa: RUF001 (Cyrillic)
     "我把阳台的窗户打开了，坐在窗台上，18楼",  # noqa: RUF001 (Chinese commas)
@@ -326,10 +326,10 @@ def test_a_gloss_that_knows_the_content_words_is_read(responder: Responder, text
 def test_a_gloss_near_its_crisis_examples_is_rescued_under_the_gloss_bar(knowledge: Knowledge, responder: Responder,
                                                                          text: str) -> None:
     assert responder.decide(text).kind == CRISIS
-    decision = with_thresholds(knowledge, gloss=0.95).decide(text)
+    decision = with_thresholds(knowledge, gloss=1.01).decide(text)
     assert decision.kind == CRISIS and decision.crisis is not None
     assert decision.crisis.layer == "gloss" and "rescued" in decision.crisis.rule
-    assert with_thresholds(knowledge, gloss=0.95, gloss_rescue=1.01).decide(text).kind != CRISIS
+    assert with_thresholds(knowledge, gloss=1.01, gloss_rescue=1.01).decide(text).kind != CRISIS
 
 
 def test_a_message_half_in_english_words_is_glossed_when_another_language_knows_more_of_it(
