@@ -25,9 +25,8 @@ import numpy as np
 from bot.crisis.detector import CrisisHit, detect_crisis
 from bot.crisis.gloss import Gloss
 from bot.crisis.screen import CrisisScreen, MeaningReading
-from bot.crisis.semantic import CrisisClassifier
 from bot.knowledge.model import FaqEntry, Knowledge
-from bot.knowledge.training import CrisisTraining, crisis_training
+from bot.knowledge.training import crisis_classifiers, crisis_training
 from bot.language.identify import ENGLISH, LanguageIdentifier
 from bot.language.markup import strip_markup
 from bot.language.normalize import normalize
@@ -143,7 +142,7 @@ class Responder:
             # two cores (both crisis fits at once cost 30 MB more at the peak and saved nothing).
             training = crisis_training(knowledge)
             with ThreadPoolExecutor(1) as beside:
-                crisis_side = beside.submit(_crisis_classifiers, training, embedder)
+                crisis_side = beside.submit(crisis_classifiers, training, embedder)
                 self.understanding = Understanding(knowledge, embedder)
                 classifier, gloss_classifier = crisis_side.result()
             embedder.settle()
@@ -432,16 +431,3 @@ class Responder:
         footer = self.footer_text(context)
         return dataclasses.replace(decision, reply=f"{decision.body}\n\n{footer}", footer=footer)
 
-
-def _crisis_classifiers(training: CrisisTraining, embedder: Embedder
-                        ) -> tuple[CrisisClassifier | None, CrisisClassifier | None]:
-    """The semantic crisis layer (``bot.knowledge.training``): the English classifier, and the one that reads other
-    languages' glosses, which also learns from glossed examples (none without them: the English one reads glosses
-    too). That one is built first: its examples begin with the English one's, which keeps views of its vectors."""
-    if not training.crisis:
-        log.warning("no crisis examples (knowledge/crisis_examples.yaml): the semantic crisis layer is off")
-        return None, None
-    glossed = None if not training.glossed_crisis else CrisisClassifier.build(
-        (*training.crisis, *training.glossed_crisis), (*training.calm, *training.glossed_calm), training.easy, embedder)
-    english = CrisisClassifier.build(training.crisis, training.calm, training.easy, embedder, glossed, words=True)
-    return english, glossed

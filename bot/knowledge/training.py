@@ -25,10 +25,15 @@ depression that nothing shifts, taught it that hopelessness was calm too.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
+from bot.crisis.semantic import CrisisClassifier
 from bot.knowledge.model import Knowledge
 from bot.language.markup import strip_markup
+from bot.semantic.embedder import Embedder
+
+log = logging.getLogger("bot.decision")  # the classifiers are built for a Responder: its log, as before
 
 FAQ_TEXTS_PER_ENTRY = 64  # an entry's phrasings the crisis layer learns as calm, its first: see the module docstring
 
@@ -66,3 +71,18 @@ def crisis_training(knowledge: Knowledge) -> CrisisTraining:
     easy += [text for intent in (*knowledge.smalltalk, *knowledge.boundaries) for text in intent.phrasings]
     easy += knowledge.off_subject()
     return CrisisTraining(examples.crisis, examples.calm, tuple(easy), tuple(glossed_crisis), tuple(glossed_calm))
+
+
+def crisis_classifiers(training: CrisisTraining, embedder: Embedder
+                       ) -> tuple[CrisisClassifier | None, CrisisClassifier | None]:
+    """The semantic crisis layer (the module docstring says what it learns from): the English classifier, and the
+    one that reads other languages' glosses, which also learns from glossed examples (none without them: the English
+    one reads glosses too). That one is built first: its examples begin with the English one's, which keeps views of
+    its vectors."""
+    if not training.crisis:
+        log.warning("no crisis examples (knowledge/crisis_examples.yaml): the semantic crisis layer is off")
+        return None, None
+    glossed = None if not training.glossed_crisis else CrisisClassifier.build(
+        (*training.crisis, *training.glossed_crisis), (*training.calm, *training.glossed_calm), training.easy, embedder)
+    english = CrisisClassifier.build(training.crisis, training.calm, training.easy, embedder, glossed, words=True)
+    return english, glossed
