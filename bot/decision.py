@@ -27,6 +27,7 @@ from bot.crisis.gloss import Gloss
 from bot.crisis.screen import CrisisScreen, MeaningReading
 from bot.knowledge.model import FaqEntry, Knowledge
 from bot.knowledge.training import crisis_classifiers, crisis_training
+from bot.language.clauses import questions
 from bot.language.identify import ENGLISH, LanguageIdentifier
 from bot.language.markup import strip_markup
 from bot.language.normalize import normalize
@@ -371,7 +372,7 @@ class Responder:
         if best is None or confidence < (settings.short_message_confidence if fragment else settings.answer_confidence):
             if fragment and nearest:  # a bare topic word: ask which question it is
                 return self._clarify(nearest, 100 * confidence, reading)
-            return self._fallback(100 * confidence, nearest, reading)
+            return self._each_question(reading) or self._fallback(100 * confidence, nearest, reading)
         if best.label.kind == BOUNDARY:
             rival = entries[0].confidence if entries else 0.0
             words = reading.lexical[0].target if reading.lexical else None
@@ -387,8 +388,22 @@ class Responder:
             return self._fallback(100 * confidence, nearest, reading)
         close = [c.label.id for c in entries if confidence - c.confidence < settings.clarify_margin]
         if len(close) > 1:
-            return self._clarify(close[: settings.max_options], 100 * confidence, reading)
+            options = close[: settings.max_options]
+            return self._each_question(reading) or self._clarify(options, 100 * confidence, reading)
         return self._answer(self.knowledge.by_id[best.label.id], 100 * confidence, reading)
+
+    def _each_question(self, reading: Reading) -> Decision | None:
+        """A message of several questions (``bot.language.clauses``), each read alone: when every one gets an answer,
+        the first one's, with the others first among its related questions (buttons); else None."""
+        asked = questions(reading.text)
+        if len(asked) < 2 or self.understanding is None:
+            return None
+        answers = [self._from_reading(self.understanding.read(question)) for question in asked]
+        others = list(dict.fromkeys(answer.id for answer in answers[1:] if answer.id != answers[0].id))
+        if not others or any(answer.kind != ANSWER for answer in answers):
+            return None
+        related = tuple(dict.fromkeys([*others, *answers[0].related]))
+        return dataclasses.replace(answers[0], related=related, reading=reading)
 
     def _from_candidates(self, ranked: list[Candidate]) -> Decision:
         """Lexical-only mode (``matching.lexical_only``): the lexical score and its thresholds."""

@@ -168,3 +168,24 @@ def test_explain_shows_both_views_and_the_fused_confidence(responder: Responder)
     for part in ("lexical view", "nearest phrasings", "class probabilities", "fused confidence",
                  "decision:    answer cost"):
         assert part in report
+
+
+@pytest.mark.parametrize(("text", "first", "then"), [
+    ("Is it addictive and what are the side effects?", "addiction-risk", "side-effects"),
+    ("How quickly does it work and how many sessions will I need?", "how-fast", "number-of-sessions"),
+])
+def test_two_questions_get_the_first_answer_and_the_second_as_a_button(responder: Responder, text: str, first: str,
+                                                                       then: str) -> None:
+    """Read whole, the meaning splits between the two entries and neither is clear; read alone, each is."""
+    assert responder.understanding is not None
+    settings, ranked = responder.knowledge.matching, responder.understanding.read(text).candidates
+    assert ranked[0].confidence < settings.answer_confidence \
+        or ranked[1].confidence > ranked[0].confidence - settings.clarify_margin  # the premise: not clear whole
+    decision = responder.decide(text)
+    assert (decision.kind, decision.id) == (ANSWER, first)
+    assert decision.related[0] == then
+
+
+def test_two_questions_are_answered_only_when_each_has_an_answer(responder: Responder) -> None:
+    decision = responder.decide("what is TMS and does it actually work")  # TMS: no entry of ours answers it
+    assert decision.kind != ANSWER
