@@ -92,13 +92,10 @@ def command_export(args: argparse.Namespace) -> int:
 def command_import(args: argparse.Namespace) -> int:
     with checked_writes():
         report = import_sheet(Path(args.file), knowledge_dir(args.knowledge), dry_run=args.dry_run,
-                              verify=verify_folder)
+                              verify=verify_folder, remove_phrasings=args.remove_phrasings)
     for line in report.lines() if report.ok or args.dry_run else ():
         print(line)
     print_write_warnings(report.result.warnings if report.result else ())
-    if report.ok and (removed := report.removed_phrasings()):
-        print(Warning_(args.file, f"the sheet removes {removed} phrasing(s) (the '-' lines above); if they were added "
-                                  "after it was exported (learn), export again and redo the edit there"))
     for problem in report.problems:
         print(problem, file=sys.stderr)
     if not report.ok:
@@ -139,4 +136,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
                                       "export's columns; phrasings, related and keywords separated by |")
     imports.add_argument("--dry-run", action="store_true",
                          help="show what would change, per entry and field, and write nothing")
+    imports.add_argument("--remove-phrasings", action="store_true",
+                         help="let the sheet take phrasings out of entries (refused otherwise: a sheet exported "
+                              "before a learn or review lacks what was added since)")
     imports.set_defaults(handler=command_import)

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.knowledge.model import FaqEntry, Knowledge
 from bot.knowledge.sheets import SheetError, Table, column_letter, read_table, write_csv, write_xlsx
-from bot.knowledge.writer import EntryChange, FieldChange, Verify, WriteResult, apply_changes
+from bot.knowledge.writer import EntryChange, FieldChange, Verify, WriteProblem, WriteResult, apply_changes
 
 COLUMNS = ("id", "question", "phrasings", "answer", "related", "category", "keywords", "hotline_footer")
 REQUIRED = COLUMNS[:6]  # keywords and hotline_footer may be left out: those fields then stay as they are
@@ -68,13 +69,6 @@ class ImportReport:
     def ok(self) -> bool:
         return not self.problems
 
-    def removed_phrasings(self) -> int:
-        """How many phrasings the sheet takes out of existing entries. Import never deletes an entry, but a sheet
-        exported before a ``learn`` lacks what was learnt since, and would take it out again without a word."""
-        changes = self.result.changes if self.result else ()
-        return sum(len(set(change.old) - set(change.new)) for change in changes
-                   if change.field == "phrasings" and isinstance(change.old, tuple) and isinstance(change.new, tuple))
-
     def lines(self) -> list[str]:
         """The changes per entry and field, for the operator to read before or after the write."""
         changes = self.result.changes if self.result else ()
@@ -119,10 +113,14 @@ def _short(value: object, limit: int = 70, start: int = 0) -> str:
     return repr(head + piece if start + len(piece) >= len(text) else head + piece[:-3] + "...")
 
 
-def import_sheet(sheet: Path, knowledge_dir: Path, *, dry_run: bool = False, verify: Verify | None = None
-                 ) -> ImportReport:
+def import_sheet(sheet: Path, knowledge_dir: Path, *, dry_run: bool = False, verify: Verify | None = None,
+                 remove_phrasings: bool = False) -> ImportReport:
     """Update and add entries from a CSV or XLSX file; nothing is written unless everything is valid (and passes
-    ``verify``, see ``bot.knowledge.writer``; skipped when a row is wrong already, as nothing will be written)."""
+    ``verify``, see ``bot.knowledge.writer``; skipped when a row is wrong already, as nothing will be written).
+
+    A row that takes phrasings out of its entry is refused unless ``remove_phrasings``: a sheet exported before a
+    ``learn`` or a review lacks what was added since, and would take it out again (a warning after the write was
+    all it got)."""
     report = ImportReport(dry_run)
     try:
         table = read_table(sheet, COLUMNS)
@@ -137,13 +135,28 @@ def import_sheet(sheet: Path, knowledge_dir: Path, *, dry_run: bool = False, ver
         report.problems.append(f"{sheet}: no rows to import")
     if changes:
         report.result = apply_changes(knowledge_dir, changes, dry_run=dry_run or bool(report.problems),
-                                      verify=None if report.problems else verify)
+                                      verify=None if report.problems else verify,
+                                      refuse=None if remove_phrasings else _phrasings_taken_out)
         for problem in report.result.problems:
             if not any(f"related id '{entry_id}' does not exist" in problem.message for entry_id in rejected):
                 report.problems.append(_in_sheet(sheet, problem.entry_id, problem.field, str(problem),
                                                  problem.message, report.rows, columns))
     report.problems.sort(key=lambda text: int(match[1]) if (match := _ROW.search(text)) else 0)
     return report
+
+
+def _phrasings_taken_out(planned: Sequence[FieldChange]) -> list[WriteProblem]:
+    """An entry's phrasings the sheet lacks, one problem per entry (``import_sheet`` says why)."""
+    problems = []
+    for change in planned:
+        if change.field == "phrasings" and isinstance(change.old, tuple) and isinstance(change.new, tuple) \
+                and (gone := [text for text in change.old if text not in change.new]):
+            problems.append(WriteProblem(
+                f"the sheet takes out {len(gone)} phrasing(s) of '{change.entry_id}' ({_short(gone[0], 50)}"
+                f"{', ...' if len(gone) > 1 else ''}); if they were added after the sheet was exported (learn, "
+                "review), export again and redo the edit there; to take them out, import with --remove-phrasings",
+                entry_id=change.entry_id, field="phrasings"))
+    return problems
 
 
 def _columns(sheet: Path, header: list[str], problems: list[str]) -> dict[str, int] | None:

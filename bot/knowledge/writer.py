@@ -330,8 +330,11 @@ def _swap(files: dict[Path, _File]) -> list[WriteProblem]:
 
 
 def apply_changes(directory: Path, changes: Sequence[EntryChange], *, dry_run: bool = False,
-                  verify: Verify | None = None) -> WriteResult:
-    """Update and add FAQ entries in ``directory`` (see the module docstring); all or nothing."""
+                  verify: Verify | None = None,
+                  refuse: Callable[[Sequence[FieldChange]], Sequence[WriteProblem]] | None = None) -> WriteResult:
+    """Update and add FAQ entries in ``directory`` (see the module docstring); all or nothing. ``refuse``: what the
+    caller will not have among the planned changes, seen before anything is edited (an import taking phrasings
+    out)."""
     directory = Path(directory)
     try:
         knowledge = load_knowledge(directory)
@@ -340,6 +343,7 @@ def apply_changes(directory: Path, changes: Sequence[EntryChange], *, dry_run: b
             WriteProblem(f"{p.message} (the folder must validate before anything is written)", p.where)
             for p in exc.problems), dry_run=dry_run)
     planned, problems = _plan(knowledge, changes)
+    problems += refuse(planned) if refuse is not None else ()
     if problems or not planned:
         return WriteResult(tuple(planned), problems=tuple(problems), dry_run=dry_run)
     try:

@@ -233,7 +233,7 @@ def test_a_json_export_is_refused_by_import_in_words_that_say_why(knowledge_copy
     assert "unknown column" not in result.stderr
 
 
-def test_import_warns_when_the_sheet_takes_out_phrasings(knowledge_copy: Path, tmp_path: Path) -> None:
+def test_import_takes_phrasings_out_only_when_asked(knowledge_copy: Path, tmp_path: Path) -> None:
     sheet = tmp_path / "faqs.csv"
     assert run_bot("export", "--knowledge", str(knowledge_copy), "--output", str(sheet)).returncode == 0
     rows = list(csv.reader(io.StringIO(sheet.read_text(encoding="utf-8"))))
@@ -242,9 +242,12 @@ def test_import_warns_when_the_sheet_takes_out_phrasings(knowledge_copy: Path, t
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(rows)
     sheet.write_text(buffer.getvalue(), encoding="utf-8")
-    dry = run_bot("import", str(sheet), "--dry-run", "--knowledge", str(knowledge_copy))
-    assert dry.returncode == 0, dry.stderr
-    assert f"{sheet}: warning: the sheet removes 1 phrasing(s)" in dry.stdout and "export again" in dry.stdout
+    refused = run_bot("import", str(sheet), "--knowledge", str(knowledge_copy))
+    assert refused.returncode == 1
+    assert "the sheet takes out 1 phrasing(s) of 'cost'" in refused.stderr and "nothing was written" in refused.stderr
+    asked = run_bot("import", str(sheet), "--remove-phrasings", "--knowledge", str(knowledge_copy))
+    assert asked.returncode == 0, asked.stderr
+    assert "updated cost" in asked.stdout and "  phrasings: -" in asked.stdout
 
 
 def test_export_edit_import_export_gives_back_the_edited_sheet(knowledge_copy: Path, tmp_path: Path) -> None:

@@ -175,13 +175,21 @@ def test_the_change_list_shows_where_a_long_answer_changed(knowledge_copy: Path,
     assert before.endswith(old.strip("'").removeprefix("..."))
 
 
-def test_an_old_sheet_that_takes_out_a_learnt_phrasing_is_counted(knowledge_copy: Path, tmp_path: Path) -> None:
+def test_an_old_sheet_that_would_take_out_a_learnt_phrasing_is_refused(knowledge_copy: Path, tmp_path: Path) -> None:
     # A sheet exported before a learn lacks the learnt phrasing; importing it took the phrasing out again, with a
-    # '-' line as the only sign. The report counts it, and import warns (bot.cli.knowledge).
+    # '-' line and a warning after the write as the only signs. Now nothing is written unless that is asked for.
     sheet = write_rows(tmp_path / "faqs.csv", exported_rows(knowledge_copy))
     assert add_phrasing(knowledge_copy, "cost", "what will the whole course set me back").ok
-    report = import_sheet(sheet, knowledge_copy, dry_run=True)
-    assert report.ok and report.removed_phrasings() == 1
-    assert "  phrasings: -'what will the whole course set me back'" in report.lines()
-    assert import_sheet(write_rows(tmp_path / "now.csv", exported_rows(knowledge_copy)), knowledge_copy,
-                        dry_run=True).removed_phrasings() == 0
+    before = snapshot(knowledge_copy)
+    cost_row = next(n for n, row in enumerate(exported_rows(knowledge_copy), 1) if row[0] == "cost")
+    for dry_run in (True, False):
+        report = import_sheet(sheet, knowledge_copy, dry_run=dry_run)
+        assert report.problems == [
+            f"{sheet} row {cost_row}, column phrasings (C): the sheet takes out 1 phrasing(s) of 'cost' ('what will "
+            "the whole course set me back'); if they were added after the sheet was exported (learn, review), export "
+            "again and redo the edit there; to take them out, import with --remove-phrasings"]
+        assert snapshot(knowledge_copy) == before
+    assert import_sheet(write_rows(tmp_path / "now.csv", exported_rows(knowledge_copy)), knowledge_copy).ok
+    asked = import_sheet(sheet, knowledge_copy, remove_phrasings=True)
+    assert asked.ok and "  phrasings: -'what will the whole course set me back'" in asked.lines()
+    assert "what will the whole course set me back" not in load_knowledge(knowledge_copy).by_id["cost"].phrasings
