@@ -188,7 +188,7 @@ class Responder:
         similarities = self.understanding.classifier.similarities(vectors) if self.understanding and windows else None
         nearest_faq = None if similarities is None else similarities.max(axis=1)
         meaning = self.screen.meaning(vectors, windows, nearest_faq)
-        meaning = self.screen.read_story(text, meaning, vectors, nearest_faq, self.meaning_of)
+        meaning = self.screen.read_frames(text, meaning, vectors, nearest_faq, self.meaning_of)
         if hit is not None and (self.understanding is None or not self.screen.overrules(  # no meaning, no veto
                 hit, meaning, *self.screen.more_readings(self.understanding.embedder, clean, len(windows), hit))):
             return self.crisis_decision(hit, context, language)

@@ -54,6 +54,7 @@ _LEET_DIGITS = str.maketrans("01345789", "oieastbg")
 # before normalize(), which would otherwise read a lone "u" as "you".
 _SPACED_LETTERS = re.compile(r"(?<![^\W_])[^\W\d_](?:[ .\-_*~+]+[^\W\d_](?![^\W_])){2,}")
 _SPACING = re.compile(r"[ .\-_*~+]+")
+_JOINING = re.compile(r"^[\W_]*(?:(?:and|but|so)\b[\W_]*)?", re.IGNORECASE)  # what joined a frame to the words after it
 # What every run of spaced letters contains (a letter between separators, then another letter): a fast
 # check, since it starts with the rarer separators, before the slower _SPACED_LETTERS.
 _MAYBE_SPACED = re.compile(r"[ .\-_*~+][^\W\d_][ .\-_*~+]+[^\W\d_](?![^\W_])")
@@ -350,6 +351,23 @@ def frames(rules: DetectionRules, text: str, names: frozenset[str]) -> tuple[fro
     found = {number: found for number, found in spans.items() if rules.exceptions[number].name in names}
     rest = _mask(canonical, [span for listed in found.values() for span in listed]).replace(MASK, " ")
     return frozenset(found), " ".join(rest.split())
+
+
+def after_opening(rules: DetectionRules, text: str, names: frozenset[str]) -> str | None:
+    """The words of ``text`` after a frame of the exceptions ``names`` that opens it, as written (the encoder reads
+    "haven't slept" and "have not slept" differently); None when no such frame opens it, or when its words cannot
+    be told apart from the rest."""
+    if not names:
+        return None
+    canonical = canonical_text(rules, text)
+    spans = _exception_spans(rules, canonical, trigrams(canonical))
+    ends = [end for number, found in spans.items() if rules.exceptions[number].name in names
+            for start, end in found if start == 0]
+    if not ends:
+        return None
+    frame, words = canonical[:max(ends)].strip(), text.split()
+    told = next((n for n in range(1, len(words)) if canonical_text(rules, " ".join(words[:n])) == frame), None)
+    return None if told is None else _JOINING.sub("", " ".join(words[told:])) or None
 
 
 def clearly_calm(rules: DetectionRules, text: str) -> bool:

@@ -16,13 +16,14 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from bot.crisis.anaphora import completed, resolved
 from bot.crisis.detector import (
     CrisisHit,
+    after_opening,
     canonical_text,
     clearly_calm,
     detect_crisis,
@@ -263,12 +264,22 @@ class CrisisScreen:
         found, rest = frames(self.rules, text, names)
         return frozenset(category for category, masked_by in self._masked_by.items() if found & masked_by), rest
 
-    def read_story(self, text: str, meaning: MeaningReading, vectors: np.ndarray, easy_similarity: np.ndarray | None,
-                   read_rest: Callable[[str], MeaningReading]) -> MeaningReading:
-        """The meaning of a message (``meaning``, of its windows' ``vectors``) that escalates, read again if the
-        message tells its story as over (``story``): whole, and with ``told_as_over``; ``read_rest``: the meaning
-        layer on the words after the story."""
-        told, rest = self.story(text) if meaning.hit is not None else (frozenset(), "")
+    def read_frames(self, text: str, meaning: MeaningReading, vectors: np.ndarray, easy_similarity: np.ndarray | None,
+                    read_rest: Callable[[str], MeaningReading]) -> MeaningReading:
+        """The meaning of a message (``meaning``, of its windows' ``vectors``) read again where a frame changes it
+        (``read_rest``: the meaning layer on the words outside a frame). One that escalates, if the message tells its
+        story as over (``story``): whole, and with ``told_as_over``. One that does not, if the message opens with
+        who writes (``writer_frames``) and then asks nothing: without those words too. The examples teach that
+        clinicians write calm questions, and the model weighs who writes over what follows: "psychiatrist here. I
+        have a plan and the means" alarmed 0.53, its words after the frame read as the crisis they are. A clinician
+        who asks is asking as one: "as a nurse I've held the hands of people dying (...) is KAP good for moral
+        injury?" read without its frame alarms. Only ever an escalation more, its rule saying so."""
+        if meaning.hit is None:
+            rest = None if asks_anything(text) else after_opening(self.rules, text, self.thresholds.writer_frames)
+            again = read_rest(rest) if rest else meaning
+            return meaning if again.hit is None else replace(again, hit=replace(again.hit, rule=f"{again.hit.rule}:"
+                                                                                 "read without who writes"))
+        told, rest = self.story(text)
         if not told:
             return meaning
         if len(vectors) > 1:

@@ -47,5 +47,6 @@ class Thresholds:
     gloss_patterns: frozenset[str]  # categories whose English patterns also read a gloss
     gloss_frames: frozenset[str]  # exceptions whose frame, found in a gloss, sets aside its hits
     story_frames: frozenset[str]  # exceptions whose frame makes the meaning read the message whole
+    writer_frames: frozenset[str]  # exceptions whose frame (who writes) the meaning also reads a message without
     # an alarming sentence of a calm-sounding message escalates only when, read with a neighbour, it alarms this much
     context: float  # (0: always)

@@ -78,7 +78,8 @@ def read_crisis(reader: FileReader, fields: dict[str, Node]) -> CrisisPolicy | N
     thresholds = _thresholds(reader, fields["semantic"])
     check_names(reader, fields.get("semantic"), CATEGORY_LISTS, category_names(fields["detection"]) | {RISK_CATEGORY},
                 "a category of crisis.yaml")
-    check_names(reader, fields.get("semantic"), ("gloss_frames", "story_frames"), exception_names(fields["detection"]),
+    check_names(reader, fields.get("semantic"), ("gloss_frames", "story_frames", "writer_frames"),
+                exception_names(fields["detection"]),
                 "an exception of crisis.yaml")
     languages = _languages(reader, fields["languages"], regions) if "languages" in fields else {}
     detection = parse_detection(reader, fields["detection"])
@@ -157,7 +158,7 @@ _MARGINS = ("support_margin", "nearest_margin", "question_margin", "rescue_margi
             "gloss_rescue_margin")  # differences of cosines, -2 to 2
 _FLOORS = ("nearest_floor", "question_floor")  # cosines, -1 to 1
 _NAME_LISTS = ("veto_kinds", "risk_veto_kinds", "veto_categories", "quiet_categories", "distress_kinds",
-               "gloss_veto_kinds", "gloss_patterns", "gloss_frames", "story_frames")
+               "gloss_veto_kinds", "gloss_patterns", "gloss_frames", "story_frames", "writer_frames")
 
 
 def _thresholds(reader: FileReader, node: Node) -> Thresholds | None:
@@ -302,8 +303,8 @@ def _grouped(reader: FileReader, node: Node | None, what: str, known: set[str] |
 
 
 def exception_names(node: Node | None) -> set[str]:
-    """The names of the exceptions under ``detection.exceptions`` (for checking ``semantic.gloss_frames`` and
-    ``semantic.story_frames``)."""
+    """The names of the exceptions under ``detection.exceptions`` (for checking ``semantic.gloss_frames``,
+    ``semantic.story_frames`` and ``semantic.writer_frames``)."""
     if not isinstance(node, MappingNode):
         return set()
     for key, value in node.value:
