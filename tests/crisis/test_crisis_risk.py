@@ -99,6 +99,22 @@ def test_the_scorer_alone_escalates_each_kind(scorer_only: DetectionRules, rules
     assert detect_crisis(rules, message) is not None
 
 
+# Development data (d1, a helper's set): an emergency in a clinician's words, with help called and not there yet.
+@pytest.mark.parametrize("message", [
+    "Nurse here. Patient in chair 3 went apneic mid-infusion, we're bagging, EMS called, anything else I should "
+    "prioritise?",
+    "pt post-ketamine is hypertensive 220/120 and complaining of thunderclap headache, we're alone at the clinic, "
+    "what now",
+    "my patient in the recovery chair has a BP of 70/40 and she's grey and sweaty after the infusion, the doctor "
+    "left an hour ago, what do i do",
+    "I'm an ER doctor, patient went into laryngospasm after ketamine, EMS is 20 minutes out, what do I do first",
+])
+def test_the_scorer_reads_an_emergency_as_a_clinician_reports_it(scorer_only: DetectionRules, message: str) -> None:
+    hit = detect_crisis(scorer_only, message)
+    assert hit is not None and hit.category == "medical-emergency", message
+    assert hit.rule.startswith("risk-signals:") and "emergency" in hit.rule and "acute" in hit.rule
+
+
 def test_a_scorer_hit_names_its_groups_but_no_text(rules: DetectionRules) -> None:
     hit = detect_crisis(rules, "not sure i'll make it through tonight")
     assert hit is not None and hit.category == RISK_CATEGORY and hit.language == "en"
@@ -147,6 +163,11 @@ CALM_WITH_SIGNAL_WORDS = [
     "i won't be here next month because i'm moving to denver, can you refer me?",
     "can i take all my meds on the morning of the session?",
     "do i need to stop all my medications before the infusion tonight?",
+    # a clinician's words for an emergency, asked about rather than reported
+    "what should a clinic do if a patient goes into laryngospasm during an infusion?",
+    "is laryngospasm a risk with ketamine? what else should I know",
+    "what are the signs of a hypertensive crisis during ketamine, and is the clinic prepared for anything else?",
+    "how often do patients desaturate under ketamine sedation?",
 ]
 
 
