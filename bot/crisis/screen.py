@@ -56,11 +56,12 @@ def asks_a_question(window: str) -> bool:
 
 
 # Anywhere in a message, what asks: a mark, a clause opening as a question ("tried everything, would ketamine do
-# anything for me"), a question word before its verb ("roughly what would one session cost"), a request.
+# anything for me"), a question word before its verb ("roughly what would one session cost"), a request ("walk me
+# thru a session pls", "i need to know roughly what one appointment would set me back").
 _ASKS_ANYWHERE = re.compile(r"\?|(?:^|[.!,;:\u2013\u2014]|\s-|\b(?:and|but|so)\b)\s*" + _ASKS.pattern
                             + r"|\b(?:how|what|whats|why|when|where|which|who)\s+(?:is|are|do|does|did|can|could"
-                            r"|will|would|should|much|many|long)\b|\b(?:wonder(?:ing)?|(?:like|want) to know|tell me"
-                            r"|curious)\b", re.IGNORECASE)
+                            r"|will|would|should|much|many|long)\b|\b(?:wonder(?:ing)?|(?:like|want|need) to know"
+                            r"|tell me|curious|explain|describe|walk me thr(?:ough|u))\b", re.IGNORECASE)
 
 
 def asks_anything(text: str) -> bool:

@@ -951,12 +951,23 @@ def test_distress_told_not_asked_gets_support_and_offers_the_answer_it_replaced(
     ("i'm on a tight budget, roughly what would one session set me back", True),
     ("Before I commit, I'd like to know the usual number of appointments.", True),
     ("sounds sketchy tbh. what makes anyone think this is safe", True),
+    # development data (d2): requests with no question word, which the support reply took from their answer
+    ("walk me thru a session pls", True),
+    ("Before I even bring this up with my doctor, I need to know roughly what one ketamine appointment would set me "
+     "back in the States.", True),
+    ("explain the difference between spravato and iv", True),
     ("everything feels hopeless lately", False),
     ("i can't do this anymore", False),  # "can" opens no question before n't
     ("so tired of everything and nothing helps", False),
 ])
 def test_a_message_asks_by_its_mark_a_clause_or_a_request(text: str, asks: bool) -> None:
     assert asks_anything(text) is asks
+
+
+def test_a_request_the_model_reads_as_distress_keeps_its_answer(responder: Responder) -> None:
+    """Development data (d2): it read as distress (0.56), and asked no question word, so support took its answer."""
+    decision = responder.decide("walk me thru a session pls")
+    assert (decision.kind, decision.id) == (ANSWER, "session-experience")
 
 
 def test_a_question_asked_in_distress_keeps_its_answer(responder: Responder) -> None:
