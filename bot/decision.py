@@ -390,17 +390,19 @@ class Responder:
         if len(close) > 1:
             options = close[: settings.max_options]
             return self._each_question(reading) or self._clarify(options, 100 * confidence, reading)
-        return self._answer(self.knowledge.by_id[best.label.id], 100 * confidence, reading)
+        return self._each_question(reading, best.label.id) \
+            or self._answer(self.knowledge.by_id[best.label.id], 100 * confidence, reading)
 
-    def _each_question(self, reading: Reading) -> Decision | None:
+    def _each_question(self, reading: Reading, whole: str | None = None) -> Decision | None:
         """A message of several questions (``bot.language.clauses``), each read alone: when every one gets an answer,
-        the first one's, with the others first among its related questions (buttons); else None."""
+        the first one's, with the others first among its related buttons; else None. ``whole``: the entry the whole
+        is answered with; then only when a later question's ("is nausea common, and is it expensive?" read as cost)."""
         asked = questions(reading.text)
         if len(asked) < 2 or self.understanding is None:
             return None
         answers = [self._from_reading(self.understanding.read(question)) for question in asked]
         others = list(dict.fromkeys(answer.id for answer in answers[1:] if answer.id != answers[0].id))
-        if not others or any(answer.kind != ANSWER for answer in answers):
+        if not others or any(answer.kind != ANSWER for answer in answers) or whole not in (None, *others):
             return None
         related = tuple(dict.fromkeys([*others, *answers[0].related]))
         return dataclasses.replace(answers[0], related=related, reading=reading)

@@ -186,6 +186,27 @@ def test_two_questions_get_the_first_answer_and_the_second_as_a_button(responder
     assert decision.related[0] == then
 
 
+@pytest.mark.parametrize(("text", "first", "then"), [  # development data (d2, a helper's set)
+    ("is nausea common with ketamine treatment, and is it expensive?", "side-effects", "cost"),
+    ("how much does it cost and do i need a referral", "cost", "finding-a-provider"),
+    ("is ketamine safe and could i get hooked on it", "safety", "addiction-risk"),
+])
+def test_two_questions_read_whole_as_the_second_get_the_first_answer(responder: Responder, text: str, first: str,
+                                                                     then: str) -> None:
+    """Read whole, the meaning leans to the later, more specific question and answers it alone."""
+    assert responder.understanding is not None
+    assert responder.understanding.read(text).candidates[0].label.id == then  # the premise
+    decision = responder.decide(text)
+    assert (decision.kind, decision.id) == (ANSWER, first)
+    assert decision.related[0] == then
+
+
+def test_one_question_of_two_answered_whole_keeps_that_answer(responder: Responder) -> None:
+    """When the whole's answer is the first question's, or a later question has no answer alone, nothing changes."""
+    decision = responder.decide("hi there; how much does a session cost?")
+    assert (decision.kind, decision.id) == (ANSWER, "cost")
+
+
 def test_two_questions_are_answered_only_when_each_has_an_answer(responder: Responder) -> None:
     decision = responder.decide("what is TMS and does it actually work")  # TMS: no entry of ours answers it
     assert decision.kind != ANSWER
