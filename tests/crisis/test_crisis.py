@@ -846,6 +846,9 @@ MORE_CRISIS = [
     'i want to kill myself in real life not in minecraft',
     'gonna kill myself after this ranked match, im done with everything',
     'dying in the game is the only fun i have, in real life i want to die too',
+    # ... and the writer not safe is a crisis, where a place or a time says so
+    "i don't feel safe right now",
+    "it's not safe at home anymore",
 ]
 
 # More calm messages that use crisis-sounding words.
@@ -1201,6 +1204,9 @@ MORE_CALM = [
     'my cat will die of loneliness if i stay overnight at the clinic lol',
     'i had some chest pain that started 10 minutes into the infusion last month, should i mention it next time?',
     'is chest pain or a numb arm a known side effect of ketamine?',
+    # development data (d2): a thing said not to be safe is a question about it
+    "i'm scared its not safe, tell me honestly",
+    'is it not safe to drive after?',
 ]
 # A question about a fatal outcome, then a sentence of the writer's own that welcomes it (the ENDORSE words).
 ENDORSED_OUTCOMES = [
