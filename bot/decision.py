@@ -397,7 +397,7 @@ class Responder:
         """A message of several questions (``bot.language.clauses``), each read alone: when every one gets an answer,
         the first one's, with the others first among its related buttons; else None. ``whole``: the entry the whole
         is answered with; then only when a later question's ("is nausea common, and is it expensive?" read as cost)."""
-        asked = questions(reading.text)
+        asked = questions(reading.text, first_asks=whole is not None)
         if len(asked) < 2 or self.understanding is None:
             return None
         answers = [self._from_reading(self.understanding.read(question)) for question in asked]

@@ -23,9 +23,21 @@ def test_each_question_is_split_off(text: str, asked: list[str]) -> None:
     "ketamine and esketamine, what is the difference?",
     "why? how?",  # pieces of one word are no questions of their own
     "how much does it cost",
+    # a question word with its negation opens no question (a knowledge phrasing of how-fast)
+    "i'm 72 and can't wait months for a tablet to work, does this act any faster",
+    "we tried and couldn't find a clinic nearby",
 ])
 def test_one_question_stays_whole(text: str) -> None:
     assert questions(text) == [text]
+
+
+def test_first_asks_needs_the_first_to_open_as_a_question() -> None:
+    """A knowledge phrasing of safety: a remark, then the one question it asks."""
+    text = "an anesthetic for mood? sounds dangerous, how safe is it really"
+    assert questions(text) == ["an anesthetic for mood", "sounds dangerous, how safe is it really"]
+    assert questions(text, first_asks=True) == [text]
+    assert questions("is nausea common, and is it expensive?", first_asks=True) == ["is nausea common",
+                                                                                    "is it expensive"]
 
 
 def test_nothing_asks_nothing() -> None:
