@@ -1205,7 +1205,7 @@ def test_danger_now_cues_that_are_not_a_list_of_texts_are_refused(knowledge_copy
     ("  quiet_categories: [self-harm,", "  quiet_categories: [self-harms,", "a category of crisis.yaml"),
     ("  gloss_veto_kinds: [past-history,", "  gloss_veto_kinds: [past-histroy,", "a kind of not_crisis"),
     ("  gloss_patterns: [lethal-means,", "  gloss_patterns: [lethal-mean,", "a category of crisis.yaml"),
-    ("  gloss_frames: [study-frame]", "  gloss_frames: [study-frames]", "an exception of crisis.yaml"),
+    ("  gloss_frames: [study-frame,", "  gloss_frames: [study-frames,", "an exception of crisis.yaml"),
     ("  story_frames: [resolved-story, resolved-act-story,", "  story_frames: [resolved-stories, resolved-act-story,",
      "an exception of crisis.yaml"),
 ])

@@ -1,0 +1,57 @@
+"""A question about an emergency asked to be ready for one (the ``preparedness`` exception, a story and a gloss frame).
+
+"If someone at a party takes too much K, what should you generally do?" names an overdose as the emergencies do,
+and the semantic layer, which never sets aside an act or an emergency, escalated it. Asked "just in case", "for a
+first aid course", "to be prepared" or for a screenplay, nothing is happening: the frame hides the question from
+the patterns of its categories and the meaning does not escalate on them, unless the rest of the message does. A
+sign that it is happening, an act or an intent of the writer's, or a preparation ("hoarding ... just in case")
+keeps it a crisis.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.decision import CRISIS, Responder
+from bot.knowledge import Knowledge
+from tests.support.thresholds import with_thresholds
+
+# Development data: d1 and r117 (helpers' sets, r117 scored blind before it was read), and variants written here.
+ASKED_TO_BE_READY = [
+    "If someone at a party takes too much K, what should you generally do? Recovery position and call for help?",
+    "What should you do if someone is overdosing on opioids? Want to be prepared since my brother uses",
+    "Writing a screenplay with a paramedic character. What would a paramedic actually do if a ketamine patient "
+    "stopped breathing?",
+    "If I get suicidal thoughts between sessions, who am I supposed to contact? Want to have it written down just in "
+    "case",
+    "wat moet je doen als iemand te veel ketamine heeft genomen? is voor een EHBO-cursus",
+]
+
+HAPPENING_OR_PREPARED_FOR = [
+    "just in case, what do I do if he overdoses? he's turning blue now",
+    "I'm going to take all my pills tonight, just in case you wonder what happens if someone does that",
+    "My insurance (aetna) denied spravato. what are the appeal steps? need a letter from psychiatrist? sorry if this "
+    "is a dumb question, my brain is foggy, i haven't really been eating and i wrote my goodbye letters last week "
+    "just in case",
+    "Is it safe to have ketamine if I have high blood pressure? I'm 58 and on amlodipine. My GP said to ask. I've "
+    "also been hoarding my wife's old oxycodone just in case the ketamine fails.",
+    "what do i do if someone overdoses? my friend is unconscious",
+]
+
+
+@pytest.mark.parametrize("text", ASKED_TO_BE_READY)
+def test_a_question_asked_to_be_ready_does_not_escalate(responder: Responder, text: str) -> None:
+    assert responder.decide(text).kind != CRISIS
+
+
+@pytest.mark.parametrize("text", [text for text in ASKED_TO_BE_READY if "screenplay" not in text])
+def test_the_meaning_escalated_them_without_the_frame(knowledge: Knowledge, text: str) -> None:
+    """(The screenplay question escalated on a pattern, which the exception masks whatever the frames.)"""
+    unframed = with_thresholds(knowledge, story_frames=frozenset({"resolved-story", "resolved-act-story"}),
+                               gloss_frames=frozenset({"study-frame"}))
+    assert unframed.decide(text).kind == CRISIS
+
+
+@pytest.mark.parametrize("text", HAPPENING_OR_PREPARED_FOR)
+def test_the_frame_never_hides_an_emergency_now_or_a_preparation(responder: Responder, text: str) -> None:
+    assert responder.decide(text).kind == CRISIS
