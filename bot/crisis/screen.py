@@ -41,9 +41,9 @@ from bot.language.normalize import normalize, without_laughter
 from bot.semantic.embedder import WINDOWED_WORDS, Embedder, sentences
 
 _TRAILING = re.compile(r"[^\w.!?]+$")  # emoji and spaces after the last mark
-# How a question opens: chat questions often come without their question mark
+# How a question opens: chat questions often come without their question mark, and in shorthand ("r u ...")
 _ASKS = re.compile(r"(?:how|what|whats|why|when|where|which|who|is|are|am|can|could|will|would|should|do|does|did|has"
-                   r"|have|was|were)\b(?!['\u2019]t\b)", re.IGNORECASE)  # "can't feel my face" says, it does not ask
+                   r"|have|was|were|r(?= u\b))\b(?!['\u2019]t\b)", re.IGNORECASE)  # "can't feel my face" does not ask
 
 
 def asks_a_question(window: str) -> bool:

@@ -654,7 +654,10 @@ def test_medicine_stockpiled_is_means_the_meaning_cannot_set_aside(responder: Re
                                               ("i want to know how it works", False), ("whatever", False),
                                               ("can't feel my face and my speech is slurred", False),
                                               ("can\u2019t breathe properly since the spray", False),
-                                              ("can i drive home after", True)])
+                                              ("can i drive home after", True),
+                                              # texting shorthand (development data: r118, read after scoring)
+                                              ("r u supposed to do it multiple times", True),
+                                              ("r rated movies about addiction", False)])
 def test_a_window_asks_when_it_is_one_sentence_that_reads_as_a_question(window: str, asks: bool) -> None:
     assert asks_a_question(window) is asks
 
@@ -962,6 +965,11 @@ def test_distress_told_not_asked_gets_support_and_offers_the_answer_it_replaced(
 ])
 def test_a_message_asks_by_its_mark_a_clause_or_a_request(text: str, asks: bool) -> None:
     assert asks_anything(text) is asks
+
+
+def test_a_question_in_texting_shorthand_meets_the_question_floor(responder: Responder) -> None:
+    """It alarmed 0.80 ("do it"), read as a statement; as the question it is, its nearest crisis example is too far."""
+    assert responder.decide("r u supposed to do it multiple times").kind != CRISIS
 
 
 def test_a_request_the_model_reads_as_distress_keeps_its_answer(responder: Responder) -> None:
