@@ -849,6 +849,7 @@ MORE_CRISIS = [
     # ... and the writer not safe is a crisis, where a place or a time says so
     "i don't feel safe right now",
     "it's not safe at home anymore",
+    'my suicidal thoughts were almost gone by infusion 3 but they came back last night and i have the pills out',
 ]
 
 # More calm messages that use crisis-sounding words.
@@ -1207,6 +1208,10 @@ MORE_CALM = [
     # development data (d2): a thing said not to be safe is a question about it
     "i'm scared its not safe, tell me honestly",
     'is it not safe to drive after?',
+    # r119 (read after it was scored blind): thoughts ended by treatment, told with "by" and "almost"
+    'My suicidal thoughts were gone by infusion 3 and have stayed gone. Just wanted to share that with anyone '
+    'starting out.',
+    'i used to think about dying a lot but after 6 sessions those thoughts are almost gone. does it last?',
 ]
 # A question about a fatal outcome, then a sentence of the writer's own that welcomes it (the ENDORSE words).
 ENDORSED_OUTCOMES = [

@@ -108,6 +108,8 @@ def test_the_scorer_alone_escalates_each_kind(scorer_only: DetectionRules, rules
     "my patient in the recovery chair has a BP of 70/40 and she's grey and sweaty after the infusion, the doctor "
     "left an hour ago, what do i do",
     "I'm an ER doctor, patient went into laryngospasm after ketamine, EMS is 20 minutes out, what do I do first",
+    # r119 (read after it was scored blind)
+    "CRNA here, post-infusion pt just went into v-tach in recovery, crash cart coming but I'm freaking out",
 ])
 def test_the_scorer_reads_an_emergency_as_a_clinician_reports_it(scorer_only: DetectionRules, message: str) -> None:
     hit = detect_crisis(scorer_only, message)
@@ -168,6 +170,8 @@ CALM_WITH_SIGNAL_WORDS = [
     "is laryngospasm a risk with ketamine? what else should I know",
     "what are the signs of a hypertensive crisis during ketamine, and is the clinic prepared for anything else?",
     "how often do patients desaturate under ketamine sedation?",
+    "what happens if a patient goes into v-tach during ketamine, is there a crash cart at the clinic?",
+    "i'm freaking out about my first session, is a seizure possible?",
 ]
 
 

@@ -25,6 +25,8 @@ CLINICIANS_IN_CRISIS = [
     "psychiatrist here. I have a plan and the means",
     "ICU nurse, 3 years, I drove home today thinking about driving into the barrier. It's not the first time this "
     "week",
+    # r119 (read after it was scored blind)
+    "Resident, 30 hours on shift, I keep calculating the doses I'd need and it scares me how calm it feels",
 ]
 
 
@@ -56,6 +58,7 @@ def test_a_clinician_who_asks_is_not_read_without_the_frame(responder: Responder
     # as written, not canonical: the encoder reads "haven't" and "have not" differently
     ("as a resident, haven't slept in 3 days", "haven't slept in 3 days"),
     ("ICU nurse, 3 years, I drove home", "I drove home"),
+    ("Resident, 30 hours on shift, I keep", "I keep"),
     ("I am doctor from India working here", "from India working here"),
     # not the writer's own work
     ("i am worried about my doctor", None),
