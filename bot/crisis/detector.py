@@ -54,6 +54,7 @@ _LEET_DIGITS = str.maketrans("01345789", "oieastbg")
 # before normalize(), which would otherwise read a lone "u" as "you".
 _SPACED_LETTERS = re.compile(r"(?<![^\W_])[^\W\d_](?:[ .\-_*~+]+[^\W\d_](?![^\W_])){2,}")
 _SPACING = re.compile(r"[ .\-_*~+]+")
+_OPENING_WORDS = 16  # a frame that opens a message (``after_opening``) ends within these words
 _JOINING = re.compile(r"^[\W_]*(?:(?:and|but|so)\b[\W_]*)?", re.IGNORECASE)  # what joined a frame to the words after it
 # What every run of spaced letters contains (a letter between separators, then another letter): a fast
 # check, since it starts with the rarer separators, before the slower _SPACED_LETTERS.
@@ -356,17 +357,20 @@ def frames(rules: DetectionRules, text: str, names: frozenset[str]) -> tuple[fro
 def after_opening(rules: DetectionRules, text: str, names: frozenset[str]) -> str | None:
     """The words of ``text`` after a frame of the exceptions ``names`` that opens it, as written (the encoder reads
     "haven't slept" and "have not slept" differently); None when no such frame opens it, or when its words cannot
-    be told apart from the rest."""
+    be told apart from the rest. Only the opening words are read: a frame is a few words long, and this runs for
+    every message that asks nothing and alarmed no layer."""
     if not names:
         return None
-    canonical = canonical_text(rules, text)
+    words = text.split()
+    canonical = canonical_text(rules, " ".join(words[:_OPENING_WORDS]))
     spans = _exception_spans(rules, canonical, trigrams(canonical))
     ends = [end for number, found in spans.items() if rules.exceptions[number].name in names
             for start, end in found if start == 0]
     if not ends:
         return None
-    frame, words = canonical[:max(ends)].strip(), text.split()
-    told = next((n for n in range(1, len(words)) if canonical_text(rules, " ".join(words[:n])) == frame), None)
+    frame = canonical[:max(ends)].strip()
+    told = next((n for n in range(1, min(len(words), _OPENING_WORDS)) if canonical_text(rules, " ".join(words[:n]))
+                 == frame), None)
     return None if told is None else _JOINING.sub("", " ".join(words[told:])) or None
 
 
