@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bot.crisis.detector import CrisisHit, detect_crisis
+from bot.crisis.detector import CrisisHit, detect_crisis, spoken_symbols
 from bot.crisis.gloss import Gloss
 from bot.crisis.screen import CrisisScreen, MeaningReading
 from bot.knowledge.model import FaqEntry, Knowledge
@@ -159,7 +159,7 @@ class Responder:
 
     def decide(self, text: str, context: ChatContext = NO_CONTEXT) -> Decision:
         """Crisis (every layer, on the whole message) first; then the calm decision; see the module docstring."""
-        text = text[:MAX_MESSAGE_CHARS]
+        text = spoken_symbols(self.screen.rules, text[:MAX_MESSAGE_CHARS])
         identified = self.languages.identify(text)
         language = identified.code
         hit = words_hit = self.screen.words(text, identified)

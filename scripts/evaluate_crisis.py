@@ -21,7 +21,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.crisis.detector import detect_crisis  # noqa: E402
+from bot.crisis.detector import detect_crisis, spoken_symbols  # noqa: E402
 from bot.decision import CRISIS, SUPPORT, Responder  # noqa: E402
 from bot.knowledge.loader import load_knowledge  # noqa: E402
 from bot.language.markup import strip_markup  # noqa: E402
@@ -30,6 +30,7 @@ from bot.language.markup import strip_markup  # noqa: E402
 def layers(responder: Responder, text: str) -> dict[str, bool]:
     """Which layers would escalate ``text`` on their own, and what the whole decision does."""
     screen = responder.screen
+    text = spoken_symbols(screen.rules, text)  # as the decision reads it
     identified = responder.languages.identify(text)
     hit = detect_crisis(screen.rules, text)
     words = screen.words(text, identified)

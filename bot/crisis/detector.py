@@ -138,6 +138,15 @@ def _join_spaced(text: str, vocabulary: frozenset[str]) -> str:
     return _SPACED_LETTERS.sub(join, text) if _MAYBE_SPACED.search(text) else text
 
 
+def spoken_symbols(rules: DetectionRules, text: str) -> str:
+    """``text`` with the emoji that stand for a crisis word (``detection.symbols``) written as that word, for every
+    layer: a symbol must not hide a crisis any more than a typo may ("\U0001f52a\U0001fa78 again. worse.", "want to
+    become a \U0001faa6 tbh"). Everything else about the message is kept as written."""
+    if rules.symbols is None or not rules.symbols.search(text):
+        return text
+    return rules.symbols.sub(lambda found: f" {rules.symbol_words[found.group(1)]} ", text)
+
+
 def canonical_text(rules: DetectionRules, text: str) -> str:
     """The message in the one spelling the patterns are written for.
 

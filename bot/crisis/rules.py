@@ -24,7 +24,7 @@ import re._constants as sre_constants  # the parse tree of a regex, to derive it
 import re._parser as sre_parser
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING
@@ -101,6 +101,9 @@ class DetectionRules:
     risk: RiskRules | None = None  # the risk scorer, run when no pattern matched
     risk_scope: int = 0  # index into ``scopes``: the exceptions that mask text for the scorer
     joinable: frozenset[str] = frozenset()  # crisis words (and their typos) a message may split in two: "sui cidal"
+    # emoji that stand for a crisis word ("\U0001f52a\U0001fa78 again. worse."): read as the word by every layer
+    symbols: re.Pattern[str] | None = None
+    symbol_words: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
 
 def compile_tree(pattern: str, tree: sre_parser.SubPattern) -> re.Pattern[str]:

@@ -11,6 +11,7 @@ The section's keys (the file's comments explain them to operators):
   use the lists defined above it.
 * ``spellings``: one word -> its replacement (slang, misspellings: ``kms: kill myself``).
 * ``fuzzy``: long, distinctive words that are also recognised with one typo.
+* ``symbols``: an emoji -> the crisis word it stands for (``"\U0001f52a": knife``), read so by every layer.
 * ``never_mask``: text that an exception may never hide (first-person intent).
 * ``exceptions``: spans that are not a crisis (figurative speech, questions, old history).
 * ``categories``: in priority order, each with a ``language`` and its ``patterns``.
@@ -163,6 +164,19 @@ def _parse_spellings(build: _Builder, node: Node | None) -> dict[str, str]:
     return spellings
 
 
+def _parse_symbols(reader: FileReader, node: Node) -> dict[str, str]:
+    """Each emoji (a symbol normalize() drops, so no word is ever replaced) -> the plain words it stands for."""
+    symbols: dict[str, str] = {}
+    for key, value in (reader.mapping(node, "detection 'symbols'") or {}).items():
+        if normalize(key) or not key.strip():
+            reader.problem(value, f"symbol '{key}' must be an emoji or symbol, not letters or digits")
+            continue
+        words = reader.text(value, f"the words for symbol '{key}'")
+        if words is not None and (words := _plain_word(reader, value, words, "symbol words", single=False)):
+            symbols[key.replace("\ufe0f", "")] = words
+    return symbols
+
+
 def _one_typo_variants(word: str) -> set[str]:
     """Every string one deletion, insertion, substitution or swap of neighbours away from ``word``."""
     letters = string.ascii_lowercase
@@ -301,11 +315,12 @@ def parse_detection(reader: FileReader, node: Node | None) -> DetectionRules:
     """
     build = _Builder(reader)
     fields = reader.mapping(node, "detection", required=("categories", "exceptions"),
-                            optional=("words", "spellings", "fuzzy", "never_mask", "risk")) or {}
+                            optional=("words", "spellings", "fuzzy", "never_mask", "risk", "symbols")) or {}
     if "words" in fields:
         _parse_words(build, fields["words"])
     spellings = _parse_spellings(build, fields["spellings"]) if "spellings" in fields else {}
     fuzzy = _parse_fuzzy(build, fields["fuzzy"], spellings) if "fuzzy" in fields else {}
+    symbols = _parse_symbols(build.reader, fields["symbols"]) if "symbols" in fields else {}
     never_mask = _parse_pattern_list(build, fields["never_mask"], "detection 'never_mask'") \
         if "never_mask" in fields else []
     parsed = _parse_categories(build, fields.get("categories")) if "categories" in fields else []
@@ -341,6 +356,10 @@ def parse_detection(reader: FileReader, node: Node | None) -> DetectionRules:
         risk_scope=risk_scope,
         joinable=frozenset(word for pair in {**fuzzy, **spellings}.items() if " " not in pair[1]
                            for word in pair if " " not in word),
+        # longest first, each with the emoji variation selector it may carry
+        symbols=re.compile(f"({'|'.join(map(re.escape, sorted(symbols, key=len, reverse=True)))})\ufe0f?")
+        if symbols else None,
+        symbol_words=MappingProxyType(symbols),
     )
 
 

@@ -1,0 +1,66 @@
+"""An emoji that stands for a crisis word is read as the word (``detection.symbols`` in crisis.yaml), by every layer.
+
+People in crisis write in symbols as they write in typos and leetspeak; a knife and a drop of blood must not hide
+what "knife" and "blood" would say.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from bot.crisis.detector import spoken_symbols
+from bot.decision import CRISIS, Responder
+from bot.knowledge import Knowledge, KnowledgeError, load_knowledge
+
+# Development data: r117 and r121 misses (read after they were scored blind)
+IN_SYMBOLS = [
+    "\U0001f52a\U0001fa78 again. worse.",
+    "want to become a \U0001faa6 tbh and i mean it",
+]
+
+
+def without_symbols(knowledge: Knowledge) -> Responder:
+    detection = dataclasses.replace(knowledge.crisis.detection, symbols=None)
+    return Responder(dataclasses.replace(knowledge, crisis=dataclasses.replace(knowledge.crisis, detection=detection)))
+
+
+@pytest.mark.parametrize("text", IN_SYMBOLS)
+def test_a_crisis_written_in_emoji_escalates(knowledge: Knowledge, text: str) -> None:
+    assert Responder(knowledge).decide(text).kind == CRISIS
+    # the symbols are what catch it: read without them, the message is calm
+    assert without_symbols(knowledge).decide(text).kind != CRISIS
+
+
+@pytest.mark.parametrize("text", [
+    "\U0001f48a\U0001f48a\U0001f48a so many meds for my blood pressure, can I still get ketamine?",
+    "\U0001fa78\U0001f489 donated blood today, can I have my session tomorrow?",
+    "halloween costume: \U0001faa6\u26b0\ufe0f\U0001f47b any ideas",
+    "\U0001f52a chopping onions \U0001f62d",
+])
+def test_calm_messages_with_those_emoji_stay_calm(responder: Responder, text: str) -> None:
+    assert responder.decide(text).kind != CRISIS
+
+
+def test_only_the_listed_emoji_are_spoken_and_the_rest_is_kept(knowledge: Knowledge) -> None:
+    rules = knowledge.crisis.detection
+    assert spoken_symbols(rules, "\U0001f52a\U0001fa78 again.") == " knife  blood  again."
+    # the variation selector goes with its emoji
+    assert spoken_symbols(rules, "\u26b0\ufe0f soon") == " coffin  soon"
+    untouched = "how much is a session? \U0001f605 \U0001f480"
+    assert spoken_symbols(rules, untouched) is untouched
+
+
+def test_a_symbol_written_in_letters_is_refused_at_its_line(knowledge_copy: Path) -> None:
+    crisis = knowledge_copy / "crisis.yaml"
+    text = crisis.read_text(encoding="utf-8")
+    line = '    "\U0001f52b": gun'
+    assert text.count(line) == 1
+    crisis.write_text(text.replace(line, '    "g": gun'), encoding="utf-8")
+    with pytest.raises(KnowledgeError) as refused:
+        load_knowledge(knowledge_copy)
+    [problem] = refused.value.problems
+    assert "must be an emoji or symbol" in problem.message
+    assert problem.line == text[: text.index(line)].count("\n") + 1
