@@ -27,6 +27,8 @@ CLINICIANS_IN_CRISIS = [
     "week",
     # r119 (read after it was scored blind)
     "Resident, 30 hours on shift, I keep calculating the doses I'd need and it scares me how calm it feels",
+    # r121 (read after it was scored blind): the time on shift in shorthand
+    "ER doc, 36h shift, I keep thinking how easy it'd be to push a syringe into myself in the staff bathroom",
 ]
 
 
@@ -59,6 +61,8 @@ def test_a_clinician_who_asks_is_not_read_without_the_frame(responder: Responder
     ("as a resident, haven't slept in 3 days", "haven't slept in 3 days"),
     ("ICU nurse, 3 years, I drove home", "I drove home"),
     ("Resident, 30 hours on shift, I keep", "I keep"),
+    ("ER doc, 36h shift, I keep", "I keep"),
+    ("ICU nurse 3y in, I", "I"),
     ("I am doctor from India working here", "from India working here"),
     # not the writer's own work
     ("i am worried about my doctor", None),
