@@ -1,15 +1,15 @@
 """The multilingual layer: core crisis phrases per language, matched on folded text.
 
-The sentence encoder reads English only, and patterns are written in English, so messages in
-other languages rest on these phrases (``languages:`` in knowledge/crisis.yaml): strong phrases,
-mentions and context cues (see ``LanguageLexicon``), each indexed once per knowledge load.
+The sentence encoder reads English only, and patterns are written in English, so messages in other languages rest
+on these phrases (``languages:`` in knowledge/crisis.yaml): strong phrases, mentions and context cues (see
+``LanguageLexicon``), each indexed once per knowledge load.
 
-Folding: NFKC, casefold, apostrophes and interchangeable Arabic-script letters unified,
-punctuation to spaces; accents dropped on both sides (phrase and message) so "quiero morir" and
-"quiero morír" meet, except for languages marked ``marks: keep`` (Vietnamese tones, Devanagari
-and Thai vowel signs, Japanese voicing marks carry meaning there). Phrases match whole words; a
-trailing ``*`` allows any ending ("suicid*"); languages written without spaces (``words: false``:
-Chinese, Japanese, Thai) match as substrings.
+Folding: NFKC, casefold, apostrophes and interchangeable Arabic-script letters unified, punctuation to spaces;
+accents dropped on both sides (phrase and message) so "quiero morir" and "quiero morír" meet, except for languages
+marked ``marks: keep`` (Vietnamese tones, Devanagari and Thai vowel signs, Japanese voicing marks carry meaning
+there). Phrases match whole words; a trailing ``*`` allows any ending ("suicid*"); languages written without spaces
+(``words: false``: Chinese, Japanese, Thai) match as substrings, and Korean, whose spaces chat often leaves out,
+also with them left out (``SPACES_OPTIONAL``).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from bot.crisis.spelt import spelt_together
 # Languages written a syllable per word: there, content words in order with others between are not the phrase
 # ("mình mệt muốn chết", I'm tired to death, is not "mình muốn chết", I want to die), so phrases match only as written.
 SYLLABLE_WORDS = frozenset({"vi"})
+SPACES_OPTIONAL = frozenset({"ko"})  # written with spaces chat leaves out: "숨을쉴수가없어" for "숨을 쉴 수가 없어"
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"\w")
 _WORD_STARTS = re.compile(r"(?<!\w)(?=.)", re.DOTALL)  # every place not right after a letter of a word
@@ -106,14 +107,13 @@ class PhraseSet:
     """A list of phrases, compiled: exactly (``exact``) and loosely (their content words in order, or in
     scripts without spaces, their characters with a few others put in: ``gapped``).
 
-    People rarely type a phrase word for word: "j'ai avalé toute MA boîte" for "j'ai avalé toute LA
-    boîte". A phrase of three or more content words (four letters or more) also matches when those
-    words appear in order, each by its first five letters, with at most two other words between.
-    Not in ``SYLLABLE_WORDS`` languages, where a word is a syllable.
-    Chinese and Japanese have no words to count, so there a phrase of four or more letters also
-    matches with up to three characters added or swapped at one point ("我是个累赘", I am a burden,
-    also in "我是家里的累赘", I am the family's burden). Thai phrases with vowel or tone marks (most of
-    them) are left out (``_gapped``): a mark is not a letter, and a gap could split a letter from its mark.
+    People rarely type a phrase word for word: "j'ai avalé toute MA boîte" for "j'ai avalé toute LA boîte". A
+    phrase of three or more content words (four letters or more) also matches when those words appear in order,
+    each by its first five letters, with at most two other words between. Not in ``SYLLABLE_WORDS`` languages,
+    where a word is a syllable. Chinese and Japanese have no words to count, so there a phrase of four or more
+    letters also matches with up to three characters added or swapped at one point ("我是个累赘", I am a burden,
+    also in "我是家里的累赘", I am the family's burden). Thai phrases with vowel or tone marks (most of them) are
+    left out (``_gapped``): a mark is not a letter, and a gap could split a letter from its mark.
 
     Exact phrases are indexed by their first ``HEAD`` letters, not compiled to a regex: each list was one
     regex (a trie) of up to 17,000 characters, and compiling the 101 of them took half a second of every
@@ -165,6 +165,10 @@ class FoldedText:
         return _heads(self.text, [m.start() for m in _WORD_STARTS.finditer(self.text)])
 
     @cached_property
+    def unspaced(self) -> FoldedText:  # for ``LanguageLexicon.unspaced``
+        return FoldedText(self.text.replace(" ", ""))
+
+    @cached_property
     def stems(self) -> tuple[list[str], set[str]]:
         """The first ``STEM`` letters of each word, in order and as a set: what loose phrases are matched on."""
         words = [word[:STEM] for word in self.text.split()]
@@ -191,15 +195,14 @@ NOTHING = PhraseSet()
 class LanguageLexicon:
     """One language's phrases: strong ones, and mentions that a context cue sets aside.
 
-    A strong phrase says a person is at risk now ("quiero suicidarme") and always escalates. A
-    mention merely names the subject ("pensamientos suicidas", "自杀"): it escalates unless the
-    message also holds a context cue (of any language: ``Lexicon.find``), a sign that it is
-    informational, clinical, about the past or about fiction ("ketamina", "tratamiento", "hace
-    años"). With no cue the mention escalates: when unsure, the bot escalates.
+    A strong phrase says a person is at risk now ("quiero suicidarme") and always escalates. A mention merely names
+    the subject ("pensamientos suicidas", "自杀"): it escalates unless the message also holds a context cue (of any
+    language: ``Lexicon.find``), a sign that it is informational, clinical, about the past or about fiction
+    ("ketamina", "tratamiento", "hace años"). With no cue the mention escalates: when unsure, the bot escalates.
 
-    A danger-now cue ("volvió todo", "esta vez", "сейчас всё вернулось") says a past story has come
-    back to the present: with one, the context cues set nothing aside. "Hace tres años intenté
-    matarme" is a past story; "... pero volvió todo y esta vez no voy a fallar" is a crisis now.
+    A danger-now cue ("volvió todo", "esta vez", "сейчас всё вернулось") says a past story has come back to the
+    present: with one, the context cues set nothing aside. "Hace tres años intenté matarme" is a past story; "...
+    pero volvió todo y esta vez no voy a fallar" is a crisis now.
     """
 
     code: str
@@ -208,6 +211,12 @@ class LanguageLexicon:
     mentions: PhraseSet = NOTHING
     context: PhraseSet = NOTHING
     danger_now: PhraseSet = NOTHING
+    unspaced: PhraseSet = NOTHING  # strong phrases of several words, written together (``SPACES_OPTIONAL``)
+
+    def holds_strong(self, folded: FoldedText) -> bool:
+        """A strong phrase, or one of several words also with the message's spaces left out (never one word so:
+        "자 살 좀 빼자", let's lose some weight, is no 자살)."""
+        return self.strong.matches(folded) or (self.unspaced is not NOTHING and self.unspaced.matches(folded.unspaced))
 
 
 def compile_phrases(phrases: Sequence[str], *, keep_marks: bool, words: bool, loose_words: bool = True) -> PhraseSet:
@@ -283,8 +292,9 @@ def compile_language(code: str, phrases: Sequence[str], *, keep_marks: bool, wor
                                loose_words=code not in SYLLABLE_WORDS)
 
     strong = [*phrases, *initialled(code, phrases), *spoken(code, phrases)]
-    return LanguageLexicon(code, keep_marks, compiled(strong), compiled(mentions),
-                           compiled(context), compiled(danger_now))
+    together = [phrase.replace(" ", "") for phrase in strong if " " in phrase.strip() and code in SPACES_OPTIONAL]
+    return LanguageLexicon(code, keep_marks, compiled(strong), compiled(mentions), compiled(context),
+                           compiled(danger_now), compile_phrases(together, keep_marks=keep_marks, words=False))
 
 
 # Cyrillic letters as chat writes them in Latin, two ways: (common chat, formal). Russian and Ukrainian
@@ -395,7 +405,7 @@ class Lexicon:
     def _find(self, text: str, first: str | None, mentions: bool, cues_in: str) -> str | None:
         folded = _folded(text)
         ordered = sorted(self.languages, key=lambda lexicon: lexicon.code != first)
-        strong = next((lexicon.code for lexicon in ordered if lexicon.strong.matches(folded[lexicon.keep_marks])), None)
+        strong = next((lexicon.code for lexicon in ordered if lexicon.holds_strong(folded[lexicon.keep_marks])), None)
         if strong is not None or not mentions:
             return strong
         mentioned = next((lexicon.code for lexicon in ordered if lexicon.mentions.matches(folded[lexicon.keep_marks])),
@@ -408,7 +418,7 @@ class Lexicon:
         """No strong phrase in any language, a context cue in one and no danger-now cue in any: the message
         talks about the subject, or tells a story that has not come back."""
         folded = _folded(text)
-        return not any(lexicon.strong.matches(folded[lexicon.keep_marks]) for lexicon in self.languages) \
+        return not any(lexicon.holds_strong(folded[lexicon.keep_marks]) for lexicon in self.languages) \
             and self._set_aside(folded)
 
     def danger_now(self, text: str) -> bool:

@@ -548,6 +548,17 @@ def test_korean_phrases_also_match_with_suicide_written_as_its_initials(responde
     assert responder.decide("ㅈㅅㅈㅅ 늦었어요 세션 몇시에요?").kind != CRISIS  # "sorry sorry, I'm late"
 
 
+def test_korean_phrases_of_several_words_also_match_with_the_spaces_left_out(responder: Responder) -> None:
+    lexicon = compile_language("ko", ["숨을 쉴 수가 없어", "자살"], keep_marks=False, words=False)
+    assert _finds(lexicon, "숨을쉴수가없어요")  # chat leaves the spaces out
+    assert _finds(lexicon, "숨을 쉴수가 없어")
+    assert not _finds(lexicon, "가자 살 빼러")  # never one word across a space: "let's go lose weight" is no 자살
+    assert not _finds(compile_language("ja", ["首を 吊"], keep_marks=False, words=False), "首を吊")  # Korean only
+    # r123's miss (read after it was scored blind): "dad can't breathe properly", 제대로 put in and 못 쉬 apart
+    assert responder.decide("아빠가 케타민 치료 받고 와서 숨을 제대로 못 쉬어요").kind == CRISIS
+    assert responder.decide("케타민 치료 받고 와서 좀 피곤해요 정상인가요").kind != CRISIS  # tired after treatment
+
+
 def test_japanese_phrases_also_match_without_the_object_particle(responder: Responder) -> None:
     assert spoken("ja", ["首を吊", "死にたい"]) == ["首吊"]
     assert spoken("es", ["quiero morir"]) == []
