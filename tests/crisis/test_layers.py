@@ -973,6 +973,10 @@ def test_distress_told_not_asked_gets_support_and_offers_the_answer_it_replaced(
     ("everything feels hopeless lately", False),
     ("i can't do this anymore", False),  # "can" opens no question before n't
     ("so tired of everything and nothing helps", False),
+    # after "and", a verb going on opens no question (r123, read after it was scored blind)
+    ("the patient in bay 2 has pulled out her IV and is trying to climb out of the window", False),
+    ("i feel awful and can not sleep", False),
+    ("my mum is 80 and is it too late for her to try", True),
 ])
 def test_a_message_asks_by_its_mark_a_clause_or_a_request(text: str, asks: bool) -> None:
     assert asks_anything(text) is asks
