@@ -35,6 +35,7 @@ from bot.crisis.spelt import spelt_together
 from bot.decision import ANSWER, CLARIFY, CRISIS, FALLBACK, SUPPORT, ChatContext, Responder
 from bot.knowledge import Knowledge, KnowledgeError, load_knowledge
 from bot.language.identify import Identified
+from tests.support.edits import refused_edit
 from tests.support.thresholds import with_thresholds
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -1231,19 +1232,12 @@ def test_danger_now_cues_that_are_not_a_list_of_texts_are_refused(knowledge_copy
     ("  gloss_frames: [study-frame,", "  gloss_frames: [study-frames,", "an exception of crisis.yaml"),
     ("  story_frames: [resolved-story, resolved-act-story,", "  story_frames: [resolved-stories, resolved-act-story,",
      "an exception of crisis.yaml"),
+    ("  writer_frames: [writer-role]", "  writer_frames: [writer-roles]", "an exception of crisis.yaml"),
 ])
 def test_a_misspelt_name_in_the_semantic_lists_is_refused_at_its_line(knowledge_copy: Path, line: str,
                                                                        misspelt: str, names: str) -> None:
     """A veto naming a kind or category that does not exist would never apply, silently."""
-    crisis = knowledge_copy / "crisis.yaml"
-    text = crisis.read_text(encoding="utf-8")
-    assert text.count(line) == 1
-    crisis.write_text(text.replace(line, misspelt), encoding="utf-8")
-    expected_line = text[: text.index(line)].count("\n") + 1
-    with pytest.raises(KnowledgeError) as refused:
-        load_knowledge(knowledge_copy)
-    [problem] = refused.value.problems
-    assert names in problem.message and problem.path.endswith("crisis.yaml") and problem.line == expected_line
+    assert names in refused_edit(knowledge_copy, "crisis.yaml", line, misspelt).message
 
 
 @pytest.mark.parametrize("text", [

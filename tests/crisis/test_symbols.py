@@ -13,7 +13,8 @@ import pytest
 
 from bot.crisis.detector import spoken_symbols
 from bot.decision import CRISIS, Responder
-from bot.knowledge import Knowledge, KnowledgeError, load_knowledge
+from bot.knowledge import Knowledge
+from tests.support.edits import refused_edit
 
 # Development data: r117 and r121 misses (read after they were scored blind)
 IN_SYMBOLS = [
@@ -54,13 +55,5 @@ def test_only_the_listed_emoji_are_spoken_and_the_rest_is_kept(knowledge: Knowle
 
 
 def test_a_symbol_written_in_letters_is_refused_at_its_line(knowledge_copy: Path) -> None:
-    crisis = knowledge_copy / "crisis.yaml"
-    text = crisis.read_text(encoding="utf-8")
-    line = '    "\U0001f52b": gun'
-    assert text.count(line) == 1
-    crisis.write_text(text.replace(line, '    "g": gun'), encoding="utf-8")
-    with pytest.raises(KnowledgeError) as refused:
-        load_knowledge(knowledge_copy)
-    [problem] = refused.value.problems
+    problem = refused_edit(knowledge_copy, "crisis.yaml", '    "\U0001f52b": gun', '    "g": gun')
     assert "must be an emoji or symbol" in problem.message
-    assert problem.line == text[: text.index(line)].count("\n") + 1

@@ -7,14 +7,12 @@ message without as well (``CrisisScreen.read_frames``); only a message that asks
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from bot.console.explain import explain
 from bot.crisis.detector import after_opening
 from bot.decision import CRISIS, Responder
-from bot.knowledge import Knowledge, KnowledgeError, load_knowledge
+from bot.knowledge import Knowledge
 from tests.support.thresholds import with_thresholds
 
 FRAMES = frozenset({"writer-role"})
@@ -80,16 +78,3 @@ def test_the_words_after_the_writers_work(knowledge: Knowledge, text: str, rest:
 
 def test_explain_says_the_message_was_read_without_who_writes(responder: Responder) -> None:
     assert "read without who writes" in explain(responder, CLINICIANS_IN_CRISIS[0])
-
-
-def test_writer_frames_naming_no_exception_is_refused_at_its_line(knowledge_copy: Path) -> None:
-    crisis = knowledge_copy / "crisis.yaml"
-    text = crisis.read_text(encoding="utf-8")
-    line = "  writer_frames: [writer-role]"
-    assert text.count(line) == 1
-    crisis.write_text(text.replace(line, "  writer_frames: [writer-roles]"), encoding="utf-8")
-    with pytest.raises(KnowledgeError) as refused:
-        load_knowledge(knowledge_copy)
-    [problem] = refused.value.problems
-    assert "an exception of crisis.yaml" in problem.message
-    assert problem.line == text[: text.index(line)].count("\n") + 1
