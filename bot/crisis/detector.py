@@ -45,8 +45,9 @@ _SYMBOL_LETTERS = {"@": "a", "$": "s", "€": "e", "!": "i", "|": "i", "*": "i"}
 _LEET_SYMBOL = re.compile(r"[@$€!|*]")
 _BETWEEN_LETTERS = re.compile(r"(?<=[^\W\d_])[!|*](?=[^\W\d_])")
 _NEXT_TO_LETTER = re.compile(r"[@$€](?=[^\W\d_])|(?<=[^\W\d_])[@$€]")
-# Numbers with a unit or ending are quantities, not leetspeak ("30mg", "2nd", "10x").
-_QUANTITY = re.compile(r"\d+(?:st|nd|rd|th|s|am|pm|mg|mcg|ug|g|kg|ml|l|lb|lbs|h|hr|hrs|k|x|min|mins"
+# Numbers with a unit or ending are quantities, not leetspeak ("30mg", "2nd", "10x"); a lone zero is a letter
+# ("0d" is "od": nobody counts zero days).
+_QUANTITY = re.compile(r"(?!0\D)\d+(?:st|nd|rd|th|s|am|pm|mg|mcg|ug|g|kg|ml|l|lb|lbs|h|hr|hrs|k|x|min|mins"
                        r"|yo|yr|yrs|y|d|wk|wks|mo|ish)\Z")
 _DIGIT = re.compile(r"\d")
 _LEET_DIGITS = str.maketrans("01345789", "oieastbg")

@@ -218,6 +218,9 @@ LANGUAGES = {
 }
 
 OBFUSCATED = [
+    # r125's misses (read after it was scored blind): "0d" for od, and "tok to many pils" for took too many pills
+    "g0nna 0d t0nite",
+    "i tok to many pils im so dizy help",
     "feeling very sewerslidal today, got the means too",
     "thinking about sewersliding",
     "i wish i could just disappear",
@@ -1422,6 +1425,8 @@ def test_zero_width_and_rtl_marks_do_not_hide_a_crisis(rules: DetectionRules) ->
     ("k!ll my$elf", "kill myself"),
     ("k i l l m y s e l f", "kill myself"),
     ("took 30mg at 2pm", "took 30mg at 2pm"),
+    ("g0nna 0d t0nite", "going to overdose tonight"),  # a lone zero is a letter, not a quantity (r125)
+    ("0 days since", "0 days since"),
     ("kms", "kill myself"),
     ("suicidel", "suicidal"),
     ("i dont wana b here, no1 cud care", "i do not want to be here no one could care"),
