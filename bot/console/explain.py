@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 
-from bot.crisis.detector import CrisisHit
+from bot.crisis.detector import CrisisHit, spoken_symbols
 from bot.decision import FALLBACK, NO_CONTEXT, SUPPORT, ChatContext, Responder
 from bot.language.markup import strip_markup
 from bot.matching.fusion import FEATURES
@@ -20,12 +20,14 @@ from bot.matching.fusion import FEATURES
 def explain(responder: Responder, text: str, context: ChatContext = NO_CONTEXT) -> str:
     """A readable report of one message's decision."""
     decision = responder.decide(text, context)
+    written, text = text, spoken_symbols(responder.screen.rules, text)  # every layer reads the emoji as words
     reading = decision.reading
     query = reading.query if reading else responder.index.analyze(text)
     settings = responder.knowledge.matching
     mended = responder.spelling.text(strip_markup(text)) if responder.spelling is not None else None
     lines = [
-        f"message:     {text!r}",
+        f"message:     {written!r}",
+        *([f"symbols:     {text!r} (emoji read as words: detection.symbols)"] if text != written else []),
         *([f"mended:      {mended!r} (misspelt words put right; the FAQ step reads this)"] if mended else []),
         f"normalised:  {query.normalized!r}",
         f"terms:       {', '.join(f'{t}' if q == 1 else f'{t} ({q:.2f})' for t, q in query.terms.items()) or '-'}",

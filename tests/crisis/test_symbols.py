@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.console.explain import explain
 from bot.crisis.detector import spoken_symbols
 from bot.decision import CRISIS, Responder
 from bot.knowledge import Knowledge
@@ -57,3 +58,10 @@ def test_only_the_listed_emoji_are_spoken_and_the_rest_is_kept(knowledge: Knowle
 def test_a_symbol_written_in_letters_is_refused_at_its_line(knowledge_copy: Path) -> None:
     problem = refused_edit(knowledge_copy, "crisis.yaml", '    "\U0001f52b": gun', '    "g": gun')
     assert "must be an emoji or symbol" in problem.message
+
+
+def test_explain_shows_the_emoji_read_as_words(responder: Responder) -> None:
+    report = explain(responder, IN_SYMBOLS[0])
+    assert "symbols:     ' knife  blood  again. worse.'" in report
+    assert "normalised:  'knife blood again worse'" in report  # the lexical view reads the words too
+    assert "symbols:" not in explain(responder, "how much is a session")
