@@ -14,13 +14,13 @@ semantic probability decides the support tier and the "clearly calm" screen.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from bot.crisis.anaphora import completed, resolved
+from bot.crisis.asking import asks_a_question, asks_anything
 from bot.crisis.detector import (
     CrisisHit,
     after_opening,
@@ -38,37 +38,7 @@ from bot.crisis.semantic import CrisisClassifier, Reading
 from bot.crisis.thresholds import Thresholds
 from bot.language.identify import Identified
 from bot.language.normalize import normalize, without_laughter
-from bot.semantic.embedder import WINDOWED_WORDS, Embedder, sentences
-
-_TRAILING = re.compile(r"[^\w.!?]+$")  # emoji and spaces after the last mark
-# How a question opens: chat questions often come without their question mark, and in shorthand ("r u ...")
-_ASKS = re.compile(r"(?:how|what|whats|why|when|where|which|who|is|are|am|can|could|will|would|should|do|does|did|has"
-                   r"|have|was|were|r(?= u\b))\b(?!['\u2019]t\b)", re.IGNORECASE)  # "can't feel my face" does not ask
-
-
-def asks_a_question(window: str) -> bool:
-    """Whether a window is one sentence that asks: it ends with a question mark or, typed without one, it ends with
-    no mark at all and opens as a question does ("why would an anesthetic stop me from overthinking all the time")."""
-    core = _TRAILING.sub("", window)
-    if len(sentences(core)) != 1:
-        return False
-    return core.endswith("?") or (core[-1:] not in (".", "!") and _ASKS.match(core) is not None)
-
-
-# Anywhere in a message, what asks: a mark, a clause opening as a question ("tried everything, would ketamine do
-# anything for me"; after "and", not a verb going on: "and is trying to climb out"), a question word before its verb
-# ("roughly what would one session cost"), a request ("i need to know roughly what one appointment would set me back").
-_ASKS_ANYWHERE = re.compile(r"\?|(?:^|[.!,;:\u2013\u2014]|\s-)\s*" + _ASKS.pattern + r"|\b(?:and|but|so)\s+(?!(?:is|are"
-                            r"|am|has|have|was|were)\s+(?:not|\w+ing|\w+ed)\b|(?:can|could|will|would|do|does|did)\s+not\b)"
-                            + _ASKS.pattern + r"|\b(?:how|what|whats|why|when|where|which|who)\s+(?:is|are|do|does|did"
-                            r"|can|could|will|would|should|much|many|long)\b|\b(?:wonder(?:ing)?|(?:like|want|need) to"
-                            r" know|tell me|curious|explain|describe|walk me thr(?:ough|u))\b", re.IGNORECASE)
-
-
-def asks_anything(text: str) -> bool:
-    """Whether a message asks anything at all, in any of its sentences: ``CrisisScreen.distressed`` lets distress
-    told, not asked, replace an answer."""
-    return _ASKS_ANYWHERE.search(text) is not None
+from bot.semantic.embedder import WINDOWED_WORDS, Embedder
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from bot.console.explain import explain
+from bot.crisis.asking import asks_a_question, asks_anything
 from bot.crisis.clitics import conjunctions_apart
 from bot.crisis.detector import CrisisHit, detect_crisis, framed
 from bot.crisis.lexicon import (
@@ -29,7 +30,7 @@ from bot.crisis.lexicon import (
     spoken,
     unclipped,
 )
-from bot.crisis.screen import MeaningReading, asks_a_question, asks_anything
+from bot.crisis.screen import MeaningReading
 from bot.crisis.semantic import Reading
 from bot.crisis.spelt import spelt_together
 from bot.decision import ANSWER, CLARIFY, CRISIS, FALLBACK, SUPPORT, ChatContext, Responder
