@@ -207,7 +207,12 @@ class CrisisScreen:
         """The alarm of sentence window ``n`` read with the sentence before it and with the one after it, the more
         alarming of the two (infinite when it has neither: then it stands alone, and escalates). A window read
         alone as well as joined (``Embedder.windows``) is no neighbour of the join. One encoder run, only for a
-        sentence that would escalate."""
+        sentence that would escalate.
+
+        A pair the word view is sure of (``Thresholds.words``) reads 1.0: both views read the pair, as both read
+        the window alone. The encoder dilutes a crisis sentence beside a price question ("hi, what does a first
+        infusion cost? i've given my cat to my neighbour and cleared out the flat"); the words stay crisis words.
+        Measured on the development pools: five crises more that had the support reply, no calm message more."""
         assert self.embedder is not None
         sentence = windows[n]
         before = next((w for w in reversed(windows[1:n]) if w not in sentence and sentence not in w), None)
@@ -216,6 +221,9 @@ class CrisisScreen:
         pairs += [f"{sentence} {after}"] if after else []
         if not pairs:
             return math.inf
+        words = classifier.words
+        if words is not None and max(words.probabilities(pair)[1] for pair in pairs) >= self.thresholds.words:
+            return 1.0
         return max(classifier.read(self.embedder.vectors(pairs)).alarms)
 
     def story(self, text: str) -> tuple[frozenset[str], str]:
