@@ -12,9 +12,11 @@ import re
 from bot.semantic.embedder import sentences
 
 _TRAILING = re.compile(r"[^\w.!?]+$")  # emoji and spaces after the last mark
-# How a question opens: chat questions often come without their question mark, and in shorthand ("r u ...")
+# How a question opens: chat questions often come without their question mark, in shorthand ("r u ..."), or with no
+# question word ("any chance my plan would pay part of it")
 _ASKS = re.compile(r"(?:how|what|whats|why|when|where|which|who|is|are|am|can|could|will|would|should|do|does|did|has"
-                   r"|have|was|were|r(?= u\b))\b(?!['\u2019]t\b)", re.IGNORECASE)  # "can't feel my face" does not ask
+                   r"|have|was|were|r(?= u\b)|any (?:chance|hope|way|idea|tips|advice)|anyone|anybody)"
+                   r"\b(?!['\u2019]t\b)", re.IGNORECASE)  # "can't feel my face" does not ask
 
 
 def asks_a_question(window: str) -> bool:

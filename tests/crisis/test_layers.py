@@ -670,9 +670,22 @@ def test_medicine_stockpiled_is_means_the_meaning_cannot_set_aside(responder: Re
                                               ("can i drive home after", True),
                                               # texting shorthand (development data: r118, read after scoring)
                                               ("r u supposed to do it multiple times", True),
-                                              ("r rated movies about addiction", False)])
+                                              ("r rated movies about addiction", False),
+                                              # an opener that asks without a question word (r124, read after
+                                              # scoring): "my plan" is the insurance plan asked about
+                                              ("any chance my plan would pay part of it", True),
+                                              ("anyone else feel weird the day after", True),
+                                              ("any way to make the nausea less bad", True),
+                                              ("anyway i feel better now", False), ("any day now", False)])
 def test_a_window_asks_when_it_is_one_sentence_that_reads_as_a_question(window: str, asks: bool) -> None:
     assert asks_a_question(window) is asks
+
+
+def test_a_question_opened_without_a_question_word_meets_the_question_bars(knowledge: Knowledge) -> None:
+    """Read as a statement it alarmed 0.84 ("my plan"); read as the question it is, its nearest crisis example is no
+    nearer than its nearest calm text, and it gets the insurance answer."""
+    decision = Responder(knowledge).decide("any chance my plan would pay part of it")
+    assert decision.kind == ANSWER and decision.id == "insurance"
 
 
 def test_a_question_typed_without_its_mark_needs_a_crisis_example_nearer_than_any_calm_one(
