@@ -345,7 +345,8 @@ class CrisisScreen:
         alone: a short message is read whole (``windows``: 1), which dilutes a disclosure after a question; a
         pronoun pointing back at those words is read as them, and an intent whose verb the question before it said
         is read with it (``bot.crisis.anaphora``). Only those sentences: one without them ("Asking for my mom.")
-        says nothing about how they are meant, and the encoder reads a fragment alone as noise.
+        says nothing about how they are meant, and the encoder reads a fragment alone as noise. With them, the words
+        after who writes (``writer_frames``) in a message that asks nothing, as ``read_frames`` reads them.
         """
         repaired = None
         if (canonical := without_laughter(canonical_text(self.rules, clean))) != normalize(clean) and canonical:
@@ -357,6 +358,11 @@ class CrisisScreen:
         # a longer message's sentences were read as its windows, unless words left out or pointed at were read since
         parts = [part for part in embedder.sentences(told) if named in canonical_text(self.rules, part)] \
             if named and (windows == 1 or told != clean) else []
+        # and the words after who writes, as ``read_frames`` reads them: "vet nurse, i have access to pentobarb
+        # and i think about using it on myself every day now" reads as a clinician's (0.06), its words as the
+        # crisis they are (0.88)
+        rest = None if asks_anything(clean) else after_opening(self.rules, clean, self.thresholds.writer_frames)
+        parts += [rest] if rest and rest not in parts else []
         return repaired, (self.meaning(embedder.vectors(parts), parts, in_context=False) if parts else None)
 
     def gloss_patterns(self, gloss: str) -> tuple[CrisisHit | None, bool]:

@@ -64,6 +64,10 @@ def test_a_clinician_who_asks_is_not_read_without_the_frame(responder: Responder
     ("Resident, 30 hours on shift, I keep", "I keep"),
     ("ER doc, 36h shift, I keep", "I keep"),
     ("ICU nurse 3y in, I", "I"),
+    # any work named before the role, not a possessive (r125, read after it was scored blind)
+    ("vet nurse, I have access to pentobarb", "I have access to pentobarb"),
+    ("cardiac ICU nurse and I", "I"),
+    ("my ICU nurse and I", None),
     ("I am doctor from India working here", "from India working here"),
     # not the writer's own work
     ("i am worried about my doctor", None),
@@ -74,6 +78,16 @@ def test_a_clinician_who_asks_is_not_read_without_the_frame(responder: Responder
 ])
 def test_the_words_after_the_writers_work(knowledge: Knowledge, text: str, rest: str | None) -> None:
     assert after_opening(knowledge.crisis.detection, text, FRAMES) == rest
+
+
+def test_the_veto_reads_the_words_after_who_writes(knowledge: Knowledge) -> None:
+    """The pattern finds the means used on oneself; read whole, the message is a clinician's, calm enough for the
+    quiet veto (0.06); the words after the frame read as the crisis they are, so the veto may not set it aside.
+    r125 (read after it was scored blind)."""
+    text = "vet nurse, I have access to pentobarb and I think about using it on myself every day now"
+    decision = Responder(knowledge).decide(text)
+    assert decision.kind == CRISIS and decision.crisis.layer == "patterns"
+    assert with_thresholds(knowledge, writer_frames=frozenset()).decide(text).kind != CRISIS
 
 
 def test_explain_says_the_message_was_read_without_who_writes(responder: Responder) -> None:
