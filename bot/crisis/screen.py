@@ -115,7 +115,10 @@ class CrisisScreen:
         they learned ("My dad has blood pressure issues that aren't well managed. Would that be a problem?": the
         second sentence alone alarms 0.64, its nearest crisis example at 0.38, its nearest calm one at 0.33); a
         question, only when one is at least ``question_floor`` similar ("will I be knocked out" alarmed 0.61, its
-        nearest crisis example at 0.51, no calm one nearer than 0.41). A gloss
+        nearest crisis example at 0.51, no calm one nearer than 0.41). Under the floor the word view may still
+        escalate: it reads the words, not the encoder's space ("also if this round doesn't work I've told myself
+        I'm not sticking around for another round", a long sentence of a long message: nearest crisis example
+        0.34, the word view 0.99). A gloss
         (``glossed``: another language in English words, ``bot.crisis.gloss``) is broken English the
         model never saw in training: its windows escalate on their own bars (``gloss``, ``gloss_margin``), and
         are rescued on their own (``gloss_rescue``, ``gloss_rescue_margin``).
@@ -162,9 +165,11 @@ class CrisisScreen:
                 # asks nothing more)
                 floor, least = (question_floor, limits.question_margin) if asks_a_question(windows[n]) \
                     else (limits.nearest_floor, -2.0)
-                if not reading.nearest[n] >= floor:  # NaN too: the window alarmed too little to be measured
-                    continue
-                rescue_margin, clear = max(limits.rescue_margin, least), margin >= max(limits.nearest_margin, least)
+                # under the floor (NaN too: the window alarmed too little to be measured) the encoder extrapolates,
+                # and only the word view, which reads the words, may escalate (margins lie in [-2, 2]: 3 never)
+                near = reading.nearest[n] >= floor
+                rescue_margin = max(limits.rescue_margin, least) if near else 3.0
+                clear = near and margin >= max(limits.nearest_margin, least)
             if alarm >= threshold and clear:
                 escalating.append(n)
             elif alarm >= (limits.gloss_rescue if glossed else limits.rescue) and margin >= rescue_margin:
