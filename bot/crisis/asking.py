@@ -18,14 +18,21 @@ _ASKS = re.compile(r"(?:how|what|whats|why|when|where|which|who|is|are|am|can|co
                    r"|have|was|were|r(?= u\b)|any (?:chance|hope|way|idea|tips|advice)|anyone|anybody)"
                    r"\b(?!['\u2019]t\b)", re.IGNORECASE)  # "can't feel my face" does not ask
 
+_CLAUSE_ASKS = re.compile(r"[,;:\u2013\u2014]\s*(?:(?:how|what|whats|why|when|where|which|who)\b|(?:is|are|am|can|could"
+                          r"|will|would|should|do|does|did|has|have|was|were)\s+(?:i|you|u|it|this|that|they|we|he|she"
+                          r"|there|someone|anyone|ketamine|my|the|a)\b)", re.IGNORECASE)
+
 
 def asks_a_question(window: str) -> bool:
     """Whether a window is one sentence that asks: it ends with a question mark or, typed without one, it ends with
-    no mark at all and opens as a question does ("why would an anesthetic stop me from overthinking all the time")."""
+    no mark at all and opens as a question does ("why would an anesthetic stop me from overthinking all the time"),
+    or a clause after a comma does ("ngl i need something that works quick, how fast does ketamine hit"; an
+    auxiliary with its subject: "..., can barely stand up" tells, it does not ask)."""
     core = _TRAILING.sub("", window)
     if len(sentences(core)) != 1:
         return False
-    return core.endswith("?") or (core[-1:] not in (".", "!") and _ASKS.match(core) is not None)
+    return core.endswith("?") or (core[-1:] not in (".", "!") and (_ASKS.match(core) is not None
+                                                                   or _CLAUSE_ASKS.search(core) is not None))
 
 
 # Anywhere in a message, what asks: a mark, a clause opening as a question ("tried everything, would ketamine do

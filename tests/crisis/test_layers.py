@@ -102,10 +102,14 @@ def test_informational_questions_stay_answers(responder: Responder) -> None:
 _PLAN_ESCALATED = "the semantic layer reads the vehicle or place named in a plan as a means"
 
 
-@pytest.mark.xfail(reason=_PLAN_ESCALATED, strict=True)
-@pytest.mark.parametrize("text", ["how do i get there by bus", "my wife will drive me home afterwards",
-                                  "i'll walk over the bridge to get there",
-                                  "my car is in the garage, can someone pick me up"])
+@pytest.mark.parametrize("text", [
+    pytest.param("how do i get there by bus", marks=pytest.mark.xfail(reason=_PLAN_ESCALATED, strict=True)),
+    pytest.param("my wife will drive me home afterwards",
+                 marks=pytest.mark.xfail(reason=_PLAN_ESCALATED, strict=True)),
+    pytest.param("i'll walk over the bridge to get there",
+                 marks=pytest.mark.xfail(reason=_PLAN_ESCALATED, strict=True)),
+    # read as the question its clause after the comma asks, it meets the question bars
+    "my car is in the garage, can someone pick me up"])
 def test_a_plan_for_getting_to_a_session_is_not_a_crisis(responder: Responder, text: str) -> None:
     assert responder.decide(text).kind != CRISIS
 
@@ -610,9 +614,10 @@ def test_lone_surrogates_are_read_not_raised(responder: Responder) -> None:
 
 
 def test_an_alarm_among_calm_examples_is_set_aside(knowledge: Knowledge) -> None:
-    # Development data: an ordinary question the alarm scored over its threshold, nearer a calm example than any
-    # crisis one.
-    text = "my dad's blood pressure is not under control even with pills, is ketamine off the table for him"
+    # Development data: an ordinary request the alarm scored over its threshold, nearer a calm example than any
+    # crisis one. (The first example here, "my dad's blood pressure is not under control even with pills, is
+    # ketamine off the table for him", now reads as the question its clause after the comma asks.)
+    text = "walk me thru a session pls"
     assert with_thresholds(knowledge, nearest_margin=-2.0).decide(text).kind == CRISIS
     assert Responder(knowledge).decide(text).kind == ANSWER
 
@@ -676,7 +681,13 @@ def test_medicine_stockpiled_is_means_the_meaning_cannot_set_aside(responder: Re
                                               ("any chance my plan would pay part of it", True),
                                               ("anyone else feel weird the day after", True),
                                               ("any way to make the nausea less bad", True),
-                                              ("anyway i feel better now", False), ("any day now", False)])
+                                              ("anyway i feel better now", False), ("any day now", False),
+                                              # a clause after a comma that asks (r128, read after scoring)
+                                              ("ngl i need something that works quick, how fast does ketamine hit",
+                                               True),
+                                              ("tried everything, would ketamine do anything for me", True),
+                                              ("horrible stomach pain since my binge, can barely stand up", False),
+                                              ("i have the pills ready, tonight is the night", False)])
 def test_a_window_asks_when_it_is_one_sentence_that_reads_as_a_question(window: str, asks: bool) -> None:
     assert asks_a_question(window) is asks
 
