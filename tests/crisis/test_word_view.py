@@ -26,7 +26,7 @@ def test_a_plan_told_in_plain_words_escalates_through_the_word_view(responder: R
 @pytest.mark.parametrize("text", ["best way to fall asleep faster", "do i have to do it a bunch of times or just once"])
 def test_the_word_view_alone_never_escalates(responder: Responder, text: str) -> None:
     """The view is sure of these (their words are the crisis examples' too), but the semantic alarm is calm, or the
-    message asks: both views must agree, and a question meets its floor."""
+    message asks: both views must agree, and a question meets its margin."""
     classifier = responder.screen.classifier
     assert classifier is not None and classifier.words is not None
     assert classifier.words.probabilities(text)[1] >= responder.screen.thresholds.words
