@@ -149,6 +149,7 @@ class CrisisScreen:
         reading = classifier.read(vectors, limits.distress_kinds, easy_similarity, margin_from, distress_from)
         pairs = list(enumerate(zip(reading.alarms, reading.margins, strict=True)))
         escalating: list[int] = []
+        unfloored: set[int] = set()  # escalated by the word view alone, under the floor
         why: dict[int, str] = {}  # by window: how one under the threshold escalated
         threshold = limits.gloss if glossed else limits.crisis
         question_floor = max(limits.nearest_floor, limits.question_floor)
@@ -178,13 +179,18 @@ class CrisisScreen:
             elif not glossed and (sure := self._worded(classifier, windows[n], alarm)) is not None and margin >= least:
                 escalating.append(n)
                 why[n] = f":the word view sure ({sure:.2f})"
+                if not reading.nearest[n] >= floor:
+                    unfloored.add(n)
         if escalating and in_context and limits.context > 0 and self.embedder is not None and not glossed \
                 and reading.distress < limits.support:
             ordered = sorted(escalating, key=lambda n: -reading.alarms[n])  # the first that passes is enough
             passing = (n for n in ordered if n == 0 or not self.in_context_only(reading.categories[n])
                        or self.in_context(classifier, windows, n) >= limits.context)
-            if (first := next(passing, None)) is None:  # unsure: the support reply
-                return MeaningReading(reading.probability, None, reading, out_of_context=True)
+            if (first := next(passing, None)) is None:  # unsure: the support reply, unless only the word view
+                # spoke, under the floor: it is sure of some calm sentences unlike every example ("So I have been
+                # reading forums all week and honestly I am more confused than before, my sister keeps ...")
+                return MeaningReading(reading.probability, None, reading,
+                                      out_of_context=not set(escalating) <= unfloored)
             escalating = [first]
         if not escalating:
             return MeaningReading(reading.probability, None, reading)

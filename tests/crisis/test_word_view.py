@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.decision import CRISIS, SUPPORT, Responder
+from bot.decision import ANSWER, CRISIS, SUPPORT, Responder
 from bot.knowledge import Knowledge
 from tests.support.thresholds import with_thresholds
 
@@ -58,3 +58,19 @@ def test_the_word_view_escalates_a_window_the_encoder_finds_unlike_every_example
     window = int(decision.crisis.rule.split("window")[1].split("of")[0]) - 1
     assert reading.nearest[window] < screen.thresholds.nearest_floor
     assert with_thresholds(knowledge, words=1.01).decide(text).kind != CRISIS
+
+
+def test_under_the_floor_the_word_view_alone_never_sets_a_sentence_aside_into_support(responder: Responder) -> None:
+    """The view is sure of some calm sentences unlike every example: one that fails the context test is dropped, not
+    given the support reply in place of the answer the message asks for."""
+    text = ("So I have been reading forums all week and honestly I am more confused than before, my sister keeps "
+            "sending me articles and my partner thinks I should just wait. Anyway, the thing I really need to know "
+            "before I call anyone: how much does ketamine therapy cost per session?")
+    screen, embedder = responder.screen, responder.understanding.embedder
+    windows, vectors = embedder.message_vectors(text)
+    reading = screen.classifier.read(vectors, screen.thresholds.distress_kinds, margin_from=0.0)
+    worried = windows.index(next(window for window in windows[1:] if window.startswith("So I have")))
+    assert reading.nearest[worried] < screen.thresholds.nearest_floor
+    assert screen.classifier.words.probabilities(windows[worried])[1] >= screen.thresholds.words
+    decision = responder.decide(text)
+    assert (decision.kind, decision.id) == (ANSWER, "cost")
