@@ -17,7 +17,8 @@ _TRAILING = re.compile(r"[^\w.!?]+$")  # emoji and spaces after the last mark
 _ASKS = re.compile(r"(?:how|what|whats|why|when|where|which|who|is|are|am|can|could|will|would|should|do|does|did|has"
                    r"|have|was|were|r(?= u\b)|any (?:chance|hope|way|idea|tips|advice)|anyone|anybody)"
                    r"\b(?!['\u2019]t\b)", re.IGNORECASE)  # "can't feel my face" does not ask
-
+# A clause after a comma that asks: a question word, or an auxiliary before its subject ("..., can someone pick me up";
+# chat drops the subject of a statement: "..., can barely stand up")
 _CLAUSE_ASKS = re.compile(r"[,;:\u2013\u2014]\s*(?:(?:how|what|whats|why|when|where|which|who)\b|(?:is|are|am|can|could"
                           r"|will|would|should|do|does|did|has|have|was|were)\s+(?:i|you|u|it|this|that|they|we|he|she"
                           r"|there|someone|anyone|ketamine|my|the|a)\b)", re.IGNORECASE)

@@ -159,7 +159,7 @@ class CrisisScreen:
         fragments = glossed and len(windows[0].split()) <= WINDOWED_WORDS
         for n, (alarm, margin) in pairs:
             if glossed:  # broken English: bars of its own, and no floor
-                least, clear = -2.0, margin >= limits.gloss_margin
+                least, clear, near = -2.0, margin >= limits.gloss_margin, True
                 rescue_margin = 3.0 if fragments and n > 0 else limits.gloss_rescue_margin  # margins lie in [-2, 2]
             else:
                 # a window that asks has its own floor and a margin to reach as well (margins lie in [-2, 2]: -2
@@ -179,7 +179,7 @@ class CrisisScreen:
             elif not glossed and (sure := self._worded(classifier, windows[n], alarm)) is not None and margin >= least:
                 escalating.append(n)
                 why[n] = f":the word view sure ({sure:.2f})"
-                if not reading.nearest[n] >= floor:
+                if not near:
                     unfloored.add(n)
         if escalating and in_context and limits.context > 0 and self.embedder is not None and not glossed \
                 and reading.distress < limits.support:
