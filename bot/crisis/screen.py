@@ -266,7 +266,7 @@ class CrisisScreen:
         who asks is asking as one: "as a nurse I've held the hands of people dying (...) is KAP good for moral
         injury?" read without its frame alarms. Only ever an escalation more, its rule saying so."""
         if meaning.hit is None:
-            rest = None if asks_anything(text) else after_opening(self.rules, text, self.thresholds.writer_frames)
+            rest = self.after_who_writes(text)
             again = read_rest(rest) if rest else meaning
             return meaning if again.hit is None else replace(again, hit=replace(again.hit, rule=f"{again.hit.rule}:"
                                                                                  "read without who writes"))
@@ -276,6 +276,11 @@ class CrisisScreen:
         if len(vectors) > 1:
             meaning = self.meaning(vectors[:1], [text], None if easy_similarity is None else easy_similarity[:1])
         return self.told_as_over(meaning, told, lambda: read_rest(rest))
+
+    def after_who_writes(self, text: str) -> str | None:
+        """The words after who writes (``writer_frames``), in a message that asks nothing: a clinician who asks is
+        asking as one. None when the message opens with no such frame, or asks."""
+        return None if asks_anything(text) else after_opening(self.rules, text, self.thresholds.writer_frames)
 
     @staticmethod
     def told_as_over(meaning: MeaningReading, story: frozenset[str],
@@ -372,7 +377,7 @@ class CrisisScreen:
         # and the words after who writes, as ``read_frames`` reads them: "vet nurse, i have access to pentobarb
         # and i think about using it on myself every day now" reads as a clinician's (0.06), its words as the
         # crisis they are (0.88)
-        rest = None if asks_anything(clean) else after_opening(self.rules, clean, self.thresholds.writer_frames)
+        rest = self.after_who_writes(clean)
         parts += [rest] if rest and rest not in parts else []
         return repaired, (self.meaning(embedder.vectors(parts), parts, in_context=False) if parts else None)
 
