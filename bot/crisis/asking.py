@@ -13,9 +13,10 @@ from bot.semantic.embedder import sentences
 
 _TRAILING = re.compile(r"[^\w.!?]+$")  # emoji and spaces after the last mark
 # How a question opens: chat questions often come without their question mark, in shorthand ("r u ..."), or with no
-# question word ("any chance my plan would pay part of it")
+# question word ("any chance my plan would pay part of it", "best way to fall asleep faster")
 _ASKS = re.compile(r"(?:how|what|whats|why|when|where|which|who|is|are|am|can|could|will|would|should|do|does|did|has"
-                   r"|have|was|were|r(?= u\b)|any (?:chance|hope|way|idea|tips|advice)|anyone|anybody)"
+                   r"|have|was|were|r(?= u\b)|any (?:chance|hope|way|idea|tips|advice)|anyone|anybody"
+                   r"|(?:the )?(?:best|easiest|quickest|fastest|simplest|safest) ways? to)"
                    r"\b(?!['\u2019]t\b)", re.IGNORECASE)  # "can't feel my face" does not ask
 # A clause after a comma that asks: a question word, or an auxiliary before its subject ("..., can someone pick me up";
 # chat drops the subject of a statement: "..., can barely stand up")

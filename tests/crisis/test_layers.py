@@ -682,6 +682,11 @@ def test_medicine_stockpiled_is_means_the_meaning_cannot_set_aside(responder: Re
                                               ("anyone else feel weird the day after", True),
                                               ("any way to make the nausea less bad", True),
                                               ("anyway i feel better now", False), ("any day now", False),
+                                              # "the best way to ..." asks how (the word view is sure of "fall
+                                              # asleep"; read as a statement it escalated on an alarm of 0.21)
+                                              ("best way to fall asleep faster", True),
+                                              ("the easiest ways to calm down before a session", True),
+                                              ("best thing that happened this year", False),
                                               # a clause after a comma that asks (r128, read after scoring)
                                               ("ngl i need something that works quick, how fast does ketamine hit",
                                                True),
