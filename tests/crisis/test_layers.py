@@ -924,9 +924,11 @@ def test_an_act_long_past_that_has_ended_is_not_an_escalation(knowledge: Knowled
     assert Responder(knowledge).decide(text).kind != CRISIS
 
 
-# Development data: false alarms of spent blind sets that the semantic layer alone raised, read whole.
+# Development data: false alarms of spent blind sets that the semantic layer alone raised, read whole, and one
+# written here in their words (the set's own, "my friend said scary things last week ...", no longer alarms
+# since the examples grew, and so no longer shows what the frame does).
 TOLD_AS_OVER = [
-    "my friend said scary things last week but we got her to the ER and she's safe and in treatment",
+    "my friend talked about ending it last month but we got her to the ER and she's safe and getting help",
     "Last month I overdosed by accident mixing meds. It was not intentional and I'm fine now, my doctor simplified "
     "my prescriptions.",
 ]
