@@ -38,13 +38,14 @@ def asks_a_question(window: str) -> bool:
 
 
 # Anywhere in a message, what asks: a mark, a clause opening as a question ("tried everything, would ketamine do
-# anything for me"; after "and", not a verb going on: "and is trying to climb out"), a question word before its verb
+# anything for me"; after "and", not a verb going on: "and is trying to climb out", nor a question word that ends the
+# clause: "i have decided how and when"), a question word before its verb
 # ("roughly what would one session cost"), a request ("i need to know roughly what one appointment would set me back").
 _ASKS_ANYWHERE = re.compile(r"\?|(?:^|[.!,;:\u2013\u2014]|\s-)\s*" + _ASKS.pattern + r"|\b(?:and|but|so)\s+(?!(?:is|are"
                             r"|am|has|have|was|were)\s+(?:not|\w+ing|\w+ed)\b|(?:can|could|will|would|do|does|did)\s+not\b)"
-                            + _ASKS.pattern + r"|\b(?:how|what|whats|why|when|where|which|who)\s+(?:is|are|do|does|did"
-                            r"|can|could|will|would|should|much|many|long)\b|\b(?:wonder(?:ing)?|(?:like|want|need) to"
-                            r" know|tell me|curious|explain|describe|walk me thr(?:ough|u))\b", re.IGNORECASE)
+                            + _ASKS.pattern + r"(?=\s+\w)|\b(?:how|what|whats|why|when|where|which|who)\s+(?:is|are|do"
+                            r"|does|did|can|could|will|would|should|much|many|long)\b|\b(?:wonder(?:ing)?|(?:like|want"
+                            r"|need) to know|tell me|curious|explain|describe|walk me thr(?:ough|u))\b", re.IGNORECASE)
 
 
 def asks_anything(text: str) -> bool:

@@ -1010,6 +1010,10 @@ def test_distress_told_not_asked_gets_support_and_offers_the_answer_it_replaced(
     ("the patient in bay 2 has pulled out her IV and is trying to climb out of the window", False),
     ("i feel awful and can not sleep", False),
     ("my mum is 80 and is it too late for her to try", True),
+    # a question word that ends its clause after "and" asks nothing: "how and when" is what was decided
+    ("I'm a GP and I have decided how and when", False),
+    ("i've worked out where and when", False),
+    ("and when is the next opening", True),
 ])
 def test_a_message_asks_by_its_mark_a_clause_or_a_request(text: str, asks: bool) -> None:
     assert asks_anything(text) is asks

@@ -30,12 +30,14 @@ CLINICIANS_IN_CRISIS = [
     # r123 (read after it was scored blind): someone else in danger, told by a nurse who asks nothing
     "I'm a ketamine clinic nurse and the patient in bay 2 has pulled out her IV and is trying to climb out of the "
     "window",
+    # written here: "how and when" is no question, so the words after who writes are read
+    "I'm a GP and I have decided how and when",
 ]
 
 
 # Those the whole message still reads as a clinician's: since the examples hold crises in a clinician's voice, the
 # others escalate read whole as well
-READ_ONLY_WITHOUT_WHO_WRITES = CLINICIANS_IN_CRISIS[2:4]
+READ_ONLY_WITHOUT_WHO_WRITES = [*CLINICIANS_IN_CRISIS[2:4], CLINICIANS_IN_CRISIS[-1]]
 
 
 @pytest.mark.parametrize("text", CLINICIANS_IN_CRISIS)
