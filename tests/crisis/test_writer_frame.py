@@ -32,12 +32,15 @@ CLINICIANS_IN_CRISIS = [
     "window",
     # written here: "how and when" is no question, so the words after who writes are read
     "I'm a GP and I have decided how and when",
+    # written here: work other than a clinician's frames a message the same way
+    "dentist here. I have the means and a date",
+    "physician assistant here, I have a plan and the means",
 ]
 
 
 # Those the whole message still reads as a clinician's: since the examples hold crises in a clinician's voice, the
 # others escalate read whole as well
-READ_ONLY_WITHOUT_WHO_WRITES = [*CLINICIANS_IN_CRISIS[2:4], CLINICIANS_IN_CRISIS[-1]]
+READ_ONLY_WITHOUT_WHO_WRITES = [*CLINICIANS_IN_CRISIS[2:4], *CLINICIANS_IN_CRISIS[6:]]
 
 
 @pytest.mark.parametrize("text", CLINICIANS_IN_CRISIS)
@@ -82,6 +85,11 @@ def test_a_clinician_who_asks_is_not_read_without_the_frame(responder: Responder
     ("cardiac ICU nurse and I", "I"),
     ("my ICU nurse and I", None),
     ("I am doctor from India working here", "from India working here"),
+    # other work than a clinician's, named the same way (written here)
+    ("dentist here. I have the means and a date", "I have the means and a date"),
+    ("physician assistant here, I have a plan", "I have a plan"),
+    ("I'm a teacher and I have decided how and when", "I have decided how and when"),
+    ("as a veteran, I", "I"),
     # not the writer's own work
     ("i am worried about my doctor", None),
     ("I am a patient of a psychiatrist and I", None),
