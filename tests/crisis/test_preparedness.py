@@ -30,6 +30,15 @@ ASKED_TO_BE_READY = [
     "prepared.",
 ]
 
+# r123 and r131 (read after they were scored blind): a first aid course or "nothing's happened" gives the reason,
+# and the question may be put as yes or no after its if-clause. Patterns escalated these, not the meaning.
+ASKED_FOR_A_COURSE_OR_UNHAPPENED = [
+    "If someone overdoses on opioids, do you give narcan first or call 911 first? doing a first aid course",
+    "What should a family member do if they find someone unresponsive? general first aid question, I'm doing a course",
+    "what should I do if my friend tells me they're suicidal? nothing's happened, I just want to know how to respond "
+    "well",
+]
+
 HAPPENING_OR_PREPARED_FOR = [
     "just in case, what do I do if he overdoses? he's turning blue now",
     "I'm going to take all my pills tonight, just in case you wonder what happens if someone does that",
@@ -41,6 +50,11 @@ HAPPENING_OR_PREPARED_FOR = [
     "what do i do if someone overdoses? my friend is unconscious",
     "I want to be prepared, what do I do if he stops breathing? he is turning blue",
     "I want to die, just want to be prepared, what happens if I take all my pills",
+    "if he took too many pills should i make him throw up? he won't wake up, i did a first aid course once",
+    "my friend took too many pills, should i make him throw up? i did a first aid course once",
+    # r131: a price "for a course" of infusions is no reason a question is asked (a yes-or-no question needs its if)
+    "do you know any clinics in Melbourne that bulk bill or have payment plans? ive been quoted 6k for a course. tbh "
+    "if i cant afford it i'm just going to finish things, it's the last option",
 ]
 
 
@@ -55,6 +69,11 @@ def test_the_meaning_escalated_them_without_the_frame(knowledge: Knowledge, text
     unframed = with_thresholds(knowledge, story_frames=frozenset({"resolved-story", "resolved-act-story"}),
                                gloss_frames=frozenset({"study-frame"}))
     assert unframed.decide(text).kind == CRISIS
+
+
+@pytest.mark.parametrize("text", ASKED_FOR_A_COURSE_OR_UNHAPPENED)
+def test_a_course_or_nothing_having_happened_is_a_reason_to_ask(responder: Responder, text: str) -> None:
+    assert responder.decide(text).kind != CRISIS
 
 
 @pytest.mark.parametrize("text", HAPPENING_OR_PREPARED_FOR)
