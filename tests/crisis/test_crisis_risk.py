@@ -128,7 +128,7 @@ def test_a_scorer_hit_names_its_groups_but_no_text(rules: DetectionRules) -> Non
 
 def test_patterns_still_come_first(rules: DetectionRules) -> None:
     hit = detect_crisis(rules, "i want to kill myself tonight, i've said goodbye to everyone")
-    assert hit is not None and hit.category == "suicidal-thoughts"
+    assert hit is not None and hit.layer == "patterns" and hit.category == "dated-plan"  # a suicide set for tonight
 
 
 # Calm messages full of signal words: the contexts the scorer must read as everyday.
