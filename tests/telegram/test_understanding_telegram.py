@@ -74,6 +74,8 @@ async def test_replies_keep_flowing_while_a_reload_refits(knowledge_copy: Path) 
             assert time.monotonic() - started < 2.0
             answered_during += store.current is first
         assert answered_during >= 3  # most replies came while the new version was still being fitted
-        [done] = await harness.emu.wait_for_sent(1, timeout=60, chat_id=ADMIN_ID)
+        # A refit took 30-40 s on an idle 2-core machine and over 60 s on a loaded one (CI beside other work):
+        # how long it takes is the benchmark's to show; here only that it ends and replies flowed meanwhile.
+        [done] = await harness.emu.wait_for_sent(1, timeout=240, chat_id=ADMIN_ID)
         assert done["plain_text"].startswith("Reloaded knowledge version")
         assert store.current is not first
