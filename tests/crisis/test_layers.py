@@ -665,7 +665,8 @@ def test_medicine_stockpiled_is_means_the_meaning_cannot_set_aside(responder: Re
 
 @pytest.mark.parametrize("text", ["killing myself after my exams are done",  # r117 (spent), as the patterns read it
                                   "after graduation i'm ending my life",
-                                  "gonna off myself once the semester is over"])
+                                  "gonna off myself once the semester is over",
+                                  "i'm ending my life on friday after my shift"])
 def test_a_suicide_set_for_a_time_is_never_set_aside(responder: Responder, text: str) -> None:
     """The meaning read "killing myself after my exams are done" as a figure of speech (0.04), as "these exams
     are killing me" is one, and its quiet veto hid the plan: a dated plan is its own category, which no veto reads.
@@ -673,8 +674,9 @@ def test_a_suicide_set_for_a_time_is_never_set_aside(responder: Responder, text:
     decision = responder.decide(text)
     assert decision.kind == CRISIS and decision.crisis is not None and decision.crisis.category == "dated-plan"
     assert responder.decide("45 minutes on hold, if that jingle plays once more i'm ending it all lol").kind != CRISIS
-    worked = detect_crisis(responder.screen.rules, "been killing myself at the gym after work")
-    assert worked is None or worked.category != "dated-plan"  # hard work, which the meaning may still read
+    for worked in ("been killing myself at the gym after work", "killing myself on the treadmill tonight"):
+        hit = detect_crisis(responder.screen.rules, worked)
+        assert hit is None or hit.category != "dated-plan"  # hard work, which the meaning may still read
 
 
 @pytest.mark.parametrize(("window", "asks"), [("will i be alone?", True), ("how do u take it, up the nose? 👃", True),
