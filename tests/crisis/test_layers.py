@@ -669,10 +669,13 @@ def test_medicine_stockpiled_is_means_the_meaning_cannot_set_aside(responder: Re
                                   "i'm ending my life on friday after my shift"])
 def test_a_suicide_set_for_a_time_is_never_set_aside(responder: Responder, text: str) -> None:
     """The meaning read "killing myself after my exams are done" as a figure of speech (0.04), as "these exams
-    are killing me" is one, and its quiet veto hid the plan: a dated plan is its own category, which no veto reads.
-    A condition ("if that jingle plays once more i'm ending it all lol") is the figure of speech it sounds like."""
+    are killing me" is one, and its quiet veto hid the plan: a dated plan is its own category, which no veto reads."""
     decision = responder.decide(text)
     assert decision.kind == CRISIS and decision.crisis is not None and decision.crisis.category == "dated-plan"
+
+
+def test_a_condition_or_hard_work_is_no_dated_plan(responder: Responder) -> None:
+    """A condition ("if that jingle plays once more i'm ending it all lol") is the figure of speech it sounds like."""
     assert responder.decide("45 minutes on hold, if that jingle plays once more i'm ending it all lol").kind != CRISIS
     for worked in ("been killing myself at the gym after work", "killing myself on the treadmill tonight"):
         hit = detect_crisis(responder.screen.rules, worked)
