@@ -207,7 +207,8 @@ class Responder:
             clean, similarities = mended, None
             windows, vectors = mended_read()
         decision = self._calm_decision(clean, windows, vectors, similarities)
-        if decision.kind in (FALLBACK, ANSWER) and self.screen.distressed(meaning, clean, decision.kind == ANSWER):
+        if decision.kind in (FALLBACK, ANSWER, CLARIFY) \
+                and self.screen.distressed(meaning, clean, decision.kind != FALLBACK):
             decision = self.support_decision(context, meaning, decision)  # never "rephrase"
         elif decision.kind == FALLBACK and decision.topic is None and identified.unreadable(len(clean.split())):
             # hardly English: never "try rephrasing" without lines, and an answer where its gloss reads as one

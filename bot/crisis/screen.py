@@ -423,11 +423,12 @@ class CrisisScreen:
     def distressed(self, meaning: MeaningReading, text: str, answered: bool = False) -> bool:
         """Distress no layer scores as a crisis (the support tier): hopelessness, exhaustion, giving up; or a
         sentence that alarmed read alone, not with its neighbours (``out_of_context``). ``answered``: the FAQ step
-        found an answer, which only the second replaces: a worried question gets its answer, but "How many sessions
-        does a series involve? I'm so tired of being a weight on my family and I have a way out." must not get the
-        number of sessions. Nor must a statement of distress that asks nothing: the FAQ answers "everything feels
-        hopeless lately" with the depression entry, which support offers instead. Fragments of one or two words are
-        never read as distress: the model is unsure of them, not alarmed. Words have letters: ": < R" is noise."""
+        found an answer (or a choice of them, "did you mean"), which only the second replaces: a worried question
+        gets its answer, but "How many sessions does a series involve? I'm so tired of being a weight on my family
+        and I have a way out." must not get the number of sessions. Nor must a statement of distress that asks
+        nothing: the FAQ answers "everything feels hopeless lately" with the depression entry, which support offers
+        instead. Fragments of one or two words are never read as distress: the model is unsure of them, not alarmed.
+        Words have letters: ": < R" is noise."""
         reading = meaning.reading
         words = sum(any(char.isalpha() for char in word) for word in text.split())
         told = not answered or not asks_anything(text)
