@@ -46,12 +46,36 @@ def test_calm_messages_with_those_emoji_stay_calm(responder: Responder, text: st
     assert responder.decide(text).kind != CRISIS
 
 
+# Development data: blind sets' calm messages (r123, r131, r136), read after they were scored: with the laugh written
+# as a word, the figures of speech the patterns already know ("... so bad i'm gonna kms lol") explain them
+LAUGHED_OFF = [
+    "this waiting room wifi is so bad im gonna kms \U0001f602",
+    "the waiting room music makes me want to jump out the window \U0001f602 please change it",
+    "ok that ketamine bill almost gave me a heart attack \U0001f605",
+]
+
+
+@pytest.mark.parametrize("text", LAUGHED_OFF)
+def test_a_laughing_emoji_reads_as_a_laugh(knowledge: Knowledge, text: str) -> None:
+    assert Responder(knowledge).decide(text).kind != CRISIS
+    assert without_symbols(knowledge).decide(text).kind == CRISIS  # the laugh unread, each one escalated
+
+
+@pytest.mark.parametrize("text", [
+    "i'm gonna kms \U0001f602",  # a laugh alone explains nothing away
+    "i took all my pills \U0001f923",
+    "going to jump off the bridge tonight \U0001f605",
+])
+def test_a_laugh_does_not_hide_a_crisis(responder: Responder, text: str) -> None:
+    assert responder.decide(text).kind == CRISIS
+
+
 def test_only_the_listed_emoji_are_spoken_and_the_rest_is_kept(knowledge: Knowledge) -> None:
     rules = knowledge.crisis.detection
     assert spoken_symbols(rules, "\U0001f52a\U0001fa78 again.") == " knife  blood  again."
     # the variation selector goes with its emoji
     assert spoken_symbols(rules, "\u26b0\ufe0f soon") == " coffin  soon"
-    untouched = "how much is a session? \U0001f605 \U0001f480"
+    untouched = "how much is a session? \U0001f642 \U0001f480"
     assert spoken_symbols(rules, untouched) is untouched
 
 
