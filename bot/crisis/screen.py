@@ -127,8 +127,10 @@ class CrisisScreen:
         (0.96) on its own, and not with the question after it about signing legal documents; "Just wanted to say
         thank you to whoever runs this." alarms after a plan that therapy ended. So a window that is one sentence
         of several (``windows[0]`` is the whole message, never set aside) escalates only when, read with the
-        sentence before or after it (``in_context``), it still alarms (``context``), unless the whole message
-        reads as distress (at least ``support``): then it was not calm around the sentence. Only in the
+        sentence before or after it (``in_context``), it still alarms (``context``), however distressed the whole
+        message reads: the distress model reads some questions as distress ("does spravato make you sleepy? i have
+        to pick up my kids after", 0.47), and then exempted a sentence that reads 0.08 beside its question (on the
+        development pools the exemption saved no crisis and escalated 9 calm messages). Only in the
         categories that name thoughts, wishes, goodbyes and self-harm (``in_context_only``). A crisis sentence
         inside a long question keeps its alarm beside a neighbour ("they'd cry for a week and then their lives
         would get easier. thats what i keep telling myself when i look at the pills"). A message whose sentences
@@ -181,8 +183,7 @@ class CrisisScreen:
                 why[n] = f":the word view sure ({sure:.2f})"
                 if not near:
                     unfloored.add(n)
-        if escalating and in_context and limits.context > 0 and self.embedder is not None and not glossed \
-                and reading.distress < limits.support:
+        if escalating and in_context and limits.context > 0 and self.embedder is not None and not glossed:
             ordered = sorted(escalating, key=lambda n: -reading.alarms[n])  # the first that passes is enough
             passing = (n for n in ordered if n == 0 or not self.in_context_only(reading.categories[n])
                        or self.in_context(classifier, windows, n) >= limits.context)

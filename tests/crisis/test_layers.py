@@ -1130,14 +1130,28 @@ def test_a_crisis_sentence_out_of_context_replaces_a_did_you_mean_with_support(k
     assert {"ketamine-assisted-psychotherapy", "anxiety-ptsd"} <= set(decision.options)
 
 
-def test_a_crisis_sentence_escalates_beside_a_neighbour_that_keeps_its_alarm(knowledge: Knowledge) -> None:
-    text = "they'd cry for a week and then their lives would get easier. thats what i keep telling myself when i " \
-           "look at the pills"
-    responder = with_thresholds(knowledge, support=0.99)  # no distress exemption: the message reads 0.47 whole
+def test_a_calm_sentence_is_read_in_context_however_distressed_the_whole_message_reads(knowledge: Knowledge) -> None:
+    """Development data (r136, read after it was scored): the distress model reads the whole as distress, and the
+    second sentence alarms alone; beside its question it is calm, and no distress exempts it from that reading."""
+    text = "does spravato make you sleepy? i have to pick up my kids after"
+    responder = Responder(knowledge)
     screen, embedder = responder.screen, responder.understanding.embedder
     windows, vectors = embedder.message_vectors(text)
     reading = screen.classifier.read(vectors, screen.thresholds.distress_kinds)
-    assert reading.distress < screen.thresholds.support  # the rule applies: no distress exemption
+    assert reading.distress >= screen.thresholds.support  # what once exempted the sentence from its context
+    window = int(np.argmax(reading.alarms))
+    assert window > 0 and reading.alarms[window] >= screen.thresholds.crisis  # the sentence alone alarms
+    assert screen.in_context(screen.classifier, windows, window) < screen.thresholds.context
+    assert responder.decide(text).kind != CRISIS
+
+
+def test_a_crisis_sentence_escalates_beside_a_neighbour_that_keeps_its_alarm(knowledge: Knowledge) -> None:
+    text = "they'd cry for a week and then their lives would get easier. thats what i keep telling myself when i " \
+           "look at the pills"
+    responder = Responder(knowledge)
+    screen, embedder = responder.screen, responder.understanding.embedder
+    windows, vectors = embedder.message_vectors(text)
+    reading = screen.classifier.read(vectors, screen.thresholds.distress_kinds)
     window = int(np.argmax(reading.alarms))
     assert window > 0 and screen.in_context(screen.classifier, windows, window) >= screen.thresholds.context
     decision = responder.decide(text)
