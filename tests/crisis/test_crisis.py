@@ -170,6 +170,10 @@ CRISIS = {
         "his pulse is still at 175 and he looks grey",
         "my oxygen is 84 and i feel dizzy",
         "her sats are dropping, 85 now",
+        # a reading without "is", and a drop that has happened (the second from a spent blind set, r129)
+        "her lips are blue, sats 80, the doctor isn't here",
+        "Ketamine clinic nurse: patient's sats dropped to 78 and aren't coming up, doctor is on the phone 20 minutes "
+        "away",
         "Clinician here, our patient just went into respiratory depression after the dose",
         "i have chest pain and my left arm is numb after my treatment",
         "suddenly intense chest pain after the infusion and it keeps getting worse",
@@ -889,6 +893,10 @@ MORE_CALM = [
     'what is the risk of respiratory depression with ketamine',
     'my heart rate went up to 170 during my infusion last week, is that normal?',
     'do they monitor oxygen levels during the infusion, mine is usually 95',
+    'my sats dropped to 85 during my infusion last week, is that normal?',
+    "my dad's sats are usually 88 because of COPD, can he get ketamine?",
+    'what happens if sats drop to 80 during an infusion',
+    "he's on oxygen 15 litres a minute at home, can he have ketamine",
     # A headache, a droop or a seizure asked about, past or as it always was.
     "I had the worst headache of my life after my wisdom teeth came out, can I still do ketamine?",
     'what if i have the worst headache of my life during the session',
