@@ -108,7 +108,31 @@ def test_a_crisis_no_phrase_list_holds_is_read_through_its_gloss(responder: Resp
     assert decision.language == language  # answered in its language, where crisis.yaml has the response
 
 
+# Development data (spent blind sets r123-r136 and d1): a clinician's emergency, and a clinician taking a ward's
+# ampoules home, lost in their glosses until the glossaries knew "desaturando", "Ampullen", "sats", "take home"
+CLINICIANS = [
+    ("Soy enfermera, paciente en plena infusión desaturando a 80% y el médico no contesta, qué hago primero", "es",
+     {"desaturating", "nurse"}),
+    ("Ich bin Pflegekraft und nehme seit Wochen Ampullen mit nach Hause. Ich will sie alle auf einmal nehmen.", "de",
+     {"vials", "nurse"}),
+    ("Sou enfermeira e tenho levado ampolas de cetamina do hospital pra casa. Hoje pensei em usar todas de uma vez.",
+     "pt", {"vials", "nurse"}),
+    ("медсестра, пациентка на инфузии кетамина посинела, сатурация 80, врача нет на месте", "ru", {"sats", "nurse"}),
+]
+
+
+@pytest.mark.parametrize(("text", "language", "words"), CLINICIANS)
+def test_a_clinicians_emergency_or_workplace_drugs_are_read_through_the_gloss(
+        knowledge: Knowledge, responder: Responder, text: str, language: str, words: set[str]) -> None:
+    gloss = knowledge.glossaries.gloss(text, first=language)
+    assert gloss is not None and words <= set(gloss.text.split())
+    decision = responder.decide(text)
+    assert (decision.kind, decision.crisis.layer if decision.crisis else None) == (CRISIS, "gloss")
+
+
 @pytest.mark.parametrize("text", [
+    "enfermera aquí, ¿qué protocolo se sigue si un paciente desatura durante la infusión de ketamina?",
+    "Ich bin Krankenschwester. Wie lagert man Ketamin-Ampullen auf der Station richtig?",
     "¿cuántas sesiones de ketamina hacen falta para la depresión?",
     "Wie teuer ist eine Ketamin-Behandlung und zahlt die Krankenkasse?",
     "氯胺酮治疗的副作用有哪些？",  # noqa: RUF001
