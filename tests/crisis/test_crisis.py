@@ -427,6 +427,9 @@ NOT_CRISIS = {
 
 # More crisis messages in many voices (written as held-out checks, then kept as regressions).
 MORE_CRISIS = [
+    # the figures of speech above, beside the real thing
+    'overdosed on sugar and my pills tonight',
+    'my dnd character died jumping off a cliff and i want to jump off a cliff too',
     'ready to check out permanently, i wont need the next appointment',  # "check out" for good, in other words
     "i don't think i can keep myself safe tonight",
     "everything would be easier if i just wasn't here anymore",
@@ -878,6 +881,10 @@ MORE_CRISIS = [
 
 # More calm messages that use crisis-sounding words.
 MORE_CALM = [
+    # An overdose of a show or a sweet, and a game character's death (a spent blind set's each, r138 and r117).
+    'overdosed on netflix this weekend, zero regrets',
+    "my D&D character just drank a poison potion and died, RIP Thorin anyway what's the booking link",
+    'my dnd character died jumping off a cliff to save the party lol',
     # A firearm loaded for a hunt, the range or a season.
     'loaded my rifle for the hunting trip this weekend, can i still do my infusion monday?',
     'cleaned and loaded the shotgun for duck season',
