@@ -57,9 +57,8 @@ Embedded = tuple[list[str], np.ndarray, np.ndarray]  # a text's windows, their v
 class ChatContext:
     """What the decision needs to know about the chat: hotline region and recent escalation.
 
-    ``region`` is the chat's own (its /region choice, or what its Telegram language implies);
-    ``default_region`` is the operator's DEFAULT_REGION, used only for English messages.
-    """
+    ``region`` is the chat's own (its /region choice, or what its Telegram language implies); ``default_region``
+    is the operator's DEFAULT_REGION, used only for English messages."""
 
     region: str | None = None
     flagged: bool = False
@@ -208,7 +207,7 @@ class Responder:
             windows, vectors = mended_read()
         decision = self._calm_decision(clean, windows, vectors, similarities)
         if decision.kind in (FALLBACK, ANSWER, CLARIFY) \
-                and self.screen.distressed(meaning, clean, decision.kind != FALLBACK):
+                and self.screen.distressed(meaning, clean, offered=decision.kind != FALLBACK):
             decision = self.support_decision(context, meaning, decision)  # never "rephrase"
         elif decision.kind == FALLBACK and decision.topic is None and identified.unreadable(len(clean.split())):
             # hardly English: never "try rephrasing" without lines, and an answer where its gloss reads as one

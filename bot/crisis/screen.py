@@ -128,14 +128,13 @@ class CrisisScreen:
         thank you to whoever runs this." alarms after a plan that therapy ended. So a window that is one sentence
         of several (``windows[0]`` is the whole message, never set aside) escalates only when, read with the
         sentence before or after it (``in_context``), it still alarms (``context``), however distressed the whole
-        message reads: the distress model reads some questions as distress ("does spravato make you sleepy? i have
-        to pick up my kids after", 0.47), and then exempted a sentence that reads 0.08 beside its question (on the
-        development pools the exemption saved no crisis and escalated 9 calm messages). Only in the
-        categories that name thoughts, wishes, goodbyes and self-harm (``in_context_only``). A crisis sentence
-        inside a long question keeps its alarm beside a neighbour ("they'd cry for a week and then their lives
-        would get easier. thats what i keep telling myself when i look at the pills"). A message whose sentences
-        are all set aside is ``out_of_context``: the support reply, not the fallback or an answer. Not for
-        glosses: broken English read in pairs lost crises there. ``in_context``: False where only the
+        message reads (an exemption for distress let "i have to pick up my kids after" escalate beside "does
+        spravato make you sleepy?", a question the distress model reads as distress). Only in the categories that
+        name thoughts, wishes, goodbyes and self-harm (``in_context_only``). A crisis sentence inside a long
+        question keeps its alarm beside a neighbour ("they'd cry for a week and then their lives would get easier.
+        thats what i keep telling myself when i look at the pills"). A message whose sentences are all set aside is
+        ``out_of_context``: the support reply, never the fallback, an answer or a "did you mean". Not for glosses:
+        broken English read in pairs lost crises there. ``in_context``: False where only the
         probability is read (the veto's further readings), whose windows need not start with the whole.
         """
         if self.classifier is None or not windows:
@@ -421,18 +420,17 @@ class CrisisScreen:
                 and reading.probability < limits.gloss_veto_alarm
                 and not self.lexicon.danger_now(text))
 
-    def distressed(self, meaning: MeaningReading, text: str, answered: bool = False) -> bool:
+    def distressed(self, meaning: MeaningReading, text: str, offered: bool = False) -> bool:
         """Distress no layer scores as a crisis (the support tier): hopelessness, exhaustion, giving up; or a
-        sentence that alarmed read alone, not with its neighbours (``out_of_context``). ``answered``: the FAQ step
-        found an answer (or a choice of them, "did you mean"), which only the second replaces: a worried question
-        gets its answer, but "How many sessions does a series involve? I'm so tired of being a weight on my family
-        and I have a way out." must not get the number of sessions. Nor must a statement of distress that asks
-        nothing: the FAQ answers "everything feels hopeless lately" with the depression entry, which support offers
-        instead. Fragments of one or two words are never read as distress: the model is unsure of them, not alarmed.
-        Words have letters: ": < R" is noise."""
+        sentence that alarmed read alone, not with its neighbours (``out_of_context``). ``offered``: the FAQ step
+        found an answer or a choice of answers ("did you mean"), which only the second replaces, or distress that
+        asks nothing: "How many sessions does a series involve? I'm so tired of being a weight on my family and I
+        have a way out." must not get the number of sessions, and "everything feels hopeless lately" gets support
+        with the depression entry offered, not that entry. Fragments of one or two words are never read as
+        distress: the model is unsure of them, not alarmed. Words have letters: ": < R" is noise."""
         reading = meaning.reading
         words = sum(any(char.isalpha() for char in word) for word in text.split())
-        told = not answered or not asks_anything(text)
+        told = not offered or not asks_anything(text)
         return reading is not None and words >= 3 \
             and (meaning.out_of_context or (told and reading.distress >= self.thresholds.support
                                             and not self.distress_among_calm(reading)))

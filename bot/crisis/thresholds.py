@@ -13,7 +13,7 @@ FAQ_KIND = "faq"  # the kind the FAQ's own texts are read as: calm, and the comm
 @dataclass(frozen=True)
 class Thresholds:
     crisis: float  # escalate at or above
-    support: float  # distress below ``crisis``: the support reply instead of a fallback or answer
+    support: float  # distress below ``crisis``: the support reply instead of a fallback, an answer or a choice
     calm: float  # below this (and every other layer calm) a message may be stored
     veto: float  # a calm kind this sure overrules a pattern that only names a crisis word (>1: never)
     veto_alarm: float  # ... and sees less crisis than this in every sentence

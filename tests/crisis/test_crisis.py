@@ -228,6 +228,7 @@ OBFUSCATED = [
     # "die" as "dye" (r129 and d1, spent): the homophone with nothing to dye
     "i wnat to dye tonite i hav the pils",
     "i wanna dye. not my hair. tonight",
+    "i want to dye. the pills are ready",
     "feeling very sewerslidal today, got the means too",
     "thinking about sewersliding",
     "i wish i could just disappear",
@@ -430,9 +431,14 @@ MORE_CRISIS = [
     # dying "on my own terms" (r138, read after it was scored)
     "I'm 72, I feel my time is up and I'd rather go on my own terms soon",
     'ready to check out on my own terms',
-    # the figures of speech above, beside the real thing
+    # the figures of speech above, beside the real thing, also after a full stop the patterns do not see
     'overdosed on sugar and my pills tonight',
+    'overdosed on candy and xanax last night',
     'my dnd character died jumping off a cliff and i want to jump off a cliff too',
+    'my sims character lives better than me. i drank bleach',
+    # a saturation drop of minutes ago, or still dropping
+    "sats dropped to 78 two minutes ago and aren't coming up",
+    'sats dropped to 85 before the doctor arrived and are still dropping',
     'ready to check out permanently, i wont need the next appointment',  # "check out" for good, in other words
     "i don't think i can keep myself safe tonight",
     "everything would be easier if i just wasn't here anymore",
@@ -887,6 +893,8 @@ MORE_CALM = [
     # a job, a move or a treatment on one's own terms
     'i want to leave my job on my own terms',
     "i'd rather go to rehab on my own terms",
+    'i want to go out on my own terms, retire before they push me out',
+    'i want to go on my own terms, not have my parents drive me to the clinic',
     # An overdose of a show or a sweet, and a game character's death (a spent blind set's each, r138 and r117).
     'overdosed on netflix this weekend, zero regrets',
     "my D&D character just drank a poison potion and died, RIP Thorin anyway what's the booking link",
@@ -910,13 +918,17 @@ MORE_CALM = [
     'my heart rate went up to 170 during my infusion last week, is that normal?',
     'do they monitor oxygen levels during the infusion, mine is usually 95',
     'my sats dropped to 85 during my infusion last week, is that normal?',
-    "my dad's sats are usually 88 because of COPD, can he get ketamine?",
-    'what happens if sats drop to 80 during an infusion',
-    "he's on oxygen 15 litres a minute at home, can he have ketamine",
+    'my sats dropped to 85 during my first ketamine infusion last week',
+    'is it dangerous if sats dropped to 85?',
+    'what if my sats dropped to 80 during the infusion',
+    'my dad has copd, sats 88 normally, can he get ketamine?',
+    'is a saturation 88 safe for ketamine',
     # a dye with something to dye
     'i want to dye my hair purple after my last session',
     'going to dye it black this weekend, is that ok with the spray',
     'we want to dye easter eggs with the kids after the infusion',
+    "i'm going to dye again after the infusion",
+    'i want to dye with henna',
     # A headache, a droop or a seizure asked about, past or as it always was.
     "I had the worst headache of my life after my wisdom teeth came out, can I still do ketamine?",
     'what if i have the worst headache of my life during the session',

@@ -1128,6 +1128,9 @@ def test_a_crisis_sentence_out_of_context_replaces_a_did_you_mean_with_support(k
     decision = Responder(knowledge).decide(text)
     assert decision.kind == SUPPORT
     assert {"ketamine-assisted-psychotherapy", "anxiety-ptsd"} <= set(decision.options)
+    reading = decision.reading  # what the FAQ step read: two entries within the margin at which it asks
+    assert reading is not None and decision.reading.candidates[0].confidence - reading.candidates[1].confidence \
+        < knowledge.matching.clarify_margin
 
 
 def test_a_calm_sentence_is_read_in_context_however_distressed_the_whole_message_reads(knowledge: Knowledge) -> None:
