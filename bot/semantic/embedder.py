@@ -57,7 +57,12 @@ class Embedder:
         self.store = store or ArrayStore(None)
         self._memory: dict[bytes, np.ndarray] = {}
         self._used: set[bytes] = set()  # asked for by this build of the knowledge: what the saved file keeps
-        self._on_disk: set[bytes] = set()  # what the file holds, as loaded or last saved
+        self._asked: list[list[bytes]] = []  # each call of this build, its keys in order: the file's layout
+        self._on_disk: list[bytes] = []  # the keys the file holds, row by row, as loaded or last saved
+        # The file as this build loaded it (``_on_disk`` changes when a build saves): calls get views of its rows.
+        self._file_keys: list[bytes] = []
+        self._file_vectors: np.ndarray | None = None
+        self._file_rows: dict[bytes, list[int]] = {}  # the rows of each key in ``_file_vectors``
         self._loaded = False
         # The FAQ side and the crisis layer ask for their vectors from two threads (``Responder``): one at a
         # time, so a text is embedded once and the file is written by one of them.
@@ -72,7 +77,13 @@ class Embedder:
 
     def knowledge_vectors(self, texts: Sequence[str], columns: bool = False) -> np.ndarray:
         """Vectors of knowledge texts, from the cache where present; new ones are embedded and saved. One per row,
-        or with ``columns`` one per column (``[dim, n]``, written so in one copy)."""
+        or with ``columns`` one per column (``[dim, n]``, the transpose of rows).
+
+        Read-only: when the texts are a run of the file's rows in order (a start whose knowledge the file was last
+        laid out for, ``_layout``), they are a view of the loaded file, not a copy of it. Why: the classifiers
+        keep these matrices (25 MB), and a copy of each beside the loaded file was the peak of a warm start (252 MB
+        resident, over the 250 MB target; the file was let go only once the build was done).
+        """
         with self._lock:
             return self._knowledge_vectors(texts, columns)
 
@@ -80,6 +91,7 @@ class Embedder:
         self._load()
         keys = [_key(text) for text in texts]
         self._used.update(keys)
+        self._asked.append(keys)
         missing = {key: text for key, text in zip(keys, texts, strict=True) if key not in self._memory}
         if missing:
             texts_to_embed = list(missing.values())
@@ -92,27 +104,60 @@ class Embedder:
             self._save()
         if not keys:
             return np.zeros((DIM, 0) if columns else (0, DIM), dtype=np.float32)
-        return np.stack([self._memory[key] for key in keys], axis=1 if columns else 0)
+        run = self._file_run(keys)
+        if run is not None:
+            vectors = run.T if columns else run
+        else:
+            vectors = np.stack([self._memory[key] for key in keys], axis=1 if columns else 0)
+        vectors.flags.writeable = False  # a view may be shared by several callers: none may change it for the others
+        return vectors
+
+    def _file_run(self, keys: list[bytes]) -> np.ndarray | None:
+        """The loaded file's rows of ``keys`` as a view, when they are consecutive rows in this order; else None."""
+        if self._file_vectors is None:
+            return None
+        for first in self._file_rows.get(keys[0], ()):
+            if self._file_keys[first: first + len(keys)] == keys:
+                return self._file_vectors[first: first + len(keys)]
+        return None
 
     def settle(self) -> None:
         """The end of one build of the knowledge (every ``knowledge_vectors`` call of a Responder).
 
-        The file then holds exactly the vectors this build used: a build whose FAQ call embedded a new
-        phrasing saved before its crisis call had asked for anything, and the file lost the crisis
-        examples (the next start embedded them all again). Once everything used is on disk, the vectors
-        held in memory are let go (about 13 MB): the classifiers keep their own copies, and the next
-        build reads the file again (tens of milliseconds).
+        The file then holds exactly the vectors this build used, laid out as it asked for them: a build whose
+        FAQ call embedded a new phrasing saved before its crisis call had asked for anything, and the file lost
+        the crisis examples (the next start embedded them all again). Once everything used is on disk, the
+        vectors held here are let go: the classifiers keep views of the loaded file or their own copies, and
+        the next build reads the file again (tens of milliseconds).
         """
         with self._lock:
             self._settle()
 
     def _settle(self) -> None:
-        if self._used and self._used != self._on_disk:
+        if self._used and self._layout() != self._on_disk:
             self._save()
-        if self._used <= self._on_disk:
+        if self._used <= set(self._on_disk):
             self._memory.clear()
+            self._file_keys, self._file_vectors, self._file_rows = [], None, {}
             self._loaded = False
-        self._used = set()
+        self._used, self._asked = set(), []
+
+    def _layout(self) -> list[bytes]:
+        """The file's rows for this build: each call's texts as one run, in the order asked.
+
+        A text two calls share is written in both runs (two texts of the knowledge are both a calm crisis
+        example and an FAQ phrasing), so that each call is a view on the next start. A call whose texts are all
+        in the runs before it adds none: the English crisis classifier's, within the glossed one's. The calls
+        are taken longest first, not as they came: the FAQ side and the crisis layer ask from two threads, and
+        a layout that followed their race would rewrite the file every other start.
+        """
+        written: set[bytes] = set()
+        layout = []
+        for keys in sorted(self._asked, key=lambda keys: (-len(keys), keys)):
+            if not written.issuperset(keys):
+                layout += keys
+                written.update(keys)
+        return layout
 
     def _alone(self, text: str) -> np.ndarray:
         return self.encoder.encode([text], batch_size=1)
@@ -205,16 +250,20 @@ class Embedder:
         stored = self.store.load(f"embeddings-{self.model_id}-{EMBEDDING_VERSION}")
         if stored is not None and {"keys", "vectors"} <= stored.keys() and stored["vectors"].shape[1:] == (DIM,) \
                 and stored["keys"].shape[1:] == (KEY_BYTES,):
-            self._memory.update(zip((k.tobytes() for k in stored["keys"]), stored["vectors"], strict=True))
-            self._on_disk = set(self._memory)
+            self._file_keys = self._on_disk = [k.tobytes() for k in stored["keys"]]
+            self._file_vectors = stored["vectors"]
+            self._file_rows = {}
+            for row, key in enumerate(self._file_keys):
+                self._file_rows.setdefault(key, []).append(row)
+            self._memory.update(zip(self._file_keys, self._file_vectors, strict=True))
 
     def _save(self) -> None:
         """Keep the vectors this process used only, so the file does not grow with old edits."""
-        keys = sorted(self._used)
+        keys = self._layout()
         if self.store.save(f"embeddings-{self.model_id}-{EMBEDDING_VERSION}",
                            {"keys": np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(len(keys), KEY_BYTES),
                             "vectors": np.stack([self._memory[k] for k in keys])}):
-            self._on_disk = set(keys)
+            self._on_disk = keys
 
 
 _EMBEDDERS: weakref.WeakSet[Embedder] = weakref.WeakSet()

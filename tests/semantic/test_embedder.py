@@ -111,8 +111,62 @@ def test_vectors_come_one_per_row_or_one_per_column(encoder: Encoder) -> None:
     embedder = Embedder(encoder)
     texts = ["how much is a session", "is it safe", "what is ketamine"]
     columns = embedder.knowledge_vectors(texts, columns=True)
-    assert columns.shape == (384, 3) and columns.flags["C_CONTIGUOUS"]  # the layout a matmul reads fastest
+    assert columns.shape == (384, 3)
     assert np.array_equal(columns, embedder.knowledge_vectors(texts).T)
+
+
+def _owner(array: np.ndarray) -> np.ndarray:
+    while isinstance(array.base, np.ndarray):
+        array = array.base
+    return array
+
+
+def _start(encoder: Encoder, folder: Path, *calls: tuple[list[str], bool]) -> list[np.ndarray]:
+    """One build of the knowledge: its calls (texts, as columns), then the end of the build."""
+    embedder = Embedder(encoder, ArrayStore(folder))
+    vectors = [embedder.knowledge_vectors(texts, columns=columns) for texts, columns in calls]
+    embedder.settle()
+    return vectors
+
+
+_CRISIS_SIDE = ["i want to end it all", "my traffic is killing me", "does ketamine help with suicidal thoughts"]
+_FAQ_SIDE = ["how much is a session", "does ketamine help with suicidal thoughts", "is it safe"]  # one text shared
+
+
+def test_a_warm_start_keeps_views_of_the_loaded_file_not_copies(encoder: Encoder, tmp_path: Path) -> None:
+    # What makes a warm start's peak: the classifiers' matrices beside the loaded file were a second copy of it.
+    fresh = _start(encoder, tmp_path, (_CRISIS_SIDE, False), (_FAQ_SIDE, True))
+    reading = NoEncodingOf(encoder)
+    crisis, faq = _start(reading, tmp_path, (_CRISIS_SIDE, False), (_FAQ_SIDE, True))  # type: ignore[arg-type]
+    assert not crisis.flags["OWNDATA"] and not faq.flags["OWNDATA"]
+    assert _owner(crisis) is _owner(faq)  # both are views of the one array loaded from the file
+    assert np.array_equal(crisis, fresh[0]) and np.array_equal(faq, fresh[1])
+    with pytest.raises(ValueError, match="read-only"):
+        faq[0, 0] = 1.0  # a view another caller may share: nobody changes it for the others
+
+
+def test_the_file_is_laid_out_once_whichever_side_asks_first(encoder: Encoder, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    # The FAQ side and the crisis layer ask from two threads: a layout that followed their race would be
+    # rewritten at every other start.
+    _start(encoder, tmp_path, (_CRISIS_SIDE, False), (_FAQ_SIDE, True))
+    saved: list[str] = []
+    monkeypatch.setattr(ArrayStore, "save", lambda self, name, arrays: saved.append(name) or True)
+    _start(encoder, tmp_path, (_FAQ_SIDE, True), (_CRISIS_SIDE, False))
+    assert saved == []
+
+
+def test_a_start_that_reads_the_file_otherwise_lays_it_out_again(encoder: Encoder, tmp_path: Path) -> None:
+    # The first start after an edit (or a cold one) fits from all of its texts at once; the next asks for
+    # two parts of them, which are not runs of that file: they are copied, and the file laid out anew.
+    texts = ["a", "b", "c", "d"]
+    whole = _start(encoder, tmp_path, ([f"question {t}" for t in texts], False))[0]
+    odd, even = ([f"question {t}" for t in texts[::2]], False), ([f"question {t}" for t in texts[1::2]], False)
+    copied = _start(NoEncodingOf(encoder), tmp_path, odd, even)  # type: ignore[arg-type]
+    assert all(part.flags["OWNDATA"] for part in copied)
+    viewed = _start(NoEncodingOf(encoder), tmp_path, odd, even)  # type: ignore[arg-type]
+    assert not any(part.flags["OWNDATA"] for part in viewed) and _owner(viewed[0]) is _owner(viewed[1])
+    assert np.array_equal(viewed[0], whole[::2]) and np.array_equal(viewed[1], whole[1::2])
 
 
 def test_without_a_cache_folder_the_vectors_stay_in_memory(encoder: Encoder) -> None:
@@ -262,3 +316,12 @@ def test_a_text_whose_key_ends_in_a_zero_byte_comes_back_from_disk(encoder: Enco
             raise AssertionError(f"encoded {texts} although they were cached")
 
     assert Embedder(NoEncoding(), ArrayStore(tmp_path)).knowledge_vectors([text]).shape == (1, 384)  # type: ignore[arg-type]
+
+
+def test_a_build_that_saves_midway_still_reads_each_text_its_own_vector(encoder: Encoder, tmp_path: Path) -> None:
+    # A call that embeds a new text saves the file at once, in a new layout; the rows loaded at the start are
+    # laid out as before, and a later call of the same build must be read from them by their own order.
+    _start(encoder, tmp_path, (["ask a1", "ask a2", "ask a3"], False), (["ask b1", "ask b2"], False))
+    grown = ["ask a1", "new n1", "new n2", "new n3", "new n4"]
+    _, later = _start(encoder, tmp_path, (grown, False), (["ask a1", "new n1"], False))
+    assert np.array_equal(later, Embedder(encoder).knowledge_vectors(["ask a1", "new n1"]))
