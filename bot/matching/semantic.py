@@ -136,10 +136,14 @@ class SemanticClassifier:
 
     @classmethod
     def fit(cls, examples: TrainingSet, vectors: np.ndarray, labels: tuple[Label, ...]) -> SemanticClassifier:
+        return cls(labels, cls.fit_model(examples, vectors, labels), examples, vectors)
+
+    @staticmethod
+    def fit_model(examples: TrainingSet, vectors: np.ndarray, labels: tuple[Label, ...]) -> SoftmaxModel:
         """Every example weighs the same; reweighting classes by size was measured and did not help."""
         index = {label: n for n, label in enumerate(labels)}
         targets = np.array([index[label] for label in examples.labels], dtype=np.int64)
-        return cls(labels, fit_softmax(vectors, targets, len(labels)), examples, vectors)
+        return fit_softmax(vectors, targets, len(labels))
 
     def probabilities(self, vectors: np.ndarray) -> np.ndarray:
         return self.model.probabilities(vectors)

@@ -97,19 +97,20 @@ class Understanding:
         if stored is not None and words is not None and {"weights", "bias", "fusion"} <= stored.keys() \
                 and stored["weights"].shape == (DIM, len(labels)):
             self.words = words
-            columns = embedder.knowledge_vectors([examples.texts[i] for i in label_order(examples)], columns=True)
-            self.classifier = SemanticClassifier(labels, SoftmaxModel(stored["weights"], stored["bias"]), examples,
-                                                 GroupedColumns(columns))
+            model = SoftmaxModel(stored["weights"], stored["bias"])
             self.fusion = Fusion(stored["fusion"])
         else:
             vectors = embedder.knowledge_vectors(examples.texts)
             self.words = _word_view(examples, labels, range(len(examples.texts)))
-            self.classifier = SemanticClassifier.fit(examples, vectors, labels)
+            model = SemanticClassifier.fit_model(examples, vectors, labels)
             self.fusion = fit_fusion(examples.labels, examples.groups, labels,
                                      _fold_views(knowledge, examples, vectors, labels))
-            embedder.store.save(f"fit-{key}", {"weights": self.classifier.model.weights,
-                                               "bias": self.classifier.model.bias, "fusion": self.fusion.weights,
-                                               **self.words.arrays(WORDS)})
+            embedder.store.save(f"fit-{key}", {"weights": model.weights, "bias": model.bias,
+                                               "fusion": self.fusion.weights, **self.words.arrays(WORDS)})
+        # Asked for as kept whether the fit was cached or not: the file is then laid out for the next start.
+        columns = embedder.knowledge_vectors([examples.texts[i] for i in label_order(examples)], columns=True,
+                                             kept=True)
+        self.classifier = SemanticClassifier(labels, model, examples, GroupedColumns(columns))
 
     @property
     def labels(self) -> tuple[Label, ...]:

@@ -57,7 +57,7 @@ class Embedder:
         self.store = store or ArrayStore(None)
         self._memory: dict[bytes, np.ndarray] = {}
         self._used: set[bytes] = set()  # asked for by this build of the knowledge: what the saved file keeps
-        self._asked: list[list[bytes]] = []  # each call of this build, its keys in order: the file's layout
+        self._kept: list[list[bytes]] = []  # each call of this build for vectors kept (``knowledge_vectors``)
         self._on_disk: list[bytes] = []  # the keys the file holds, row by row, as loaded or last saved
         # The file as this build loaded it (``_on_disk`` changes when a build saves): calls get views of its rows.
         self._file_keys: list[bytes] = []
@@ -75,23 +75,25 @@ class Embedder:
     def model_id(self) -> str:
         return self.encoder.model_id
 
-    def knowledge_vectors(self, texts: Sequence[str], columns: bool = False) -> np.ndarray:
+    def knowledge_vectors(self, texts: Sequence[str], columns: bool = False, kept: bool = False) -> np.ndarray:
         """Vectors of knowledge texts, from the cache where present; new ones are embedded and saved. One per row,
-        or with ``columns`` one per column (``[dim, n]``, the transpose of rows).
+        or with ``columns`` one per column (``[dim, n]``, the transpose of rows). ``kept``: the caller keeps them
+        for the life of its classifier, and a start with the same knowledge asks for exactly these again.
 
-        Read-only: when the texts are a run of the file's rows in order (a start whose knowledge the file was last
-        laid out for, ``_layout``), they are a view of the loaded file, not a copy of it. Why: the classifiers
-        keep these matrices (25 MB), and a copy of each beside the loaded file was the peak of a warm start (252 MB
-        resident, over the 250 MB target; the file was let go only once the build was done).
+        Read-only: when the texts are a run of the file's rows in order (kept ones, once the file is laid out for
+        them: ``_layout``), they are a view of the loaded file, not a copy of it. Why: the classifiers keep these
+        matrices (25 MB), and a copy of each beside the loaded file was the peak of a warm start (252 MB resident,
+        over the 250 MB target; the file was let go only once the build was done).
         """
         with self._lock:
-            return self._knowledge_vectors(texts, columns)
+            return self._knowledge_vectors(texts, columns, kept)
 
-    def _knowledge_vectors(self, texts: Sequence[str], columns: bool = False) -> np.ndarray:
+    def _knowledge_vectors(self, texts: Sequence[str], columns: bool, kept: bool) -> np.ndarray:
         self._load()
         keys = [_key(text) for text in texts]
         self._used.update(keys)
-        self._asked.append(keys)
+        if kept:
+            self._kept.append(keys)
         missing = {key: text for key, text in zip(keys, texts, strict=True) if key not in self._memory}
         if missing:
             texts_to_embed = list(missing.values())
@@ -140,24 +142,25 @@ class Embedder:
             self._memory.clear()
             self._file_keys, self._file_vectors, self._file_rows = [], None, {}
             self._loaded = False
-        self._used, self._asked = set(), []
+        self._used, self._kept = set(), []
 
     def _layout(self) -> list[bytes]:
-        """The file's rows for this build: each call's texts as one run, in the order asked.
+        """The file's rows for this build: each kept call's texts as one run, in the order asked, then the other
+        texts it used (those it trained on only; a build that fits asks for every text, and for the kept ones too,
+        so that its file is already laid out for the warm starts after it: a deployed image's is never rewritten).
 
-        A text two calls share is written in both runs (two texts of the knowledge are both a calm crisis
-        example and an FAQ phrasing), so that each call is a view on the next start. A call whose texts are all
-        in the runs before it adds none: the English crisis classifier's, within the glossed one's. The calls
-        are taken longest first, not as they came: the FAQ side and the crisis layer ask from two threads, and
-        a layout that followed their race would rewrite the file every other start.
+        A text two kept calls share is written in both runs (two texts of the knowledge are both a calm crisis
+        example and an FAQ phrasing), so that each call is a view on the next start. The calls are taken longest
+        first, not as they came: the FAQ side and the crisis layer ask from two threads, and a layout that
+        followed their race would rewrite the file every other start.
         """
         written: set[bytes] = set()
         layout = []
-        for keys in sorted(self._asked, key=lambda keys: (-len(keys), keys)):
+        for keys in sorted(self._kept, key=lambda keys: (-len(keys), keys)):
             if not written.issuperset(keys):
                 layout += keys
                 written.update(keys)
-        return layout
+        return layout + sorted(self._used - written)
 
     def _alone(self, text: str) -> np.ndarray:
         return self.encoder.encode([text], batch_size=1)

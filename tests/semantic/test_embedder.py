@@ -121,10 +121,14 @@ def _owner(array: np.ndarray) -> np.ndarray:
     return array
 
 
-def _start(encoder: Encoder, folder: Path, *calls: tuple[list[str], bool]) -> list[np.ndarray]:
-    """One build of the knowledge: its calls (texts, as columns), then the end of the build."""
+def _start(encoder: Encoder, folder: Path, *calls: tuple[list[str], bool], training: list[str] | None = None
+           ) -> list[np.ndarray]:
+    """One build of the knowledge: its calls for vectors kept (texts, as columns), after one for all the texts it
+    trains on when it fits (``training``), then the end of the build."""
     embedder = Embedder(encoder, ArrayStore(folder))
-    vectors = [embedder.knowledge_vectors(texts, columns=columns) for texts, columns in calls]
+    if training is not None:
+        embedder.knowledge_vectors(training)
+    vectors = [embedder.knowledge_vectors(texts, columns=columns, kept=True) for texts, columns in calls]
     embedder.settle()
     return vectors
 
@@ -156,9 +160,23 @@ def test_the_file_is_laid_out_once_whichever_side_asks_first(encoder: Encoder, t
     assert saved == []
 
 
+def test_a_build_that_fits_leaves_the_file_laid_out_for_the_next_start(encoder: Encoder, tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # A deployed image holds the file its build step wrote, and every start of it is the first warm one: a file
+    # laid out for the fit's own reads would be copied from and rewritten (in vain) at every start.
+    training = [*_CRISIS_SIDE, *_FAQ_SIDE, "a text trained on only"]
+    fitted = _start(encoder, tmp_path, (_CRISIS_SIDE, False), (_FAQ_SIDE, True), training=training)
+    saved: list[str] = []
+    monkeypatch.setattr(ArrayStore, "save", lambda self, name, arrays: saved.append(name) or True)
+    crisis, faq = _start(NoEncodingOf(encoder), tmp_path, (_CRISIS_SIDE, False), (_FAQ_SIDE, True))  # type: ignore[arg-type]
+    assert not crisis.flags["OWNDATA"] and not faq.flags["OWNDATA"] and _owner(crisis) is _owner(faq)
+    assert np.array_equal(crisis, fitted[0]) and np.array_equal(faq, fitted[1])
+    assert saved == ["embeddings-" + encoder.model_id + "-alone2"]  # only what it no longer uses is dropped
+
+
 def test_a_start_that_reads_the_file_otherwise_lays_it_out_again(encoder: Encoder, tmp_path: Path) -> None:
-    # The first start after an edit (or a cold one) fits from all of its texts at once; the next asks for
-    # two parts of them, which are not runs of that file: they are copied, and the file laid out anew.
+    # A file written by an older build, or for other kept vectors: they are not runs of it, so they are
+    # copied, and the file laid out anew.
     texts = ["a", "b", "c", "d"]
     whole = _start(encoder, tmp_path, ([f"question {t}" for t in texts], False))[0]
     odd, even = ([f"question {t}" for t in texts[::2]], False), ([f"question {t}" for t in texts[1::2]], False)
