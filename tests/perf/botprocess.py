@@ -43,11 +43,18 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-async def run_bot_process(knowledge_dir: Path, messages: int = 20) -> ProcessFigures:
-    """Start the bot, time it to ready, send ``messages`` questions, read peak RSS, stop it with SIGTERM."""
+async def run_bot_process(knowledge_dir: Path, messages: int = 20, cache_dir: Path | None = None) -> ProcessFigures:
+    """Start the bot, time it to ready, send ``messages`` questions, read peak RSS, stop it with SIGTERM.
+
+    ``cache_dir``: the bot's CACHE_DIR, else the environment's or the default (data/cache). Knowledge other than
+    the repository's wants a folder of its own: the embedding cache holds one knowledge's vectors, and a
+    generated knowledge's build would rewrite the repository's, making its next start pay for it.
+    """
     async with BotApiEmulator(TOKEN) as emu:
         env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_BASE_URL": emu.base_url,
                "KNOWLEDGE_DIR": str(knowledge_dir), "LOG_LEVEL": "INFO"}
+        if cache_dir is not None:
+            env["CACHE_DIR"] = str(cache_dir)
         env.pop("WEBHOOK_URL", None)
         started = time.perf_counter()
         process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", cwd=ROOT, env=env,
