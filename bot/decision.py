@@ -141,11 +141,10 @@ class Responder:
             # fitted beside the FAQ side, one after the other: the same models, a cold start some 5 s shorter on
             # two cores (both crisis fits at once cost 30 MB more at the peak and saved nothing).
             training = crisis_training(knowledge)
-            with ThreadPoolExecutor(1) as beside:
+            with embedder.build(), ThreadPoolExecutor(1) as beside:
                 crisis_side = beside.submit(crisis_classifiers, training, embedder)
                 self.understanding = Understanding(knowledge, embedder)
                 classifier, gloss_classifier = crisis_side.result()
-            embedder.settle()
             self.index = self.understanding.lexical
             rules = policy.detection
             risk_words = rules.risk.ones.keys() if rules.risk is not None else frozenset()  # "ctb", not "cbt"

@@ -188,7 +188,7 @@ class CrisisClassifier:
         if stored is not None and set(_STORED) <= stored.keys() and stored["kinds_b"].shape == (len(labels),) \
                 and (word_model is not None or not words):
             if shared is None:
-                shared = _kept(texts[:hard], len(crisis), embedder)
+                shared = _kept_vectors(texts[:hard], len(crisis), embedder)
             return cls(labels, len(categories), NetworkModel(*(stored[name] for name in _STORED[:4])),
                        SoftmaxModel(stored["kinds_w"], stored["kinds_b"]), *shared, calm_labels, word_model)
         vectors = embedder.knowledge_vectors(texts)
@@ -208,15 +208,15 @@ class CrisisClassifier:
                                     kinds.bias), strict=True))
         embedder.store.save(f"crisis-{key}", arrays | (word_model.arrays(_WORDS) if word_model is not None else {}))
         if shared is None:
-            shared = _kept(texts[:hard], len(crisis), embedder)
+            shared = _kept_vectors(texts[:hard], len(crisis), embedder)
         return cls(labels, len(categories), alarm, kinds, *shared, calm_labels, word_model)
 
 
-def _kept(examples: list[str], crisis: int, embedder: Embedder) -> tuple[np.ndarray, np.ndarray]:
+def _kept_vectors(examples: list[str], crisis_count: int, embedder: Embedder) -> tuple[np.ndarray, np.ndarray]:
     """The vectors a classifier keeps for its margins, the crisis examples' and then the hard negatives': views of
     one array, asked for as kept (``Embedder.knowledge_vectors``) whether the fits were cached or not."""
     kept = embedder.knowledge_vectors(examples, kept=True)
-    return kept[:crisis], kept[crisis:]
+    return kept[:crisis_count], kept[crisis_count:]
 
 
 @functools.cache

@@ -33,7 +33,6 @@ class Label:
 
 
 OTHER_LABEL = Label(OTHER, OTHER)
-GROUP_BLOCK = 256  # examples copied at a time into the grouped array
 
 
 # People asking a ketamine bot often leave the topic out ("how much does it cost", "is it
@@ -95,20 +94,11 @@ def label_order(examples: TrainingSet) -> list[int]:
 
 
 @dataclass(frozen=True)
-class GroupedColumns:
-    """Example vectors already in ``label_order``, one per column (``Embedder.knowledge_vectors(..., columns=True)``):
-    a classifier whose fit is cached gets them in the layout it keeps, with no second copy at the peak of a start."""
+class GroupedRows:
+    """Example vectors already in ``label_order``, one per row: the layout the classifier keeps, as the bot asks the
+    embedder for them (``Understanding``), so that they are a view of the loaded cache, not a second copy."""
 
-    columns: np.ndarray
-
-
-def _grouped_columns(vectors: np.ndarray, order: list[int]) -> np.ndarray:
-    """``vectors[order].T`` as a contiguous array, written a block at a time: indexing and transposing in one
-    step made two full copies at once (7 MB more at the peak of a start)."""
-    grouped = np.empty((vectors.shape[1], len(order)), dtype=vectors.dtype)
-    for start in range(0, len(order), GROUP_BLOCK):
-        grouped[:, start: start + GROUP_BLOCK] = vectors[order[start: start + GROUP_BLOCK]].T
-    return grouped
+    rows: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -118,18 +108,17 @@ class SemanticClassifier:
     labels: tuple[Label, ...]
     model: SoftmaxModel
     examples: TrainingSet
-    vectors: InitVar[np.ndarray | GroupedColumns]  # of the examples; kept only as ``_by_label`` (one copy: 7 MB)
-    _by_label: np.ndarray = field(init=False, repr=False)  # example vectors grouped by label, one per column
-    _order: np.ndarray = field(init=False, repr=False)  # the example in each column of ``_by_label``
+    vectors: InitVar[np.ndarray | GroupedRows]  # of the examples; kept only as ``_by_label`` (9 MB)
+    _by_label: np.ndarray = field(init=False, repr=False)  # example vectors grouped by label, one per row
+    _order: np.ndarray = field(init=False, repr=False)  # the example in each row of ``_by_label``
     _starts: np.ndarray = field(init=False, repr=False)  # where each label's group starts
     _present: np.ndarray = field(init=False, repr=False)  # the labels that have examples
 
-    def __post_init__(self, vectors: np.ndarray | GroupedColumns) -> None:
+    def __post_init__(self, vectors: np.ndarray | GroupedRows) -> None:
         order = label_order(self.examples)
         grouped = [self.examples.labels[i] for i in order]
         present = [n for n, label in enumerate(self.labels) if label in grouped]
-        columns = vectors.columns if isinstance(vectors, GroupedColumns) else _grouped_columns(vectors, order)
-        object.__setattr__(self, "_by_label", columns)
+        object.__setattr__(self, "_by_label", vectors.rows if isinstance(vectors, GroupedRows) else vectors[order])
         object.__setattr__(self, "_order", np.array(order, dtype=np.int64))
         object.__setattr__(self, "_starts", np.array([grouped.index(self.labels[n]) for n in present]))
         object.__setattr__(self, "_present", np.array(present, dtype=np.int64))
@@ -152,17 +141,19 @@ class SemanticClassifier:
         """Per vector and label, the cosine of the nearest example of that label: ``[n, labels]``.
 
         Nearest examples see what a linear classifier can miss (a close paraphrase of one
-        phrasing); the fusion weighs both.
+        phrasing); the fusion weighs both. The examples are rows, each window a column of the product: the
+        examples' matrix is read once in its own order whatever the number of windows, and a view of the cache
+        (``GroupedRows``) and a fitted copy give the same cosines to the last bit.
         """
         result = np.full((len(vectors), len(self.labels)), -1.0, dtype=np.float32)
         if len(self._present):
-            result[:, self._present] = np.maximum.reduceat(vectors @ self._by_label, self._starts, axis=1)
+            result[:, self._present] = np.maximum.reduceat(self._by_label @ vectors.T, self._starts, axis=0).T
         return result
 
     def nearest(self, vector: np.ndarray, count: int = 3) -> list[tuple[float, str, Label]]:
-        similarity = vector @ self._by_label
-        best = [(column, int(self._order[column])) for column in np.argsort(-similarity)[:count]]
-        return [(float(similarity[column]), self.examples.texts[i], self.examples.labels[i]) for column, i in best]
+        similarity = self._by_label @ vector
+        best = [(row, int(self._order[row])) for row in np.argsort(-similarity)[:count]]
+        return [(float(similarity[row]), self.examples.texts[i], self.examples.labels[i]) for row, i in best]
 
 
 def all_labels(examples: TrainingSet) -> tuple[Label, ...]:

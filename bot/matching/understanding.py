@@ -24,7 +24,7 @@ from bot.matching.fusion import FEATURES, Evidence, Fusion, ViewBuilder, Views, 
 from bot.matching.lexical import Candidate, MatchIndex, Query
 from bot.matching.semantic import (
     OTHER_LABEL,
-    GroupedColumns,
+    GroupedRows,
     Label,
     SemanticClassifier,
     TrainingSet,
@@ -108,9 +108,8 @@ class Understanding:
             embedder.store.save(f"fit-{key}", {"weights": model.weights, "bias": model.bias,
                                                "fusion": self.fusion.weights, **self.words.arrays(WORDS)})
         # Asked for as kept whether the fit was cached or not: the file is then laid out for the next start.
-        columns = embedder.knowledge_vectors([examples.texts[i] for i in label_order(examples)], columns=True,
-                                             kept=True)
-        self.classifier = SemanticClassifier(labels, model, examples, GroupedColumns(columns))
+        rows = embedder.knowledge_vectors([examples.texts[i] for i in label_order(examples)], kept=True)
+        self.classifier = SemanticClassifier(labels, model, examples, GroupedRows(rows))
 
     @property
     def labels(self) -> tuple[Label, ...]:

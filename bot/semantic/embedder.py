@@ -14,13 +14,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
 import re
 import threading
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -62,7 +63,7 @@ class Embedder:
         # The file as this build loaded it (``_on_disk`` changes when a build saves): calls get views of its rows.
         self._file_keys: list[bytes] = []
         self._file_vectors: np.ndarray | None = None
-        self._file_rows: dict[bytes, list[int]] = {}  # the rows of each key in ``_file_vectors``
+        self._file_rows: dict[bytes, int] = {}  # the first row of each key in ``_file_vectors``
         self._loaded = False
         # The FAQ side and the crisis layer ask for their vectors from two threads (``Responder``): one at a
         # time, so a text is embedded once and the file is written by one of them.
@@ -75,20 +76,22 @@ class Embedder:
     def model_id(self) -> str:
         return self.encoder.model_id
 
-    def knowledge_vectors(self, texts: Sequence[str], columns: bool = False, kept: bool = False) -> np.ndarray:
-        """Vectors of knowledge texts, from the cache where present; new ones are embedded and saved. One per row,
-        or with ``columns`` one per column (``[dim, n]``, the transpose of rows). ``kept``: the caller keeps them
-        for the life of its classifier, and a start with the same knowledge asks for exactly these again.
+    def knowledge_vectors(self, texts: Sequence[str], kept: bool = False) -> np.ndarray:
+        """Vectors of knowledge texts, one per row, from the cache where present; new ones are embedded and saved.
+        ``kept``: the caller keeps them for the life of its classifier, and a start with the same knowledge asks
+        for exactly these again.
 
-        Read-only: when the texts are a run of the file's rows in order (kept ones, once the file is laid out for
-        them: ``_layout``), they are a view of the loaded file, not a copy of it. Why: the classifiers keep these
-        matrices (25 MB), and a copy of each beside the loaded file was the peak of a warm start (252 MB resident,
-        over the 250 MB target; the file was let go only once the build was done).
+        Always read-only. When the texts are a run of the file's rows in order (kept ones, once the file is laid
+        out for them: ``_layout``), they are a view of the loaded file, not a copy of it. Why: the classifiers
+        keep these matrices (25 MB), and a copy of each beside the loaded file was the peak of a warm start (252 MB
+        resident, over the 250 MB target; the file was let go only once the build was done). A view keeps the
+        whole loaded file alive: after an edit that changed some kept texts only, the others are views of the old
+        layout and the changed ones copies, some 9 MB more until the next start, which reads the new layout.
         """
         with self._lock:
-            return self._knowledge_vectors(texts, columns, kept)
+            return self._knowledge_vectors(texts, kept)
 
-    def _knowledge_vectors(self, texts: Sequence[str], columns: bool, kept: bool) -> np.ndarray:
+    def _knowledge_vectors(self, texts: Sequence[str], kept: bool) -> np.ndarray:
         self._load()
         keys = [_key(text) for text in texts]
         self._used.update(keys)
@@ -105,23 +108,37 @@ class Embedder:
             self._memory.update(zip(missing, vectors, strict=True))
             self._save()
         if not keys:
-            return np.zeros((DIM, 0) if columns else (0, DIM), dtype=np.float32)
-        run = self._file_run(keys)
-        if run is not None:
-            vectors = run.T if columns else run
-        else:
-            vectors = np.stack([self._memory[key] for key in keys], axis=1 if columns else 0)
+            return np.zeros((0, DIM), dtype=np.float32)
+        vectors = self._file_run(keys)
+        if vectors is None:
+            vectors = np.stack([self._memory[key] for key in keys])
         vectors.flags.writeable = False  # a view may be shared by several callers: none may change it for the others
         return vectors
 
     def _file_run(self, keys: list[bytes]) -> np.ndarray | None:
-        """The loaded file's rows of ``keys`` as a view, when they are consecutive rows in this order; else None."""
-        if self._file_vectors is None:
-            return None
-        for first in self._file_rows.get(keys[0], ()):
+        """The loaded file's rows of ``keys`` as a view, when they are consecutive rows in this order; else None.
+        A key can be on several rows (a text two kept calls share): each is tried."""
+        first = self._file_rows.get(keys[0])
+        while first is not None and self._file_vectors is not None:
             if self._file_keys[first: first + len(keys)] == keys:
                 return self._file_vectors[first: first + len(keys)]
+            try:
+                first = self._file_keys.index(keys[0], first + 1)
+            except ValueError:
+                first = None
         return None
+
+    @contextlib.contextmanager
+    def build(self) -> Iterator[None]:
+        """One build of the knowledge: every ``knowledge_vectors`` call of a Responder is made within it. At its end
+        the file is settled (``settle``); a build that raised is forgotten instead (``abandon``): the bot keeps its
+        last good version, and the next build's layout is its own."""
+        try:
+            yield
+        except BaseException:
+            self.abandon()
+            raise
+        self.settle()
 
     def settle(self) -> None:
         """The end of one build of the knowledge (every ``knowledge_vectors`` call of a Responder).
@@ -135,6 +152,12 @@ class Embedder:
         with self._lock:
             self._settle()
 
+    def abandon(self) -> None:
+        """The end of a build that failed: what it asked for is forgotten, so that the next build's layout is its
+        own, and the file is left as it was."""
+        with self._lock:
+            self._used, self._kept = set(), []
+
     def _settle(self) -> None:
         if self._used and self._layout() != self._on_disk:
             self._save()
@@ -145,9 +168,11 @@ class Embedder:
         self._used, self._kept = set(), []
 
     def _layout(self) -> list[bytes]:
-        """The file's rows for this build: each kept call's texts as one run, in the order asked, then the other
-        texts it used (those it trained on only; a build that fits asks for every text, and for the kept ones too,
-        so that its file is already laid out for the warm starts after it: a deployed image's is never rewritten).
+        """The file's rows for this build: each kept call's texts as one run, in that call's order, then the other
+        texts it used (those it trained on only). A build that fits asks for every text, and for the kept ones
+        too, so that its file is already laid out for the warm starts after it: a deployed image's file is not
+        rewritten at every start. That holds while every text trained on is kept as well (today: the FAQ texts the
+        crisis layer trains on are the FAQ side's own); a text trained on only is dropped by the next start.
 
         A text two kept calls share is written in both runs (two texts of the knowledge are both a calm crisis
         example and an FAQ phrasing), so that each call is a view on the next start. The calls are taken longest
@@ -155,7 +180,7 @@ class Embedder:
         followed their race would rewrite the file every other start.
         """
         written: set[bytes] = set()
-        layout = []
+        layout: list[bytes] = []
         for keys in sorted(self._kept, key=lambda keys: (-len(keys), keys)):
             if not written.issuperset(keys):
                 layout += keys
@@ -253,11 +278,12 @@ class Embedder:
         stored = self.store.load(f"embeddings-{self.model_id}-{EMBEDDING_VERSION}")
         if stored is not None and {"keys", "vectors"} <= stored.keys() and stored["vectors"].shape[1:] == (DIM,) \
                 and stored["keys"].shape[1:] == (KEY_BYTES,):
-            self._file_keys = self._on_disk = [k.tobytes() for k in stored["keys"]]
+            self._file_keys = [k.tobytes() for k in stored["keys"]]
+            self._on_disk = list(self._file_keys)
             self._file_vectors = stored["vectors"]
             self._file_rows = {}
             for row, key in enumerate(self._file_keys):
-                self._file_rows.setdefault(key, []).append(row)
+                self._file_rows.setdefault(key, row)
             self._memory.update(zip(self._file_keys, self._file_vectors, strict=True))
 
     def _save(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import shutil
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -12,9 +13,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bot.decision import Responder
+from bot.knowledge.loader import Knowledge
 from bot.semantic.embedder import MAX_WINDOWS, Embedder, sentences
 from bot.semantic.encoder import DEFAULT_MODEL_DIR, Encoder
-from bot.semantic.store import ArrayStore
+from bot.semantic.store import ArrayStore, cache_dir
 
 _STORY = ("My daughter has had depression since she was fifteen and nothing has helped for long. "
           "Her psychiatrist mentioned ketamine last week. Is it safe for someone her age?")
@@ -107,30 +110,20 @@ def test_after_a_build_the_vectors_come_from_disk_again(encoder: Encoder, tmp_pa
     assert before.shape == (2, 384)
 
 
-def test_vectors_come_one_per_row_or_one_per_column(encoder: Encoder) -> None:
-    embedder = Embedder(encoder)
-    texts = ["how much is a session", "is it safe", "what is ketamine"]
-    columns = embedder.knowledge_vectors(texts, columns=True)
-    assert columns.shape == (384, 3)
-    assert np.array_equal(columns, embedder.knowledge_vectors(texts).T)
-
-
 def _owner(array: np.ndarray) -> np.ndarray:
     while isinstance(array.base, np.ndarray):
         array = array.base
     return array
 
 
-def _start(encoder: Encoder, folder: Path, *calls: tuple[list[str], bool], training: list[str] | None = None
-           ) -> list[np.ndarray]:
-    """One build of the knowledge: its calls for vectors kept (texts, as columns), after one for all the texts it
-    trains on when it fits (``training``), then the end of the build."""
+def _start(encoder: Encoder, folder: Path, *calls: list[str], training: list[str] | None = None) -> list[np.ndarray]:
+    """One build of the knowledge: its calls for vectors kept, after one for all the texts it trains on when it
+    fits (``training``), then the end of the build."""
     embedder = Embedder(encoder, ArrayStore(folder))
-    if training is not None:
-        embedder.knowledge_vectors(training)
-    vectors = [embedder.knowledge_vectors(texts, columns=columns, kept=True) for texts, columns in calls]
-    embedder.settle()
-    return vectors
+    with embedder.build():
+        if training is not None:
+            embedder.knowledge_vectors(training)
+        return [embedder.knowledge_vectors(texts, kept=True) for texts in calls]
 
 
 _CRISIS_SIDE = ["i want to end it all", "my traffic is killing me", "does ketamine help with suicidal thoughts"]
@@ -139,9 +132,9 @@ _FAQ_SIDE = ["how much is a session", "does ketamine help with suicidal thoughts
 
 def test_a_warm_start_keeps_views_of_the_loaded_file_not_copies(encoder: Encoder, tmp_path: Path) -> None:
     # What makes a warm start's peak: the classifiers' matrices beside the loaded file were a second copy of it.
-    fresh = _start(encoder, tmp_path, (_CRISIS_SIDE, False), (_FAQ_SIDE, True))
+    fresh = _start(encoder, tmp_path, _CRISIS_SIDE, _FAQ_SIDE)
     reading = NoEncodingOf(encoder)
-    crisis, faq = _start(reading, tmp_path, (_CRISIS_SIDE, False), (_FAQ_SIDE, True))  # type: ignore[arg-type]
+    crisis, faq = _start(reading, tmp_path, _CRISIS_SIDE, _FAQ_SIDE)  # type: ignore[arg-type]
     assert not crisis.flags["OWNDATA"] and not faq.flags["OWNDATA"]
     assert _owner(crisis) is _owner(faq)  # both are views of the one array loaded from the file
     assert np.array_equal(crisis, fresh[0]) and np.array_equal(faq, fresh[1])
@@ -153,10 +146,10 @@ def test_the_file_is_laid_out_once_whichever_side_asks_first(encoder: Encoder, t
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     # The FAQ side and the crisis layer ask from two threads: a layout that followed their race would be
     # rewritten at every other start.
-    _start(encoder, tmp_path, (_CRISIS_SIDE, False), (_FAQ_SIDE, True))
+    _start(encoder, tmp_path, _CRISIS_SIDE, _FAQ_SIDE)
     saved: list[str] = []
     monkeypatch.setattr(ArrayStore, "save", lambda self, name, arrays: saved.append(name) or True)
-    _start(encoder, tmp_path, (_FAQ_SIDE, True), (_CRISIS_SIDE, False))
+    _start(encoder, tmp_path, _FAQ_SIDE, _CRISIS_SIDE)
     assert saved == []
 
 
@@ -164,22 +157,70 @@ def test_a_build_that_fits_leaves_the_file_laid_out_for_the_next_start(encoder: 
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     # A deployed image holds the file its build step wrote, and every start of it is the first warm one: a file
     # laid out for the fit's own reads would be copied from and rewritten (in vain) at every start.
-    training = [*_CRISIS_SIDE, *_FAQ_SIDE, "a text trained on only"]
-    fitted = _start(encoder, tmp_path, (_CRISIS_SIDE, False), (_FAQ_SIDE, True), training=training)
+    fitted = _start(encoder, tmp_path, _CRISIS_SIDE, _FAQ_SIDE, training=[*_FAQ_SIDE, *_CRISIS_SIDE])
     saved: list[str] = []
     monkeypatch.setattr(ArrayStore, "save", lambda self, name, arrays: saved.append(name) or True)
-    crisis, faq = _start(NoEncodingOf(encoder), tmp_path, (_CRISIS_SIDE, False), (_FAQ_SIDE, True))  # type: ignore[arg-type]
+    crisis, faq = _start(NoEncodingOf(encoder), tmp_path, _CRISIS_SIDE, _FAQ_SIDE)  # type: ignore[arg-type]
     assert not crisis.flags["OWNDATA"] and not faq.flags["OWNDATA"] and _owner(crisis) is _owner(faq)
     assert np.array_equal(crisis, fitted[0]) and np.array_equal(faq, fitted[1])
-    assert saved == ["embeddings-" + encoder.model_id + "-alone2"]  # only what it no longer uses is dropped
+    assert saved == []
+
+
+def test_a_text_trained_on_only_is_dropped_by_the_next_start(encoder: Encoder, tmp_path: Path) -> None:
+    _start(encoder, tmp_path, _CRISIS_SIDE, _FAQ_SIDE, training=[*_CRISIS_SIDE, *_FAQ_SIDE, "trained on only"])
+    _start(NoEncodingOf(encoder), tmp_path, _CRISIS_SIDE, _FAQ_SIDE)  # type: ignore[arg-type]
+    assert hashlib.sha256(b"trained on only").digest() not in _stored_keys(tmp_path)
+
+
+def test_a_text_on_two_rows_is_read_from_the_run_that_holds_the_whole_call(encoder: Encoder, tmp_path: Path) -> None:
+    # The longer crisis side's run comes first and holds the shared text's first row; the FAQ side's run starts
+    # at its second row.
+    crisis_side = [*_CRISIS_SIDE, "nobody would notice if i was gone"]
+    faq = ["does ketamine help with suicidal thoughts", "how much is a session", "is it safe"]
+    _start(encoder, tmp_path, crisis_side, faq)
+    crisis, asked = _start(NoEncodingOf(encoder), tmp_path, crisis_side, faq)  # type: ignore[arg-type]
+    assert not asked.flags["OWNDATA"] and _owner(asked) is _owner(crisis)
+    assert np.array_equal(asked, Embedder(encoder).knowledge_vectors(faq))
+
+
+def test_a_failed_build_leaves_no_trace_in_the_next_ones_layout(encoder: Encoder, tmp_path: Path) -> None:
+    _start(encoder, tmp_path, _CRISIS_SIDE, _FAQ_SIDE)
+    embedder = Embedder(encoder, ArrayStore(tmp_path))
+    with pytest.raises(RuntimeError, match="a fit that failed"), embedder.build():
+        embedder.knowledge_vectors(["a kept text of a build that failed", *_FAQ_SIDE], kept=True)
+        raise RuntimeError("a fit that failed")
+    with embedder.build():  # the next build, in the same process (a hot reload)
+        embedder.knowledge_vectors(_CRISIS_SIDE, kept=True)
+        embedder.knowledge_vectors(_FAQ_SIDE, kept=True)
+    assert hashlib.sha256(b"a kept text of a build that failed").digest() not in _stored_keys(tmp_path)
+
+
+def test_a_warm_start_of_the_bot_keeps_its_example_matrices_as_views_of_the_cache(
+        knowledge: Knowledge, encoder: Encoder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The real callers: the FAQ side's examples and both crisis classifiers' are asked for as kept.
+    for stored in cache_dir().glob("*.npz"):  # this run's fits and vectors, if any: a warm start, not a cold one
+        shutil.copy(stored, tmp_path)
+    Responder(knowledge, Embedder(encoder, ArrayStore(tmp_path)))  # lays the file out for the repository's knowledge
+    saved: list[str] = []
+    monkeypatch.setattr(ArrayStore, "save", lambda self, name, arrays: saved.append(name) or True)
+    warm = Responder(knowledge, Embedder(encoder, ArrayStore(tmp_path)))
+    assert saved == []
+    assert warm.understanding is not None and warm.screen.classifier is not None
+    kept = [warm.understanding.classifier._by_label, warm.screen.classifier.crisis_vectors,
+            warm.screen.classifier.calm_vectors]
+    if warm.screen.gloss_classifier is not None:
+        kept += [warm.screen.gloss_classifier.crisis_vectors, warm.screen.gloss_classifier.calm_vectors]
+    assert not any(matrix.flags["OWNDATA"] for matrix in kept)
+    assert len({id(_owner(matrix)) for matrix in kept}) == 1  # one array: the file as loaded
+    assert warm.decide("how much does it cost").id == "cost"
 
 
 def test_a_start_that_reads_the_file_otherwise_lays_it_out_again(encoder: Encoder, tmp_path: Path) -> None:
     # A file written by an older build, or for other kept vectors: they are not runs of it, so they are
     # copied, and the file laid out anew.
     texts = ["a", "b", "c", "d"]
-    whole = _start(encoder, tmp_path, ([f"question {t}" for t in texts], False))[0]
-    odd, even = ([f"question {t}" for t in texts[::2]], False), ([f"question {t}" for t in texts[1::2]], False)
+    whole = _start(encoder, tmp_path, [f"question {t}" for t in texts])[0]
+    odd, even = [f"question {t}" for t in texts[::2]], [f"question {t}" for t in texts[1::2]]
     copied = _start(NoEncodingOf(encoder), tmp_path, odd, even)  # type: ignore[arg-type]
     assert all(part.flags["OWNDATA"] for part in copied)
     viewed = _start(NoEncodingOf(encoder), tmp_path, odd, even)  # type: ignore[arg-type]
@@ -339,7 +380,7 @@ def test_a_text_whose_key_ends_in_a_zero_byte_comes_back_from_disk(encoder: Enco
 def test_a_build_that_saves_midway_still_reads_each_text_its_own_vector(encoder: Encoder, tmp_path: Path) -> None:
     # A call that embeds a new text saves the file at once, in a new layout; the rows loaded at the start are
     # laid out as before, and a later call of the same build must be read from them by their own order.
-    _start(encoder, tmp_path, (["ask a1", "ask a2", "ask a3"], False), (["ask b1", "ask b2"], False))
+    _start(encoder, tmp_path, ["ask a1", "ask a2", "ask a3"], ["ask b1", "ask b2"])
     grown = ["ask a1", "new n1", "new n2", "new n3", "new n4"]
-    _, later = _start(encoder, tmp_path, (grown, False), (["ask a1", "new n1"], False))
+    _, later = _start(encoder, tmp_path, grown, ["ask a1", "new n1"])
     assert np.array_equal(later, Embedder(encoder).knowledge_vectors(["ask a1", "new n1"]))
