@@ -118,8 +118,10 @@ class Embedder:
     def _file_run(self, keys: list[bytes]) -> np.ndarray | None:
         """The loaded file's rows of ``keys`` as a view, when they are consecutive rows in this order; else None.
         A key can be on several rows (a text two kept calls share): each is tried."""
+        if self._file_vectors is None:
+            return None
         first = self._file_rows.get(keys[0])
-        while first is not None and self._file_vectors is not None:
+        while first is not None:
             if self._file_keys[first: first + len(keys)] == keys:
                 return self._file_vectors[first: first + len(keys)]
             try:
@@ -131,12 +133,13 @@ class Embedder:
     @contextlib.contextmanager
     def build(self) -> Iterator[None]:
         """One build of the knowledge: every ``knowledge_vectors`` call of a Responder is made within it. At its end
-        the file is settled (``settle``); a build that raised is forgotten instead (``abandon``): the bot keeps its
-        last good version, and the next build's layout is its own."""
+        the file is settled (``settle``). A build that raised is forgotten instead, the file left as it was: the bot
+        keeps its last good version, and the next build's layout is its own."""
         try:
             yield
         except BaseException:
-            self.abandon()
+            with self._lock:
+                self._used, self._kept = set(), []
             raise
         self.settle()
 
@@ -151,12 +154,6 @@ class Embedder:
         """
         with self._lock:
             self._settle()
-
-    def abandon(self) -> None:
-        """The end of a build that failed: what it asked for is forgotten, so that the next build's layout is its
-        own, and the file is left as it was."""
-        with self._lock:
-            self._used, self._kept = set(), []
 
     def _settle(self) -> None:
         if self._used and self._layout() != self._on_disk:
