@@ -145,7 +145,7 @@ class Glossary:
     def read(self, sentence: Folded) -> tuple[list[str], int, int]:
         """The English words for a sentence, how many of its words (or characters) were glossed, and of how many."""
         if not self.words:
-            return self._unspaced("".join(sentence.kept if self.keep_marks else sentence.bare))
+            return self._unspaced(sentence.kept if self.keep_marks else sentence.bare)
         return self._spaced(sentence.kept, sentence.kept if self.keep_marks else sentence.bare)
 
     def _spaced(self, exact: tuple[str, ...], loose: tuple[str, ...]) -> tuple[list[str], int, int]:
@@ -197,7 +197,12 @@ class Glossary:
             return " ".join(part for part in parts if part) or None
         return None
 
-    def _unspaced(self, text: str) -> tuple[list[str], int, int]:
+    def _unspaced(self, words: tuple[str, ...]) -> tuple[list[str], int, int]:
+        """The longest listed form at each character of the words run together (chat in these scripts leaves
+        spaces out or puts them anywhere). A number passes through as it is and counts as known, as in a spaced
+        language: "血压到了210" is "blood pressure ... 210", not "blood pressure", and a count of pills, a
+        heart rate or a dose is what an emergency or an overdose is told by."""
+        text = _run_together(words)
         out: list[str] = []
         known = position = 0
         while position < len(text):
@@ -207,12 +212,29 @@ class Glossary:
                 out.append(self.english[found[size]])
                 known += size
                 position += size
+            elif text[position].isdecimal():
+                end = position + 1
+                while end < len(text) and text[end].isdecimal():
+                    end += 1
+                out.append(text[position:end])
+                known += end - position
+                position = end
             else:
                 position += 1
-        return out, known, len(text)
+        return out, known, len(text) - text.count(" ")
 
 
 _TABLES = ("forms", "exact", "prefixes")
+
+
+def _run_together(words: tuple[str, ...]) -> str:
+    """The words as one run of characters, but a space kept between two numbers ("180 120", a blood pressure)."""
+    parts: list[str] = []
+    for word in words:
+        if parts and parts[-1][-1:].isdecimal() and word[:1].isdecimal():
+            parts.append(" ")
+        parts.append(word)
+    return "".join(parts)
 
 
 def _phrases(found: dict[int, int], words: tuple[str, ...], start: int, widest: int) -> dict[int, int]:

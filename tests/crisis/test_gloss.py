@@ -71,6 +71,17 @@ def test_unspaced_scripts_match_the_longest_form_at_each_character() -> None:
     assert gloss.text == "I family burden. I saved many sleeping pills tonight take all"
 
 
+def test_unspaced_scripts_keep_numbers_as_spaced_ones_do() -> None:
+    """A count of pills, a dose or a blood pressure is how an overdose or an emergency is told; where words run
+    together, digits were dropped as unknown characters ("攒了30片安眠药": "saved sleeping pills")."""
+    gloss = spanish().gloss("我攒了30片安眠药\uff0c今晚全吃")  # (a full-width comma)
+    assert gloss is not None and gloss.text == "I saved 30 sleeping pills tonight take all"
+    # the digits count as known, as "30" does in "tomé 30 pastillas"; only "片", the counter word, is not
+    assert gloss.coverage == pytest.approx(12 / 13)
+    assert spanish().gloss("我 180/120").text == "I 180 120"  # type: ignore[union-attr]  # two numbers stay two
+    assert spanish().gloss("tomé 30 pastillas").text == "30 pills"  # type: ignore[union-attr]
+
+
 def test_the_glossary_that_knows_most_of_the_message_reads_it() -> None:
     glossaries = spanish()
     assert glossaries.gloss("tengo todas las pastillas").language == "es"  # type: ignore[union-attr]
