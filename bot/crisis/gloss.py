@@ -16,8 +16,12 @@ Matching, on text folded as the lexicon folds it (``bot.crisis.lexicon.fold``):
   ``INFLECTED_LETTERS`` letters or more, a form it extends by at most ``EXTRA_LETTERS`` letters
   (inflections: "pastillas" from "pastilla", "tabletkami" from "tabletk(a)"): a step the
   glossary's writer need not spell out for every ending;
-* languages written without spaces (Chinese, Japanese, Thai): the longest form that starts at
-  each character; characters no form starts at are dropped.
+* languages written without spaces (Chinese, Japanese, Korean, Thai): the longest form that starts
+  at each character; else a number; characters no form starts at are dropped.
+
+Numbers pass through in every language, in ASCII digits (a count of pills, a dose, a blood
+pressure is how an overdose or an emergency is told), where they are written as a word of their own
+or, without spaces, anywhere.
 
 Which glossary reads a message: the one that covers most of its words (language identification
 is unsure on short messages, and a gloss is only useful where it knows the words), the
@@ -28,6 +32,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -40,6 +45,7 @@ from bot.crisis.lexicon import fold, strip_marks
 INFLECTED_LETTERS = 6  # a word at least this long may be an inflection of a shorter form ...
 EXTRA_LETTERS = 3  # ... adding at most this many letters to it
 MIN_STEM = 4  # the shortest form an inflection may extend, and the shortest ``*`` prefix
+_TRAILING_DIGITS = re.compile(r"\d+\Z")
 _SENTENCE_END = re.compile("[.!?;\n\u3002\uff01\uff1f\u061f\u0964]+")  # also CJK, Arabic and Devanagari stops
 
 
@@ -174,7 +180,7 @@ class Glossary:
         happened, not "öldü", died), or its parts around an elision's apostrophe ("l'hôpital": "the
         hospital"). The apostrophe comes last: in Uzbek it is part of letters ("o'lim", death)."""
         if word.isdecimal():
-            return word
+            return _ascii(word)
         aligned = len(written) == len(word)  # folding kept every letter, so a stem as written lines up
         stems = self.prefixes.starts(word[:-1])
         inflects = len(word) >= INFLECTED_LETTERS
@@ -207,16 +213,22 @@ class Glossary:
         known = position = 0
         while position < len(text):
             found = self.forms.starts(text[position: position + self.longest])
-            if found:
-                size = max(found)
-                out.append(self.english[found[size]])
+            size = max(found, default=0)
+            english = self.english[found[size]] if size else ""
+            end = position + size
+            if size and text[end - 1].isdecimal() and text[end: end + 1].isdecimal():
+                # a form ending in digits ("上が1", systolic in the ones) stops inside a longer number ("上が180"):
+                # its English, then the whole number; a form of digits alone ("191") is only that number's start
+                size -= len(_TRAILING_DIGITS.search(text[position:end]).group())  # type: ignore[union-attr]
+            if size:
+                out.append(english)
                 known += size
                 position += size
             elif text[position].isdecimal():
                 end = position + 1
                 while end < len(text) and text[end].isdecimal():
                     end += 1
-                out.append(text[position:end])
+                out.append(_ascii(text[position:end]))
                 known += end - position
                 position = end
             else:
@@ -225,6 +237,11 @@ class Glossary:
 
 
 _TABLES = ("forms", "exact", "prefixes")
+
+
+def _ascii(number: str) -> str:
+    """A number in ASCII digits, whatever digits it was written in ("๓๐", Thai, is "30"): the encoder knows those."""
+    return "".join(str(unicodedata.decimal(digit)) for digit in number)
 
 
 def _run_together(words: tuple[str, ...]) -> str:

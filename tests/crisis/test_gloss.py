@@ -82,6 +82,23 @@ def test_unspaced_scripts_keep_numbers_as_spaced_ones_do() -> None:
     assert spanish().gloss("tomé 30 pastillas").text == "30 pills"  # type: ignore[union-attr]
 
 
+def test_a_form_ending_in_digits_does_not_cut_a_longer_number() -> None:
+    """Japanese glossaries list "上が1" (systolic in the hundreds) for "上が180" written in one run; read as a form,
+    it left "80" behind: a false vital sign. The form's English comes, then the whole number; a form that is digits
+    alone ("191", Thai police) is no longer itself inside a longer number."""
+    glossaries = Glossaries((compiled("ja", {"blood pressure": ["上が1"], "over": ["下が1"], "police": ["191"]},
+                                      words=False),))
+    assert glossaries.gloss("上が180、下が120").text == "blood pressure 180 over 120"  # type: ignore[union-attr]
+    assert glossaries.gloss("上が1、191").text == "blood pressure police"  # type: ignore[union-attr]  # whole forms
+    assert glossaries.gloss("上が1 1910").text == "blood pressure 1910"  # type: ignore[union-attr]  # "191" in 1910
+
+
+def test_numbers_in_other_digits_are_glossed_in_ascii_ones() -> None:
+    """The encoder reads "30", not Thai "๓๐" or Arabic-Indic "٣٠"."""
+    assert spanish().gloss("我攒了๓๐片安眠药").text == "I saved 30 sleeping pills"  # type: ignore[union-attr]
+    assert spanish().gloss("tomé ٣٠ pastillas").text == "30 pills"  # type: ignore[union-attr]
+
+
 def test_the_glossary_that_knows_most_of_the_message_reads_it() -> None:
     glossaries = spanish()
     assert glossaries.gloss("tengo todas las pastillas").language == "es"  # type: ignore[union-attr]
