@@ -16,11 +16,14 @@ the out-of-scope examples near the FAQ's subject (``Knowledge.near_subject``: "D
 learning even 20 of them as calm moved the classifier's boundary enough to miss 5 crises of four development
 sets. They name the conditions and medicines that crisis messages name too.
 
-Of each entry, only the question and its first ``FAQ_TEXTS_PER_ENTRY`` phrasings are learned as calm, so that
-phrasings operators add for the FAQ's sake leave the crisis layer as it was. 600 more phrasings, all learned, moved
-it on distress: "i dont see the point in anything anymore" lost the support reply, "i just feel numb and worn out"
-its escalation. A few dozen questions per entry already teach it what a calm question is; more of them, about
-depression that nothing shifts, taught it that hopelessness was calm too.
+Of each entry, only the question and its first ``FAQ_TEXTS_PER_ENTRY`` phrasings are learned as calm, and of each
+boundary topic its first ``BOUNDARY_TEXTS_PER_TOPIC``, so that phrasings operators add for the matcher's sake leave
+the crisis layer as it was (260 boundary phrasings, all learned, set aside seven borderline readings the crisis
+tests pin: "ok that ketamine bill almost gave me a heart attack" without its laughing emoji no longer escalated).
+600 more FAQ phrasings, all learned, moved it on distress: "i dont see the point in anything anymore" lost the
+support reply, "i just feel numb and worn out" its escalation. A few dozen questions per entry already teach it
+what a calm question is; more of them, about depression that nothing shifts, taught it that hopelessness was calm
+too.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from bot.semantic.embedder import Embedder
 log = logging.getLogger("bot.decision")  # the classifiers are built for a Responder: its log, as before
 
 FAQ_TEXTS_PER_ENTRY = 64  # an entry's phrasings the crisis layer learns as calm, its first: see the module docstring
+BOUNDARY_TEXTS_PER_TOPIC = 32  # a boundary topic's, likewise
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,8 @@ def crisis_training(knowledge: Knowledge) -> CrisisTraining:
         seen.add(glossed.text)
         (glossed_crisis if is_crisis else glossed_calm).append((glossed.text, label))
     easy = [text for entry in knowledge.entries for text in (entry.question, *entry.phrasings[:FAQ_TEXTS_PER_ENTRY])]
-    easy += [text for intent in (*knowledge.smalltalk, *knowledge.boundaries) for text in intent.phrasings]
+    easy += [text for intent in knowledge.smalltalk for text in intent.phrasings]
+    easy += [text for topic in knowledge.boundaries for text in topic.phrasings[:BOUNDARY_TEXTS_PER_TOPIC]]
     easy += knowledge.off_subject()
     return CrisisTraining(examples.crisis, examples.calm, tuple(easy), tuple(glossed_crisis), tuple(glossed_calm))
 

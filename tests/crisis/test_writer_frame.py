@@ -102,13 +102,14 @@ def test_the_words_after_the_writers_work(knowledge: Knowledge, text: str, rest:
 
 
 def test_the_veto_reads_the_words_after_who_writes(knowledge: Knowledge) -> None:
-    """The pattern finds the means used on oneself; read whole, the message is a clinician's, calm enough for the
+    """The pattern finds the means used on oneself; read whole, the message was a clinician's, calm enough for the
     quiet veto (0.06); the words after the frame read as the crisis they are, so the veto may not set it aside.
-    r125 (read after it was scored blind)."""
+    r125 (read after it was scored blind). Since the boundary topics grew (their first 32 phrasings are calm
+    examples) the whole no longer reads calm enough for the veto, so the frame's part is no longer visible here;
+    ``test_a_clinician_in_crisis_escalates_once_read_without_who_writes`` still shows it."""
     text = "vet nurse, I have access to pentobarb and I think about using it on myself every day now"
     decision = Responder(knowledge).decide(text)
     assert decision.kind == CRISIS and decision.crisis.layer == "patterns"
-    assert with_thresholds(knowledge, writer_frames=frozenset()).decide(text).kind != CRISIS
 
 
 def test_explain_says_the_message_was_read_without_who_writes(responder: Responder) -> None:
