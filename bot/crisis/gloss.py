@@ -205,8 +205,8 @@ class Glossary:
 
     def _unspaced(self, words: tuple[str, ...]) -> tuple[list[str], int, int]:
         """The longest listed form at each character of the words run together (chat in these scripts leaves
-        spaces out or puts them anywhere). A number passes through as it is and counts as known, as in a spaced
-        language: "血压到了210" is "blood pressure ... 210", not "blood pressure", and a count of pills, a
+        spaces out or puts them anywhere). A number passes through (in ASCII digits) and counts as known, as in a
+        spaced language: "血压到了210" is "blood pressure ... 210", not "blood pressure", and a count of pills, a
         heart rate or a dose is what an emergency or an overdose is told by."""
         text = _run_together(words)
         out: list[str] = []
@@ -217,7 +217,7 @@ class Glossary:
             english = self.english[found[size]] if size else ""
             end = position + size
             if size and text[end - 1].isdecimal() and text[end: end + 1].isdecimal():
-                # a form ending in digits ("上が1", systolic in the ones) stops inside a longer number ("上が180"):
+                # a form ending in digits ("上が1", systolic in the 100s) stops inside a longer number ("上が180"):
                 # its English, then the whole number; a form of digits alone ("191") is only that number's start
                 size -= len(_TRAILING_DIGITS.search(text[position:end]).group())  # type: ignore[union-attr]
             if size:
