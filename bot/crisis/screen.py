@@ -14,23 +14,14 @@ semantic probability decides the support tier and the "clearly calm" screen.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
 
 import numpy as np
 
 from bot.crisis.anaphora import completed, resolved
 from bot.crisis.asking import asks_a_question, asks_anything
-from bot.crisis.detector import (
-    CrisisHit,
-    after_opening,
-    canonical_text,
-    clearly_calm,
-    detect_crisis,
-    framed,
-    frames,
-    matched_words,
-)
+from bot.crisis.detector import CrisisHit, canonical_text, clearly_calm, detect_crisis, framed, matched_words
+from bot.crisis.framing import FrameReadings, MeaningReading
 from bot.crisis.lexicon import Lexicon
 from bot.crisis.risk import RISK_CATEGORY
 from bot.crisis.rules import DetectionRules
@@ -41,19 +32,7 @@ from bot.language.normalize import normalize, without_laughter
 from bot.semantic.embedder import WINDOWED_WORDS, Embedder
 
 
-@dataclass(frozen=True)
-class MeaningReading:
-    """What the semantic layer made of a message: its crisis probability and, if it escalates, why."""
-
-    probability: float
-    hit: CrisisHit | None
-    reading: Reading | None = None
-    # A sentence alarmed read alone and not with its neighbours (``CrisisScreen.meaning``): no escalation, but the
-    # support reply rather than the plain fallback
-    out_of_context: bool = False
-
-
-class CrisisScreen:
+class CrisisScreen(FrameReadings):
     """The layers of one knowledge version."""
 
     def __init__(self, rules: DetectionRules, lexicon: Lexicon, classifier: CrisisClassifier | None,
@@ -236,70 +215,6 @@ class CrisisScreen:
         if words is not None and max(words.probabilities(pair)[1] for pair in pairs) >= self.thresholds.words:
             return 1.0
         return max(classifier.read(self.embedder.vectors(pairs)).alarms)
-
-    def story(self, text: str) -> tuple[frozenset[str], str]:
-        """The crisis categories whose story the message tells as over: those a ``story_frames`` exception that
-        finds its frame here hides (a time in the past, then the person safe or looked after, and no danger now
-        after it; or a denial, a figure of speech, someone else's death in the past), empty if none; and the
-        message's words outside the story, for ``told_as_over``.
-
-        The semantic layer then reads the message whole rather than sentence by sentence: sentences are read
-        alone so that a crisis sentence inside a long question is not diluted, but the sentences that end a
-        story are not another question around it, they are what it means. "Last night my son said he wanted
-        to die." alone alarms; with "We took him to the ER, he's admitted and safe" it does not. And its alarm
-        in one of these categories is set aside (``told_as_over``).
-        """
-        names = self.thresholds.story_frames
-        if not names:
-            return frozenset(), text
-        found, rest = frames(self.rules, text, names)
-        return frozenset(category for category, masked_by in self._masked_by.items() if found & masked_by), rest
-
-    def read_frames(self, text: str, meaning: MeaningReading, vectors: np.ndarray, easy_similarity: np.ndarray | None,
-                    read_rest: Callable[[str], MeaningReading]) -> MeaningReading:
-        """The meaning of a message (``meaning``, of its windows' ``vectors``) read again where a frame changes it
-        (``read_rest``: the meaning layer on the words outside a frame). One that escalates, if the message tells its
-        story as over (``story``): whole, and with ``told_as_over``. One that does not, if the message opens with
-        who writes (``writer_frames``) and then asks nothing: without those words too. The examples teach that
-        clinicians write calm questions, and the model weighs who writes over what follows: "psychiatrist here. I
-        have a plan and the means" alarmed 0.53, its words after the frame read as the crisis they are. A clinician
-        who asks is asking as one: "as a nurse I've held the hands of people dying (...) is KAP good for moral
-        injury?" read without its frame alarms. Only ever an escalation more, its rule saying so."""
-        if meaning.hit is None:
-            rest = self.after_who_writes(text)
-            again = read_rest(rest) if rest else meaning
-            return meaning if again.hit is None else replace(again, hit=replace(again.hit, rule=f"{again.hit.rule}:"
-                                                                                 "read without who writes"))
-        told, rest = self.story(text)
-        if not told:
-            return meaning
-        if len(vectors) > 1:
-            meaning = self.meaning(vectors[:1], [text], None if easy_similarity is None else easy_similarity[:1])
-        return self.told_as_over(meaning, told, lambda: read_rest(rest))
-
-    def after_who_writes(self, text: str) -> str | None:
-        """The words after who writes (``writer_frames``), in a message that asks nothing: a clinician who asks is
-        asking as one. None when the message opens with no such frame, or asks."""
-        return None if asks_anything(text) else after_opening(self.rules, text, self.thresholds.writer_frames)
-
-    @staticmethod
-    def told_as_over(meaning: MeaningReading, story: frozenset[str],
-                     read_rest: Callable[[], MeaningReading]) -> MeaningReading:
-        """The meaning with its escalation set aside when it names a category whose story the message tells as
-        over, and the words outside the story (``read_rest``: their meaning, read only when it decides: it
-        costs an encoder run) do not escalate on their own.
-
-        The model reads "my friend said scary things last week but we got her to the ER and she's safe" as the
-        crisis it tells; the words say it has ended. Measured on six spent and tuning sets (some 1,300 crisis
-        messages, 196 of them stories that end in danger now): every framed message the meaning alone escalated
-        was calm. But a frame ends where the story does: "she overdosed two weeks ago and she's fine now. she
-        just swallowed the rest of the bottle" has its crisis after it, which the rest's meaning reads. The
-        probability stays, so distress still gets the support reply."""
-        if meaning.hit is None or meaning.hit.category not in story:
-            return meaning
-        if (rest := read_rest()).hit is not None:
-            return rest
-        return MeaningReading(meaning.probability, None, meaning.reading)
 
     def needs_meaning(self, hit: CrisisHit) -> bool:
         """Whether a words-layer hit may yet be overruled by the meaning (only ones that merely name a crisis word)."""
