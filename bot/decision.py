@@ -228,12 +228,12 @@ class Responder:
             return self._with_footer(Decision(FALLBACK, text, body=text), context)
         return self._with_footer(self._answer(entry, 100.0), context)
 
-    def meaning_of(self, text: str) -> MeaningReading:
-        """The meaning layer on some words: those outside a story (``CrisisScreen.told_as_over``), or a message."""
+    def meaning_of(self, text: str, glossed: bool = False) -> MeaningReading:
+        """The meaning layer on some words (outside a story: ``told_as_over``), or a message; ``glossed``: a gloss's."""
         if self.understanding is None or not any(char.isalpha() for char in text):
             return MeaningReading(0.0, None)
-        windows, vectors, similarities = self._embedded(text)
-        return self.screen.meaning(vectors, windows, similarities.max(axis=1))
+        windows, vectors, similarities = self._embedded(text, by_sentence=glossed)
+        return self.screen.meaning(vectors, windows, similarities.max(axis=1), glossed=glossed)
 
     def _embedded(self, text: str, by_sentence: bool = False) -> Embedded:
         """A text's windows, their vectors and their similarities to the FAQ's examples; ``by_sentence`` for a gloss:
@@ -280,8 +280,9 @@ class Responder:
             return None
         windows, vectors, similarities = embedded() if embedded is not None \
             else self._embedded(glossed.text, by_sentence=True)
-        return GlossReading(glossed, self.screen.meaning(vectors, windows, similarities.max(axis=1), glossed=True),
-                            *self.screen.gloss_patterns(glossed.text))
+        meaning = self.screen.outside_treatment_time(glossed.text, self.screen.meaning(  # and without when, if it must
+            vectors, windows, similarities.max(axis=1), glossed=True), functools.partial(self.meaning_of, glossed=True))
+        return GlossReading(glossed, meaning, *self.screen.gloss_patterns(glossed.text))
 
     def _english_only(self, glossed: Gloss | None) -> Decision:
         """ "I can only answer in English", with the lines, in the language of the glossary that knows most of

@@ -1,5 +1,5 @@
-"""The readings of a message that a frame changes: a story told as over, who writes, and (for the crisis screen,
-``bot.crisis.screen``, which has them) the meaning layer read again without the frame's words.
+"""The readings of a message that a frame changes: a story told as over, who writes, when in the treatment, and
+(for the crisis screen, ``bot.crisis.screen``, which has them) the meaning layer read again without the frame's words.
 
 Apart from the screen because they are one job: where an exception's frame (crisis.yaml) says how the words
 around it are meant, read the message as the frame says; the screen runs the layers.
@@ -15,6 +15,7 @@ import numpy as np
 
 from bot.crisis.asking import asks_anything
 from bot.crisis.detector import CrisisHit, after_opening, frames
+from bot.semantic.embedder import sentences
 
 if TYPE_CHECKING:
     from bot.crisis.rules import DetectionRules
@@ -70,18 +71,45 @@ class FrameReadings:
         clinicians write calm questions, and the model weighs who writes over what follows: "psychiatrist here. I
         have a plan and the means" alarmed 0.53, its words after the frame read as the crisis they are. A clinician
         who asks is asking as one: "as a nurse I've held the hands of people dying (...) is KAP good for moral
-        injury?" read without its frame alarms. Only ever an escalation more, its rule saying so."""
+        injury?" read without its frame alarms. And one that does not, without when in the treatment it happens
+        (``outside_treatment_time``). Only ever an escalation more, its rule saying so."""
         if meaning.hit is None:
             rest = self.after_who_writes(text)
             again = read_rest(rest) if rest else meaning
-            return meaning if again.hit is None else replace(again, hit=replace(again.hit, rule=f"{again.hit.rule}:"
-                                                                                 "read without who writes"))
+            if again.hit is not None:
+                return replace(again, hit=replace(again.hit, rule=f"{again.hit.rule}:read without who writes"))
+            return self.outside_treatment_time(text, meaning, read_rest)
         told, rest = self.story(text)
         if not told:
             return meaning
         if len(vectors) > 1:
             meaning = self.meaning(vectors[:1], [text], None if easy_similarity is None else easy_similarity[:1])
         return self.told_as_over(meaning, told, lambda: read_rest(rest))
+
+    def outside_treatment_time(self, text: str, meaning: MeaningReading, read_rest: Callable[[str], MeaningReading]
+                               ) -> MeaningReading:
+        """The ``meaning`` of a message, or where it does not escalate, the meaning of its words outside when in the
+        treatment something happens (``treatment_frames``: "after my infusion", "since I started ketamine";
+        ``read_rest``: the meaning layer on those words) when that escalates in one of ``treatment_categories``.
+
+        The calm examples and the FAQ tell side effects with those words, and the model reads the treatment's time
+        as calm whatever follows: "help, my wife had a seizure after the ketamine treatment" alarmed 0.11, without its
+        last four words 0.98. Only acts and emergencies: a symptom read without its time is still the symptom it
+        was, while a thought told as before the treatment is past. Only in a message that asks nothing: a question's
+        time is what it asks about ("how long until I can drive after a session?" read without it is a plan with a
+        vehicle). For an English message and a gloss alike (``read_rest`` reads each as its own)."""
+        names = self.thresholds.treatment_frames
+        if meaning.hit is not None or not names or asks_anything(text):
+            return meaning
+        # sentence by sentence: the words outside are canonical, with no sentence end the layer could read by
+        read = [frames(self.rules, sentence, names) for sentence in sentences(text)]
+        rest = ". ".join(words for _, words in read if words)
+        if not any(found for found, _ in read) or not any(char.isalpha() for char in rest):
+            return meaning
+        again = read_rest(rest)
+        if again.hit is None or again.hit.category not in self.thresholds.treatment_categories:
+            return meaning
+        return replace(again, hit=replace(again.hit, rule=f"{again.hit.rule}:read without when in the treatment"))
 
     def after_who_writes(self, text: str) -> str | None:
         """The words after who writes (``writer_frames``), in a message that asks nothing: a clinician who asks is

@@ -52,7 +52,7 @@ def template(reader: FileReader, node: Node, what: str, allowed: set[str]) -> st
 
 
 # semantic lists that name detection categories
-CATEGORY_LISTS = ("veto_categories", "quiet_categories", "gloss_patterns")
+CATEGORY_LISTS = ("veto_categories", "quiet_categories", "gloss_patterns", "treatment_categories")
 # semantic lists that name calm example kinds
 KIND_LISTS = ("veto_kinds", "risk_veto_kinds", "gloss_veto_kinds", "distress_kinds")
 
@@ -78,7 +78,7 @@ def read_crisis(reader: FileReader, fields: dict[str, Node]) -> CrisisPolicy | N
     thresholds = _thresholds(reader, fields["semantic"])
     check_names(reader, fields.get("semantic"), CATEGORY_LISTS, category_names(fields["detection"]) | {RISK_CATEGORY},
                 "a category of crisis.yaml")
-    check_names(reader, fields.get("semantic"), ("gloss_frames", "story_frames", "writer_frames"),
+    check_names(reader, fields.get("semantic"), ("gloss_frames", "story_frames", "writer_frames", "treatment_frames"),
                 exception_names(fields["detection"]),
                 "an exception of crisis.yaml")
     languages = _languages(reader, fields["languages"], regions) if "languages" in fields else {}
@@ -158,7 +158,8 @@ _MARGINS = ("support_margin", "nearest_margin", "question_margin", "rescue_margi
             "gloss_rescue_margin")  # differences of cosines, -2 to 2
 _FLOORS = ("nearest_floor", "question_floor")  # cosines, -1 to 1
 _NAME_LISTS = ("veto_kinds", "risk_veto_kinds", "veto_categories", "quiet_categories", "distress_kinds",
-               "gloss_veto_kinds", "gloss_patterns", "gloss_frames", "story_frames", "writer_frames")
+               "gloss_veto_kinds", "gloss_patterns", "gloss_frames", "story_frames", "writer_frames",
+               "treatment_frames", "treatment_categories")
 
 
 def _thresholds(reader: FileReader, node: Node) -> Thresholds | None:
@@ -304,7 +305,7 @@ def _grouped(reader: FileReader, node: Node | None, what: str, known: set[str] |
 
 def exception_names(node: Node | None) -> set[str]:
     """The names of the exceptions under ``detection.exceptions`` (for checking ``semantic.gloss_frames``,
-    ``semantic.story_frames`` and ``semantic.writer_frames``)."""
+    ``semantic.story_frames``, ``semantic.writer_frames`` and ``semantic.treatment_frames``)."""
     if not isinstance(node, MappingNode):
         return set()
     for key, value in node.value:

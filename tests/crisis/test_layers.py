@@ -1340,6 +1340,9 @@ def test_danger_now_cues_that_are_not_a_list_of_texts_are_refused(knowledge_copy
     ("  story_frames: [resolved-story, resolved-act-story,", "  story_frames: [resolved-stories, resolved-act-story,",
      "an exception of crisis.yaml"),
     ("  writer_frames: [writer-role]", "  writer_frames: [writer-roles]", "an exception of crisis.yaml"),
+    ("  treatment_frames: [treatment-time]", "  treatment_frames: [treatment-times]", "an exception of crisis.yaml"),
+    ("  treatment_categories: [medical-emergency,", "  treatment_categories: [medical-emergencies,",
+     "a category of crisis.yaml"),
 ])
 def test_a_misspelt_name_in_the_semantic_lists_is_refused_at_its_line(knowledge_copy: Path, line: str,
                                                                        misspelt: str, names: str) -> None:

@@ -1,0 +1,92 @@
+"""An emergency told with when in the treatment it happens is read without those words as well.
+
+The calm examples and the FAQ tell side effects "after my infusion" and "during the session", so the encoder reads
+the treatment's time as calm whatever follows. ``semantic.treatment_frames`` names the exceptions whose frame the
+semantic layer reads a message without as well (``CrisisScreen.outside_treatment_time``): only a message that asks
+nothing, only to escalate, and only in ``semantic.treatment_categories`` (acts and emergencies).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.console.explain import explain
+from bot.crisis.detector import detect_crisis, frames
+from bot.decision import CRISIS, Responder
+from bot.knowledge import Knowledge
+from tests.support.thresholds import with_thresholds
+
+# The first two from development sets (r150, read after it was scored), the third written here: each read as calm,
+# or as an answer, with its time; an emergency without it.
+ENGLISH = [
+    "help, my wife had a seizure after the ketamine treatment",
+    "sudden terrible headache, worst ever, came on right after the infusion, I'm vomiting",
+    "the worst headache of my life began during my session and I keep throwing up",
+]
+# Development data (r148 and r150): a gloss keeps the time ("help my wife has after the ketamine treatment a seizure")
+GLOSSED = [
+    "Hilfe, meine Frau hat nach der Ketamin-Behandlung einen Krampfanfall!",
+    "Depuis ma séance j'ai une tension à 220 et un mal de tête horrible, je vois trouble",
+]
+
+
+@pytest.mark.parametrize("text", ENGLISH)
+def test_an_emergency_told_after_the_treatment_escalates(knowledge: Knowledge, responder: Responder, text: str
+                                                         ) -> None:
+    decision = responder.decide(text)
+    assert decision.kind == CRISIS and decision.crisis is not None
+    assert decision.crisis.rule.endswith(":read without when in the treatment")
+    assert with_thresholds(knowledge, treatment_frames=frozenset()).decide(text).kind != CRISIS
+
+
+@pytest.mark.parametrize("text", GLOSSED)
+def test_a_glossed_emergency_told_after_the_treatment_escalates(knowledge: Knowledge, responder: Responder,
+                                                                text: str) -> None:
+    decision = responder.decide(text)
+    assert decision.kind == CRISIS and decision.crisis is not None and decision.crisis.layer == "gloss"
+    assert decision.crisis.rule.endswith(":read without when in the treatment")
+    assert with_thresholds(knowledge, treatment_frames=frozenset()).decide(text).kind != CRISIS
+
+
+def test_only_acts_and_emergencies_escalate_without_the_time(knowledge: Knowledge) -> None:
+    others = knowledge.crisis.thresholds.treatment_categories - {"medical-emergency"}
+    assert with_thresholds(knowledge, treatment_categories=others).decide(ENGLISH[0]).kind != CRISIS
+
+
+@pytest.mark.parametrize("text", [
+    "I got a headache after my infusion, is that normal?",
+    "felt a bit sick after my session but it passed after an hour",
+    "during the infusion my blood pressure went up a little, the nurse said that's expected",
+    "after my session I was so tired I slept for ten hours",
+    "since I started ketamine I sleep much better",
+    # r150 (development data): "how long until I can drive" read without "after a session" is a plan with a vehicle,
+    # which is why a message that asks is read only as written
+    "My plants all died because I forgot them during my treatment week lol. Anyway, how long until I can drive after "
+    "a session?",
+    "Nach der Infusion war mir etwas übel, ist das normal?",
+])
+def test_a_side_effect_told_after_the_treatment_stays_calm(responder: Responder, text: str) -> None:
+    assert responder.decide(text).kind != CRISIS
+
+
+def test_a_question_is_read_only_as_written(responder: Responder) -> None:
+    text = ("My plants all died because I forgot them during my treatment week lol. Anyway, how long until I can "
+            "drive after a session?")
+    # its words without the time would escalate: a plan with a vehicle
+    assert responder.meaning_of("my plants all died because i forgot them week lol. anyway how long until i can "
+                                "drive").hit is not None
+    assert responder.screen.outside_treatment_time(text, responder.meaning_of(text), responder.meaning_of).hit is None
+
+
+def test_the_frame_hides_its_words_from_no_pattern(knowledge: Knowledge) -> None:
+    # ``categories: []``: the patterns read the time themselves, to tell a symptom in the past from an emergency now;
+    # hidden from the medical-emergency patterns, this one escalated
+    rules = knowledge.crisis.detection
+    text = "my sats dropped to 85 during my first ketamine infusion last week"
+    assert frames(rules, text, knowledge.crisis.thresholds.treatment_frames)[0]
+    assert detect_crisis(rules, text) is None
+    assert detect_crisis(rules, "my sats dropped to 85 right now") is not None
+
+
+def test_explain_says_the_message_was_read_without_when_in_the_treatment(responder: Responder) -> None:
+    assert "read without when in the treatment" in explain(responder, ENGLISH[0])
