@@ -229,7 +229,7 @@ class Responder:
         return self._with_footer(self._answer(entry, 100.0), context)
 
     def meaning_of(self, text: str, glossed: bool = False) -> MeaningReading:
-        """The meaning layer on some words (outside a story: ``told_as_over``), or a message; ``glossed``: a gloss's."""
+        """The meaning layer on a message, or on its words outside a frame (``bot.crisis.framing``); as a gloss's."""
         if self.understanding is None or not any(char.isalpha() for char in text):
             return MeaningReading(0.0, None)
         windows, vectors, similarities = self._embedded(text, by_sentence=glossed)
@@ -280,7 +280,7 @@ class Responder:
             return None
         windows, vectors, similarities = embedded() if embedded is not None \
             else self._embedded(glossed.text, by_sentence=True)
-        meaning = self.screen.outside_treatment_time(glossed.text, self.screen.meaning(  # and without when, if it must
+        meaning = self.screen.outside_treatment_time(glossed.text, self.screen.meaning(
             vectors, windows, similarities.max(axis=1), glossed=True), functools.partial(self.meaning_of, glossed=True))
         return GlossReading(glossed, meaning, *self.screen.gloss_patterns(glossed.text))
 

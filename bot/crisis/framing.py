@@ -95,19 +95,23 @@ class FrameReadings:
         The calm examples and the FAQ tell side effects with those words, and the model reads the treatment's time
         as calm whatever follows: "help, my wife had a seizure after the ketamine treatment" alarmed 0.11, without its
         last four words 0.98. Only acts and emergencies: a symptom read without its time is still the symptom it
-        was, while a thought told as before the treatment is past. Only in a message that asks nothing: a question's
-        time is what it asks about ("how long until I can drive after a session?" read without it is a plan with a
-        vehicle). For an English message and a gloss alike (``read_rest`` reads each as its own)."""
+        was, while a wish told as ended by the treatment ("since I started ketamine I no longer want to die") would
+        lose what ends it. Only in a message that asks nothing: a question's time is what it asks about ("how long
+        until I can drive after a session?" read without it is a plan with a vehicle). Never in a category whose
+        story the message tells as over (``story``: "my son overdosed after his infusion last year, he's home and
+        safe now"), nor one it denies. For an English message and a gloss alike (``read_rest`` reads each as its
+        own)."""
         names = self.thresholds.treatment_frames
         if meaning.hit is not None or not names or asks_anything(text):
             return meaning
         # sentence by sentence: the words outside are canonical, with no sentence end the layer could read by
         read = [frames(self.rules, sentence, names) for sentence in sentences(text)]
         rest = ". ".join(words for _, words in read if words)
-        if not any(found for found, _ in read) or not any(char.isalpha() for char in rest):
+        if not any(found for found, _ in read):
             return meaning
         again = read_rest(rest)
-        if again.hit is None or again.hit.category not in self.thresholds.treatment_categories:
+        if again.hit is None or again.hit.category not in self.thresholds.treatment_categories \
+                or again.hit.category in self.story(text)[0]:
             return meaning
         return replace(again, hit=replace(again.hit, rule=f"{again.hit.rule}:read without when in the treatment"))
 

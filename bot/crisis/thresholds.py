@@ -48,7 +48,8 @@ class Thresholds:
     gloss_frames: frozenset[str]  # exceptions whose frame, found in a gloss, sets aside its hits
     story_frames: frozenset[str]  # exceptions whose frame makes the meaning read the message whole
     writer_frames: frozenset[str]  # exceptions whose frame (who writes) the meaning also reads a message without
-    treatment_frames: frozenset[str]  # exceptions whose frame (when in the treatment) it also reads a message without,
-    treatment_categories: frozenset[str]  # ... escalating it so only in these categories
+    # exceptions whose frame (when in the treatment) the meaning also reads a message without, ...
+    treatment_frames: frozenset[str]
+    treatment_categories: frozenset[str]  # ... and may escalate it so only in these categories
     # an alarming sentence of a calm-sounding message escalates only when, read with a neighbour, it alarms this much
     context: float  # (0: always)

@@ -52,7 +52,7 @@ _NAME = re.compile(r"[A-Z][A-Z0-9_]*\Z")
 _REFERENCE = re.compile(r"\{([A-Za-z][A-Za-z0-9_]*)\}")
 _LANGUAGE = re.compile(r"[a-z]{2,3}\Z")
 _RULE_NAME = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
-FRAME_ONLY = ""  # the scope of an exception that hides its words from no category: no category has this name
+_FRAME_ONLY = ""  # the scope of an exception that hides its words from no category: no category has this name
 _FUZZY_MIN_LENGTH = 6
 
 
@@ -266,7 +266,7 @@ def _exception_scope(build: _Builder, node: Node | None, categories: set[str], w
     if node is None:
         return frozenset()
     if isinstance(node, SequenceNode) and not node.value:
-        return frozenset({FRAME_ONLY})
+        return frozenset({_FRAME_ONLY})
     names = set()
     for text, item in build.reader.texts(node, f"'categories' of {what}"):
         if text in categories:

@@ -78,6 +78,14 @@ def test_a_question_is_read_only_as_written(responder: Responder) -> None:
     assert responder.screen.outside_treatment_time(text, responder.meaning_of(text), responder.meaning_of).hit is None
 
 
+def test_a_story_told_as_over_is_not_read_without_its_time(knowledge: Knowledge, responder: Responder) -> None:
+    text = "my husband had a seizure after his ketamine treatment two years ago, he's been fine ever since"
+    assert responder.decide(text).kind != CRISIS
+    # without the story frames, its words outside the time escalate: the story is what says it is over
+    unframed = with_thresholds(knowledge, story_frames=frozenset()).decide(text)
+    assert unframed.crisis is not None and unframed.crisis.rule.endswith(":read without when in the treatment")
+
+
 def test_the_frame_hides_its_words_from_no_pattern(knowledge: Knowledge) -> None:
     # ``categories: []``: the patterns read the time themselves, to tell a symptom in the past from an emergency now;
     # hidden from the medical-emergency patterns, this one escalated
