@@ -22,6 +22,8 @@ ENGLISH = [
     "help, my wife had a seizure after the ketamine treatment",
     "sudden terrible headache, worst ever, came on right after the infusion, I'm vomiting",
     "the worst headache of my life began during my session and I keep throwing up",
+    # r152 (development data since it was scored): the time told as coming back from the treatment
+    "I can't feel the left side of my body since I got back from my treatment",
 ]
 # Development data (r148 and r150): a gloss keeps the time ("help my wife has after the ketamine treatment a seizure")
 GLOSSED = [
@@ -59,6 +61,7 @@ def test_only_acts_and_emergencies_escalate_without_the_time(knowledge: Knowledg
     "during the infusion my blood pressure went up a little, the nurse said that's expected",
     "after my session I was so tired I slept for ten hours",
     "since I started ketamine I sleep much better",
+    "since I got back from the clinic I've felt a bit flat but okay",
     # r150 (development data): "how long until I can drive" read without "after a session" is a plan with a vehicle,
     # which is why a message that asks is read only as written
     "My plants all died because I forgot them during my treatment week lol. Anyway, how long until I can drive after "
