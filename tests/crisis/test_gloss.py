@@ -136,6 +136,24 @@ def test_a_crisis_no_phrase_list_holds_is_read_through_its_gloss(responder: Resp
     assert decision.language == language  # answered in its language, where crisis.yaml has the response
 
 
+# Development data (r148, r150 and r152, read after they were scored): each went unread while its gloss lost what makes
+# it an emergency: "andas konstigt" glossed as plain "breathing", "стоит на крыше" as "cost rooftop", "partea stângă a
+# corpului" as "one side", "bố tôi" as "father"
+@pytest.mark.parametrize(("text", "language", "words"), [
+    ("Min mamma svimmade efter ketaminbehandlingen och andas konstigt.", "sv", "breathing strangely"),
+    ("Мой друг стоит на крыше и пишет, что прыгнет.", "ru", "standing on the roof"),
+    ("După ședința de ketamină nu-mi mai simt partea stângă a corpului și vorbesc greu.", "ro",
+     "i can't feel the left side of the body"),
+    ("Sau khi truyền ketamine, bố tôi bị co giật.", "vi", "my father seizure"),
+])
+def test_a_gloss_keeps_the_words_that_make_an_emergency(knowledge: Knowledge, responder: Responder, text: str,
+                                                        language: str, words: str) -> None:
+    gloss = knowledge.glossaries.gloss(text, first=language)
+    assert gloss is not None and words in gloss.text
+    decision = responder.decide(text)
+    assert (decision.kind, decision.crisis.layer if decision.crisis else None) == (CRISIS, "gloss")
+
+
 # Development data (spent blind sets r123-r136 and d1): a clinician's emergency, and a clinician taking a ward's
 # ampoules home, lost in their glosses until the glossaries knew "desaturando", "Ampullen", "sats", "take home"
 CLINICIANS = [
