@@ -170,7 +170,7 @@ class Responder:
         # The gloss is embedded once, for the crisis layer and, should the message be calm, for the FAQ step.
         gloss_embedded = functools.cache(lambda: self._embedded(in_english().text, by_sentence=True))
         gloss = functools.cache(lambda: None if identified.in_known_english and not identified.reads_better(
-            lambda: getattr(in_english(), "coverage", 0.0)) else self.read_glossed(in_english(), gloss_embedded))
+            lambda: getattr(in_english(), "coverage", 0.0)) else self.read_glossed(text, in_english(), gloss_embedded))
         if hit is not None and not overrulable:  # answered before any embedding is done, unless not in English
             glossed = gloss()
             if glossed is None or not (self.screen.gloss_overrules(hit, glossed.meaning, text) or glossed.framed):
@@ -268,20 +268,20 @@ class Responder:
 
         The encoder reads English only; in other languages the lexicon catches the phrases someone listed,
         and the gloss lets the classifier read the rest ("me las tomo todas" -> "me them take all"). None
-        when no glossary knows enough of the message (``gloss_coverage``, ``gloss_words``).
-        """
-        return self.read_glossed(self.knowledge.glossaries.gloss(strip_markup(text), first=language))
+        when no glossary knows enough of the message (``gloss_coverage``, ``gloss_words``)."""
+        return self.read_glossed(text, self.knowledge.glossaries.gloss(strip_markup(text), first=language))
 
-    def read_glossed(self, glossed: Gloss | None,
+    def read_glossed(self, text: str, glossed: Gloss | None,
                      embedded: Callable[[], Embedded] | None = None) -> GlossReading | None:
-        """``read_gloss`` of a message already glossed; ``embedded``: its gloss's ``_embedded``, when already made."""
+        """``read_gloss`` of ``text`` already glossed; ``embedded``: its gloss's ``_embedded``, when already made."""
         if self.understanding is None or glossed is None or glossed.words < self.screen.thresholds.gloss_words \
                 or glossed.coverage < self.screen.thresholds.gloss_coverage:
             return None
         windows, vectors, similarities = embedded() if embedded is not None \
             else self._embedded(glossed.text, by_sentence=True)
         meaning = self.screen.outside_treatment_time(glossed.text, self.screen.meaning(
-            vectors, windows, similarities.max(axis=1), glossed=True), functools.partial(self.meaning_of, glossed=True))
+            vectors, windows, similarities.max(axis=1), glossed=True), functools.partial(self.meaning_of, glossed=True),
+            message=text)
         return GlossReading(glossed, meaning, *self.screen.gloss_patterns(glossed.text))
 
     def _english_only(self, glossed: Gloss | None) -> Decision:

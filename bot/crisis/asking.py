@@ -52,3 +52,20 @@ def asks_anything(text: str) -> bool:
     """Whether a message asks anything at all, in any of its sentences: ``CrisisScreen.distressed`` lets distress
     told, not asked, replace an answer."""
     return _ASKS_ANYWHERE.search(text) is not None
+
+
+# A question mark in any script: Latin and Cyrillic, full-width (Chinese, Japanese), Arabic and Urdu, Greek's ";"
+_QUESTION_MARK = re.compile("[?\uff1f\u061f\u037e]")
+# In a gloss, what asks: a question word opening a sentence or before its verb, or a request. Not an auxiliary opening a
+# sentence: a gloss keeps the message's word order, and a verb glossed "do" opens statements ("do esketamine nasal spray
+# after ...": 做完, done); nor a question word inside one, which glosses "like" ("chest how crazy": wie verrückt)
+_WH = r"(?:how|what|whats|why|when|where|which|who)"
+_GLOSS_ASKS = re.compile(rf"(?:^|\.\s+){_WH}\b|\b{_WH}\s+(?:is|are|do|does|did|can|could|will|would|should|much"
+                         r"|many|long)\b|\b(?:wonder(?:ing)?|(?:like|want|need) to know|tell me|curious|explain)\b")
+
+
+def gloss_asks(message: str, gloss: str) -> bool:
+    """Whether a message not in English asks anything: it has a question mark in any script, or its English gloss
+    (``bot.crisis.gloss``) has a question word or a request. A gloss keeps no question mark (its sentences are joined
+    by full stops), and ``asks_anything`` on it reads a glossed verb opening a statement as a question."""
+    return _QUESTION_MARK.search(message) is not None or _GLOSS_ASKS.search(gloss) is not None

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from bot.crisis.asking import asks_anything
+from bot.crisis.asking import asks_anything, gloss_asks
 from bot.crisis.detector import CrisisHit, after_opening, frames
 from bot.semantic.embedder import sentences
 
@@ -86,8 +86,8 @@ class FrameReadings:
             meaning = self.meaning(vectors[:1], [text], None if easy_similarity is None else easy_similarity[:1])
         return self.told_as_over(meaning, told, lambda: read_rest(rest))
 
-    def outside_treatment_time(self, text: str, meaning: MeaningReading, read_rest: Callable[[str], MeaningReading]
-                               ) -> MeaningReading:
+    def outside_treatment_time(self, text: str, meaning: MeaningReading, read_rest: Callable[[str], MeaningReading],
+                               message: str | None = None) -> MeaningReading:
         """The ``meaning`` of a message, or where it does not escalate, the meaning of its words outside when in the
         treatment something happens (``treatment_frames``: "after my infusion", "since I started ketamine";
         ``read_rest``: the meaning layer on those words) when that escalates in one of ``treatment_categories``.
@@ -100,9 +100,10 @@ class FrameReadings:
         until I can drive after a session?" read without it is a plan with a vehicle). Never in a category whose
         story the message tells as over (``story``: "my son overdosed after his infusion last year, he's home and
         safe now"), nor one it denies. For an English message and a gloss alike (``read_rest`` reads each as its
-        own)."""
+        own); ``message``: the message a gloss ``text`` is of, whose question marks the gloss lost (``gloss_asks``)."""
         names = self.thresholds.treatment_frames
-        if meaning.hit is not None or not names or asks_anything(text):
+        asks = asks_anything(text) if message is None else gloss_asks(message, text)
+        if meaning.hit is not None or not names or asks:
             return meaning
         # sentence by sentence: the words outside are canonical, with no sentence end the layer could read by
         read = [frames(self.rules, sentence, names) for sentence in sentences(text)]

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from bot.console.explain import explain
-from bot.crisis.asking import asks_a_question, asks_anything
+from bot.crisis.asking import asks_a_question, asks_anything, gloss_asks
 from bot.crisis.clitics import conjunctions_apart
 from bot.crisis.detector import CrisisHit, detect_crisis, framed
 from bot.crisis.lexicon import (
@@ -1036,6 +1036,21 @@ def test_distress_told_not_asked_gets_support_and_offers_the_answer_it_replaced(
 ])
 def test_a_message_asks_by_its_mark_a_clause_or_a_request(text: str, asks: bool) -> None:
     assert asks_anything(text) is asks
+
+
+@pytest.mark.parametrize(("message", "gloss", "asks"), [
+    # 做完 glosses "do": a verb that opens a statement, no question (r150, read after it was scored)
+    ("做完艾司氯胺酮鼻喷后血压到了210，头痛得要炸了。",  # noqa: RUF001 (Chinese punctuation)
+     "do esketamine nasal spray after blood pressure 210 worst headache", False),
+    # "wie verrückt" (like crazy) glosses "how crazy": a question word inside a sentence, before no verb
+    ("Nach der Infusion drückt es in der Brust wie verrückt.", "after the infusion stressed it chest how crazy", False),
+    ("做完治疗后头痛正常吗？", "after the treatment headache normal", True),  # noqa: RUF001 (its question mark)
+    ("هل هذا طبيعي بعد الجلسة؟", "this normal after the session", True),
+    ("Wie viel kostet eine Sitzung", "how much costs a session", True),
+    ("Nach der Sitzung. Was soll ich tun", "after the session. what should i do", True),
+])
+def test_a_gloss_asks_by_its_messages_mark_or_its_own_question_words(message: str, gloss: str, asks: bool) -> None:
+    assert gloss_asks(message, gloss) is asks
 
 
 def test_a_question_in_texting_shorthand_meets_the_question_floor(responder: Responder) -> None:

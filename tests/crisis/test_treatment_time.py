@@ -29,6 +29,10 @@ ENGLISH = [
 GLOSSED = [
     "Hilfe, meine Frau hat nach der Ketamin-Behandlung einen Krampfanfall!",
     "Depuis ma séance j'ai une tension à 220 et un mal de tête horrible, je vois trouble",
+    # the time in a gloss's own word order (r150 and r152, development data): "do esketamine nasal spray after"
+    # (做完...后), "after do ketamine" (หลังทำ); the first opens with a verb glossed "do", which asks nothing
+    "做完艾司氯胺酮鼻喷后血压到了210，头痛得要炸了。",  # noqa: RUF001 (Chinese punctuation)
+    "ความดันขึ้นไป 200 หลังทำเคตามีน ปวดหัวมากเหมือนจะระเบิด",
 ]
 
 
