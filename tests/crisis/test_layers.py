@@ -375,11 +375,15 @@ def test_the_calm_kinds_of_a_veto_count_together(responder: Responder, kinds: tu
 
 
 def test_a_question_split_between_calm_kinds_is_answered_and_a_disclosure_is_not(responder: Responder) -> None:
-    # Development data (a read set): the meaning gives it informational 0.37 and the rest to other calm kinds.
-    question = ("Can ketamine make suicidal thoughts worse once it wears off? I want to know what to watch for "
-                "before I start.")
+    # Development data (a read set): no calm kind reaches the veto's bar, the calm kinds together do (0.79). (The
+    # question here before, "Can ketamine make suicidal thoughts worse once it wears off? I want to know what to watch
+    # for before I start.", sat at the bar, 0.501; after an edit of the examples it read 0.498, and escalates.)
+    question = "Is there a role for ketamine in managing acute suicidal ideation in a supervised setting?"
     reading = responder.meaning_of(question).reading
-    assert reading is not None and reading.calm_probability < responder.knowledge.crisis.thresholds.veto
+    thresholds = responder.knowledge.crisis.thresholds
+    assert reading is not None and reading.calm_probability < thresholds.veto
+    assert reading.calm_share(thresholds.veto_kinds) >= thresholds.veto
+    assert detect_crisis(responder.screen.rules, question) is not None  # a pattern's hit, which the meaning sets aside
     assert responder.decide(question).kind != CRISIS
     assert responder.decide("Can ketamine make suicidal thoughts worse once it wears off? Mine are worse every night "
                             "and the pills are in my drawer.").kind == CRISIS
@@ -614,10 +618,10 @@ def test_lone_surrogates_are_read_not_raised(responder: Responder) -> None:
 
 
 def test_an_alarm_among_calm_examples_is_set_aside(knowledge: Knowledge) -> None:
-    # Development data: an ordinary request the alarm scored over its threshold, nearer a calm example than any
-    # crisis one. (The first example here, "my dad's blood pressure is not under control even with pills, is
-    # ketamine off the table for him", now reads as the question its clause after the comma asks.)
-    text = "walk me thru a session pls"
+    # Development data: an ordinary question the alarm scored over its threshold, nearer a calm example than any
+    # crisis one. (The examples here before, "my dad's blood pressure is not under control even with pills, is
+    # ketamine off the table for him" and "walk me thru a session pls", no longer alarm at all.)
+    text = "after the first round is it over or do u keep going"
     assert with_thresholds(knowledge, nearest_margin=-2.0).decide(text).kind == CRISIS
     assert Responder(knowledge).decide(text).kind == ANSWER
 

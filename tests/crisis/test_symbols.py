@@ -49,17 +49,22 @@ def test_calm_messages_with_those_emoji_stay_calm(responder: Responder, text: st
 # Development data: blind sets' calm messages (r123, r131, r136), read after they were scored: with the laugh written
 # as a word, the figures of speech the patterns already know ("... so bad i'm gonna kms lol") explain them
 LAUGHED_OFF = [
-    "this waiting room wifi is so bad im gonna kms \U0001f602",
     "the waiting room music makes me want to jump out the window \U0001f602 please change it",
     "ok that ketamine bill almost gave me a heart attack \U0001f605",
 ]
+# Calm with its laugh read; unread too, since the examples grew (the meaning sets "kms" aside as a figure of speech)
+FIGURE_EITHER_WAY = "this waiting room wifi is so bad im gonna kms \U0001f602"
+
+
+@pytest.mark.parametrize("text", [*LAUGHED_OFF, FIGURE_EITHER_WAY])
+def test_a_laughing_emoji_reads_as_a_laugh(responder: Responder, text: str) -> None:
+    assert responder.decide(text).kind not in (CRISIS, SUPPORT)
 
 
 @pytest.mark.parametrize("text", LAUGHED_OFF)
-def test_a_laughing_emoji_reads_as_a_laugh(knowledge: Knowledge, text: str) -> None:
-    """With the laugh read, no escalation and no support reply; unread, each is read as distress: escalated, or (the
-    heart attack, since the boundary topics grew) the support reply."""
-    assert Responder(knowledge).decide(text).kind not in (CRISIS, SUPPORT)
+def test_read_without_its_laugh_the_message_reads_as_distress(knowledge: Knowledge, text: str) -> None:
+    """Unread, each is read as distress: escalated, or (the heart attack, since the boundary topics grew) the support
+    reply."""
     assert without_symbols(knowledge).decide(text).kind in (CRISIS, SUPPORT)
 
 
