@@ -29,6 +29,8 @@ READ_ONLY_WITHOUT_WHO_WRITES = [
     # written here: work other than a clinician's frames a message the same way
     "dentist here. I have the means and a date",
     "physician assistant here, I have a plan and the means",
+    # r152 (read after it was scored): the job named with the place it covers, the emergency after a colon
+    "Anesthesiologist covering the infusion suite: patient developed laryngospasm and we're struggling to ventilate.",
 ]
 # and those that, since the examples hold crises in a clinician's voice, escalate read whole as well
 CLINICIANS_IN_CRISIS = [
@@ -90,6 +92,13 @@ def test_a_clinician_who_asks_is_not_read_without_the_frame(responder: Responder
     ("physician assistant here, I have a plan", "I have a plan"),
     ("I'm a teacher and I have decided how and when", "I have decided how and when"),
     ("as a veteran, I", "I"),
+    # the workplace the writer runs, and a job named with the shift or place it covers (r152 and written here)
+    ("I run a small ketamine practice. One of our patients", "One of our patients"),
+    ("we own a clinic and I", "I"),
+    ("Anesthesiologist covering the infusion suite: patient developed", "patient developed"),
+    ("nurse on shift in recovery, a patient", "a patient"),
+    ("I run a marathon every year and I", None),
+    ("my nurse covering the ward said", None),
     # not the writer's own work
     ("i am worried about my doctor", None),
     ("I am a patient of a psychiatrist and I", None),
