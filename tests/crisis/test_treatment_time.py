@@ -24,6 +24,8 @@ ENGLISH = [
     "the worst headache of my life began during my session and I keep throwing up",
     # r152 (development data since it was scored): the time told as coming back from the treatment
     "I can't feel the left side of my body since I got back from my treatment",
+    # r152 too: the treatment named, then its time pointed back at
+    "Nasal spray session this afternoon, since then severe headache, stiff neck and vomiting. It's getting worse.",
 ]
 # Development data (r148 and r150): a gloss keeps the time ("help my wife has after the ketamine treatment a seizure")
 GLOSSED = [
@@ -66,6 +68,8 @@ def test_only_acts_and_emergencies_escalate_without_the_time(knowledge: Knowledg
     "after my session I was so tired I slept for ten hours",
     "since I started ketamine I sleep much better",
     "since I got back from the clinic I've felt a bit flat but okay",
+    "Had my infusion on Monday and since then I've felt really calm and rested.",
+    "first session last week, ever since I've had mild headaches but nothing major",
     # r150 (development data): "how long until I can drive" read without "after a session" is a plan with a vehicle,
     # which is why a message that asks is read only as written
     "My plants all died because I forgot them during my treatment week lol. Anyway, how long until I can drive after "
