@@ -54,14 +54,18 @@ def asks_anything(text: str) -> bool:
     return _ASKS_ANYWHERE.search(text) is not None
 
 
-# A question mark in any script: Latin and Cyrillic, full-width (Chinese, Japanese), Arabic and Urdu, Greek's ";"
+# A question mark in any script: Latin and Cyrillic, full-width (Chinese, Japanese), Arabic and Urdu, and the Greek
+# question mark (U+037E; Greek typed on a Latin keyboard uses ";", which is not counted: it ends clauses elsewhere)
 _QUESTION_MARK = re.compile("[?\uff1f\u061f\u037e]")
-# In a gloss, what asks: a question word opening a sentence or before its verb, or a request. Not an auxiliary opening a
-# sentence: a gloss keeps the message's word order, and a verb glossed "do" opens statements ("do esketamine nasal spray
-# after ...": 做完, done); nor a question word inside one, which glosses "like" ("chest how crazy": wie verrückt)
+# In a gloss, what asks: a question word opening a sentence or before its verb, an auxiliary opening a sentence before
+# its subject ("can i drive after the session ketamine"), or a request. Not "do" opening one: a gloss keeps the
+# message's word order, and a verb glossed "do" opens statements ("do esketamine nasal spray after ...": 做完,
+# done); nor a question word inside one, which glosses "like" ("chest how crazy": wie verrückt)
 _WH = r"(?:how|what|whats|why|when|where|which|who)"
-_GLOSS_ASKS = re.compile(rf"(?:^|\.\s+){_WH}\b|\b{_WH}\s+(?:is|are|do|does|did|can|could|will|would|should|much"
-                         r"|many|long)\b|\b(?:wonder(?:ing)?|(?:like|want|need) to know|tell me|curious|explain)\b")
+_GLOSS_ASKS = re.compile(rf"(?:^|\.\s+)(?:{_WH}\b|(?:is|are|am|can|could|will|would|should|may|must|has|have|was|were)"
+                         r"\s+(?:i|you|u|it|he|she|they|we|there|this|that|my|the|a|ketamine)\b)"
+                         rf"|\b{_WH}\s+(?:is|are|do|does|did|can|could|will|would|should|much|many|long)\b"
+                         r"|\b(?:wonder(?:ing)?|(?:like|want|need) to know|tell me|curious|explain)\b", re.IGNORECASE)
 
 
 def gloss_asks(message: str, gloss: str) -> bool:

@@ -100,8 +100,10 @@ class FrameReadings:
         until I can drive after a session?" read without it is a plan with a vehicle). Never in a category whose
         story the message tells as over (``story``: "my son overdosed after his infusion last year, he's home and
         safe now"), nor one it denies. For an English message and a gloss alike (``read_rest`` reads each as its
-        own); ``message``: the message a gloss ``text`` is of, whose question marks the gloss lost (``gloss_asks``)."""
-        names = self.thresholds.treatment_frames
+        own); ``message``: the message a gloss ``text`` is of, whose question marks the gloss lost (``gloss_asks``), and
+        whose frames are ``gloss_treatment_frames``: a gloss keeps its language's word order ("do esketamine nasal spray
+        after"), which in English would put the treatment after what follows ("ketamine after my overdose")."""
+        names = self.thresholds.treatment_frames if message is None else self.thresholds.gloss_treatment_frames
         asks = asks_anything(text) if message is None else gloss_asks(message, text)
         if meaning.hit is not None or not names or asks:
             return meaning

@@ -78,7 +78,8 @@ def read_crisis(reader: FileReader, fields: dict[str, Node]) -> CrisisPolicy | N
     thresholds = _thresholds(reader, fields["semantic"])
     check_names(reader, fields.get("semantic"), CATEGORY_LISTS, category_names(fields["detection"]) | {RISK_CATEGORY},
                 "a category of crisis.yaml")
-    check_names(reader, fields.get("semantic"), ("gloss_frames", "story_frames", "writer_frames", "treatment_frames"),
+    check_names(reader, fields.get("semantic"), ("gloss_frames", "story_frames", "writer_frames", "treatment_frames",
+                                                  "gloss_treatment_frames"),
                 exception_names(fields["detection"]),
                 "an exception of crisis.yaml")
     languages = _languages(reader, fields["languages"], regions) if "languages" in fields else {}
@@ -159,7 +160,7 @@ _MARGINS = ("support_margin", "nearest_margin", "question_margin", "rescue_margi
 _FLOORS = ("nearest_floor", "question_floor")  # cosines, -1 to 1
 _NAME_LISTS = ("veto_kinds", "risk_veto_kinds", "veto_categories", "quiet_categories", "distress_kinds",
                "gloss_veto_kinds", "gloss_patterns", "gloss_frames", "story_frames", "writer_frames",
-               "treatment_frames", "treatment_categories")
+               "treatment_frames", "gloss_treatment_frames", "treatment_categories")
 
 
 def _thresholds(reader: FileReader, node: Node) -> Thresholds | None:

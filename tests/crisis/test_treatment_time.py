@@ -16,6 +16,7 @@ from bot.decision import CRISIS, Responder
 from bot.knowledge import Knowledge
 from tests.support.thresholds import with_thresholds
 
+FRAMES_OFF = {"treatment_frames": frozenset(), "gloss_treatment_frames": frozenset()}
 # The first two from development sets (r150, read after it was scored), the third written here: each read as calm,
 # or as an answer, with its time; an emergency without it.
 ENGLISH = [
@@ -44,7 +45,7 @@ def test_an_emergency_told_after_the_treatment_escalates(knowledge: Knowledge, r
     decision = responder.decide(text)
     assert decision.kind == CRISIS and decision.crisis is not None
     assert decision.crisis.rule.endswith(":read without when in the treatment")
-    assert with_thresholds(knowledge, treatment_frames=frozenset()).decide(text).kind != CRISIS
+    assert with_thresholds(knowledge, **FRAMES_OFF).decide(text).kind != CRISIS
 
 
 @pytest.mark.parametrize("text", GLOSSED)
@@ -53,7 +54,7 @@ def test_a_glossed_emergency_told_after_the_treatment_escalates(knowledge: Knowl
     decision = responder.decide(text)
     assert decision.kind == CRISIS and decision.crisis is not None and decision.crisis.layer == "gloss"
     assert decision.crisis.rule.endswith(":read without when in the treatment")
-    assert with_thresholds(knowledge, treatment_frames=frozenset()).decide(text).kind != CRISIS
+    assert with_thresholds(knowledge, **FRAMES_OFF).decide(text).kind != CRISIS
 
 
 def test_only_acts_and_emergencies_escalate_without_the_time(knowledge: Knowledge) -> None:
@@ -83,9 +84,9 @@ def test_a_side_effect_told_after_the_treatment_stays_calm(responder: Responder,
 def test_a_question_is_read_only_as_written(responder: Responder) -> None:
     text = ("My plants all died because I forgot them during my treatment week lol. Anyway, how long until I can "
             "drive after a session?")
-    # its words without the time would escalate: a plan with a vehicle
+    # its words without the time alarm: a plan with a vehicle
     assert responder.meaning_of("my plants all died because i forgot them week lol. anyway how long until i can "
-                                "drive").hit is not None
+                                "drive").probability >= responder.knowledge.crisis.thresholds.crisis
     assert responder.screen.outside_treatment_time(text, responder.meaning_of(text), responder.meaning_of).hit is None
 
 
@@ -95,6 +96,33 @@ def test_a_story_told_as_over_is_not_read_without_its_time(knowledge: Knowledge,
     # without the story frames, its words outside the time escalate: the story is what says it is over
     unframed = with_thresholds(knowledge, story_frames=frozenset()).decide(text)
     assert unframed.crisis is not None and unframed.crisis.rule.endswith(":read without when in the treatment")
+
+
+# In English the time after the treatment's noun is the other way round: the event came first (review of 457c1c3).
+# Read without "ketamine after", the first was "i started my overdose in january ...".
+AFTER_AN_EVENT = [
+    "I started ketamine after my overdose in January and it has helped a lot",
+    "they put me on esketamine after I took an overdose of paracetamol",
+]
+EVER_SINCE_AN_EVENT = [
+    "I've been getting infusions ever since my overdose in 2021",
+    "I have been in treatment ever since my son found me hanging, he keeps me going",
+]
+
+
+@pytest.mark.parametrize("text", AFTER_AN_EVENT + EVER_SINCE_AN_EVENT)
+def test_a_treatment_told_after_an_event_is_no_time_in_the_treatment(knowledge: Knowledge, text: str) -> None:
+    assert not frames(knowledge.crisis.detection, text, knowledge.crisis.thresholds.treatment_frames)[0]
+
+
+@pytest.mark.parametrize("text", AFTER_AN_EVENT)
+def test_the_time_after_the_treatments_noun_is_read_on_glosses_only(knowledge: Knowledge, text: str) -> None:
+    assert frames(knowledge.crisis.detection, text, knowledge.crisis.thresholds.gloss_treatment_frames)[0]
+
+
+@pytest.mark.parametrize("text", [AFTER_AN_EVENT[0], EVER_SINCE_AN_EVENT[0]])
+def test_a_history_told_before_the_treatment_stays_calm(responder: Responder, text: str) -> None:
+    assert responder.decide(text).kind != CRISIS
 
 
 def test_the_frame_hides_its_words_from_no_pattern(knowledge: Knowledge) -> None:
