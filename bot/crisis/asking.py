@@ -73,3 +73,17 @@ def gloss_asks(message: str, gloss: str) -> bool:
     (``bot.crisis.gloss``) has a question word or a request. A gloss keeps no question mark (its sentences are joined
     by full stops), and ``asks_anything`` on it reads a glossed verb opening a statement as a question."""
     return _QUESTION_MARK.search(message) is not None or _GLOSS_ASKS.search(gloss) is not None
+
+
+# A request for help, not a question about anything: "what do I do?", "what to do" (a gloss of 怎么办), "should I call
+# an ambulance?"), ending the message or its sentence. An emergency told with one asks nothing about the time it
+# tells; "what do I do about the cost" asks.
+_HELP_REQUEST = re.compile(r"(?:^|[\s,;:.!?\u2013\u2014-]+)(?:what (?:do|should|can|shall) (?:i|we) do(?: now)?"
+                           r"|what to do(?: now)?|what now|should (?:i|we) call (?:an ambulance|911|999|112|000|someone"
+                           r"|for help)|(?:is|was) (?:this|it|that) an emergency|(?:can|could) (?:you|someone|anyone)"
+                           r" help(?: me)?|please help|help me)(?:\s*[?!.\uff1f]+\s*|\s*$)", re.IGNORECASE)
+
+
+def without_help_requests(text: str) -> str:
+    """``text`` without its requests for help ("..., what do I do?"), whose question mark goes with them."""
+    return _HELP_REQUEST.sub(" ", text).strip()

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from bot.crisis.asking import asks_anything, gloss_asks
+from bot.crisis.asking import asks_anything, gloss_asks, without_help_requests
 from bot.crisis.detector import CrisisHit, after_opening, frames
 from bot.semantic.embedder import sentences
 
@@ -97,14 +97,18 @@ class FrameReadings:
         last four words 0.98. Only acts and emergencies: a symptom read without its time is still the symptom it
         was, while a wish told as ended by the treatment ("since I started ketamine I no longer want to die") would
         lose what ends it. Only in a message that asks nothing: a question's time is what it asks about ("how long
-        until I can drive after a session?" read without it is a plan with a vehicle). Never in a category whose
+        until I can drive after a session?" read without it is a plan with a vehicle); a request for help ("what do
+        I do?") asks nothing about it. Never in a category whose
         story the message tells as over (``story``: "my son overdosed after his infusion last year, he's home and
         safe now"), nor one it denies. For an English message and a gloss alike (``read_rest`` reads each as its
         own); ``message``: the message a gloss ``text`` is of, whose question marks the gloss lost (``gloss_asks``), and
         whose frames are ``gloss_treatment_frames``: a gloss keeps its language's word order ("do esketamine nasal spray
         after"), which in English would put the treatment after what follows ("ketamine after my overdose")."""
         names = self.thresholds.treatment_frames if message is None else self.thresholds.gloss_treatment_frames
-        asks = asks_anything(text) if message is None else gloss_asks(message, text)
+        # a request for help asks nothing about the time ("...seizing after her infusion, what do I do?"); in a gloss
+        # it takes the message's question mark with it (怎么办 and its full-width mark: "... seizure what to do")
+        plain = without_help_requests(text)
+        asks = asks_anything(plain) if message is None else gloss_asks(message if plain == text else "", plain)
         if meaning.hit is not None or not names or asks:
             return meaning
         # sentence by sentence: the words outside are canonical, with no sentence end the layer could read by

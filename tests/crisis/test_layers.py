@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from bot.console.explain import explain
-from bot.crisis.asking import asks_a_question, asks_anything, gloss_asks
+from bot.crisis.asking import asks_a_question, asks_anything, gloss_asks, without_help_requests
 from bot.crisis.clitics import conjunctions_apart
 from bot.crisis.detector import CrisisHit, detect_crisis, framed
 from bot.crisis.lexicon import (
@@ -1065,6 +1065,18 @@ def test_a_message_asks_by_its_mark_a_clause_or_a_request(text: str, asks: bool)
 ])
 def test_a_gloss_asks_by_its_messages_mark_or_its_own_question_words(message: str, gloss: str, asks: bool) -> None:
     assert gloss_asks(message, gloss) is asks
+
+
+@pytest.mark.parametrize(("text", "plain"), [
+    ("my wife is seizing after her infusion, what do I do?", "my wife is seizing after her infusion"),
+    ("I mother do ketamine after the treatment seizure what to do", "I mother do ketamine after the treatment seizure"),
+    ("he's not breathing right. Should I call an ambulance?", "he's not breathing right"),
+    ("chest pain since the session, is this an emergency??", "chest pain since the session"),
+    ("how long until I can drive after a session?", "how long until I can drive after a session?"),
+    ("what do I do about the cost", "what do I do about the cost"),
+])
+def test_a_request_for_help_is_no_question_about_what_it_tells(text: str, plain: str) -> None:
+    assert without_help_requests(text) == plain
 
 
 def test_a_question_in_texting_shorthand_meets_the_question_floor(responder: Responder) -> None:

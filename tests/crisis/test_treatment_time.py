@@ -57,6 +57,26 @@ def test_a_glossed_emergency_told_after_the_treatment_escalates(knowledge: Knowl
     assert with_thresholds(knowledge, **FRAMES_OFF).decide(text).kind != CRISIS
 
 
+# An emergency told with a request for help, which asks nothing about the time: written here from the English ones
+# above, and r154 (read after it was scored blind), whose gloss is "I mother do ketamine after the treatment seizure
+# what to do" and whose full-width question mark belongs to 怎么办
+HELP_ASKED = [
+    "sudden terrible headache, worst ever, came on right after the infusion, I'm vomiting, what do I do?",
+    "help, my wife had a seizure after the ketamine treatment, what do we do?",
+    "the worst headache of my life began during my session and I keep throwing up. is this an emergency?",
+    "我妈妈做完氯胺酮治疗后突然抽搐，怎么办？",  # noqa: RUF001 (Chinese punctuation)
+]
+
+
+@pytest.mark.parametrize("text", HELP_ASKED)
+def test_an_emergency_told_with_a_request_for_help_is_read_without_the_time(knowledge: Knowledge,
+                                                                          responder: Responder, text: str) -> None:
+    decision = responder.decide(text)
+    assert decision.kind == CRISIS and decision.crisis is not None
+    assert decision.crisis.rule.endswith(":read without when in the treatment")
+    assert with_thresholds(knowledge, **FRAMES_OFF).decide(text).kind != CRISIS
+
+
 def test_only_acts_and_emergencies_escalate_without_the_time(knowledge: Knowledge) -> None:
     others = knowledge.crisis.thresholds.treatment_categories - {"medical-emergency"}
     assert with_thresholds(knowledge, treatment_categories=others).decide(ENGLISH[0]).kind != CRISIS
