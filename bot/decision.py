@@ -281,7 +281,7 @@ class Responder:
             else self._embedded(glossed.text, by_sentence=True)
         meaning = self.screen.outside_treatment_time(glossed.text, self.screen.meaning(
             vectors, windows, similarities.max(axis=1), glossed=True), functools.partial(self.meaning_of, glossed=True),
-            message=text)
+            message=text, language=glossed.language)
         return GlossReading(glossed, meaning, *self.screen.gloss_patterns(glossed.text))
 
     def _english_only(self, glossed: Gloss | None) -> Decision:

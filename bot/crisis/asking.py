@@ -58,32 +58,41 @@ def asks_anything(text: str) -> bool:
 # question mark (U+037E; Greek typed on a Latin keyboard uses ";", which is not counted: it ends clauses elsewhere)
 _QUESTION_MARK = re.compile("[?\uff1f\u061f\u037e]")
 # In a gloss, what asks: a question word opening a sentence or before its verb, an auxiliary opening a sentence before
-# its subject ("can i drive after the session ketamine"), or a request. Not "do" opening one: a gloss keeps the
+# a pronoun subject ("can i drive after the session ketamine"), or a request. Not "do" opening one: a gloss keeps the
 # message's word order, and a verb glossed "do" opens statements ("do esketamine nasal spray after ...": 做完,
-# done); nor a question word inside one, which glosses "like" ("chest how crazy": wie verrückt)
+# done); nor "has", "is" or "was" before a noun, which open statements where a language drops its subject ("has a
+# seizure since the session", "was my mother after the session not breathing"); nor a question word inside a
+# sentence, which glosses "like" ("chest how crazy": wie verrückt)
 _WH = r"(?:how|what|whats|why|when|where|which|who)"
-_GLOSS_ASKS = re.compile(rf"(?:^|\.\s+)(?:{_WH}\b|(?:is|are|am|can|could|will|would|should|may|must|has|have|was|were)"
-                         r"\s+(?:i|you|u|it|he|she|they|we|there|this|that|my|the|a|ketamine)\b)"
+_GLOSS_ASKS = re.compile(rf"(?:^|\.\s+)(?:{_WH}\b|(?:is|are|am|can|could|will|would|should|may|must)"
+                         r"\s+(?:i|you|u|it|he|she|they|we|there|this)\b)"
                          rf"|\b{_WH}\s+(?:is|are|do|does|did|can|could|will|would|should|much|many|long)\b"
                          r"|\b(?:wonder(?:ing)?|(?:like|want|need) to know|tell me|curious|explain)\b", re.IGNORECASE)
 
 
-def gloss_asks(message: str, gloss: str) -> bool:
-    """Whether a message not in English asks anything: it has a question mark in any script, or its English gloss
-    (``bot.crisis.gloss``) has a question word or a request. A gloss keeps no question mark (its sentences are joined
-    by full stops), and ``asks_anything`` on it reads a glossed verb opening a statement as a question."""
-    return _QUESTION_MARK.search(message) is not None or _GLOSS_ASKS.search(gloss) is not None
+def gloss_asks(message: str, gloss: str, answered: int = 0) -> bool:
+    """Whether a message not in English asks anything: it has a question mark in any script (more than ``answered``:
+    those of requests for help taken out of its gloss, ``without_help_requests``), or its English gloss
+    (``bot.crisis.gloss``) has a question word, an auxiliary before its subject, or a request. A gloss keeps no
+    question mark (its sentences are joined by full stops), and ``asks_anything`` on it reads a glossed verb opening
+    a statement as a question."""
+    return len(_QUESTION_MARK.findall(message)) > answered or _GLOSS_ASKS.search(gloss) is not None
 
 
-# A request for help, not a question about anything: "what do I do?", "what to do" (a gloss of 怎么办), "should I call
-# an ambulance?"), ending the message or its sentence. An emergency told with one asks nothing about the time it
-# tells; "what do I do about the cost" asks.
+# A request for help, not a question about anything ("what do I do?", "what to do": a gloss of 怎么办, "should I
+# call an ambulance?", "should I take her to the ER?"), ending the message or its sentence. An emergency told with one
+# asks nothing about the time it tells; "what do I do about the cost" asks.
 _HELP_REQUEST = re.compile(r"(?:^|[\s,;:.!?\u2013\u2014-]+)(?:what (?:do|should|can|shall) (?:i|we) do(?: now)?"
-                           r"|what to do(?: now)?|what now|should (?:i|we) call (?:an ambulance|911|999|112|000|someone"
-                           r"|for help)|(?:is|was) (?:this|it|that) an emergency|(?:can|could) (?:you|someone|anyone)"
-                           r" help(?: me)?|please help|help me)(?:\s*[?!.\uff1f]+\s*|\s*$)", re.IGNORECASE)
+                           r"|what (?:am i|are we) (?:supposed|meant) to do|what to do(?: now)?|what now"
+                           r"|(?:should|do) (?:i|we)(?: need to)? call (?:an ambulance|the ambulance|911|999|112|000"
+                           r"|someone|for help)|should (?:i|we) take (?:him|her|them|me) to (?:the |a )?(?:er|ed|a&e"
+                           r"|hospital|emergency room)|(?:is|was) (?:this|it|that) an? (?:medical )?emergency"
+                           r"|(?:can|could) (?:you|someone|anyone) help(?: me)?|please help|help me)"
+                           r"(?:\s*[?!.\uff1f\uff01\u061f]+\s*|\s*$)", re.IGNORECASE)
 
 
-def without_help_requests(text: str) -> str:
-    """``text`` without its requests for help ("..., what do I do?"), whose question mark goes with them."""
-    return _HELP_REQUEST.sub(" ", text).strip()
+def without_help_requests(text: str) -> tuple[str, int]:
+    """``text`` without its requests for help ("..., what do I do?"), their marks with them and a sentence end
+    left in their place, and how many it took out."""
+    plain, removed = _HELP_REQUEST.subn(". ", text)
+    return plain.strip(" ."), removed

@@ -87,7 +87,7 @@ class FrameReadings:
         return self.told_as_over(meaning, told, lambda: read_rest(rest))
 
     def outside_treatment_time(self, text: str, meaning: MeaningReading, read_rest: Callable[[str], MeaningReading],
-                               message: str | None = None) -> MeaningReading:
+                               message: str | None = None, language: str = "en") -> MeaningReading:
         """The ``meaning`` of a message, or where it does not escalate, the meaning of its words outside when in the
         treatment something happens (``treatment_frames``: "after my infusion", "since I started ketamine";
         ``read_rest``: the meaning layer on those words) when that escalates in one of ``treatment_categories``.
@@ -101,14 +101,17 @@ class FrameReadings:
         I do?") asks nothing about it. Never in a category whose
         story the message tells as over (``story``: "my son overdosed after his infusion last year, he's home and
         safe now"), nor one it denies. For an English message and a gloss alike (``read_rest`` reads each as its
-        own); ``message``: the message a gloss ``text`` is of, whose question marks the gloss lost (``gloss_asks``), and
-        whose frames are ``gloss_treatment_frames``: a gloss keeps its language's word order ("do esketamine nasal spray
-        after"), which in English would put the treatment after what follows ("ketamine after my overdose")."""
-        names = self.thresholds.treatment_frames if message is None else self.thresholds.gloss_treatment_frames
+        own); ``message``: the message a gloss ``text`` is of, whose question marks the gloss lost (``gloss_asks``);
+        ``language``: the gloss's, which in ``postposition_languages`` keeps the time after the treatment ("do
+        esketamine nasal spray after": ``gloss_treatment_frames``), where English and a gloss of French would put
+        the treatment after what happened first ("ketamine after my overdose")."""
+        limits = self.thresholds
+        names = limits.treatment_frames | (limits.gloss_treatment_frames if message is not None
+                                           and language in limits.postposition_languages else frozenset())
         # a request for help asks nothing about the time ("...seizing after her infusion, what do I do?"); in a gloss
         # it takes the message's question mark with it (怎么办 and its full-width mark: "... seizure what to do")
-        plain = without_help_requests(text)
-        asks = asks_anything(plain) if message is None else gloss_asks(message if plain == text else "", plain)
+        plain, answered = without_help_requests(text)
+        asks = asks_anything(plain) if message is None else gloss_asks(message, plain, answered)
         if meaning.hit is not None or not names or asks:
             return meaning
         # sentence by sentence: the words outside are canonical, with no sentence end the layer could read by

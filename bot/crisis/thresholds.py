@@ -50,8 +50,10 @@ class Thresholds:
     writer_frames: frozenset[str]  # exceptions whose frame (who writes) the meaning also reads a message without
     # exceptions whose frame (when in the treatment) the meaning also reads a message without, ...
     treatment_frames: frozenset[str]
-    # ... and a gloss without (a gloss keeps its language's word order: "do esketamine nasal spray after") ...
+    # ... and, as well, a gloss of one of postposition_languages (it keeps its language's word order: "do esketamine
+    # nasal spray after") ...
     gloss_treatment_frames: frozenset[str]
+    postposition_languages: frozenset[str]
     treatment_categories: frozenset[str]  # ... and may escalate it so only in these categories
     # an alarming sentence of a calm-sounding message escalates only when, read with a neighbour, it alarms this much
     context: float  # (0: always)

@@ -83,6 +83,8 @@ def read_crisis(reader: FileReader, fields: dict[str, Node]) -> CrisisPolicy | N
                 exception_names(fields["detection"]),
                 "an exception of crisis.yaml")
     languages = _languages(reader, fields["languages"], regions) if "languages" in fields else {}
+    check_names(reader, fields.get("semantic"), ("postposition_languages",), set(languages),
+                "a language of crisis.yaml")
     detection = parse_detection(reader, fields["detection"])
     if None in (response, footer, hours, default, support, thresholds):
         return None
@@ -160,7 +162,7 @@ _MARGINS = ("support_margin", "nearest_margin", "question_margin", "rescue_margi
 _FLOORS = ("nearest_floor", "question_floor")  # cosines, -1 to 1
 _NAME_LISTS = ("veto_kinds", "risk_veto_kinds", "veto_categories", "quiet_categories", "distress_kinds",
                "gloss_veto_kinds", "gloss_patterns", "gloss_frames", "story_frames", "writer_frames",
-               "treatment_frames", "gloss_treatment_frames", "treatment_categories")
+               "treatment_frames", "gloss_treatment_frames", "postposition_languages", "treatment_categories")
 
 
 def _thresholds(reader: FileReader, node: Node) -> Thresholds | None:
@@ -306,7 +308,8 @@ def _grouped(reader: FileReader, node: Node | None, what: str, known: set[str] |
 
 def exception_names(node: Node | None) -> set[str]:
     """The names of the exceptions under ``detection.exceptions`` (for checking ``semantic.gloss_frames``,
-    ``semantic.story_frames``, ``semantic.writer_frames`` and ``semantic.treatment_frames``)."""
+    ``semantic.story_frames``, ``semantic.writer_frames``, ``semantic.treatment_frames`` and
+    ``semantic.gloss_treatment_frames``)."""
     if not isinstance(node, MappingNode):
         return set()
     for key, value in node.value:

@@ -261,9 +261,9 @@ def _parse_exceptions(build: _Builder, node: Node | None,
 
 def _exception_scope(build: _Builder, node: Node | None, categories: set[str], what: str) -> frozenset[str]:
     """Categories an exception applies to; empty means all of them. Written as an empty list (``categories: []``),
-    none: the exception is only a frame the semantic layer reads (``semantic.writer_frames``, ``treatment_frames``),
-    which hides its words from no pattern (patterns read "after the infusion" to tell a past symptom from an
-    emergency now)."""
+    none: the exception is only a frame the semantic layer reads (``semantic.writer_frames``, ``treatment_frames``,
+    ``gloss_treatment_frames``), which hides its words from no pattern (patterns read "after the infusion" to tell
+    a past symptom from an emergency now)."""
     if node is None:
         return frozenset()
     if isinstance(node, SequenceNode) and not node.value:

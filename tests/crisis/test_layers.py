@@ -1062,21 +1062,42 @@ def test_a_message_asks_by_its_mark_a_clause_or_a_request(text: str, asks: bool)
     ("Nach der Sitzung. Was soll ich tun", "after the session. what should i do", True),
     # an auxiliary before its subject opens a question (Indonesian: bisakah saya menyetir setelah sesi ketamin)
     ("bisakah saya menyetir setelah sesi ketamin", "can I drive after the session ketamine", True),
+    # and not before a noun, where a language drops its subject: statements (review of e165471)
+    ("Tiene una convulsión desde la sesión", "has a seizure since the session", False),
+    ("كانت أمي بعد الجلسة لا تتنفس", "was my mother after the session not breathing", False),
+    ("Es que mi madre después de la infusión no responde", "is that my mother after the infusion not responds", False),
 ])
 def test_a_gloss_asks_by_its_messages_mark_or_its_own_question_words(message: str, gloss: str, asks: bool) -> None:
     assert gloss_asks(message, gloss) is asks
 
 
-@pytest.mark.parametrize(("text", "plain"), [
-    ("my wife is seizing after her infusion, what do I do?", "my wife is seizing after her infusion"),
-    ("I mother do ketamine after the treatment seizure what to do", "I mother do ketamine after the treatment seizure"),
-    ("he's not breathing right. Should I call an ambulance?", "he's not breathing right"),
-    ("chest pain since the session, is this an emergency??", "chest pain since the session"),
-    ("how long until I can drive after a session?", "how long until I can drive after a session?"),
-    ("what do I do about the cost", "what do I do about the cost"),
+@pytest.mark.parametrize(("text", "plain", "removed"), [
+    ("my wife is seizing after her infusion, what do I do?", "my wife is seizing after her infusion", 1),
+    ("I mother do ketamine after the treatment seizure what to do", "I mother do ketamine after the treatment seizure",
+     1),
+    ("he's not breathing right. Should I call an ambulance?", "he's not breathing right", 1),
+    ("chest pain since the session, is this an emergency??", "chest pain since the session", 1),
+    ("she fainted twice after the spray, should I take her to the ER?", "she fainted twice after the spray", 1),
+    # the sentence end stays: the question after it still opens a sentence
+    ("He collapsed after the session. What do I do? Can I drive him after the session",
+     "He collapsed after the session. Can I drive him after the session", 1),
+    ("how long until I can drive after a session?", "how long until I can drive after a session?", 0),
+    ("what do I do about the cost", "what do I do about the cost", 0),
+    ("can you help me understand the cost?", "can you help me understand the cost?", 0),
 ])
-def test_a_request_for_help_is_no_question_about_what_it_tells(text: str, plain: str) -> None:
-    assert without_help_requests(text) == plain
+def test_a_request_for_help_is_no_question_about_what_it_tells(text: str, plain: str, removed: int) -> None:
+    assert without_help_requests(text) == (plain, removed)
+
+
+def test_a_glossed_question_keeps_its_mark_beside_a_request_for_help() -> None:
+    # Can I drive after ketamine? I'm dizzy, what to do? Of its two marks, one goes with the request taken out of the
+    # gloss; the other still asks
+    message = "做完氯胺酮后可以开车吗？我头晕，怎么办？"  # noqa: RUF001 (Chinese punctuation)
+    plain, removed = without_help_requests("do ketamine after can drive. i dizzy what to do")
+    assert (plain, removed) == ("do ketamine after can drive. i dizzy", 1)
+    assert gloss_asks(message, plain, removed)
+    seizure = "我妈妈做完氯胺酮治疗后突然抽搐，怎么办？"  # noqa: RUF001 (Chinese punctuation)
+    assert not gloss_asks(seizure, "I mother do ketamine after the treatment seizure", 1)
 
 
 def test_a_question_in_texting_shorthand_meets_the_question_floor(responder: Responder) -> None:
@@ -1382,8 +1403,9 @@ def test_danger_now_cues_that_are_not_a_list_of_texts_are_refused(knowledge_copy
      "an exception of crisis.yaml"),
     ("  writer_frames: [writer-role]", "  writer_frames: [writer-roles]", "an exception of crisis.yaml"),
     ("  treatment_frames: [treatment-time]", "  treatment_frames: [treatment-times]", "an exception of crisis.yaml"),
-    ("  gloss_treatment_frames: [treatment-time, treatment-time-after-noun]",
-     "  gloss_treatment_frames: [treatment-time, treatment-time-after-nouns]", "an exception of crisis.yaml"),
+    ("  gloss_treatment_frames: [treatment-time-after-noun]", "  gloss_treatment_frames: [treatment-time-after-nouns]",
+     "an exception of crisis.yaml"),
+    ("  postposition_languages: [zh, ja,", "  postposition_languages: [cn, ja,", "a language of crisis.yaml"),
     ("  treatment_categories: [medical-emergency,", "  treatment_categories: [medical-emergencies,",
      "a category of crisis.yaml"),
 ])

@@ -8,6 +8,8 @@ nothing, only to escalate, and only in ``semantic.treatment_categories`` (acts a
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 
 from bot.console.explain import explain
@@ -138,6 +140,20 @@ def test_a_treatment_told_after_an_event_is_no_time_in_the_treatment(knowledge: 
 @pytest.mark.parametrize("text", AFTER_AN_EVENT)
 def test_the_time_after_the_treatments_noun_is_read_on_glosses_only(knowledge: Knowledge, text: str) -> None:
     assert frames(knowledge.crisis.detection, text, knowledge.crisis.thresholds.gloss_treatment_frames)[0]
+
+
+def test_the_time_after_the_noun_is_read_only_on_glosses_of_languages_that_put_it_there(responder: Responder,
+                                                                                          knowledge: Knowledge) -> None:
+    # French says it as English does: "j'ai commencé la kétamine après mon overdose" glosses as "... the ketamine after
+    # my overdose", the overdose first (review of e165471); Chinese puts the time after the treatment
+    assert "fr" not in knowledge.crisis.thresholds.postposition_languages
+    assert "zh" in knowledge.crisis.thresholds.postposition_languages
+    screen = responder.screen
+    gloss = "i have start the ketamine after my overdose in january and it helps"
+    calm = responder.meaning_of(gloss, glossed=True)
+    read = functools.partial(responder.meaning_of, glossed=True)
+    assert screen.outside_treatment_time(gloss, calm, read, message="x", language="fr") is calm
+    assert frames(screen.rules, gloss, knowledge.crisis.thresholds.gloss_treatment_frames)[0]
 
 
 @pytest.mark.parametrize("text", [AFTER_AN_EVENT[0], EVER_SINCE_AN_EVENT[0]])

@@ -276,7 +276,7 @@ def test_a_semantic_setting_out_of_range_is_refused_with_its_line(knowledge_copy
 
 
 @pytest.mark.parametrize("setting", ["words", "rescue_margin", "gloss_patterns", "treatment_categories",
-                                     "gloss_treatment_frames"])
+                                     "gloss_treatment_frames", "postposition_languages"])
 def test_a_deleted_semantic_setting_is_refused_not_switched_off(knowledge_copy: Path, setting: str) -> None:
     # Deleting "words: 0.95" passed validate and switched the word view's escalation off: the README's own
     # stockpiled-meds example went from crisis to support. Every setting is now written down or refused.
