@@ -108,11 +108,12 @@ class FrameReadings:
         limits = self.thresholds
         names = limits.treatment_frames | (limits.gloss_treatment_frames if message is not None
                                            and language in limits.postposition_languages else frozenset())
+        if meaning.hit is not None or not names:
+            return meaning
         # a request for help asks nothing about the time ("...seizing after her infusion, what do I do?"); in a gloss
         # it takes the message's question mark with it (怎么办 and its full-width mark: "... seizure what to do")
         plain, answered = without_help_requests(text)
-        asks = asks_anything(plain) if message is None else gloss_asks(message, plain, answered)
-        if meaning.hit is not None or not names or asks:
+        if asks_anything(plain) if message is None else gloss_asks(message, plain, answered):
             return meaning
         # sentence by sentence: the words outside are canonical, with no sentence end the layer could read by
         read = [frames(self.rules, sentence, names) for sentence in sentences(text)]
