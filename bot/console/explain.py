@@ -126,6 +126,11 @@ def _closest_alarm(responder: Responder, text: str) -> str:
         found.append(f"its nearest crisis example {reading.nearest[n]:.2f} (semantic.nearest_floor "
                      f"{limits.nearest_floor:g}), and that minus its nearest calm text {reading.margins[n]:+.2f} "
                      f"(semantic.nearest_margin {limits.nearest_margin:g})")
+    if reading.fused:  # the English reading: its views fused, in the window where they read the most alarm
+        m = max(range(len(reading.fused)), key=lambda window: reading.fused[window])
+        network, kinds, words = reading.views[m]
+        found.append(f"its views fused {reading.fused[m]:.2f} in window {m + 1} (network {network:.2f}, kinds model "
+                     f"{kinds:.2f}, word view {words:.2f}, nearest examples; semantic.fused {limits.fused:g})")
     return "; ".join(found)
 
 

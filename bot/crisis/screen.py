@@ -126,7 +126,8 @@ class CrisisScreen(FrameReadings):
         # the support reply reads the margin of distress only on a message's own English reading, not on the
         # veto's further readings (``in_context``: False) nor on a gloss
         distress_from = limits.support if in_context and not glossed else 2.0
-        reading = classifier.read(vectors, limits.distress_kinds, easy_similarity, margin_from, distress_from)
+        reading = classifier.read(vectors, limits.distress_kinds, easy_similarity, margin_from, distress_from,
+                                  windows)
         pairs = list(enumerate(zip(reading.alarms, reading.margins, strict=True)))
         escalating: list[int] = []
         unfloored: set[int] = set()  # escalated by the word view alone, under the floor
@@ -161,6 +162,9 @@ class CrisisScreen(FrameReadings):
                 why[n] = f":the word view sure ({sure:.2f})"
                 if not near:
                     unfloored.add(n)
+            elif not glossed and reading.fused and reading.fused[n] >= limits.fused and near and margin >= least:
+                escalating.append(n)
+                why[n] = f":the views fused ({reading.fused[n]:.2f})"
         if escalating and in_context and limits.context > 0 and self.embedder is not None and not glossed:
             ordered = sorted(escalating, key=lambda n: -reading.alarms[n])  # the first that passes is enough
             passing = (n for n in ordered if n == 0 or not self.in_context_only(reading.categories[n])
@@ -202,7 +206,12 @@ class CrisisScreen(FrameReadings):
         A pair the word view is sure of (``Thresholds.words``) reads 1.0: both views read the pair, as both read
         the window alone. The encoder dilutes a crisis sentence beside a price question ("hi, what does a first
         infusion cost? i've given my cat to my neighbour and cleared out the flat"); the words stay crisis words.
-        Measured on the development pools: five crises more that had the support reply, no calm message more."""
+        Measured on the development pools: five crises more that had the support reply, no calm message more. So does
+        a pair whose views fused reach their bar (``Thresholds.fused``), as a window alone escalates on them. Taking
+        the higher of the pair's alarm and its fusion as its reading instead caught two more crises of the pools
+        ("ketamine therapy didnt fix me. nothing will. ive decided to stop trying. goodbye": its last sentence beside
+        the first alarmed 0.24) and escalated three more calm messages, a price question after worries about it among
+        them: the fusion's probabilities crowd at 0 and 1, and the context bar was set on the alarm's."""
         assert self.embedder is not None
         sentence = windows[n]
         before = next((w for w in reversed(windows[1:n]) if w not in sentence and sentence not in w), None)
@@ -214,7 +223,8 @@ class CrisisScreen(FrameReadings):
         words = classifier.words
         if words is not None and max(words.probabilities(pair)[1] for pair in pairs) >= self.thresholds.words:
             return 1.0
-        return max(classifier.read(self.embedder.vectors(pairs)).alarms)
+        read = classifier.read(self.embedder.vectors(pairs), texts=pairs)
+        return 1.0 if max(read.fused, default=0.0) >= self.thresholds.fused else max(read.alarms)
 
     def needs_meaning(self, hit: CrisisHit) -> bool:
         """Whether a words-layer hit may yet be overruled by the meaning (only ones that merely name a crisis word)."""

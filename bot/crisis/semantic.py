@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bot.crisis.alarm_fusion import AlarmFusion, fit_alarm_fusion, held_out
 from bot.crisis.thresholds import FAQ_KIND
 from bot.language.word_bayes import WordModel
 from bot.semantic.embedder import Embedder
@@ -41,6 +42,8 @@ FAQ_WEIGHT = 2.0
 # The arrays a fit is cached as: the alarm network's four, then the kinds model's two.
 _STORED = ("alarm_h", "alarm_hb", "alarm_w", "alarm_b", "kinds_w", "kinds_b")
 _WORDS = "words_"  # the word view's arrays, where it is fitted
+_FUSION = "fusion_"  # the alarm fusion's arrays, fitted with the word view
+_NEAREST_ROWS = 256  # held-out examples whose nearest learned examples are looked up at once
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,10 @@ class Reading:
     nearest: tuple[float, ...] = ()  # per window, the cosine of its nearest crisis example; NaN where ``margins`` is
     categories: tuple[str, ...] = ()  # per window: the likeliest crisis category
     distress_margin: float = float("nan")
+    # per window, where the alarm is fused (``CrisisClassifier.fusion``): the network's, the kinds model's and the
+    # word view's probability of a crisis, which it weighed with the nearest examples; empty otherwise
+    views: tuple[tuple[float, float, float], ...] = ()
+    fused: tuple[float, ...] = ()  # per window, the views fused (``CrisisClassifier.fusion``); empty where not fused
 
     @property
     def calm(self) -> str:
@@ -97,7 +104,10 @@ class CrisisClassifier:
     model's crisis classes summed made uncertain text look alarming (nine crisis classes against ten
     calm ones), and the alarm alone misfired on some plain questions ("what's the weather like
     tomorrow"); the escalating probability is their mean. ``words`` reads the same examples' words, not their
-    vectors: a third view, which only lets a window escalate beside the alarm (``CrisisScreen.meaning``).
+    vectors: a third view, which only lets a window escalate beside the alarm (``CrisisScreen.meaning``). Where the
+    word view is fitted (the English classifier), ``fusion`` weighs the two models, the word view and the nearest
+    examples together, as learned on held-out examples (``bot.crisis.alarm_fusion``): a fourth reading, which lets a
+    window escalate too.
     """
 
     labels: tuple[str, ...]  # of ``kinds``: the crisis categories first, then the calm kinds
@@ -108,29 +118,43 @@ class CrisisClassifier:
     calm_vectors: np.ndarray  # the hard negatives' (the FAQ's texts are the matcher's; the caller passes those)
     calm_labels: np.ndarray  # the kind of each hard negative, row by row of ``calm_vectors``
     words: WordModel | None = None  # the word view of the same examples (``bot.language.word_bayes``), if fitted
+    fusion: AlarmFusion | None = None  # the views fused (``bot.crisis.alarm_fusion``), fitted with the word view
 
     def read(self, vectors: np.ndarray, distress_kinds: frozenset[str] = frozenset(),
-             easy_similarity: np.ndarray | None = None, margin_from: float = 0.0, distress_from: float = 2.0
-             ) -> Reading:
+             easy_similarity: np.ndarray | None = None, margin_from: float = 0.0, distress_from: float = 2.0,
+             texts: Sequence[str] | None = None) -> Reading:
         """The message's windows read; ``easy_similarity``: per window, the cosine of the nearest FAQ text;
         ``margin_from``: the alarm from which a window's nearest-example margin is measured; ``distress_from``:
-        the distress from which the whole message's ``distress_margin`` is measured (above 1: never)."""
+        the distress from which the whole message's ``distress_margin`` is measured (above 1: never); ``texts``:
+        the windows' words, without which the views are not fused (``Reading.fused``)."""
         if not len(vectors):
             return Reading(0.0, "", -1, ((FAQ_KIND, 1.0),))
         kinds = self.kinds.probabilities(vectors)
         crisis = kinds[:, : self.crisis_classes]
-        alarm = (self.alarm.probabilities(vectors)[:, 1] + crisis.sum(axis=1)) / 2
-        window = int(np.argmax(alarm))
+        network = self.alarm.probabilities(vectors)[:, 1]
+        alarm = (network + crisis.sum(axis=1)) / 2
         distress = float(crisis[0].sum()
                          + sum(kinds[0, n] for n, label in enumerate(self.labels) if label in distress_kinds))
+        fused = self.fusion is not None and self.words is not None and texts is not None
         margins, nearest = np.full(len(vectors), np.nan), np.full(len(vectors), np.nan)
-        if (measured := alarm >= margin_from).any():  # most messages: no window alarms enough to need it
+        views: tuple[tuple[float, float, float], ...] = ()
+        # the fusion reads every window's nearest examples; otherwise most messages have no window alarming enough
+        # to need them
+        if (measured := np.full(len(vectors), True) if fused else alarm >= margin_from).any():
             near = vectors[measured]
             nearest_calm = (near @ self.calm_vectors.T).max(axis=1)
             if easy_similarity is not None:
                 nearest_calm = np.maximum(nearest_calm, easy_similarity[measured])
             nearest[measured] = (near @ self.crisis_vectors.T).max(axis=1)
             margins[measured] = nearest[measured] - nearest_calm
+        fusion: tuple[float, ...] = ()
+        if fused:
+            assert self.fusion is not None and self.words is not None and texts is not None
+            words = np.array([self.words.probabilities(text)[1] for text in texts])
+            fusion = tuple(map(float, self.fusion.probabilities(
+                np.column_stack([network, crisis.sum(axis=1), words, nearest, nearest - margins]))))
+            views = tuple(zip(map(float, network), map(float, crisis.sum(axis=1)), map(float, words), strict=True))
+        window = int(np.argmax(alarm))
         categories = tuple(self.labels[int(n)] for n in np.argmax(crisis, axis=1))
         calm_kinds = tuple(zip(self.labels[self.crisis_classes:], map(float, kinds[0, self.crisis_classes:]),
                                strict=True))
@@ -140,7 +164,7 @@ class CrisisClassifier:
                                                    None if easy_similarity is None else float(easy_similarity[0]))
         return Reading(float(alarm[window]), categories[window], window, calm_kinds, distress,
                        tuple(float(a) for a in alarm), tuple(float(m) for m in margins), tuple(map(float, nearest)),
-                       categories, distress_margin)
+                       categories, distress_margin, views, fusion)
 
     def distress_margin(self, vector: np.ndarray, distress_kinds: Collection[str], nearest_easy: float | None) -> float:
         """The cosine of the nearest crisis or distress-kind example less that of the nearest other calm text
@@ -185,31 +209,76 @@ class CrisisClassifier:
         shared = None if examples_of is None else \
             (examples_of.crisis_vectors[: len(crisis)], examples_of.calm_vectors[: len(calm)])
         word_model = WordModel.stored(stored, _WORDS) if stored is not None and words else None
+        fusion = AlarmFusion.stored(stored, _FUSION) if stored is not None and words else None
         if stored is not None and set(_STORED) <= stored.keys() and stored["kinds_b"].shape == (len(labels),) \
-                and (word_model is not None or not words):
+                and ((fusion is not None and word_model is not None) or not words):
             if shared is None:
                 shared = _kept_vectors(texts[:hard], len(crisis), embedder)
             return cls(labels, len(categories), NetworkModel(*(stored[name] for name in _STORED[:4])),
-                       SoftmaxModel(stored["kinds_w"], stored["kinds_b"]), *shared, calm_labels, word_model)
+                       SoftmaxModel(stored["kinds_w"], stored["kinds_b"]), *shared, calm_labels, word_model, fusion)
         vectors = embedder.knowledge_vectors(texts)
-        word_model = WordModel.fit(texts, (targets < len(categories)).astype(np.int64), 2) if words else None
+        views = _Views(texts, vectors, targets, len(labels), len(categories), len(crisis), labels.index(FAQ_KIND))
+        alarm, kinds, word_model = views.fit(np.full(len(texts), True), words)
+        fusion = views.fusion() if words else None
+        arrays = dict(zip(_STORED, (alarm.hidden_weights, alarm.hidden_bias, alarm.weights, alarm.bias, kinds.weights,
+                                    kinds.bias), strict=True))
+        if word_model is not None and fusion is not None:
+            arrays |= word_model.arrays(_WORDS) | fusion.arrays(_FUSION)
+        embedder.store.save(f"crisis-{key}", arrays)
+        if shared is None:
+            shared = _kept_vectors(texts[:hard], len(crisis), embedder)
+        return cls(labels, len(categories), alarm, kinds, *shared, calm_labels, word_model, fusion)
+
+
+@dataclass(frozen=True)
+class _Views:
+    """The examples a classifier learns from (crisis ones first, then the hard negatives and the FAQ's texts), and
+    how its views are fitted on all of them or on some: the fusion learns from examples the views never saw."""
+
+    texts: list[str]
+    vectors: np.ndarray
+    targets: np.ndarray  # each text's label: a crisis category (below ``crisis_classes``) or a calm kind
+    classes: int
+    crisis_classes: int
+    crisis_count: int
+    faq_label: int  # the label of the FAQ's texts
+
+    def fit(self, rows: np.ndarray, words: bool) -> tuple[NetworkModel, SoftmaxModel, WordModel | None]:
+        """The alarm network, the kinds model and (``words``) the word view, fitted on the examples in ``rows``."""
+        vectors, targets = self.vectors[rows], self.targets[rows]
+        is_crisis = (targets < self.crisis_classes).astype(np.int64)
+        word_model = WordModel.fit([text for text, kept in zip(self.texts, rows, strict=True) if kept], is_crisis, 2) \
+            if words else None
         # The alarm learns from short crisis examples only: a long one ("what does a session cost? ... i won't be
         # around after friday") taught it that the FAQ question around the crisis sentence was alarming, and
         # messages are read sentence by sentence anyway. FAQ texts weigh double: they are what people send most.
-        alarming = np.array([len(text.split()) <= LONG_EXAMPLE_WORDS for text, _ in crisis]
-                            + [True] * (len(pairs) - len(crisis)))
-        weight = np.where(targets == labels.index(FAQ_KIND), FAQ_WEIGHT, 1.0)[alarming]
+        alarming = np.array([n >= self.crisis_count or len(text.split()) <= LONG_EXAMPLE_WORDS
+                             for n, text in enumerate(self.texts)])[rows]
+        weight = np.where(targets == self.faq_label, FAQ_WEIGHT, 1.0)
         with ThreadPoolExecutor(1) as beside:  # two independent fits, a core each (numpy lets go of the GIL)
-            kinds_fit = beside.submit(fit_softmax, vectors, targets, len(labels))
-            alarm = fit_network(vectors[alarming], (targets[alarming] < len(categories)).astype(np.int64), 2,
-                                sample_weight=weight)
+            kinds_fit = beside.submit(fit_softmax, vectors, targets, self.classes)
+            alarm = fit_network(vectors[alarming], is_crisis[alarming], 2, sample_weight=weight[alarming])
             kinds = kinds_fit.result()
-        arrays = dict(zip(_STORED, (alarm.hidden_weights, alarm.hidden_bias, alarm.weights, alarm.bias, kinds.weights,
-                                    kinds.bias), strict=True))
-        embedder.store.save(f"crisis-{key}", arrays | (word_model.arrays(_WORDS) if word_model is not None else {}))
-        if shared is None:
-            shared = _kept_vectors(texts[:hard], len(crisis), embedder)
-        return cls(labels, len(categories), alarm, kinds, *shared, calm_labels, word_model)
+        return alarm, kinds, word_model
+
+    def fusion(self) -> AlarmFusion:
+        """The alarm fusion, learned from the held-out examples (``bot.crisis.alarm_fusion.held_out``) as the views
+        rebuilt without them read them: one refit more of every view."""
+        held = held_out(len(self.texts))
+        alarm, kinds, words = self.fit(~held, True)
+        assert words is not None
+        is_crisis = self.targets < self.crisis_classes
+        learned_crisis, learned_calm = self.vectors[~held & is_crisis], self.vectors[~held & ~is_crisis]
+        vectors = self.vectors[held]
+        nearest = np.empty((len(vectors), 2), dtype=np.float32)
+        for start in range(0, len(vectors), _NEAREST_ROWS):  # in slices: all at once held some 50 MB at the start
+            rows = vectors[start: start + _NEAREST_ROWS]
+            nearest[start: start + _NEAREST_ROWS] = np.column_stack([(rows @ learned_crisis.T).max(axis=1),
+                                                                     (rows @ learned_calm.T).max(axis=1)])
+        network = alarm.probabilities(vectors)[:, 1]
+        crisis = kinds.probabilities(vectors)[:, : self.crisis_classes].sum(axis=1)
+        word = np.array([words.probabilities(text)[1] for text, kept in zip(self.texts, held, strict=True) if kept])
+        return fit_alarm_fusion(np.column_stack([network, crisis, word, nearest]), is_crisis[held])
 
 
 def _kept_vectors(examples: list[str], crisis_count: int, embedder: Embedder) -> tuple[np.ndarray, np.ndarray]:
@@ -223,5 +292,5 @@ def _kept_vectors(examples: list[str], crisis_count: int, embedder: Embedder) ->
 def _fit_code() -> str:
     """The code that shapes the fits (this module's constants, the learners, the word view's features): part of
     their stored name, so that a change to it fits again."""
-    return code_fingerprint(__name__, "bot.semantic.network", "bot.semantic.softmax", "bot.semantic.adam",
-                            "bot.language.word_bayes", "bot.language.normalize")
+    return code_fingerprint(__name__, "bot.crisis.alarm_fusion", "bot.semantic.network", "bot.semantic.softmax",
+                            "bot.semantic.adam", "bot.language.word_bayes", "bot.language.normalize")

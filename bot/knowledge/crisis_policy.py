@@ -155,8 +155,9 @@ def _aliases(reader: FileReader, node: Node | None, regions: dict[str, Region]) 
 
 
 # The semantic detector's settings by range; every one must be written down (see ``_thresholds``).
-_SHARES = ("threshold", "support", "calm", "veto", "veto_alarm", "veto_quiet", "rescue", "words", "words_alarm",
-           "gloss", "gloss_rescue", "gloss_coverage", "gloss_veto", "gloss_veto_alarm", "context")  # 0 to 1.01
+_SHARES = ("threshold", "support", "calm", "veto", "veto_alarm", "veto_quiet", "rescue", "fused", "words",
+           "words_alarm", "gloss", "gloss_rescue", "gloss_coverage", "gloss_veto", "gloss_veto_alarm",
+           "context")  # 0 to 1.01
 _MARGINS = ("support_margin", "nearest_margin", "question_margin", "rescue_margin", "gloss_margin",
             "gloss_rescue_margin")  # differences of cosines, -2 to 2
 _FLOORS = ("nearest_floor", "question_floor")  # cosines, -1 to 1

@@ -1242,7 +1242,7 @@ def test_a_crisis_sentence_escalates_beside_a_neighbour_the_word_view_is_sure_of
     assert window > 0 and reading.distress < screen.thresholds.support
     assert screen.in_context(screen.classifier, windows, window) >= screen.thresholds.context
     assert responder.decide(text).kind == CRISIS
-    encoder_only = with_thresholds(knowledge, words=1.01)  # no word view: the pair reads calm
+    encoder_only = with_thresholds(knowledge, words=1.01, fused=1.01)  # no word view: the pair reads calm
     assert encoder_only.screen.in_context(encoder_only.screen.classifier, windows, window) < screen.thresholds.context
 
 
@@ -1316,7 +1316,7 @@ def test_a_near_miss_among_crisis_examples_is_rescued(knowledge: Knowledge) -> N
     text = "how high does a building have to be to make sure"  # development data: method seeking, no crisis word
     assert Responder(knowledge).decide(text).kind == CRISIS
     # Its alarm (0.75) clears the threshold; with the threshold above it, it is a near miss only the rescue catches.
-    assert with_thresholds(knowledge, crisis=0.9, rescue=1.01).decide(text).kind != CRISIS
+    assert with_thresholds(knowledge, crisis=0.9, rescue=1.01, fused=1.01).decide(text).kind != CRISIS
     decision = with_thresholds(knowledge, crisis=0.9).decide(text)
     assert decision.kind == CRISIS and decision.crisis is not None and "rescued" in decision.crisis.rule
 

@@ -275,7 +275,7 @@ def test_a_semantic_setting_out_of_range_is_refused_with_its_line(knowledge_copy
     assert f"{path}:{line}: semantic {setting} must be a number {allowed}" in problems_for(knowledge_copy)
 
 
-@pytest.mark.parametrize("setting", ["words", "rescue_margin", "gloss_patterns", "treatment_categories",
+@pytest.mark.parametrize("setting", ["words", "fused", "rescue_margin", "gloss_patterns", "treatment_categories",
                                      "gloss_treatment_frames", "postposition_languages"])
 def test_a_deleted_semantic_setting_is_refused_not_switched_off(knowledge_copy: Path, setting: str) -> None:
     # Deleting "words: 0.95" passed validate and switched the word view's escalation off: the README's own
