@@ -122,7 +122,8 @@ def _closest_alarm(responder: Responder, text: str) -> str:
     n = max(range(len(reading.alarms)), key=lambda window: reading.alarms[window])
     found = [f"the semantic layer's highest alarm {reading.alarms[n]:.2f} (window {n + 1} of {len(reading.alarms)}, "
              f"{reading.categories[n]}; semantic.threshold {limits.crisis:g}, semantic.rescue {limits.rescue:g})"]
-    if not math.isnan(reading.nearest[n]):  # NaN: the alarm was too low for the nearest examples to be looked up
+    # NaN: the alarm was too low for the nearest examples to be looked up (and the views were not fused)
+    if not math.isnan(reading.nearest[n]):
         found.append(f"its nearest crisis example {reading.nearest[n]:.2f} (semantic.nearest_floor "
                      f"{limits.nearest_floor:g}), and that minus its nearest calm text {reading.margins[n]:+.2f} "
                      f"(semantic.nearest_margin {limits.nearest_margin:g})")

@@ -11,7 +11,7 @@ from those readings which combinations mean a crisis. A window it is very sure o
 Why held-out examples: on the examples it learned, every view is nearly always right, and a fusion fitted there
 would trust whichever view memorised best. Why the word view counts: the encoder blurs a crisis sentence into
 what surrounds it, where its words stay crisis words ("Everyone thinks I'm fine since I started ketamine but I've
-secretly been stockpiling my doses for the last few weeks." alarmed 0.11, its word view 0.96, fused 0.95).
+secretly been stockpiling my doses for the last few weeks." alarmed 0.11, its word view 0.96, fused 0.91).
 
 Measured in an experiment (five folds of the examples, each read by views rebuilt without it; one fusion fitted
 on each fold's readings and read on all five): at 0.7 the fusion caught 0.926-0.938 of the crisis examples with
@@ -19,7 +19,8 @@ on each fold's readings and read on all five): at 0.7 the fusion caught 0.926-0.
 1.2%. Why beside the alarm and not in its place: on the development pools the fusion as the alarm (at 0.7) caught
 6 crises the alarm missed and missed 2 it caught, both emergencies told by a clinician, whose words are the calm
 clinicians' questions' ("patient had laryngospasm ... struggling to ventilate": network 0.87, kinds model 0.91,
-word view 0.09), and traded 8 false alarms for 8 others; beside it, over 0.95, it caught 1 more and raised none.
+word view 0.09), and traded 8 false alarms for 8 others; beside it, over 0.9, it caught 2 more and raised 1 more
+(crisis.yaml ``semantic.fused`` has the figures).
 
 Why numpy, not scikit-learn: the slug (``bot.semantic.softmax`` says more); this is a softmax regression over
 two classes.
@@ -41,7 +42,8 @@ _COSINE_SCALE = 5.0  # cosines span about a fifth of the log-odds' range; scaled
 
 @dataclass(frozen=True)
 class AlarmFusion:
-    """probability of a crisis = softmax(((features - mean) / scale) W + b)[1], over ``FEATURES``."""
+    """probability of a crisis = softmax(((features - mean) / scale) W + b)[1], over ``FEATURES``; the nearest calm
+    text is a hard negative's (crisis_examples.yaml), never the FAQ's, in learning and in reading alike."""
 
     weights: np.ndarray  # [features, 2]
     bias: np.ndarray  # [2]
@@ -65,8 +67,8 @@ class AlarmFusion:
     def stored(cls, arrays: dict[str, np.ndarray], prefix: str) -> AlarmFusion | None:
         """The fusion stored under ``prefix`` in ``arrays``, or None where it is not (a store from before it)."""
         names = [f"{prefix}{name}" for name in ("weights", "bias", "mean", "scale")]
-        if not all(name in arrays for name in names):
-            return None
+        if not all(name in arrays for name in names) or arrays[names[2]].shape != (len(FEATURES),):
+            return None  # none, or one of other features: fitted again
         return cls(*(arrays[name] for name in names))
 
 
@@ -90,8 +92,9 @@ def fit_alarm_fusion(views: np.ndarray, is_crisis: np.ndarray) -> AlarmFusion:
 
 
 def _features(views: np.ndarray) -> np.ndarray:
-    """The probabilities as log-odds (a view's certainty grows there without bound, not toward 1) and the cosines
-    scaled, with the margin between the nearest examples as a feature of its own."""
+    """``FEATURES``: the probabilities as log-odds (a view's certainty grows there without bound, not toward 1) and
+    the cosines scaled, then their difference. The difference adds no direction a linear model lacks; it lets the
+    penalty favour weighing the two cosines against each other over weighing each alone."""
     probabilities = np.clip(views[:, :3], _EDGE, 1 - _EDGE)
     nearest_crisis, nearest_calm = views[:, 3], views[:, 4]
     return np.column_stack([np.log(probabilities / (1 - probabilities)), _COSINE_SCALE * nearest_crisis,

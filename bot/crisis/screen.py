@@ -131,6 +131,9 @@ class CrisisScreen(FrameReadings):
         pairs = list(enumerate(zip(reading.alarms, reading.margins, strict=True)))
         escalating: list[int] = []
         unfloored: set[int] = set()  # escalated by the word view alone, under the floor
+        # escalated by the fusion alone: a sentence takes the context test whatever its category, which is the kinds
+        # model's likeliest crisis category in a window it reads as mostly calm
+        fused_only: set[int] = set()
         why: dict[int, str] = {}  # by window: how one under the threshold escalated
         threshold = limits.gloss if glossed else limits.crisis
         question_floor = max(limits.nearest_floor, limits.question_floor)
@@ -165,9 +168,11 @@ class CrisisScreen(FrameReadings):
             elif not glossed and reading.fused and reading.fused[n] >= limits.fused and near and margin >= least:
                 escalating.append(n)
                 why[n] = f":the views fused ({reading.fused[n]:.2f})"
+                fused_only.add(n)
         if escalating and in_context and limits.context > 0 and self.embedder is not None and not glossed:
             ordered = sorted(escalating, key=lambda n: -reading.alarms[n])  # the first that passes is enough
-            passing = (n for n in ordered if n == 0 or not self.in_context_only(reading.categories[n])
+            passing = (n for n in ordered if n == 0
+                       or (not self.in_context_only(reading.categories[n]) and n not in fused_only)
                        or self.in_context(classifier, windows, n) >= limits.context)
             if (first := next(passing, None)) is None:  # unsure: the support reply, unless only the word view
                 # spoke, under the floor: it is sure of some calm sentences unlike every example ("So I have been
@@ -206,12 +211,12 @@ class CrisisScreen(FrameReadings):
         A pair the word view is sure of (``Thresholds.words``) reads 1.0: both views read the pair, as both read
         the window alone. The encoder dilutes a crisis sentence beside a price question ("hi, what does a first
         infusion cost? i've given my cat to my neighbour and cleared out the flat"); the words stay crisis words.
-        Measured on the development pools: five crises more that had the support reply, no calm message more. So does
-        a pair whose views fused reach their bar (``Thresholds.fused``), as a window alone escalates on them. Taking
-        the higher of the pair's alarm and its fusion as its reading instead caught two more crises of the pools
-        ("ketamine therapy didnt fix me. nothing will. ive decided to stop trying. goodbye": its last sentence beside
-        the first alarmed 0.24) and escalated three more calm messages, a price question after worries about it among
-        them: the fusion's probabilities crowd at 0 and 1, and the context bar was set on the alarm's."""
+        Measured on the development pools: five crises more that had the support reply, no calm message more. Not the
+        views fused (``Thresholds.fused``): a pair they reached their bar on passing caught one more crisis of the
+        pools ("ketamine therapy didnt fix me. nothing will. ive decided to stop trying. goodbye") and escalated a
+        thanks after a story of recovery ("Just wanted to say thank you to whoever runs this."); taking the higher of
+        the pair's alarm and its fusion caught two more and escalated three more calm messages, a price question after
+        worries about it among them: the fusion's probabilities crowd at 0 and 1, and the bar was set on the alarm's."""
         assert self.embedder is not None
         sentence = windows[n]
         before = next((w for w in reversed(windows[1:n]) if w not in sentence and sentence not in w), None)
@@ -223,8 +228,7 @@ class CrisisScreen(FrameReadings):
         words = classifier.words
         if words is not None and max(words.probabilities(pair)[1] for pair in pairs) >= self.thresholds.words:
             return 1.0
-        read = classifier.read(self.embedder.vectors(pairs), texts=pairs)
-        return 1.0 if max(read.fused, default=0.0) >= self.thresholds.fused else max(read.alarms)
+        return max(classifier.read(self.embedder.vectors(pairs)).alarms)
 
     def needs_meaning(self, hit: CrisisHit) -> bool:
         """Whether a words-layer hit may yet be overruled by the meaning (only ones that merely name a crisis word)."""

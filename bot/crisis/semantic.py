@@ -69,12 +69,13 @@ class Reading:
     distress: float = 0.0
     alarms: tuple[float, ...] = ()  # per window, as ``probability``
     # per window: nearest crisis example's cosine minus nearest calm one's; NaN where the alarm was below the
-    # caller's ``margin_from``, which no rule reads (measuring it scans some 7 MB of example vectors)
+    # caller's ``margin_from``, which no rule reads (measuring it scans some 7 MB of example vectors), unless the
+    # views were fused (``fused``), which measures every window
     margins: tuple[float, ...] = ()
     nearest: tuple[float, ...] = ()  # per window, the cosine of its nearest crisis example; NaN where ``margins`` is
     categories: tuple[str, ...] = ()  # per window: the likeliest crisis category
     distress_margin: float = float("nan")
-    # per window, where the alarm is fused (``CrisisClassifier.fusion``): the network's, the kinds model's and the
+    # per window, where the views are fused (``CrisisClassifier.fusion``): the network's, the kinds model's and the
     # word view's probability of a crisis, which it weighed with the nearest examples; empty otherwise
     views: tuple[tuple[float, float, float], ...] = ()
     fused: tuple[float, ...] = ()  # per window, the views fused (``CrisisClassifier.fusion``); empty where not fused
@@ -135,25 +136,29 @@ class CrisisClassifier:
         alarm = (network + crisis.sum(axis=1)) / 2
         distress = float(crisis[0].sum()
                          + sum(kinds[0, n] for n, label in enumerate(self.labels) if label in distress_kinds))
-        fused = self.fusion is not None and self.words is not None and texts is not None
+        if texts is not None and len(texts) != len(vectors):
+            raise ValueError(f"{len(texts)} texts for {len(vectors)} vectors")
+        fusing = self.fusion is not None and self.words is not None and texts is not None
         margins, nearest = np.full(len(vectors), np.nan), np.full(len(vectors), np.nan)
         views: tuple[tuple[float, float, float], ...] = ()
+        fused: tuple[float, ...] = ()
         # the fusion reads every window's nearest examples; otherwise most messages have no window alarming enough
         # to need them
-        if (measured := np.full(len(vectors), True) if fused else alarm >= margin_from).any():
+        if (measured := np.full(len(vectors), True) if fusing else alarm >= margin_from).any():
             near = vectors[measured]
-            nearest_calm = (near @ self.calm_vectors.T).max(axis=1)
-            if easy_similarity is not None:
-                nearest_calm = np.maximum(nearest_calm, easy_similarity[measured])
+            nearest_hard = (near @ self.calm_vectors.T).max(axis=1)
+            nearest_calm = nearest_hard if easy_similarity is None \
+                else np.maximum(nearest_hard, easy_similarity[measured])
             nearest[measured] = (near @ self.crisis_vectors.T).max(axis=1)
             margins[measured] = nearest[measured] - nearest_calm
-        fusion: tuple[float, ...] = ()
-        if fused:
-            assert self.fusion is not None and self.words is not None and texts is not None
-            words = np.array([self.words.probabilities(text)[1] for text in texts])
-            fusion = tuple(map(float, self.fusion.probabilities(
-                np.column_stack([network, crisis.sum(axis=1), words, nearest, nearest - margins]))))
-            views = tuple(zip(map(float, network), map(float, crisis.sum(axis=1)), map(float, words), strict=True))
+            if fusing:
+                assert self.fusion is not None and self.words is not None and texts is not None
+                words = np.array([self.words.probabilities(text)[1] for text in texts])
+                # its nearest calm text is a hard negative's, as it learned (the FAQ's texts are the matcher's)
+                fused = tuple(map(float, self.fusion.probabilities(
+                    np.column_stack([network, crisis.sum(axis=1), words, nearest, nearest_hard]))))
+                views = tuple(zip(map(float, network), map(float, crisis.sum(axis=1)), map(float, words),
+                                  strict=True))
         window = int(np.argmax(alarm))
         categories = tuple(self.labels[int(n)] for n in np.argmax(crisis, axis=1))
         calm_kinds = tuple(zip(self.labels[self.crisis_classes:], map(float, kinds[0, self.crisis_classes:]),
@@ -164,7 +169,7 @@ class CrisisClassifier:
                                                    None if easy_similarity is None else float(easy_similarity[0]))
         return Reading(float(alarm[window]), categories[window], window, calm_kinds, distress,
                        tuple(float(a) for a in alarm), tuple(float(m) for m in margins), tuple(map(float, nearest)),
-                       categories, distress_margin, views, fusion)
+                       categories, distress_margin, views, fused)
 
     def distress_margin(self, vector: np.ndarray, distress_kinds: Collection[str], nearest_easy: float | None) -> float:
         """The cosine of the nearest crisis or distress-kind example less that of the nearest other calm text
@@ -217,9 +222,10 @@ class CrisisClassifier:
             return cls(labels, len(categories), NetworkModel(*(stored[name] for name in _STORED[:4])),
                        SoftmaxModel(stored["kinds_w"], stored["kinds_b"]), *shared, calm_labels, word_model, fusion)
         vectors = embedder.knowledge_vectors(texts)
-        views = _Views(texts, vectors, targets, len(labels), len(categories), len(crisis), labels.index(FAQ_KIND))
-        alarm, kinds, word_model = views.fit(np.full(len(texts), True), words)
-        fusion = views.fusion() if words else None
+        examples = _Examples(texts, vectors, targets, len(labels), len(categories), len(crisis), hard,
+                             labels.index(FAQ_KIND))
+        alarm, kinds, word_model = examples.fit(np.full(len(texts), True), words)
+        fusion = examples.fusion() if words else None
         arrays = dict(zip(_STORED, (alarm.hidden_weights, alarm.hidden_bias, alarm.weights, alarm.bias, kinds.weights,
                                     kinds.bias), strict=True))
         if word_model is not None and fusion is not None:
@@ -231,7 +237,7 @@ class CrisisClassifier:
 
 
 @dataclass(frozen=True)
-class _Views:
+class _Examples:
     """The examples a classifier learns from (crisis ones first, then the hard negatives and the FAQ's texts), and
     how its views are fitted on all of them or on some: the fusion learns from examples the views never saw."""
 
@@ -241,6 +247,7 @@ class _Views:
     classes: int
     crisis_classes: int
     crisis_count: int
+    hard_count: int  # the crisis examples and the hard negatives, which come first
     faq_label: int  # the label of the FAQ's texts
 
     def fit(self, rows: np.ndarray, words: bool) -> tuple[NetworkModel, SoftmaxModel, WordModel | None]:
@@ -268,7 +275,8 @@ class _Views:
         alarm, kinds, words = self.fit(~held, True)
         assert words is not None
         is_crisis = self.targets < self.crisis_classes
-        learned_crisis, learned_calm = self.vectors[~held & is_crisis], self.vectors[~held & ~is_crisis]
+        hard = np.arange(len(self.texts)) < self.hard_count  # the FAQ's texts are no nearest calm text to the fusion
+        learned_crisis, learned_calm = self.vectors[~held & is_crisis], self.vectors[~held & ~is_crisis & hard]
         vectors = self.vectors[held]
         nearest = np.empty((len(vectors), 2), dtype=np.float32)
         for start in range(0, len(vectors), _NEAREST_ROWS):  # in slices: all at once held some 50 MB at the start

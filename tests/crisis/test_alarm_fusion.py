@@ -80,8 +80,8 @@ TOLD_BESIDE_THE_TREATMENT = [
 
 
 def test_a_crisis_the_alarm_reads_calm_escalates_on_its_views_fused(knowledge: Knowledge) -> None:
-    # The bar set a little under the setting: both read about 0.95, where a retrain of the examples can move them.
-    fused = with_thresholds(knowledge, fused=0.9)
+    # The bar set a little under the setting: they read 0.91 and 0.96, where a retrain of the examples moves them.
+    fused = with_thresholds(knowledge, fused=0.85)
     unfused = with_thresholds(knowledge, fused=1.01)
     for text in TOLD_BESIDE_THE_TREATMENT:
         decision = fused.decide(text)
@@ -90,6 +90,28 @@ def test_a_crisis_the_alarm_reads_calm_escalates_on_its_views_fused(knowledge: K
         assert unfused.decide(text).kind != CRISIS
 
 
+def test_the_floors_hold_for_the_fusion_as_for_the_alarm(knowledge: Knowledge) -> None:
+    """Under the floor the encoder extrapolates, and the views read from it with it: with a fusion bar every window
+    reaches, a question unlike every crisis example still does not escalate, and does once the floors are gone."""
+    text = "what's the weather going to be like in Chicago tomorrow?"
+    assert with_thresholds(knowledge, fused=0.0).decide(text).kind != CRISIS
+    floorless = with_thresholds(knowledge, fused=0.0, nearest_floor=-1.0, question_floor=-1.0, question_margin=-2.0)
+    decision = floorless.decide(text)
+    assert decision.kind == CRISIS and decision.crisis is not None and "the views fused" in decision.crisis.rule
+
+
+def test_a_sentence_only_the_fusion_escalates_still_takes_the_context_test(knowledge: Knowledge) -> None:
+    """A thanks after a story of recovery: its last sentence alarms read alone (0.96, fused 0.99), not read with the
+    one before it, and the whole message is calm (fused 0.46). With every other way to escalate off, that sentence
+    escalates on the fusion alone, and is still set aside."""
+    text = ("Last year I had a plan and everything. Ketamine and therapy got me out of it. Just wanted to say thank "
+            "you to whoever runs this.")
+    fusion_only = {"fused": 0.9, "crisis": 1.01, "rescue": 1.01, "words": 1.01}
+    assert with_thresholds(knowledge, **fusion_only).decide(text).kind != CRISIS
+    assert with_thresholds(knowledge, **fusion_only, context=0.0).decide(text).kind == CRISIS
+
+
 def test_explain_shows_the_views_fused(responder: Responder) -> None:
-    shown = explain(responder, "Don't bother replying, I won't be around to read it.")
-    assert "its views fused" in shown and "word view" in shown and "semantic.fused 0.95" in shown
+    shown = explain(responder, "how much does a session cost")
+    bar = responder.screen.thresholds.fused
+    assert "its views fused" in shown and "word view" in shown and f"semantic.fused {bar:g}" in shown

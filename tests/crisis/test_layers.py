@@ -1242,7 +1242,7 @@ def test_a_crisis_sentence_escalates_beside_a_neighbour_the_word_view_is_sure_of
     assert window > 0 and reading.distress < screen.thresholds.support
     assert screen.in_context(screen.classifier, windows, window) >= screen.thresholds.context
     assert responder.decide(text).kind == CRISIS
-    encoder_only = with_thresholds(knowledge, words=1.01, fused=1.01)  # no word view: the pair reads calm
+    encoder_only = with_thresholds(knowledge, words=1.01)  # no word view: the pair reads calm
     assert encoder_only.screen.in_context(encoder_only.screen.classifier, windows, window) < screen.thresholds.context
 
 
