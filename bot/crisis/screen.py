@@ -134,6 +134,7 @@ class CrisisScreen(FrameReadings):
         # escalated by the fusion alone: a sentence takes the context test whatever its category, which is the kinds
         # model's likeliest crisis category in a window it reads as mostly calm
         fused_only: set[int] = set()
+        words_read = [view[2] for view in reading.views] or [None] * len(windows)  # read already where fused
         why: dict[int, str] = {}  # by window: how one under the threshold escalated
         threshold = limits.gloss if glossed else limits.crisis
         question_floor = max(limits.nearest_floor, limits.question_floor)
@@ -160,7 +161,8 @@ class CrisisScreen(FrameReadings):
             elif alarm >= (limits.gloss_rescue if glossed else limits.rescue) and margin >= rescue_margin:
                 escalating.append(n)
                 why[n] = f":rescued by nearest examples ({margin:+.2f})"
-            elif not glossed and (sure := self._worded(classifier, windows[n], alarm)) is not None and margin >= least:
+            elif not glossed and (sure := self._worded(classifier, windows[n], alarm, words_read[n])) is not None \
+                    and margin >= least:
                 escalating.append(n)
                 why[n] = f":the word view sure ({sure:.2f})"
                 if not near:
@@ -187,12 +189,14 @@ class CrisisScreen(FrameReadings):
         return MeaningReading(reading.probability, CrisisHit(reading.categories[window], "en", label, "semantic"),
                               reading)
 
-    def _worded(self, classifier: CrisisClassifier, window: str, alarm: float) -> float | None:
-        """How sure the word view is of a crisis in ``window``, when sure enough to let it escalate beside its
-        ``alarm`` (``Thresholds.words``); None otherwise, or where the classifier has no word view."""
+    def _worded(self, classifier: CrisisClassifier, window: str, alarm: float, read: float | None = None
+                ) -> float | None:
+        """How sure the word view is of a crisis in ``window`` (``read``: as the reading fused it already), when sure
+        enough to let it escalate beside its ``alarm`` (``Thresholds.words``); None otherwise, or where the classifier
+        has no word view."""
         if classifier.words is None or alarm < self.thresholds.words_alarm:
             return None
-        sure = float(classifier.words.probabilities(window)[1])  # class 1: crisis
+        sure = float(classifier.words.probabilities(window)[1]) if read is None else read  # class 1: crisis
         return sure if sure >= self.thresholds.words else None
 
     def in_context_only(self, category: str) -> bool:
