@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bot.decision import ANSWER, CRISIS, Responder
+from bot.knowledge.model import Knowledge
 from bot.language.spelling import SpellingRepair
+from tests.support.thresholds import with_thresholds
 
 RANKED = {"how": 1, "much": 2, "does": 3, "cost": 40, "cats": 30, "swallowed": 900, "medicine": 700,
           "everything": 80, "cabinet": 950, "hugh": 5000, "fine": 60, "weather": 400, "tomorrow": 300}
@@ -53,10 +55,14 @@ def test_links_and_handles_are_not_mended(repair: SpellingRepair) -> None:
     assert repair.text("see www.nimh.nih.gov/news or @medicnie_bot") is None
 
 
-def test_a_crisis_hidden_by_typos_escalates(responder: Responder) -> None:
+def test_a_crisis_hidden_by_typos_escalates(responder: Responder, knowledge: Knowledge) -> None:
+    # the semantic layer's views fused read the second as a crisis too: the patterns' own reading of the mended
+    # words is shown with that fusion off
+    unfused = with_thresholds(knowledge, fused=1.01)
     for text in ("I ujst swalluwed everything in my medicnie cabinet. what hapepns now",
                  "i keep picturing my own fnneral and it feels like relief"):
-        decision = responder.decide(text)
+        assert responder.decide(text).kind == CRISIS, text
+        decision = unfused.decide(text)
         assert decision.kind == CRISIS, text
         assert decision.crisis is not None and decision.crisis.layer == "patterns"
 
